@@ -1,0 +1,153 @@
+package dev.adxcore.platform.test.internal;
+
+import dev.adxcore.platform.test.TestServersUnavailableException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A private {@code redis-server} child process on a free port of 127.0.0.1, keeping nothing on disk. */
+final class LocalRedis implements RedisHost {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRedis.class);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+
+  private final Path binary;
+  private final Path workDir;
+  private final RedisEndpoint endpoint;
+  private @Nullable Process process;
+  private boolean closed;
+
+  private LocalRedis(Path binary, Path workDir, RedisEndpoint endpoint, Process process) {
+    this.binary = binary;
+    this.workDir = workDir;
+    this.endpoint = endpoint;
+    this.process = process;
+  }
+
+  static LocalRedis start(Path binary, Path workDir) {
+    long started = System.nanoTime();
+    try {
+      Files.createDirectories(workDir.resolve("redis"));
+    } catch (IOException e) {
+      throw new TestServersUnavailableException("cannot create " + workDir.resolve("redis") + ": " + e.getMessage(), e);
+    }
+    TestServersUnavailableException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = Workspace.freePort();
+      try {
+        Process process = launch(binary, workDir, port);
+        LOG.info("Private Redis started on 127.0.0.1:{} in {} ms", port, (System.nanoTime() - started) / 1_000_000);
+        return new LocalRedis(binary, workDir, RedisEndpoint.local(port), process);
+      } catch (TestServersUnavailableException e) {
+        // most likely another process took the port between our probe and the server's bind: retry
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /** Starts redis-server on {@code port} and waits until it answers PING. */
+  private static Process launch(Path binary, Path workDir, int port) {
+    Path log = workDir.resolve("redis.log");
+    Process process;
+    try {
+      process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+          "--save", "", "--appendonly", "no", "--dir", workDir.resolve("redis").toString(), "--daemonize", "no",
+          "--protected-mode", "no"))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+      Files.writeString(workDir.resolve("redis" + Workspace.PID_SUFFIX), Long.toString(process.pid()));
+    } catch (IOException e) {
+      throw new TestServersUnavailableException("cannot run " + binary + ": " + e.getMessage(), e);
+    }
+    RedisEndpoint endpoint = RedisEndpoint.local(port);
+    IOException lastFailure = null;
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      try (Resp resp = Resp.connect(endpoint, Duration.ofMillis(500))) {
+        resp.command("PING");
+        return process;
+      } catch (IOException e) {
+        lastFailure = e;
+        sleep(20);
+      }
+    }
+    process.destroyForcibly();
+    throw new TestServersUnavailableException("the private redis-server (" + binary + ") did not start on port "
+        + port + "; its log: " + Exec.tail(log, 0), lastFailure);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestServersUnavailableException("interrupted while starting redis-server", e);
+    }
+  }
+
+  @Override
+  public Source source() {
+    return Source.LOCAL;
+  }
+
+  @Override
+  public RedisEndpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public boolean controllable() {
+    return true;
+  }
+
+  @Override
+  public synchronized void stop() {
+    Process running = process;
+    if (running == null) {
+      return;
+    }
+    terminate(running);
+    process = null;
+    LOG.info("Private Redis on {} stopped", endpoint.address());
+  }
+
+  @Override
+  public synchronized void start() {
+    if (closed) {
+      throw new IllegalStateException("the private Redis was already closed");
+    }
+    if (process == null) {
+      process = launch(binary, workDir, endpoint.port());
+      LOG.info("Private Redis on {} started again", endpoint.address());
+    }
+  }
+
+  private static void terminate(Process running) {
+    running.destroy();
+    try {
+      if (!running.waitFor(5, TimeUnit.SECONDS)) {
+        running.destroyForcibly();
+        running.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      running.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stop();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.adxcore.platform.test.internal;
+
+/** A Redis server handed to tests, however it was obtained. */
+public interface RedisHost extends AutoCloseable {
+  /** @return where the server came from */
+  Source source();
+
+  /** @return how to reach it */
+  RedisEndpoint endpoint();
+
+  /** @return whether {@link #stop} and {@link #start} work (private local servers only) */
+  default boolean controllable() {
+    return false;
+  }
+
+  /** Stops the server, keeping its port. Idempotent. */
+  default void stop() {
+    throw new UnsupportedOperationException(source().label() + " Redis cannot be stopped by the test kit");
+  }
+
+  /** Starts the stopped server again on its port. Idempotent. */
+  default void start() {
+    throw new UnsupportedOperationException(source().label() + " Redis cannot be started by the test kit");
+  }
+
+  /** Stops the server if this kit started it. Idempotent. */
+  @Override
+  void close();
+}

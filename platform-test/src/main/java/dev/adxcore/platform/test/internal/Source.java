@@ -1,0 +1,22 @@
+package dev.adxcore.platform.test.internal;
+
+/** Where a server came from; {@link #label()} is what {@code source()} reports to tests. */
+public enum Source {
+  /** Named by explicit settings such as {@code PLATFORM_TEST_POSTGRES_URL}. */
+  SETTINGS("settings"),
+  /** A Testcontainers container. */
+  TESTCONTAINERS("testcontainers"),
+  /** A private server started from installed binaries. */
+  LOCAL("local");
+
+  private final String label;
+
+  Source(String label) {
+    this.label = label;
+  }
+
+  /** @return {@code settings}, {@code testcontainers} or {@code local} */
+  public String label() {
+    return label;
+  }
+}
