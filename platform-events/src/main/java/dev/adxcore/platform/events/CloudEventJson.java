@@ -130,6 +130,9 @@ public final class CloudEventJson {
                 if (name.equals("data")) {
                     int start = (int) p.currentTokenLocation().getCharOffset();
                     p.skipChildren();
+                    if (t == JsonToken.VALUE_STRING) {
+                        p.finishToken(); // string tokens are parsed lazily: consume it so the end offset is right
+                    }
                     int end = (int) p.currentLocation().getCharOffset();
                     data = json.substring(start, end);
                     continue;

@@ -23,9 +23,17 @@ import java.util.concurrent.CompletionStage;
  *       consumers sharing an id share the load.</li>
  *   <li>Events with the same aggregate id are delivered to a subscription in publication order.</li>
  *   <li>A failing or hanging handler is retried per its {@link RetryPolicy}, then dead-lettered with its
- *       cause; it never stops the subscription or delays other subscriptions.</li>
- *   <li>Dead letters are kept and can be listed and replayed.</li>
+ *       cause; it never stops the subscription or delays other subscriptions. A handler call past the
+ *       subscription's handler timeout is interrupted and fails with
+ *       {@link java.util.concurrent.TimeoutException}; {@link NonRetryableEventException} dead-letters at
+ *       once.</li>
+ *   <li>Dead letters are kept and can be listed (oldest first) and replayed to their own subscription.</li>
+ *   <li>{@link #unsubscribe(String)} and {@link Subscription#close()} stop delivery; {@link #close(Duration)}
+ *       stops intake and lets accepted events finish within the timeout.</li>
  * </ul>
+ *
+ * <p>Provider authors prove this by extending {@code EventBusContract} from this module's test jar
+ * (see the module README).
  *
  * <p>Implementations are thread-safe and expensive: create one per service and share it.
  *

@@ -11,7 +11,8 @@ import java.util.ServiceLoader;
 /**
  * Opens {@link EventBus}es by URI, choosing the transport through the {@link EventBusProvider}s on the
  * class path: {@code memory:} (this jar), {@code redis://} and {@code rediss://}
- * ({@code dev.adxcore:platform-events-redis}).
+ * ({@code dev.adxcore:platform-events-redis}). Note that {@code java.net.URI} rejects a bare
+ * {@code "memory:"}: pass the text to {@link #open(String)}, or use {@code URI.create("memory:/")}.
  *
  * <pre>{@code
  * try (EventBus bus = EventBuses.fromEnvironment()) {   // PLATFORM_EVENTS_URL, default memory:
@@ -54,10 +55,46 @@ public final class EventBuses {
         if (url == null || url.isBlank()) {
             url = "memory:";
         }
+        return open(parse(url, ENV_URL), options);
+    }
+
+    /**
+     * Opens a bus with default options, from the URI's text. Unlike {@link URI#create(String)}, this also
+     * accepts a bare scheme such as {@code "memory:"}.
+     *
+     * @param uri the bus URI, for example {@code "memory:"} or {@code "redis://localhost:6379"}
+     * @return a started bus
+     * @throws IllegalArgumentException for text that is not a URI, or when no provider supports it (the
+     *     message names the jar to add)
+     */
+    public static EventBus open(String uri) {
+        return open(uri, EventBusOptions.defaults());
+    }
+
+    /**
+     * Opens a bus from the URI's text. Unlike {@link URI#create(String)}, this also accepts a bare scheme
+     * such as {@code "memory:"}.
+     *
+     * @param uri the bus URI, for example {@code "memory:?capacity=50000"}
+     * @param options transport-independent settings
+     * @return a started bus
+     * @throws IllegalArgumentException for text that is not a URI, or when no provider supports it (the
+     *     message names the jar to add)
+     */
+    public static EventBus open(String uri, EventBusOptions options) {
+        return open(parse(Objects.requireNonNull(uri, "uri"), "event bus URI"), options);
+    }
+
+    /** Parses URI text; a bare {@code scheme:} (not a valid java.net.URI) becomes {@code scheme:/}. */
+    static URI parse(String text, String what) {
+        String trimmed = text.trim();
+        if (trimmed.matches("[A-Za-z][A-Za-z0-9+.-]*:")) {
+            trimmed = trimmed + "/";
+        }
         try {
-            return open(new URI(url.trim()), options);
+            return new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(ENV_URL + " is not a valid URI (was '" + redact(url) + "'): "
+            throw new IllegalArgumentException(what + " is not a valid URI (was '" + redact(text) + "'): "
                     + e.getReason(), e);
         }
     }

@@ -1,0 +1,499 @@
+package dev.adxcore.platform.events.redis.internal;
+
+import dev.adxcore.platform.events.CloudEventJson;
+import dev.adxcore.platform.events.DeadLetter;
+import dev.adxcore.platform.events.Event;
+import dev.adxcore.platform.events.EventBus;
+import dev.adxcore.platform.events.EventBusOptions;
+import dev.adxcore.platform.events.EventException;
+import dev.adxcore.platform.events.EventPublishException;
+import dev.adxcore.platform.events.EventSubscription;
+import dev.adxcore.platform.events.InvalidEventException;
+import dev.adxcore.platform.events.Subscription;
+import dev.adxcore.platform.events.redis.RedisEventBusConfig;
+import dev.adxcore.platform.observability.health.HealthCheck;
+import dev.adxcore.platform.observability.health.HealthResult;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis Streams {@link EventBus}: every event goes to one stream ({@code <prefix>stream}) with
+ * {@code XADD MAXLEN ~}; each subscription id is a consumer group on it; each subscribe call is a consumer
+ * ({@link StreamConsumer}). Thread-safe.
+ */
+public final class RedisStreamsEventBus implements EventBus {
+
+    static final Logger log = LoggerFactory.getLogger(RedisStreamsEventBus.class);
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    static final String FIELD_EVENT = "event";
+    static final String FIELD_REPLAY_FOR = "replayFor";
+    private static final AtomicInteger BUS_SEQUENCE = new AtomicInteger();
+
+    final RedisEventBusConfig config;
+    final EventBusOptions options;
+    final String streamKey;
+    final BusMetrics metrics;
+    private final String maskedUri;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, byte[]> connection;
+    private final StatefulRedisConnection<String, byte[]> batchConnection;
+    private final ReentrantLock batchLock = new ReentrantLock();
+    private final XAddArgs xaddArgs;
+    private final String consumerBaseName;
+    private final ScheduledExecutorService scheduler;
+    private final java.util.concurrent.ExecutorService acker;
+    private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> consumersPerGroup = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private RedisStreamsEventBus(RedisEventBusConfig config, EventBusOptions options, RedisClient client,
+            StatefulRedisConnection<String, byte[]> connection, StatefulRedisConnection<String, byte[]> batchConnection) {
+        this.config = config;
+        this.options = options;
+        this.client = client;
+        this.connection = connection;
+        this.batchConnection = batchConnection;
+        this.streamKey = config.streamKey();
+        this.maskedUri = UriParameters.mask(config.redisUri());
+        this.metrics = new BusMetrics(options.meterRegistry());
+        this.xaddArgs = new XAddArgs().maxlen(config.maxStreamLength()).approximateTrimming();
+        int seq = BUS_SEQUENCE.incrementAndGet();
+        this.consumerBaseName = config.consumerName().orElseGet(() -> defaultConsumerName(options, seq));
+        this.scheduler = Executors.newScheduledThreadPool(1, Threads.daemon("redis-events-maintenance"));
+        this.acker = Executors.newSingleThreadExecutor(Threads.daemon("redis-events-acks"));
+    }
+
+    /**
+     * Connects and returns a started bus.
+     *
+     * @param config the Redis settings
+     * @param options transport-independent settings
+     * @return the bus
+     * @throws EventException when Redis cannot be reached
+     */
+    public static RedisStreamsEventBus start(RedisEventBusConfig config, EventBusOptions options) {
+        // Reconnect quickly (at most 1 s apart) so that consumers resume soon after Redis is back.
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        RedisClient client = RedisClient.create(resources, RedisURI.create(config.redisUri().toString()));
+        client.setOptions(clientOptions(config, options));
+        String masked = UriParameters.mask(config.redisUri());
+        try {
+            StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
+            StatefulRedisConnection<String, byte[]> batch = client.connect(CODEC);
+            batch.setAutoFlushCommands(false);
+            RedisStreamsEventBus bus = new RedisStreamsEventBus(config, options, client, connection, batch);
+            log.info("Redis event bus started: {} (stream {}, consumer {})", masked, bus.streamKey, bus.consumerBaseName);
+            return bus;
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            throw new EventException("Cannot connect to Redis at " + masked + " for the event bus: " + e.getMessage(), e);
+        }
+    }
+
+    private static ClientOptions clientOptions(RedisEventBusConfig config, EventBusOptions options) {
+        long commandMillis = options.publishTimeout().toMillis();
+        long readMillis = config.blockTime().toMillis() + commandMillis;
+        TimeoutOptions timeouts = TimeoutOptions.builder().timeoutCommands(true).timeoutSource(new TimeoutOptions.TimeoutSource() {
+            @Override
+            public long getTimeout(RedisCommand<?, ?, ?> command) {
+                return command.getType() == CommandType.XREADGROUP ? readMillis : commandMillis;
+            }
+        }).build();
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(timeouts)
+                .socketOptions(SocketOptions.builder().connectTimeout(options.publishTimeout()).keepAlive(true).build())
+                .build();
+    }
+
+    private static String defaultConsumerName(EventBusOptions options, int seq) {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "host";
+        }
+        String name = options.serviceName().orElse("consumer") + "-" + host + "-" + ProcessHandle.current().pid()
+                + (seq == 1 ? "" : "-" + seq);
+        return name.replaceAll("[^A-Za-z0-9:._-]", "_");
+    }
+
+    // ------------------------------------------------------------------------------------------ publish
+
+    @Override
+    public CompletionStage<Void> publish(Event event) {
+        Objects.requireNonNull(event, "event");
+        ensureOpen();
+        byte[] json = encode(event);
+        RedisFuture<String> future = connection.async().xadd(streamKey, xaddArgs, Map.of(FIELD_EVENT, json));
+        return confirm(future.toCompletableFuture(), event.id(), 1);
+    }
+
+    @Override
+    public CompletionStage<Void> publishAll(List<Event> events) {
+        Objects.requireNonNull(events, "events");
+        ensureOpen();
+        if (events.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<byte[]> encoded = new ArrayList<>(events.size());
+        for (Event e : events) {
+            encoded.add(encode(Objects.requireNonNull(e, "event")));
+        }
+        List<CompletableFuture<String>> futures = new ArrayList<>(events.size());
+        RedisAsyncCommands<String, byte[]> async = batchConnection.async();
+        batchLock.lock();
+        try {
+            for (byte[] json : encoded) {
+                futures.add(async.xadd(streamKey, xaddArgs, Map.of(FIELD_EVENT, json)).toCompletableFuture());
+            }
+            batchConnection.flushCommands();
+        } finally {
+            batchLock.unlock();
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        return confirm(all, events.size() == 1 ? events.get(0).id() : events.size() + " events", events.size());
+    }
+
+    private <T> CompletionStage<Void> confirm(CompletableFuture<T> future, String what, int count) {
+        Duration timeout = options.publishTimeout();
+        return future.orTimeout(timeout.toMillis() + 100, TimeUnit.MILLISECONDS).handle((ok, error) -> {
+            if (error == null) {
+                metrics.published.increment(count);
+                return null;
+            }
+            metrics.publishFailures.increment(count);
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                    ? error.getCause() : error;
+            String reason = cause instanceof TimeoutException || cause instanceof io.lettuce.core.RedisCommandTimeoutException
+                    ? "Redis did not confirm within publishTimeout " + timeout
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            throw new EventPublishException("Event " + what + " was not published to Redis stream " + streamKey
+                    + " at " + maskedUri + ": " + reason, cause);
+        });
+    }
+
+    private byte[] encode(Event event) {
+        byte[] json = CloudEventJson.writeBytes(event);
+        if (json.length > options.maxEventBytes()) {
+            throw new InvalidEventException("event " + event.id() + " of type " + event.type() + " is " + json.length
+                    + " bytes as CloudEvents JSON, above the limit of " + options.maxEventBytes()
+                    + " bytes (EventBusOptions.maxEventBytes)");
+        }
+        return json;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new EventPublishException("the Redis event bus is closed");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ subscribe
+
+    @Override
+    public Subscription subscribe(EventSubscription subscription) {
+        Objects.requireNonNull(subscription, "subscription");
+        ensureOpen();
+        int n = consumersPerGroup.computeIfAbsent(subscription.id(), k -> new AtomicInteger()).incrementAndGet();
+        String consumerName = n == 1 ? consumerBaseName : consumerBaseName + "-" + n;
+        StreamConsumer consumer = new StreamConsumer(this, subscription, consumerName);
+        consumers.add(consumer);
+        consumer.start();
+        return consumer;
+    }
+
+    @Override
+    public boolean unsubscribe(String subscriptionId) {
+        boolean stopped = false;
+        for (StreamConsumer c : consumers) {
+            if (c.id().equals(subscriptionId) && c.isActive()) {
+                c.close();
+                stopped = true;
+            }
+        }
+        return stopped;
+    }
+
+    void removed(StreamConsumer consumer) {
+        consumers.remove(consumer);
+    }
+
+    StatefulRedisConnection<String, byte[]> connectReader() {
+        return client.connect(CODEC);
+    }
+
+    RedisAsyncCommands<String, byte[]> commands() {
+        return connection.async();
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** The single thread that sends batched acknowledgements. */
+    java.util.concurrent.Executor acker() {
+        return acker;
+    }
+
+    /** Waits for a Redis command for at most the publish timeout plus a margin. */
+    <T> T await(RedisFuture<T> future) {
+        try {
+            return future.get(options.publishTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new EventException("interrupted while waiting for Redis", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new EventException("Redis command failed: " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new EventException("Redis did not answer within " + options.publishTimeout(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ dead letters
+
+    @Override
+    public List<DeadLetter> deadLetters(String subscriptionId, int limit) {
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive (was " + limit + ")");
+        }
+        List<StreamMessage<String, byte[]>> entries = await(commands().xrange(config.deadLetterKey(subscriptionId),
+                Range.create("-", "+"), Limit.from(limit)));
+        List<DeadLetter> result = new ArrayList<>(entries.size());
+        for (StreamMessage<String, byte[]> m : entries) {
+            result.add(DeadLetters.read(m, subscriptionId));
+        }
+        return result;
+    }
+
+    @Override
+    public int replayDeadLetters(String subscriptionId) {
+        Objects.requireNonNull(subscriptionId, "subscriptionId");
+        ensureOpen();
+        String key = config.deadLetterKey(subscriptionId);
+        int replayed = 0;
+        String from = "-";
+        while (true) {
+            List<StreamMessage<String, byte[]>> page = await(commands().xrange(key, Range.create(from, "+"), Limit.from(100)));
+            if (page.isEmpty()) {
+                return replayed;
+            }
+            for (StreamMessage<String, byte[]> m : page) {
+                Map<String, byte[]> body = m.getBody();
+                byte[] json = body == null ? null : body.get(FIELD_EVENT);
+                if (json == null || body.containsKey(DeadLetters.MALFORMED)) {
+                    continue; // a malformed entry cannot be delivered; it stays listed
+                }
+                Map<String, byte[]> entry = new LinkedHashMap<>();
+                entry.put(FIELD_EVENT, json);
+                entry.put(FIELD_REPLAY_FOR, subscriptionId.getBytes(StandardCharsets.UTF_8));
+                await(commands().xadd(streamKey, xaddArgs, entry));
+                await(commands().xdel(key, m.getId()));
+                replayed++;
+            }
+            String last = page.get(page.size() - 1).getId();
+            from = "(" + last;
+        }
+    }
+
+    /**
+     * Writes a dead letter and then acknowledges the entry; waits for both.
+     *
+     * @return true when Redis has the dead letter
+     */
+    boolean writeDeadLetter(String group, String entryId, Map<String, byte[]> fields) {
+        try {
+            await(commands().xadd(config.deadLetterKey(group), new XAddArgs().maxlen(config.maxStreamLength())
+                    .approximateTrimming(), fields));
+            await(commands().xack(streamKey, group, entryId));
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Could not record dead letter for entry {} of subscription {} (it stays pending and will be"
+                    + " delivered again): {}", entryId, group, e.getMessage());
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ health
+
+    @Override
+    public List<HealthCheck> healthChecks() {
+        HealthCheck redis = HealthCheck.critical("events.redis", () -> {
+            String pong = await(connection.async().ping());
+            if (!"PONG".equalsIgnoreCase(pong)) {
+                return HealthResult.down("unexpected PING reply from Redis: " + pong);
+            }
+            return HealthResult.up(Map.of("stream", streamKey));
+        });
+        HealthCheck loops = HealthCheck.critical("events.redis.consumers", () -> {
+            Map<String, Object> details = new HashMap<>();
+            List<String> problems = new ArrayList<>();
+            Duration stale = config.blockTime().plus(options.publishTimeout()).multipliedBy(2).plusSeconds(5);
+            for (StreamConsumer c : consumers) {
+                details.put(c.id() + "/" + c.consumerName(), c.state());
+                String problem = c.problem(stale);
+                if (problem != null) {
+                    problems.add(c.id() + ": " + problem);
+                }
+            }
+            if (!problems.isEmpty()) {
+                return HealthResult.down(String.join("; ", problems));
+            }
+            return HealthResult.up(details);
+        });
+        return List.of(redis, loops);
+    }
+
+    // ------------------------------------------------------------------------------------------ close
+
+    @Override
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (closed) {
+            return true;
+        }
+        closed = true;
+        log.info("Redis event bus closing: {}", maskedUri);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (StreamConsumer c : consumers) {
+            c.stop();
+        }
+        boolean drained = true;
+        for (StreamConsumer c : consumers) {
+            drained &= c.awaitStopped(Math.max(0, deadline - System.nanoTime()));
+        }
+        scheduler.shutdownNow();
+        acker.shutdown();
+        try {
+            acker.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            connection.close();
+            batchConnection.close();
+        } catch (RuntimeException e) {
+            log.debug("Error closing Redis connections", e);
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        client.getResources().shutdown(0, 2, TimeUnit.SECONDS);
+        metrics.remove();
+        log.info("Redis event bus closed: {}{}", maskedUri, drained ? "" : " (some deliveries did not finish in time)");
+        return drained;
+    }
+
+    @Override
+    public void close() {
+        try {
+            close(options.closeTimeout());
+        } catch (RuntimeException e) {
+            log.warn("Error while closing the Redis event bus", e);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Meters of one bus; per-subscription meters are created by {@link StreamConsumer}. */
+    static final class BusMetrics {
+        final MeterRegistry registry;
+        final Counter published;
+        final Counter publishFailures;
+        private final List<io.micrometer.core.instrument.Meter> meters = new CopyOnWriteArrayList<>();
+        private final Map<String, GroupStats> groups = new ConcurrentHashMap<>();
+
+        BusMetrics(MeterRegistry registry) {
+            this.registry = registry;
+            this.published = track(Counter.builder("platform.events.published").description("Events stored by Redis")
+                    .tag("transport", "redis").register(registry));
+            this.publishFailures = track(Counter.builder("platform.events.publish.failures")
+                    .description("Events that Redis did not confirm").tag("transport", "redis").register(registry));
+        }
+
+        <M extends io.micrometer.core.instrument.Meter> M track(M meter) {
+            meters.add(meter);
+            return meter;
+        }
+
+        /** The lag and pending gauges of a consumer group, registered once per bus. */
+        GroupStats groupStats(String group) {
+            return groups.computeIfAbsent(group, g -> {
+                GroupStats stats = new GroupStats(new java.util.concurrent.atomic.AtomicLong(),
+                        new java.util.concurrent.atomic.AtomicLong());
+                String[] tags = {"transport", "redis", "subscription", g};
+                track(io.micrometer.core.instrument.Gauge.builder("platform.events.lag", stats.lag(),
+                        java.util.concurrent.atomic.AtomicLong::get)
+                        .description("Stream entries the consumer group has not read yet").tags(tags).register(registry));
+                track(io.micrometer.core.instrument.Gauge.builder("platform.events.pending", stats.pending(),
+                        java.util.concurrent.atomic.AtomicLong::get)
+                        .description("Entries read by the consumer group and not acknowledged yet").tags(tags)
+                        .register(registry));
+                return stats;
+            });
+        }
+
+        void remove() {
+            for (io.micrometer.core.instrument.Meter m : meters) {
+                if (m instanceof io.micrometer.core.instrument.Gauge) {
+                    registry.remove(m);
+                }
+            }
+        }
+    }
+
+    /** The latest XINFO GROUPS figures of one consumer group. */
+    record GroupStats(java.util.concurrent.atomic.AtomicLong lag, java.util.concurrent.atomic.AtomicLong pending) {
+    }
+}

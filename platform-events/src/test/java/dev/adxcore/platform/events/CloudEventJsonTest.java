@@ -1,0 +1,207 @@
+package dev.adxcore.platform.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Conformance with the CloudEvents 1.0 JSON event format (spec: cloudevents/spec, json-format.md), using
+ * the spec's own examples, and exact round trips of our events.
+ */
+class CloudEventJsonTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** json-format.md, "3.1 Handling of data": the JSON-data example. */
+    private static final String SPEC_JSON_DATA_EXAMPLE = """
+            {
+                "specversion" : "1.0",
+                "type" : "com.example.someevent",
+                "source" : "/mycontext",
+                "subject": null,
+                "id" : "C234-1234-1234",
+                "time" : "2018-04-05T17:31:00Z",
+                "comexampleextension1" : "value",
+                "comexampleothervalue" : 5,
+                "datacontenttype" : "application/json",
+                "data" : {
+                    "appinfoA" : "abc",
+                    "appinfoB" : 123,
+                    "appinfoC" : true
+                }
+            }
+            """;
+
+    /** json-format.md, "3.1": the binary-data example (data_base64). */
+    private static final String SPEC_BINARY_EXAMPLE = """
+            {
+                "specversion" : "1.0",
+                "type" : "com.example.someevent",
+                "source" : "/mycontext",
+                "id" : "A234-1234-1234",
+                "time" : "2018-04-05T17:31:00Z",
+                "comexampleextension1" : "value",
+                "comexampleothervalue" : 5,
+                "datacontenttype" : "application/vnd.apache.thrift.binary",
+                "data_base64" : "... base64 encoded string ..."
+            }
+            """;
+
+    /** json-format.md, "3.1": the XML-data example. */
+    private static final String SPEC_XML_EXAMPLE = """
+            {
+                "specversion" : "1.0",
+                "type" : "com.example.someevent",
+                "source" : "/mycontext",
+                "id" : "B234-1234-1234",
+                "time" : "2018-04-05T17:31:00Z",
+                "comexampleextension1" : "value",
+                "comexampleothervalue" : 5,
+                "unsetextension": null,
+                "datacontenttype" : "application/xml",
+                "data" : "<much wow=\\"xml\\"/>"
+            }
+            """;
+
+    @Test
+    void readsTheSpecsJsonDataExample() {
+        Event e = CloudEventJson.read(SPEC_JSON_DATA_EXAMPLE);
+
+        assertThat(e.id()).isEqualTo("C234-1234-1234");
+        assertThat(e.type()).isEqualTo("com.example.someevent");
+        assertThat(e.source()).isEqualTo(URI.create("/mycontext"));
+        assertThat(e.time()).isEqualTo(Instant.parse("2018-04-05T17:31:00Z"));
+        assertThat(e.subject()).isEmpty();
+        assertThat(e.extensions()).containsEntry("comexampleextension1", "value");
+        assertThat(((Number) e.extensions().get("comexampleothervalue")).intValue()).isEqualTo(5);
+    }
+
+    @Test
+    void keepsTheDataOfTheSpecsExampleAsItsExactJsonText() {
+        Event e = CloudEventJson.read(SPEC_JSON_DATA_EXAMPLE);
+
+        assertThat(e.data()).isEqualTo("""
+                {
+                        "appinfoA" : "abc",
+                        "appinfoB" : 123,
+                        "appinfoC" : true
+                    }""");
+    }
+
+    @Test
+    void writingTheSpecsExampleBackKeepsEveryAttributeAndTheData() throws Exception {
+        JsonNode original = JSON.readTree(SPEC_JSON_DATA_EXAMPLE);
+
+        JsonNode written = JSON.readTree(CloudEventJson.write(CloudEventJson.read(SPEC_JSON_DATA_EXAMPLE)));
+
+        for (Map.Entry<String, JsonNode> attr : original.properties()) {
+            if (attr.getValue().isNull()) {
+                assertThat(written.has(attr.getKey())).as("null attribute %s stays absent", attr.getKey()).isFalse();
+            } else {
+                assertThat(written.get(attr.getKey())).as(attr.getKey()).isEqualTo(attr.getValue());
+            }
+        }
+    }
+
+    @Test
+    void unknownExtensionsSurviveARoundTrip() {
+        String json = """
+                {"specversion":"1.0","id":"1","source":"urn:x","type":"a.b","comexamplestring":"v",
+                 "comexampleint":42,"comexampledecimal":1.5,"comexampleflag":false,"data":null}""";
+
+        Event back = CloudEventJson.read(CloudEventJson.write(CloudEventJson.read(json)));
+
+        assertThat(back.extensions()).containsEntry("comexamplestring", "v").containsEntry("comexampleflag", false);
+        assertThat(((Number) back.extensions().get("comexampleint")).longValue()).isEqualTo(42L);
+        assertThat(back.extensions().get("comexampledecimal")).isEqualTo(new BigDecimal("1.5"));
+    }
+
+    @Test
+    void rejectsTheSpecsBinaryDataExampleBecauseDataMustBeJson() {
+        assertThatThrownBy(() -> CloudEventJson.read(SPEC_BINARY_EXAMPLE)).isInstanceOf(InvalidEventException.class)
+                .hasMessage("binary data (data_base64) is not supported: event data must be JSON");
+    }
+
+    @Test
+    void rejectsTheSpecsXmlExampleBecauseItsContentTypeIsNotJson() {
+        assertThatThrownBy(() -> CloudEventJson.read(SPEC_XML_EXAMPLE)).isInstanceOf(InvalidEventException.class)
+                .hasMessage("datacontenttype must be a JSON media type (was \"application/xml\")");
+    }
+
+    @Test
+    void readsJsonStringDataAsTheQuotedString() {
+        String json = """
+                {"specversion":"1.0","id":"1","source":"/s","type":"a.b","data":"hello \\"world\\""}""";
+
+        assertThat(CloudEventJson.read(json).data()).isEqualTo("\"hello \\\"world\\\"\"");
+    }
+
+    @Test
+    void readsScalarDataAtTheEndOfTheObject() {
+        String json = """
+                {"specversion":"1.0","id":"1","source":"/s","type":"a.b","data":12.50}""";
+
+        assertThat(CloudEventJson.read(json).data()).isEqualTo("12.50");
+    }
+
+    @Test
+    void ourEventsRoundTripExactly() {
+        Event parent = Event.builder("order.placed").tenantId("t-1").userId("u-1").build();
+        Event event = Event.builder("order.shipped").causedBy(parent).source(URI.create("https://shop.example/orders"))
+                .time(Instant.parse("2025-06-30T23:59:59.999999999Z")).subject("orders/7")
+                .aggregate("order", "7").sourceService("shipping").version(3).extension("traceparent", "00-ab-cd-01")
+                .extension("attempt", 2).extension("express", true)
+                .data("{\"carrier\":\"ups\",  \"items\" : [ {\"sku\":\"é-✓\"} ] }").build();
+
+        String json = CloudEventJson.write(event);
+        Event back = CloudEventJson.read(json);
+
+        assertThat(back).isEqualTo(event);
+        assertThat(back.data()).isEqualTo(event.data());
+        assertThat(CloudEventJson.write(back)).isEqualTo(json);
+        assertThat(CloudEventJson.read(CloudEventJson.writeBytes(event))).isEqualTo(event);
+    }
+
+    @Test
+    void writesPlatformMetadataAsSpecConformantExtensionAttributes() throws Exception {
+        Event event = Event.builder("user.created").tenantId("t-9").aggregate("user", "42").userId("u-3")
+                .sourceService("users").build();
+
+        JsonNode json = JSON.readTree(CloudEventJson.write(event));
+
+        assertThat(json.get("specversion").asText()).isEqualTo("1.0");
+        assertThat(json.get("datacontenttype").asText()).isEqualTo("application/json");
+        assertThat(json.get("tenantid").asText()).isEqualTo("t-9");
+        assertThat(json.get("aggregateid").asText()).isEqualTo("42");
+        assertThat(json.get("aggregatetype").asText()).isEqualTo("user");
+        assertThat(json.get("correlationid").asText()).isEqualTo(event.id());
+        assertThat(json.get("eventversion").asInt()).isEqualTo(1);
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("data")) {
+                assertThat(name).as("attribute names are lowercase alphanumerics").matches("[a-z0-9]{1,20}");
+            }
+        }
+    }
+
+    @Test
+    void rejectsAMissingRequiredAttribute() {
+        assertThatThrownBy(() -> CloudEventJson.read("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"a.b\"}"))
+                .isInstanceOf(InvalidEventException.class).hasMessage("required attribute 'source' is missing");
+    }
+
+    @Test
+    void rejectsAnotherSpecVersion() {
+        assertThatThrownBy(() -> CloudEventJson.read(
+                "{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"a.b\"}"))
+                .isInstanceOf(InvalidEventException.class).hasMessage("specversion must be \"1.0\" (was \"0.3\")");
+    }
+}
