@@ -1,0 +1,799 @@
+package dev.adxcore.platform.examples.gateway;
+
+import dev.adxcore.platform.examples.gateway.internal.Settings;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gateway's immutable configuration: the service registry (routes), token verification, header
+ * trust, CORS, limits and timeouts.
+ *
+ * <p>Built with {@link #builder()} (optionally seeded from {@code PLATFORM_GATEWAY_*} variables with
+ * {@link Builder#environment(Map)}) and validated once in {@link Builder#build()}, whose messages name
+ * the setting, the bad value and the fix. {@link #toString()} never shows the JWT secret.
+ *
+ * <p>Environment variables (all optional except routes, issuer, audience and one key source):
+ * <pre>
+ * PLATFORM_GATEWAY_BIND_ADDRESS       0.0.0.0
+ * PLATFORM_GATEWAY_PORT               8080
+ * PLATFORM_GATEWAY_ROUTES             users=http://127.0.0.1:8081,orders=http://127.0.0.1:8082
+ * PLATFORM_GATEWAY_ROUTE_TIMEOUTS     orders=30s,users=2s   (per route; others use the default)
+ * PLATFORM_GATEWAY_DEFAULT_TIMEOUT    10s
+ * PLATFORM_GATEWAY_JWT_SECRET         shared HS secret, at least 32 bytes (or use JWKS_URL)
+ * PLATFORM_GATEWAY_JWKS_URL           https://idp.example.com/.well-known/jwks.json
+ * PLATFORM_GATEWAY_JWKS_CACHE_TTL     5m
+ * PLATFORM_GATEWAY_JWT_ISSUER         expected iss
+ * PLATFORM_GATEWAY_JWT_AUDIENCE       expected aud
+ * PLATFORM_GATEWAY_JWT_ALGORITHMS     HS256 (secret) or RS256 (JWKS) by default
+ * PLATFORM_GATEWAY_JWT_CLOCK_SKEW     30s
+ * PLATFORM_GATEWAY_TENANT_CLAIM       tenant_id
+ * PLATFORM_GATEWAY_ROLES_CLAIM        roles
+ * PLATFORM_GATEWAY_TRUSTED_PROXIES    10.0.0.0/8,127.0.0.1   (IP literals or CIDR)
+ * PLATFORM_GATEWAY_CORS_ORIGINS       https://app.example.com,http://localhost:3000
+ * PLATFORM_GATEWAY_MAX_REQUEST_BYTES  10485760
+ * PLATFORM_GATEWAY_STRIP_HEADERS      X-Internal-Debug,X-Admin   (stripped in addition to the identity headers)
+ * PLATFORM_GATEWAY_FORWARD_AUTHORIZATION  false
+ * </pre>
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @since 0.1.0
+ */
+public final class GatewayConfig {
+
+    /** Algorithms accepted with a shared secret. */
+    private static final Set<String> HMAC_ALGORITHMS = Set.of("HS256", "HS384", "HS512");
+    /** Algorithms accepted with a JWKS (public keys). */
+    private static final Set<String> PUBLIC_KEY_ALGORITHMS = Set.of(
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+    private static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+    private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+
+    /** The identity headers always stripped from client requests and set from the token. */
+    public static final List<String> IDENTITY_HEADERS = List.of("X-Tenant-Id", "X-User-Id", "X-Roles");
+
+    private final String bindAddress;
+    private final int port;
+    private final Map<String, Route> routes;
+    private final Duration defaultTimeout;
+    private final byte @Nullable [] jwtSecret;
+    private final @Nullable URI jwksUrl;
+    private final Duration jwksCacheTtl;
+    private final String jwtIssuer;
+    private final String jwtAudience;
+    private final Set<String> jwtAlgorithms;
+    private final Duration clockSkew;
+    private final String tenantClaim;
+    private final String rolesClaim;
+    private final List<String> trustedProxies;
+    private final List<String> corsAllowedOrigins;
+    private final Duration corsMaxAge;
+    private final long maxRequestBodyBytes;
+    private final Set<String> strippedHeaders;
+    private final boolean forwardAuthorization;
+    private final Duration upstreamHealthTimeout;
+
+    private GatewayConfig(Builder b, Map<String, Route> routes, Set<String> algorithms, Set<String> stripped) {
+        this.bindAddress = b.bindAddress;
+        this.port = b.port;
+        this.routes = Collections.unmodifiableMap(routes);
+        this.defaultTimeout = b.defaultTimeout;
+        this.jwtSecret = b.jwtSecret == null ? null : b.jwtSecret.clone();
+        this.jwksUrl = b.jwksUrl;
+        this.jwksCacheTtl = b.jwksCacheTtl;
+        this.jwtIssuer = Objects.requireNonNull(b.jwtIssuer);
+        this.jwtAudience = Objects.requireNonNull(b.jwtAudience);
+        this.jwtAlgorithms = Collections.unmodifiableSet(algorithms);
+        this.clockSkew = b.clockSkew;
+        this.tenantClaim = b.tenantClaim;
+        this.rolesClaim = b.rolesClaim;
+        this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.corsAllowedOrigins = List.copyOf(b.corsAllowedOrigins);
+        this.corsMaxAge = b.corsMaxAge;
+        this.maxRequestBodyBytes = b.maxRequestBodyBytes;
+        this.strippedHeaders = Collections.unmodifiableSet(stripped);
+        this.forwardAuthorization = b.forwardAuthorization;
+        this.upstreamHealthTimeout = b.upstreamHealthTimeout;
+    }
+
+    /**
+     * Starts a configuration with defaults and no routes.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the configuration from {@code PLATFORM_GATEWAY_*} environment variables.
+     *
+     * @return the validated configuration
+     * @throws IllegalArgumentException when a variable is malformed or a required one is missing
+     */
+    public static GatewayConfig fromEnvironment() {
+        return builder().environment(System.getenv()).build();
+    }
+
+    /**
+     * A builder holding this configuration's values, to derive a changed copy.
+     *
+     * @return a new builder
+     */
+    public Builder mutate() {
+        Builder b = new Builder();
+        b.bindAddress = bindAddress;
+        b.port = port;
+        routes.values().forEach(r -> {
+            b.routes.put(r.name(), r.baseUri().toString());
+            if (!r.timeout().equals(defaultTimeout)) {
+                b.routeTimeouts.put(r.name(), r.timeout());
+            }
+        });
+        b.defaultTimeout = defaultTimeout;
+        b.jwtSecret = jwtSecret == null ? null : jwtSecret.clone();
+        b.jwksUrl = jwksUrl;
+        b.jwksCacheTtl = jwksCacheTtl;
+        b.jwtIssuer = jwtIssuer;
+        b.jwtAudience = jwtAudience;
+        b.jwtAlgorithms.addAll(jwtAlgorithms);
+        b.clockSkew = clockSkew;
+        b.tenantClaim = tenantClaim;
+        b.rolesClaim = rolesClaim;
+        b.trustedProxies.addAll(trustedProxies);
+        b.corsAllowedOrigins.addAll(corsAllowedOrigins);
+        b.corsMaxAge = corsMaxAge;
+        b.maxRequestBodyBytes = maxRequestBodyBytes;
+        b.strippedHeaders.addAll(strippedHeaders);
+        b.strippedHeaders.removeIf(h -> IDENTITY_HEADERS.stream().anyMatch(h::equalsIgnoreCase));
+        b.forwardAuthorization = forwardAuthorization;
+        b.upstreamHealthTimeout = upstreamHealthTimeout;
+        return b;
+    }
+
+    /** @return the address the gateway binds to */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** @return the port to listen on; 0 picks a free port */
+    public int port() {
+        return port;
+    }
+
+    /** @return the service registry: route name ({@code {service}}) to route, in configuration order */
+    public Map<String, Route> routes() {
+        return routes;
+    }
+
+    /** @return the timeout of routes that do not set their own */
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    /** @return the shared HMAC secret (a copy), or empty when keys come from a JWKS URL */
+    public Optional<byte[]> jwtSecret() {
+        return Optional.ofNullable(jwtSecret).map(byte[]::clone);
+    }
+
+    /** @return the JWKS URL, or empty when a shared secret is used */
+    public Optional<URI> jwksUrl() {
+        return Optional.ofNullable(jwksUrl);
+    }
+
+    /** @return how long fetched JWKS keys are cached */
+    public Duration jwksCacheTtl() {
+        return jwksCacheTtl;
+    }
+
+    /** @return the required {@code iss} claim */
+    public String jwtIssuer() {
+        return jwtIssuer;
+    }
+
+    /** @return the audience that the {@code aud} claim must contain */
+    public String jwtAudience() {
+        return jwtAudience;
+    }
+
+    /** @return the accepted JWS algorithms (never {@code none}; only HMAC with a secret, only public-key with JWKS) */
+    public Set<String> jwtAlgorithms() {
+        return jwtAlgorithms;
+    }
+
+    /** @return the clock skew tolerated on {@code exp} and {@code nbf} */
+    public Duration clockSkew() {
+        return clockSkew;
+    }
+
+    /** @return the claim holding the tenant id */
+    public String tenantClaim() {
+        return tenantClaim;
+    }
+
+    /** @return the claim holding the roles (a list of strings or a space-separated string) */
+    public String rolesClaim() {
+        return rolesClaim;
+    }
+
+    /** @return peers (IP literals or CIDR ranges) whose {@code X-Forwarded-*} headers are believed */
+    public List<String> trustedProxies() {
+        return trustedProxies;
+    }
+
+    /** @return the exact origins allowed by CORS; empty disables CORS */
+    public List<String> corsAllowedOrigins() {
+        return corsAllowedOrigins;
+    }
+
+    /** @return how long browsers may cache a preflight answer */
+    public Duration corsMaxAge() {
+        return corsMaxAge;
+    }
+
+    /** @return the largest request body accepted; larger ones get 413 */
+    public long maxRequestBodyBytes() {
+        return maxRequestBodyBytes;
+    }
+
+    /**
+     * The request headers removed from every client request (lower case): the identity headers plus the
+     * configured extra ones.
+     *
+     * @return the header names, lower case
+     */
+    public Set<String> strippedHeaders() {
+        return strippedHeaders;
+    }
+
+    /** @return whether the client's {@code Authorization} header is passed to upstreams */
+    public boolean isForwardAuthorization() {
+        return forwardAuthorization;
+    }
+
+    /** @return the timeout of each upstream health probe */
+    public Duration upstreamHealthTimeout() {
+        return upstreamHealthTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayConfig{bindAddress=" + bindAddress + ", port=" + port + ", routes=" + routes.values()
+                + ", defaultTimeout=" + defaultTimeout
+                + ", keys=" + (jwtSecret != null ? "jwtSecret=****" : "jwksUrl=" + jwksUrl)
+                + ", jwtIssuer=" + jwtIssuer + ", jwtAudience=" + jwtAudience + ", jwtAlgorithms=" + jwtAlgorithms
+                + ", clockSkew=" + clockSkew + ", trustedProxies=" + trustedProxies
+                + ", corsAllowedOrigins=" + corsAllowedOrigins + ", maxRequestBodyBytes=" + maxRequestBodyBytes
+                + ", strippedHeaders=" + strippedHeaders + ", forwardAuthorization=" + forwardAuthorization + '}';
+    }
+
+    /**
+     * One entry of the service registry: requests to {@code /api/v1/{name}/**} go to {@code baseUri}
+     * (its path, if any, is prefixed to the forwarded path) and fail with 504 after {@code timeout}.
+     *
+     * @param name the {@code {service}} path segment
+     * @param baseUri the upstream base URL
+     * @param timeout the whole-exchange timeout towards the upstream
+     */
+    public record Route(String name, URI baseUri, Duration timeout) {
+
+        /** @return the metric tag and log name of this route, such as {@code /api/v1/users/**} */
+        public String template() {
+            return "/api/v1/" + name + "/**";
+        }
+
+        @Override
+        public String toString() {
+            return name + "=" + baseUri + " (timeout " + timeout + ")";
+        }
+    }
+
+    /**
+     * Collects and validates settings. Not thread-safe.
+     */
+    public static final class Builder {
+        private String bindAddress = "0.0.0.0";
+        private int port = 8080;
+        private final Map<String, String> routes = new LinkedHashMap<>();
+        private final Map<String, Duration> routeTimeouts = new LinkedHashMap<>();
+        private Duration defaultTimeout = Duration.ofSeconds(10);
+        private byte @Nullable [] jwtSecret;
+        private @Nullable URI jwksUrl;
+        private Duration jwksCacheTtl = Duration.ofMinutes(5);
+        private @Nullable String jwtIssuer;
+        private @Nullable String jwtAudience;
+        private final Set<String> jwtAlgorithms = new LinkedHashSet<>();
+        private Duration clockSkew = Duration.ofSeconds(30);
+        private String tenantClaim = "tenant_id";
+        private String rolesClaim = "roles";
+        private final List<String> trustedProxies = new ArrayList<>();
+        private final List<String> corsAllowedOrigins = new ArrayList<>();
+        private Duration corsMaxAge = Duration.ofMinutes(10);
+        private long maxRequestBodyBytes = 10L * 1024 * 1024;
+        private final Set<String> strippedHeaders = new LinkedHashSet<>();
+        private boolean forwardAuthorization;
+        private Duration upstreamHealthTimeout = Duration.ofSeconds(1);
+
+        private Builder() {
+        }
+
+        /**
+         * Applies every {@code PLATFORM_GATEWAY_*} variable present in {@code env} (see the class javadoc).
+         *
+         * @param env the environment, usually {@link System#getenv()}
+         * @return this builder
+         * @throws IllegalArgumentException when a variable is malformed, naming it
+         */
+        public Builder environment(Map<String, String> env) {
+            Objects.requireNonNull(env, "env");
+            ifSet(env, "PLATFORM_GATEWAY_BIND_ADDRESS", this::bindAddress);
+            ifSet(env, "PLATFORM_GATEWAY_PORT", v -> port((int) Settings.number("PLATFORM_GATEWAY_PORT", v)));
+            ifSet(env, "PLATFORM_GATEWAY_ROUTES", v -> {
+                for (String item : Settings.list(v)) {
+                    route(item);
+                }
+            });
+            ifSet(env, "PLATFORM_GATEWAY_DEFAULT_TIMEOUT",
+                    v -> defaultTimeout(Settings.duration("PLATFORM_GATEWAY_DEFAULT_TIMEOUT", v)));
+            ifSet(env, "PLATFORM_GATEWAY_ROUTE_TIMEOUTS", v -> {
+                for (String item : Settings.list(v)) {
+                    int eq = item.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("PLATFORM_GATEWAY_ROUTE_TIMEOUTS entries must look like"
+                                + " name=5s (was '" + item + "')");
+                    }
+                    routeTimeout(item.substring(0, eq).trim(),
+                            Settings.duration("PLATFORM_GATEWAY_ROUTE_TIMEOUTS", item.substring(eq + 1)));
+                }
+            });
+            ifSet(env, "PLATFORM_GATEWAY_JWT_SECRET", this::jwtSecret);
+            ifSet(env, "PLATFORM_GATEWAY_JWKS_URL", v -> jwksUrl(parseUri("PLATFORM_GATEWAY_JWKS_URL", v)));
+            ifSet(env, "PLATFORM_GATEWAY_JWKS_CACHE_TTL",
+                    v -> jwksCacheTtl(Settings.duration("PLATFORM_GATEWAY_JWKS_CACHE_TTL", v)));
+            ifSet(env, "PLATFORM_GATEWAY_JWT_ISSUER", this::jwtIssuer);
+            ifSet(env, "PLATFORM_GATEWAY_JWT_AUDIENCE", this::jwtAudience);
+            ifSet(env, "PLATFORM_GATEWAY_JWT_ALGORITHMS", v -> jwtAlgorithms(Settings.list(v)));
+            ifSet(env, "PLATFORM_GATEWAY_JWT_CLOCK_SKEW",
+                    v -> clockSkew(Settings.duration("PLATFORM_GATEWAY_JWT_CLOCK_SKEW", v)));
+            ifSet(env, "PLATFORM_GATEWAY_TENANT_CLAIM", this::tenantClaim);
+            ifSet(env, "PLATFORM_GATEWAY_ROLES_CLAIM", this::rolesClaim);
+            ifSet(env, "PLATFORM_GATEWAY_TRUSTED_PROXIES", v -> trustedProxies(Settings.list(v)));
+            ifSet(env, "PLATFORM_GATEWAY_CORS_ORIGINS", v -> corsAllowedOrigins(Settings.list(v)));
+            ifSet(env, "PLATFORM_GATEWAY_MAX_REQUEST_BYTES",
+                    v -> maxRequestBodyBytes(Settings.number("PLATFORM_GATEWAY_MAX_REQUEST_BYTES", v)));
+            ifSet(env, "PLATFORM_GATEWAY_STRIP_HEADERS", v -> strippedHeaders(Settings.list(v)));
+            ifSet(env, "PLATFORM_GATEWAY_FORWARD_AUTHORIZATION",
+                    v -> forwardAuthorization(Settings.flag("PLATFORM_GATEWAY_FORWARD_AUTHORIZATION", v)));
+            return this;
+        }
+
+        private static void ifSet(Map<String, String> env, String name, java.util.function.Consumer<String> setter) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                setter.accept(value.trim());
+            }
+        }
+
+        /**
+         * @param bindAddress the address to bind, such as {@code 0.0.0.0} or {@code 127.0.0.1}
+         * @return this builder
+         */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /**
+         * @param port the port, 0 for any free port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Adds or replaces a route given as {@code name=baseUrl}.
+         *
+         * @param spec such as {@code users=http://127.0.0.1:8081}
+         * @return this builder
+         */
+        public Builder route(String spec) {
+            Objects.requireNonNull(spec, "spec");
+            int eq = spec.indexOf('=');
+            if (eq <= 0 || eq == spec.length() - 1) {
+                throw new IllegalArgumentException("route must look like name=http://host:port (was '" + spec
+                        + "'); for example users=http://127.0.0.1:8081");
+            }
+            return route(spec.substring(0, eq).trim(), spec.substring(eq + 1).trim());
+        }
+
+        /**
+         * Adds or replaces a route with the default timeout.
+         *
+         * @param name the {@code {service}} segment
+         * @param baseUrl the upstream base URL, such as {@code http://127.0.0.1:8081}
+         * @return this builder
+         */
+        public Builder route(String name, String baseUrl) {
+            routes.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(baseUrl, "baseUrl"));
+            return this;
+        }
+
+        /**
+         * Adds or replaces a route with its own timeout.
+         *
+         * @param name the {@code {service}} segment
+         * @param baseUrl the upstream base URL
+         * @param timeout the whole-exchange timeout; slower upstreams get 504
+         * @return this builder
+         */
+        public Builder route(String name, String baseUrl, Duration timeout) {
+            route(name, baseUrl);
+            return routeTimeout(name, timeout);
+        }
+
+        /**
+         * Sets the timeout of one route (applied at build time, so the order of calls does not matter).
+         *
+         * @param name the route name
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder routeTimeout(String name, Duration timeout) {
+            routeTimeouts.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(timeout, "timeout"));
+            return this;
+        }
+
+        /**
+         * @param defaultTimeout the timeout of routes without their own (default 10 s)
+         * @return this builder
+         */
+        public Builder defaultTimeout(Duration defaultTimeout) {
+            this.defaultTimeout = Objects.requireNonNull(defaultTimeout, "defaultTimeout");
+            return this;
+        }
+
+        /**
+         * Verifies tokens with a shared HMAC secret (UTF-8 bytes of the text).
+         *
+         * @param secret at least 32 bytes for HS256, 48 for HS384, 64 for HS512
+         * @return this builder
+         */
+        public Builder jwtSecret(String secret) {
+            this.jwtSecret = Objects.requireNonNull(secret, "secret").getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * Verifies tokens with public keys fetched (and cached) from a JWKS URL.
+         *
+         * @param jwksUrl the JWKS document's URL
+         * @return this builder
+         */
+        public Builder jwksUrl(URI jwksUrl) {
+            this.jwksUrl = Objects.requireNonNull(jwksUrl, "jwksUrl");
+            return this;
+        }
+
+        /**
+         * @param ttl how long JWKS keys are cached (default 5 min); unknown key ids trigger a refresh
+         * @return this builder
+         */
+        public Builder jwksCacheTtl(Duration ttl) {
+            this.jwksCacheTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        /**
+         * @param issuer the required {@code iss}
+         * @return this builder
+         */
+        public Builder jwtIssuer(String issuer) {
+            this.jwtIssuer = Objects.requireNonNull(issuer, "issuer");
+            return this;
+        }
+
+        /**
+         * @param audience the audience {@code aud} must contain
+         * @return this builder
+         */
+        public Builder jwtAudience(String audience) {
+            this.jwtAudience = Objects.requireNonNull(audience, "audience");
+            return this;
+        }
+
+        /**
+         * Replaces the accepted algorithms (default: HS256 with a secret, RS256 with JWKS).
+         *
+         * @param algorithms JWS algorithm names such as {@code HS256} or {@code RS256}
+         * @return this builder
+         */
+        public Builder jwtAlgorithms(List<String> algorithms) {
+            jwtAlgorithms.clear();
+            jwtAlgorithms.addAll(algorithms);
+            return this;
+        }
+
+        /**
+         * @param clockSkew tolerance on {@code exp}/{@code nbf}, 0 to 5 min (default 30 s)
+         * @return this builder
+         */
+        public Builder clockSkew(Duration clockSkew) {
+            this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+            return this;
+        }
+
+        /**
+         * @param claim the claim holding the tenant id (default {@code tenant_id})
+         * @return this builder
+         */
+        public Builder tenantClaim(String claim) {
+            this.tenantClaim = Objects.requireNonNull(claim, "claim");
+            return this;
+        }
+
+        /**
+         * @param claim the claim holding the roles (default {@code roles})
+         * @return this builder
+         */
+        public Builder rolesClaim(String claim) {
+            this.rolesClaim = Objects.requireNonNull(claim, "claim");
+            return this;
+        }
+
+        /**
+         * Replaces the trusted proxies.
+         *
+         * @param proxies IP literals or CIDR ranges such as {@code 10.0.0.0/8}
+         * @return this builder
+         */
+        public Builder trustedProxies(List<String> proxies) {
+            trustedProxies.clear();
+            trustedProxies.addAll(proxies);
+            return this;
+        }
+
+        /**
+         * Replaces the CORS allow-list.
+         *
+         * @param origins exact origins such as {@code https://app.example.com}
+         * @return this builder
+         */
+        public Builder corsAllowedOrigins(List<String> origins) {
+            corsAllowedOrigins.clear();
+            corsAllowedOrigins.addAll(origins);
+            return this;
+        }
+
+        /**
+         * @param maxAge how long a preflight answer may be cached (default 10 min)
+         * @return this builder
+         */
+        public Builder corsMaxAge(Duration maxAge) {
+            this.corsMaxAge = Objects.requireNonNull(maxAge, "maxAge");
+            return this;
+        }
+
+        /**
+         * @param bytes the largest request body accepted (default 10 MiB)
+         * @return this builder
+         */
+        public Builder maxRequestBodyBytes(long bytes) {
+            this.maxRequestBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Replaces the extra request headers stripped from client requests (the identity headers are
+         * always stripped).
+         *
+         * @param headers header names
+         * @return this builder
+         */
+        public Builder strippedHeaders(List<String> headers) {
+            strippedHeaders.clear();
+            strippedHeaders.addAll(headers);
+            return this;
+        }
+
+        /**
+         * @param forward whether to pass the client's {@code Authorization} header upstream (default false)
+         * @return this builder
+         */
+        public Builder forwardAuthorization(boolean forward) {
+            this.forwardAuthorization = forward;
+            return this;
+        }
+
+        /**
+         * @param timeout the timeout of each upstream health probe (default 1 s)
+         * @return this builder
+         */
+        public Builder upstreamHealthTimeout(Duration timeout) {
+            this.upstreamHealthTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Validates and seals the configuration.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException naming the setting, the bad value and the fix
+         */
+        public GatewayConfig build() {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535 (was " + port + ")");
+            }
+            if (bindAddress.isBlank()) {
+                throw new IllegalArgumentException("bindAddress must not be blank; use 0.0.0.0 or 127.0.0.1");
+            }
+            requirePositive("defaultTimeout", defaultTimeout);
+            if (routes.isEmpty()) {
+                throw new IllegalArgumentException("routes must not be empty; add one with route(\"users\", "
+                        + "\"http://127.0.0.1:8081\") or PLATFORM_GATEWAY_ROUTES=users=http://127.0.0.1:8081");
+            }
+            for (String name : routeTimeouts.keySet()) {
+                if (!routes.containsKey(name)) {
+                    throw new IllegalArgumentException("routeTimeout names route '" + name
+                            + "', which is not configured; configured routes are " + routes.keySet());
+                }
+            }
+            Map<String, Route> built = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : routes.entrySet()) {
+                String name = e.getKey();
+                if (!ROUTE_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("route name must be lowercase letters, digits and '-' (was '"
+                            + name + "'); it is the {service} segment of /api/v1/{service}/**");
+                }
+                URI base = parseUri("route '" + name + "' base URL", e.getValue());
+                String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+                if (!(scheme.equals("http") || scheme.equals("https")) || base.getHost() == null) {
+                    throw new IllegalArgumentException("route '" + name + "' base URL must be an absolute http:// or"
+                            + " https:// URL with a host (was '" + base + "'); for example http://127.0.0.1:8081");
+                }
+                if (base.getRawQuery() != null || base.getRawFragment() != null || base.getRawUserInfo() != null) {
+                    throw new IllegalArgumentException("route '" + name + "' base URL must not contain user info, a"
+                            + " query or a fragment (was '" + base + "')");
+                }
+                Duration timeout = routeTimeouts.getOrDefault(name, defaultTimeout);
+                requirePositive("route '" + name + "' timeout", timeout);
+                built.put(name, new Route(name, base, timeout));
+            }
+            if (jwtSecret == null && jwksUrl == null) {
+                throw new IllegalArgumentException("token verification needs exactly one key source: set jwtSecret"
+                        + " (PLATFORM_GATEWAY_JWT_SECRET) or jwksUrl (PLATFORM_GATEWAY_JWKS_URL); neither was set");
+            }
+            if (jwtSecret != null && jwksUrl != null) {
+                throw new IllegalArgumentException("token verification needs exactly one key source, but both jwtSecret"
+                        + " and jwksUrl (" + jwksUrl + ") were set; remove one");
+            }
+            if (jwksUrl != null) {
+                String s = jwksUrl.getScheme() == null ? "" : jwksUrl.getScheme().toLowerCase(Locale.ROOT);
+                if (!(s.equals("http") || s.equals("https")) || jwksUrl.getHost() == null) {
+                    throw new IllegalArgumentException("jwksUrl must be an absolute http(s) URL (was '" + jwksUrl + "')");
+                }
+                requirePositive("jwksCacheTtl", jwksCacheTtl);
+            }
+            if (jwtIssuer == null || jwtIssuer.isBlank()) {
+                throw new IllegalArgumentException("jwtIssuer must be set (was " + (jwtIssuer == null ? "unset" : "blank")
+                        + "); set PLATFORM_GATEWAY_JWT_ISSUER to the iss claim of your tokens");
+            }
+            if (jwtAudience == null || jwtAudience.isBlank()) {
+                throw new IllegalArgumentException("jwtAudience must be set (was "
+                        + (jwtAudience == null ? "unset" : "blank")
+                        + "); set PLATFORM_GATEWAY_JWT_AUDIENCE to the aud your identity provider issues for this gateway");
+            }
+            Set<String> algorithms = new LinkedHashSet<>(jwtAlgorithms);
+            if (algorithms.isEmpty()) {
+                algorithms.add(jwtSecret != null ? "HS256" : "RS256");
+            }
+            Set<String> allowed = jwtSecret != null ? HMAC_ALGORITHMS : PUBLIC_KEY_ALGORITHMS;
+            for (String alg : algorithms) {
+                if (alg.equalsIgnoreCase("none")) {
+                    throw new IllegalArgumentException("jwtAlgorithms must not contain 'none' (was " + algorithms
+                            + "); unsigned tokens are never accepted");
+                }
+                if (!allowed.contains(alg)) {
+                    throw new IllegalArgumentException("jwtAlgorithms contains '" + alg + "', which does not fit "
+                            + (jwtSecret != null ? "a shared jwtSecret" : "a jwksUrl") + "; allowed are "
+                            + new java.util.TreeSet<>(allowed) + " (mixing HMAC and public-key algorithms enables"
+                            + " algorithm-confusion attacks)");
+                }
+            }
+            if (jwtSecret != null) {
+                int needed = algorithms.contains("HS512") ? 64 : algorithms.contains("HS384") ? 48 : 32;
+                if (jwtSecret.length < needed) {
+                    throw new IllegalArgumentException("jwtSecret must be at least " + needed + " bytes for " + algorithms
+                            + " (was " + jwtSecret.length + " bytes); generate one with: openssl rand -base64 48");
+                }
+            }
+            if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("clockSkew must be between 0s and 5m (was " + clockSkew + ")");
+            }
+            if (!CLAIM_NAME.matcher(tenantClaim).matches()) {
+                throw new IllegalArgumentException("tenantClaim must be a claim name (was '" + tenantClaim + "')");
+            }
+            if (!CLAIM_NAME.matcher(rolesClaim).matches()) {
+                throw new IllegalArgumentException("rolesClaim must be a claim name (was '" + rolesClaim + "')");
+            }
+            for (String proxy : trustedProxies) {
+                int slash = proxy.indexOf('/');
+                String address = slash < 0 ? proxy : proxy.substring(0, slash);
+                boolean ok = Settings.isIpLiteral(address);
+                if (ok && slash >= 0) {
+                    try {
+                        int bits = Integer.parseInt(proxy.substring(slash + 1));
+                        ok = bits >= 0 && bits <= (address.indexOf(':') >= 0 ? 128 : 32);
+                    } catch (NumberFormatException e) {
+                        ok = false;
+                    }
+                }
+                if (!ok) {
+                    throw new IllegalArgumentException("trustedProxies entries must be IP literals or CIDR ranges such as"
+                            + " 10.0.0.0/8 (was '" + proxy + "'); host names are not accepted");
+                }
+            }
+            for (String origin : corsAllowedOrigins) {
+                URI uri;
+                try {
+                    uri = new URI(origin);
+                } catch (URISyntaxException e) {
+                    uri = null;
+                }
+                if (uri == null || uri.getScheme() == null || uri.getHost() == null
+                        || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+                        || uri.getRawQuery() != null || origin.equals("*")) {
+                    throw new IllegalArgumentException("corsAllowedOrigins entries must be exact origins such as"
+                            + " https://app.example.com, without path or wildcard (was '" + origin + "')");
+                }
+            }
+            if (corsMaxAge.isNegative()) {
+                throw new IllegalArgumentException("corsMaxAge must not be negative (was " + corsMaxAge + ")");
+            }
+            if (maxRequestBodyBytes <= 0) {
+                throw new IllegalArgumentException("maxRequestBodyBytes must be > 0 (was " + maxRequestBodyBytes + ")");
+            }
+            requirePositive("upstreamHealthTimeout", upstreamHealthTimeout);
+            Set<String> stripped = new LinkedHashSet<>();
+            IDENTITY_HEADERS.forEach(h -> stripped.add(h.toLowerCase(Locale.ROOT)));
+            for (String header : strippedHeaders) {
+                if (!HEADER_NAME.matcher(header).matches()) {
+                    throw new IllegalArgumentException("strippedHeaders entries must be header names (was '"
+                            + header + "')");
+                }
+                stripped.add(header.toLowerCase(Locale.ROOT));
+            }
+            return new GatewayConfig(this, built, algorithms, stripped);
+        }
+
+        private static void requirePositive(String setting, Duration value) {
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(setting + " must be > 0 (was " + value + ")");
+            }
+        }
+    }
+
+    private static URI parseUri(String setting, String value) {
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(setting + " must be a URL (was '" + value + "'): " + e.getReason(), e);
+        }
+    }
+}

@@ -1,0 +1,548 @@
+package dev.adxcore.platform.examples.gateway.internal;
+
+import dev.adxcore.platform.examples.gateway.GatewayConfig;
+import dev.adxcore.platform.observability.health.HealthRegistry;
+import dev.adxcore.platform.observability.health.HealthReport;
+import dev.adxcore.platform.observability.health.HealthStatus;
+import dev.adxcore.platform.observability.logging.CorrelationIds;
+import dev.adxcore.platform.observability.logging.LogContext;
+import dev.adxcore.platform.observability.logging.TraceContext;
+import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's request pipeline on the Jetty core {@link Handler} API, fully asynchronous: ids and
+ * CORS, path validation, open endpoints ({@code /health}, {@code /health/*}, {@code /metrics}), size
+ * limit, token verification, routing, header rewriting, and a streamed proxy exchange through Jetty's
+ * {@link HttpClient} with back-pressure in both directions.
+ *
+ * <p>Thread-safe; one instance serves all requests.
+ */
+public final class GatewayHandler extends Handler.Abstract {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayHandler.class);
+    /** The access log; its appender is configured by the application (logback.xml). */
+    private static final Logger access = LoggerFactory.getLogger("gateway.access");
+
+    static final String HEALTH = "/health";
+    static final String LIVENESS = "/health/live";
+    static final String READINESS = "/health/ready";
+    static final String METRICS = "/metrics";
+
+    private static final String REALM = "Bearer realm=\"adx-gateway\"";
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "te", "trailer",
+            "transfer-encoding", "upgrade", "proxy-connection", "proxy-authorization", "proxy-authenticate");
+    /** Request headers the gateway always replaces with its own values. */
+    private static final Set<String> REPLACED_REQUEST_HEADERS = Set.of("host", "expect", "x-forwarded-for",
+            "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix", "forwarded",
+            "x-real-ip", "x-correlation-id", "traceparent", "tracestate");
+    private static final Pattern FORWARDED_FOR = Pattern.compile("[0-9A-Fa-f.:\\[\\], ]{1,512}");
+    private static final Pattern FORWARDED_HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
+    private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9-]+( *, *[A-Za-z0-9-]+)*");
+    private static final String CORS_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
+    private static final String CORS_DEFAULT_HEADERS = "Authorization, Content-Type, X-Correlation-Id, traceparent";
+
+    private final GatewayConfig config;
+    private final HttpClient client;
+    private final TokenVerifier tokens;
+    private final TrustedProxies trustedProxies;
+    private final Set<String> corsOrigins;
+    private final HttpServerMetrics metrics;
+    private final PrometheusMeterRegistry prometheus;
+    private final HealthRegistry health;
+
+    /**
+     * @param config the configuration
+     * @param client the started upstream client (redirects, cookies and content decoding off)
+     * @param prometheus the registry scraped at {@code /metrics}
+     * @param health the registry reported at {@code /health}
+     */
+    public GatewayHandler(GatewayConfig config, HttpClient client, PrometheusMeterRegistry prometheus,
+            HealthRegistry health) {
+        this.config = config;
+        this.client = client;
+        this.tokens = new TokenVerifier(config);
+        this.trustedProxies = new TrustedProxies(config.trustedProxies());
+        this.corsOrigins = Set.copyOf(config.corsAllowedOrigins());
+        this.prometheus = prometheus;
+        this.health = health;
+        List<String> templates = new java.util.ArrayList<>(List.of(HEALTH, LIVENESS, READINESS, METRICS));
+        config.routes().values().forEach(r -> templates.add(r.template()));
+        this.metrics = HttpServerMetrics.builder(prometheus).routes(templates).build();
+    }
+
+    /** Per-request state, written by one thread at a time. */
+    private static final class Exchange {
+        final String method;
+        final String correlationId;
+        final TraceContext trace;
+        final HttpServerMetrics.Sample sample;
+        final String clientAddress;
+        @Nullable String routeTemplate;
+        @Nullable String path;
+        @Nullable Identity identity;
+        @Nullable String corsOrigin;
+        @Nullable String failureReason;
+
+        Exchange(String method, String correlationId, TraceContext trace, HttpServerMetrics.Sample sample,
+                String clientAddress) {
+            this.method = method;
+            this.correlationId = correlationId;
+            this.trace = trace;
+            this.sample = sample;
+            this.clientAddress = clientAddress;
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        HttpFields headers = request.getHeaders();
+        Exchange ex = new Exchange(request.getMethod(),
+                CorrelationIds.orNew(headers.get(CorrelationIds.HEADER)),
+                TraceContext.parse(headers.get(TraceContext.HEADER)).map(TraceContext::newChild)
+                        .orElseGet(TraceContext::newRoot),
+                metrics.start(), Request.getRemoteAddr(request));
+        Callback done = Callback.from(() -> {
+            finish(ex, response.getStatus());
+            callback.succeeded();
+        }, failure -> {
+            finish(ex, response.isCommitted() ? response.getStatus() : 500);
+            callback.failed(failure);
+        });
+        try {
+            dispatch(request, response, done, ex);
+        } catch (RuntimeException e) {
+            log.error("unexpected failure handling a request", e);
+            if (response.isCommitted()) {
+                done.failed(e);
+            } else {
+                writeError(response, done, ex, 500, "internal_error", "the gateway failed to handle the request");
+            }
+        }
+        return true;
+    }
+
+    private void dispatch(Request request, Response response, Callback done, Exchange ex) {
+        HttpFields headers = request.getHeaders();
+        response.getHeaders().put(CorrelationIds.HEADER, ex.correlationId);
+
+        String origin = headers.get(HttpHeader.ORIGIN);
+        if (origin != null && corsOrigins.contains(origin)) {
+            ex.corsOrigin = origin;
+            addCorsHeaders(response, origin);
+        }
+
+        RequestPath path;
+        try {
+            path = RequestPath.parse(request.getHttpURI().getPath());
+        } catch (RequestPath.InvalidPathException e) {
+            ex.failureReason = e.getMessage();
+            writeError(response, done, ex, 400, "invalid_path", "the request path is not allowed");
+            return;
+        }
+        String decoded = path.decoded();
+        ex.path = decoded;
+        GatewayConfig.Route route = routeOf(path);
+        ex.routeTemplate = route != null ? route.template() : null;
+
+        if (origin != null && ex.method.equals("OPTIONS") && headers.contains(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD)) {
+            preflight(request, response, done, ex);
+            return;
+        }
+        if (decoded.equals(HEALTH) || decoded.startsWith(HEALTH + "/") || decoded.equals(METRICS)) {
+            openEndpoint(decoded, response, done, ex);
+            return;
+        }
+        long length = request.getLength();
+        if (length > config.maxRequestBodyBytes()) {
+            writeError(response, done, ex, 413, "payload_too_large",
+                    "the request body exceeds " + config.maxRequestBodyBytes() + " bytes");
+            return;
+        }
+        Identity identity = authenticate(headers, response, done, ex);
+        if (identity == null) {
+            return;
+        }
+        ex.identity = identity;
+        if (route == null) {
+            writeError(response, done, ex, 404, "not_found", "no service is routed at this path");
+            return;
+        }
+        proxy(request, response, done, ex, route, path);
+    }
+
+    private GatewayConfig.@Nullable Route routeOf(RequestPath path) {
+        String service = path.segment(2);
+        if (service == null || !"api".equals(path.segment(0)) || !"v1".equals(path.segment(1))) {
+            return null;
+        }
+        return config.routes().get(service);
+    }
+
+    private void addCorsHeaders(Response response, String origin) {
+        HttpFields.Mutable out = response.getHeaders();
+        out.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        out.add(HttpHeader.VARY, "Origin");
+        out.put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, CorrelationIds.HEADER);
+    }
+
+    private void preflight(Request request, Response response, Callback done, Exchange ex) {
+        if (ex.corsOrigin == null) {
+            writeError(response, done, ex, 403, "origin_not_allowed", "this origin is not allowed");
+            return;
+        }
+        String requested = request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_HEADERS);
+        HttpFields.Mutable out = response.getHeaders();
+        out.put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, CORS_METHODS);
+        out.put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS,
+                requested != null && HEADER_LIST.matcher(requested.trim()).matches() ? requested.trim()
+                        : CORS_DEFAULT_HEADERS);
+        out.put(HttpHeader.ACCESS_CONTROL_MAX_AGE, Long.toString(config.corsMaxAge().toSeconds()));
+        response.setStatus(204);
+        response.write(true, BufferUtil.EMPTY_BUFFER, done);
+    }
+
+    private void openEndpoint(String path, Response response, Callback done, Exchange ex) {
+        ex.routeTemplate = path.equals(HEALTH) || path.equals(LIVENESS) || path.equals(READINESS)
+                || path.equals(METRICS) ? path : null;
+        if (!ex.method.equals("GET") && !ex.method.equals("HEAD")) {
+            response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+            writeError(response, done, ex, 405, "method_not_allowed", "use GET");
+            return;
+        }
+        if (path.equals(METRICS)) {
+            String body;
+            try {
+                body = prometheus.scrape();
+            } catch (RuntimeException e) {
+                log.warn("metrics scrape failed", e);
+                writeError(response, done, ex, 500, "metrics_failed", "metrics are not available");
+                return;
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            response.setStatus(200);
+            writeBody(response, done, ex, body);
+            return;
+        }
+        CompletableFuture<HealthReport> report;
+        if (path.equals(HEALTH)) {
+            report = health.healthAsync();
+        } else if (path.equals(LIVENESS)) {
+            report = health.livenessAsync();
+        } else if (path.equals(READINESS)) {
+            report = health.readinessAsync();
+        } else {
+            writeError(response, done, ex, 404, "not_found", "health endpoints are /health, /health/live and /health/ready");
+            return;
+        }
+        report.whenComplete((r, failure) -> {
+            if (failure != null || r == null) {
+                writeError(response, done, ex, 503, "health_failed", "health could not be computed");
+                return;
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.setStatus(r.status() == HealthStatus.DOWN ? 503 : 200);
+            writeBody(response, done, ex, r.toJson());
+        });
+    }
+
+    private void writeBody(Response response, Callback done, Exchange ex, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Long.toString(bytes.length));
+        response.write(true, ex.method.equals("HEAD") ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(bytes), done);
+    }
+
+    private @Nullable Identity authenticate(HttpFields headers, Response response, Callback done, Exchange ex) {
+        List<String> values = headers.getValuesList(HttpHeader.AUTHORIZATION);
+        if (values.isEmpty()) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, REALM);
+            writeError(response, done, ex, 401, "unauthorized", "a bearer token is required");
+            return null;
+        }
+        String value = values.size() == 1 ? values.get(0).trim() : "";
+        if (value.length() < 7 || !value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, REALM + ", error=\"invalid_request\"");
+            writeError(response, done, ex, 401, "unauthorized", "a single bearer token is required");
+            return null;
+        }
+        try {
+            return tokens.verify(value.substring(7).trim());
+        } catch (TokenVerifier.InvalidTokenException e) {
+            ex.failureReason = e.getMessage();
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, REALM
+                    + ", error=\"invalid_token\", error_description=\"the access token is invalid or expired\"");
+            writeError(response, done, ex, 401, "invalid_token", "the access token is invalid or expired");
+            return null;
+        }
+    }
+
+    private void proxy(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
+            RequestPath path) {
+        var base = route.baseUri();
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        if (basePath.endsWith("/")) {
+            basePath = basePath.substring(0, basePath.length() - 1);
+        }
+        String query = request.getHttpURI().getQuery();
+        String target = basePath + path.encoded() + (query == null ? "" : "?" + query);
+        int port = base.getPort() > 0 ? base.getPort() : base.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        org.eclipse.jetty.client.Request upstream = client.newRequest(base.getHost(), port)
+                .scheme(base.getScheme())
+                .method(ex.method)
+                .path(target)
+                .timeout(route.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        Identity identity = ex.identity;
+        upstream.headers(out -> {
+            copyRequestHeaders(request.getHeaders(), out);
+            addForwardingHeaders(request, out, ex);
+            out.put(CorrelationIds.HEADER, ex.correlationId);
+            out.put(TraceContext.HEADER, ex.trace.toHeader());
+            if (identity != null) {
+                out.put("X-User-Id", identity.userId());
+                out.put("X-Tenant-Id", identity.tenantId());
+                out.put("X-Roles", String.join(",", identity.roles()));
+            }
+        });
+        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+            upstream.body(new LimitedRequestContent(request, config.maxRequestBodyBytes()));
+        }
+        upstream.send(new UpstreamResponseListener(response, done, ex));
+    }
+
+    private void copyRequestHeaders(HttpFields in, HttpFields.Mutable out) {
+        Set<String> connectionNamed = connectionNamedHeaders(in);
+        for (HttpField field : in) {
+            String name = field.getLowerCaseName();
+            if (HOP_BY_HOP.contains(name) || name.startsWith("proxy-") || REPLACED_REQUEST_HEADERS.contains(name)
+                    || config.strippedHeaders().contains(name) || connectionNamed.contains(name)
+                    || (name.equals("authorization") && !config.isForwardAuthorization())) {
+                continue;
+            }
+            out.add(field);
+        }
+    }
+
+    private static Set<String> connectionNamedHeaders(HttpFields fields) {
+        List<String> values = fields.getValuesList(HttpHeader.CONNECTION);
+        if (values.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        for (String value : values) {
+            for (String name : value.split(",")) {
+                names.add(name.trim().toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
+    }
+
+    private void addForwardingHeaders(Request request, HttpFields.Mutable out, Exchange ex) {
+        HttpFields in = request.getHeaders();
+        boolean trusted = trustedProxies.isTrusted(ex.clientAddress);
+        String forwardedFor = trusted ? joined(in, "X-Forwarded-For") : null;
+        if (forwardedFor != null && !FORWARDED_FOR.matcher(forwardedFor).matches()) {
+            forwardedFor = null;
+        }
+        out.put("X-Forwarded-For", forwardedFor == null ? ex.clientAddress : forwardedFor + ", " + ex.clientAddress);
+        String proto = trusted ? in.get("X-Forwarded-Proto") : null;
+        if (!"http".equals(proto) && !"https".equals(proto)) {
+            proto = request.isSecure() ? "https" : "http";
+        }
+        out.put("X-Forwarded-Proto", proto);
+        String host = trusted ? in.get("X-Forwarded-Host") : null;
+        if (host == null || !FORWARDED_HOST.matcher(host).matches()) {
+            host = in.get(HttpHeader.HOST);
+        }
+        if (host != null && FORWARDED_HOST.matcher(host).matches()) {
+            out.put("X-Forwarded-Host", host);
+        }
+    }
+
+    private static @Nullable String joined(HttpFields in, String name) {
+        List<String> values = in.getValuesList(name);
+        return values.isEmpty() ? null : String.join(", ", values);
+    }
+
+    /** Streams the upstream response to the client, or maps the failure to 502/504/413. */
+    private final class UpstreamResponseListener extends Callback.Completable
+            implements org.eclipse.jetty.client.Response.Listener {
+        private final Response response;
+        private final Callback done;
+        private final Exchange ex;
+
+        UpstreamResponseListener(Response response, Callback done, Exchange ex) {
+            this.response = response;
+            this.done = done;
+            this.ex = ex;
+        }
+
+        @Override
+        public void onBegin(org.eclipse.jetty.client.Response upstream) {
+            response.setStatus(upstream.getStatus());
+        }
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response upstream) {
+            HttpFields in = upstream.getHeaders();
+            Set<String> connectionNamed = connectionNamedHeaders(in);
+            HttpFields.Mutable out = response.getHeaders();
+            for (HttpField field : in) {
+                String name = field.getLowerCaseName();
+                if (HOP_BY_HOP.contains(name) || name.startsWith("proxy-") || connectionNamed.contains(name)
+                        || name.startsWith("access-control-") || name.equals("x-correlation-id")) {
+                    continue;
+                }
+                if (field.getHeader() == HttpHeader.DATE) {
+                    out.put(field);
+                } else {
+                    out.add(field);
+                }
+            }
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response upstream, Content.Chunk chunk, Runnable demander) {
+            chunk.retain();
+            response.write(false, chunk.getByteBuffer(), new Callback() {
+                @Override
+                public void succeeded() {
+                    chunk.release();
+                    demander.run();
+                }
+
+                @Override
+                public void failed(Throwable failure) {
+                    chunk.release();
+                    upstream.abort(failure);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return InvocationType.NON_BLOCKING;
+                }
+            });
+        }
+
+        @Override
+        public void onSuccess(org.eclipse.jetty.client.Response upstream) {
+            response.write(true, BufferUtil.EMPTY_BUFFER, this);
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (result.isSucceeded()) {
+                whenComplete((ignored, failure) -> {
+                    if (failure == null) {
+                        done.succeeded();
+                    } else {
+                        done.failed(failure);
+                    }
+                });
+                return;
+            }
+            Throwable failure = result.getFailure();
+            ex.failureReason = String.valueOf(failure);
+            if (response.isCommitted()) {
+                done.failed(failure);
+                return;
+            }
+            response.reset();
+            response.getHeaders().put(CorrelationIds.HEADER, ex.correlationId);
+            if (ex.corsOrigin != null) {
+                addCorsHeaders(response, ex.corsOrigin);
+            }
+            if (hasCause(failure, LimitedRequestContent.TooLargeException.class)) {
+                writeError(response, done, ex, 413, "payload_too_large",
+                        "the request body exceeds " + config.maxRequestBodyBytes() + " bytes");
+            } else if (hasCause(failure, TimeoutException.class)) {
+                writeError(response, done, ex, 504, "upstream_timeout", "the service did not answer in time");
+            } else {
+                writeError(response, done, ex, 502, "upstream_unavailable", "the service is not reachable");
+            }
+        }
+    }
+
+    private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void writeError(Response response, Callback done, Exchange ex, int status, String code,
+            String message) {
+        response.setStatus(status);
+        HttpFields.Mutable out = response.getHeaders();
+        out.put(HttpHeader.CONTENT_TYPE, "application/json");
+        out.put(HttpHeader.CACHE_CONTROL, "no-store");
+        StringBuilder body = new StringBuilder(128);
+        body.append("{\"status\":").append(status).append(",\"error\":");
+        Json.string(body, code);
+        body.append(",\"message\":");
+        Json.string(body, message);
+        body.append(",\"correlationId\":");
+        Json.string(body, ex.correlationId);
+        body.append('}');
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        out.put(HttpHeader.CONTENT_LENGTH, Long.toString(bytes.length));
+        response.write(true, ex.method.equals("HEAD") ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(bytes), done);
+    }
+
+    private void finish(Exchange ex, int status) {
+        long nanos = ex.sample.stop(ex.method, ex.routeTemplate, status);
+        if (!access.isInfoEnabled()) {
+            return;
+        }
+        Identity id = ex.identity;
+        try (LogContext ignored = LogContext.builder()
+                .tenantId(id == null ? null : id.tenantId())
+                .userId(id == null ? null : id.userId())
+                .correlationId(ex.correlationId)
+                .traceId(ex.trace.traceId())
+                .open()) {
+            StringBuilder line = new StringBuilder(160);
+            line.append("\"method\":");
+            Json.string(line, ex.method);
+            line.append(",\"path\":");
+            Json.string(line, ex.path == null ? "-" : ex.path);
+            line.append(",\"route\":");
+            Json.string(line, ex.routeTemplate == null ? HttpServerMetrics.UNKNOWN_ROUTE : ex.routeTemplate);
+            line.append(",\"status\":").append(status)
+                    .append(",\"duration_ms\":").append(nanos / 1000 / 1000.0)
+                    .append(",\"client\":");
+            Json.string(line, ex.clientAddress);
+            if (ex.failureReason != null) {
+                line.append(",\"reason\":");
+                Json.string(line, ex.failureReason);
+            }
+            access.info(line.toString());
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.adxcore.platform.examples.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+    private static final String SECRET = "a-secret-that-is-at-least-32-bytes-long";
+
+    private static GatewayConfig.Builder valid() {
+        return GatewayConfig.builder().route("users", "http://127.0.0.1:8081").jwtSecret(SECRET)
+                .jwtIssuer("iss").jwtAudience("aud");
+    }
+
+    @Test
+    void readsEveryRouteAndTimeoutFromTheEnvironment() {
+        GatewayConfig config = GatewayConfig.builder().environment(Map.of(
+                "PLATFORM_GATEWAY_ROUTES", "users=http://127.0.0.1:8081, orders=http://10.0.0.5:9000/base",
+                "PLATFORM_GATEWAY_ROUTE_TIMEOUTS", "orders=250ms",
+                "PLATFORM_GATEWAY_DEFAULT_TIMEOUT", "3s",
+                "PLATFORM_GATEWAY_JWT_SECRET", SECRET,
+                "PLATFORM_GATEWAY_JWT_ISSUER", "iss",
+                "PLATFORM_GATEWAY_JWT_AUDIENCE", "aud",
+                "PLATFORM_GATEWAY_PORT", "9090")).build();
+
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.routes().get("users").timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.routes().get("orders").timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.routes().get("orders").baseUri().toString()).isEqualTo("http://10.0.0.5:9000/base");
+    }
+
+    @Test
+    void secretNeverAppearsInToString() {
+        assertThat(valid().build().toString()).doesNotContain(SECRET).contains("jwtSecret=****");
+    }
+
+    @Test
+    void missingKeySourceIsRejectedNamingBothSettings() {
+        assertThatThrownBy(() -> GatewayConfig.builder().route("users", "http://127.0.0.1:8081")
+                .jwtIssuer("iss").jwtAudience("aud").build())
+                .hasMessage("token verification needs exactly one key source: set jwtSecret"
+                        + " (PLATFORM_GATEWAY_JWT_SECRET) or jwksUrl (PLATFORM_GATEWAY_JWKS_URL); neither was set");
+    }
+
+    @Test
+    void shortSecretIsRejectedWithItsLength() {
+        assertThatThrownBy(() -> valid().jwtSecret("short").build())
+                .hasMessage("jwtSecret must be at least 32 bytes for [HS256] (was 5 bytes); generate one with:"
+                        + " openssl rand -base64 48");
+    }
+
+    @Test
+    void algorithmNoneIsRejected() {
+        assertThatThrownBy(() -> valid().jwtAlgorithms(List.of("none")).build())
+                .hasMessageStartingWith("jwtAlgorithms must not contain 'none'");
+    }
+
+    @Test
+    void publicKeyAlgorithmWithASharedSecretIsRejected() {
+        assertThatThrownBy(() -> valid().jwtAlgorithms(List.of("HS256", "RS256")).build())
+                .hasMessageStartingWith("jwtAlgorithms contains 'RS256', which does not fit a shared jwtSecret");
+    }
+
+    @Test
+    void routeWithoutSchemeIsRejectedWithAnExample() {
+        assertThatThrownBy(() -> valid().route("orders", "localhost:8082").build())
+                .hasMessage("route 'orders' base URL must be an absolute http:// or https:// URL with a host"
+                        + " (was 'localhost:8082'); for example http://127.0.0.1:8081");
+    }
+
+    @Test
+    void malformedDurationNamesTheVariable() {
+        assertThatThrownBy(() -> valid().environment(Map.of("PLATFORM_GATEWAY_DEFAULT_TIMEOUT", "soon")))
+                .hasMessage("PLATFORM_GATEWAY_DEFAULT_TIMEOUT must be a duration such as 500ms, 5s, 2m or PT5S"
+                        + " (was 'soon')");
+    }
+
+    @Test
+    void trustedProxyHostNameIsRejected() {
+        assertThatThrownBy(() -> valid().trustedProxies(List.of("proxy.internal")).build())
+                .hasMessage("trustedProxies entries must be IP literals or CIDR ranges such as 10.0.0.0/8"
+                        + " (was 'proxy.internal'); host names are not accepted");
+    }
+}
