@@ -1,0 +1,669 @@
+package dev.adxcore.platform.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.adxcore.platform.database.internal.JdbcHandle;
+import dev.adxcore.platform.database.internal.Replica;
+import dev.adxcore.platform.database.internal.ReplicaMonitor;
+import dev.adxcore.platform.database.internal.RoutingDataSource;
+import dev.adxcore.platform.database.internal.SqlErrors;
+import dev.adxcore.platform.database.internal.StartupSafetyCheck;
+import dev.adxcore.platform.observability.health.HealthCheck;
+import dev.adxcore.platform.observability.health.HealthResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The entry point of platform-database: one HikariCP pool per server (the primary and each replica),
+ * health-aware read routing, tenant-scoped units of work, health checks and metrics.
+ *
+ * <pre>{@code
+ * try (DatabaseManager db = DatabaseManager.create(DatabaseConfig.fromEnvironment())) {
+ *     Committed<UUID> created = db.inTransaction(tenantId, h ->
+ *             h.queryOne("INSERT INTO notes (tenant_id, body) VALUES (?, ?) RETURNING id",
+ *                     row -> row.getObject(1, UUID.class), tenantId, "hello").orElseThrow());
+ *     // later, maybe in another request that carried created.token() along:
+ *     List<String> bodies = db.read(tenantId, ReadConsistency.causal(created.token()),
+ *             h -> h.query("SELECT body FROM notes", row -> row.getString(1)));
+ * }
+ * }</pre>
+ *
+ * <p><b>Units of work.</b> {@link #inTransaction(UUID, Work)} runs on the primary in one transaction
+ * and returns the work's value with a {@link CausalToken}. {@link #read(UUID, ReadConsistency, Work)}
+ * runs read-only on the server the {@link ReadConsistency} allows; a read on a replica that fails
+ * because the replica is gone (or a recovery conflict cancels it) is run once more on the primary, so
+ * replica outages never reach the caller; the work may therefore run twice and must not have side
+ * effects outside the database. A read started inside a read-write unit on the same thread uses that
+ * unit's connection. In every unit the tenant is set with {@code set_config('app.tenant_id', ?, true)}
+ * for that transaction only, so row-level security filters every statement and nothing leaks into
+ * the next borrower of the connection. SQL failures are rethrown as {@link DatabaseException}
+ * subclasses.
+ *
+ * <p><b>Start-up.</b> {@link #create(DatabaseConfig)} connects to the primary and refuses to start
+ * (or warns, see {@link DatabaseConfig.RoleCheck}) when the application role would bypass
+ * row-level security. Replicas that are down at start-up are simply out of rotation.
+ *
+ * <p><b>Metrics</b> (tags bounded to pool/replica names): HikariCP's {@code hikaricp.connections.*}
+ * per pool; {@code platform.db.reads} (tags {@code db}, {@code target}, {@code consistency});
+ * {@code platform.db.read.fallbacks} (tags {@code db}, {@code reason}: {@code unavailable},
+ * {@code lagging}, {@code failed}); per replica {@code platform.db.replica.lag} (seconds),
+ * {@code platform.db.replica.lag.bytes} and {@code platform.db.replica.available} (1 or 0).
+ *
+ * <p>Thread-safe. Expensive: create one per database per process, reuse it, close it at shutdown.
+ *
+ * @since 0.1.0
+ */
+public final class DatabaseManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseManager.class);
+
+    private final DatabaseConfig config;
+    private final String primaryName;
+    private final HikariDataSource primary;
+    private final Replica[] replicas;
+    private final @Nullable ReplicaMonitor monitor;
+    private final RoutingDataSource replicaDataSource;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final ThreadLocal<@Nullable JdbcHandle> currentWrite = new ThreadLocal<>();
+    private final Map<String, Map<ReadConsistency.Kind, Counter>> reads = new LinkedHashMap<>();
+    private final Counter fallbackUnavailable;
+    private final Counter fallbackLagging;
+    private final Counter fallbackFailed;
+    private final List<Meter> meters = new ArrayList<>();
+    private final List<HealthCheck> healthChecks;
+    private final boolean singleSyncSafe;
+    private volatile boolean closed;
+
+    private DatabaseManager(DatabaseConfig config) {
+        this.config = config;
+        this.singleSyncSafe = singleSyncSafe(config);
+        MeterRegistry registry = config.meterRegistry();
+        MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
+        this.primaryName = config.name() + "-primary";
+        LOG.info("{} - starting: primary {}, {} replica(s), user {}", config.name(), config.primaryUrl(),
+                config.replicaUrls().size(), config.username());
+        this.primary = pool(primaryName, config.primaryUrl(), metrics, true);
+        List<Replica> replicaList = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.replicaUrls().size(); i++) {
+                String name = config.name() + "-replica-" + (i + 1);
+                replicaList.add(new Replica(name, pool(name, config.replicaUrls().get(i), metrics, false)));
+            }
+        } catch (RuntimeException e) {
+            replicaList.forEach(r -> r.pool().close());
+            primary.close();
+            throw e;
+        }
+        this.replicas = replicaList.toArray(new Replica[0]);
+        counters(primaryName, registry);
+        for (Replica r : replicas) {
+            counters(r.name(), registry);
+            meters.add(Gauge.builder("platform.db.replica.lag", r, x -> x.lagNanos(System.nanoTime()) / 1e9)
+                    .tags(io.micrometer.core.instrument.Tags.of("db", config.name(), "replica", r.name()))
+                    .baseUnit("seconds").description("estimated replay lag of the replica (WAL-position based)")
+                    .register(registry));
+            meters.add(Gauge.builder("platform.db.replica.lag.bytes", r, Replica::lagBytes)
+                    .tags(io.micrometer.core.instrument.Tags.of("db", config.name(), "replica", r.name()))
+                    .baseUnit("bytes").description("WAL the replica had not replayed at the last probe")
+                    .register(registry));
+            meters.add(Gauge.builder("platform.db.replica.available", r, x -> x.isAvailable() ? 1 : 0)
+                    .tags(io.micrometer.core.instrument.Tags.of("db", config.name(), "replica", r.name()))
+                    .description("1 when the replica answers and is in recovery").register(registry));
+        }
+        this.fallbackUnavailable = fallbackCounter(registry, "unavailable");
+        this.fallbackLagging = fallbackCounter(registry, "lagging");
+        this.fallbackFailed = fallbackCounter(registry, "failed");
+        this.monitor = replicas.length == 0 ? null
+                : new ReplicaMonitor(config.name(), primary, replicaList, config.replicaRecheckInterval(),
+                        config.maxReplicaLag(), config.acquireTimeout());
+        this.replicaDataSource = new RoutingDataSource(this::replicaConnection, primary);
+        this.healthChecks = buildHealthChecks();
+    }
+
+    /**
+     * Starts the pools, runs the start-up safety check on the primary and starts the replica monitor.
+     *
+     * @param config the configuration
+     * @return the running manager
+     * @throws UnsafeRoleException when the role check finds that row-level security would not apply
+     *         and {@link DatabaseConfig#roleCheck()} is {@link DatabaseConfig.RoleCheck#REFUSE}
+     * @throws DatabaseUnavailableException when the primary cannot be reached within the acquire timeout
+     */
+    public static DatabaseManager create(DatabaseConfig config) {
+        Objects.requireNonNull(config, "config");
+        DatabaseManager db;
+        try {
+            db = new DatabaseManager(config);
+        } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+            throw new DatabaseUnavailableException(config.name() + "-primary is unavailable at start-up: "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
+        }
+        try {
+            db.checkRole();
+            if (db.monitor != null) {
+                db.monitor.start();
+            }
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        LOG.info("{} - started ({} of {} replica(s) in rotation)", config.name(),
+                java.util.Arrays.stream(db.replicas).filter(Replica::isAvailable).count(), db.replicas.length);
+        return db;
+    }
+
+    /**
+     * Whether pgjdbc, with these settings, sends the tenant prefix and a statement with typed
+     * parameters before one Sync. It does not when it describes statements first (prepareThreshold
+     * below 0, the org.postgresql.forceBinary property) or when strings are sent untyped
+     * (stringtype=unspecified); reads then use an explicit READ ONLY transaction in the same round trip.
+     */
+    private static boolean singleSyncSafe(DatabaseConfig config) {
+        if (Boolean.getBoolean("org.postgresql.forceBinary")) {
+            return false;
+        }
+        List<String> settings = new ArrayList<>();
+        settings.add(config.primaryUrl());
+        settings.addAll(config.replicaUrls());
+        config.driverProperties().forEach((k, v) -> settings.add(k + "=" + v));
+        for (String s : settings) {
+            String lower = s.toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+            if (lower.contains("preparethreshold=-") || lower.contains("stringtype=unspecified")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private HikariDataSource pool(String name, String url, MicrometerMetricsTrackerFactory metrics, boolean failFast) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName(name);
+        hc.setJdbcUrl(url);
+        hc.setUsername(config.username());
+        hc.setPassword(config.password());
+        hc.setMinimumIdle(config.minConnections());
+        hc.setMaximumPoolSize(config.maxConnections());
+        hc.setConnectionTimeout(config.acquireTimeout().toMillis());
+        hc.setValidationTimeout(Math.max(250, Math.min(config.acquireTimeout().toMillis(), 5000) - 1));
+        hc.setInitializationFailTimeout(failFast ? config.acquireTimeout().toMillis() : -1);
+        hc.setMetricsTrackerFactory(metrics);
+        hc.addDataSourceProperty("ApplicationName", name);
+        hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.acquireTimeout().toSeconds())));
+        hc.addDataSourceProperty("tcpKeepAlive", "true");
+        config.driverProperties().forEach(hc::addDataSourceProperty);
+        return new HikariDataSource(hc);
+    }
+
+    private void counters(String target, MeterRegistry registry) {
+        Map<ReadConsistency.Kind, Counter> byKind = new EnumMap<>(ReadConsistency.Kind.class);
+        for (ReadConsistency.Kind kind : ReadConsistency.Kind.values()) {
+            Counter c = Counter.builder("platform.db.reads")
+                    .tags("db", config.name(), "target", target, "consistency", kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("read-only units of work by the pool that served them").register(registry);
+            byKind.put(kind, c);
+            meters.add(c);
+        }
+        reads.put(target, byKind);
+    }
+
+    private Counter fallbackCounter(MeterRegistry registry, String reason) {
+        Counter c = Counter.builder("platform.db.read.fallbacks").tags("db", config.name(), "reason", reason)
+                .description("replica reads served by the primary instead").register(registry);
+        meters.add(c);
+        return c;
+    }
+
+    private void checkRole() {
+        List<String> findings;
+        try (Connection c = primary.getConnection()) {
+            findings = StartupSafetyCheck.findings(c, config.tenantColumn());
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, null, primaryName);
+        }
+        if (findings.isEmpty()) {
+            return;
+        }
+        if (config.roleCheck() == DatabaseConfig.RoleCheck.REFUSE) {
+            throw new UnsafeRoleException("refusing to start: row-level security would not protect tenants: "
+                    + String.join("; ", findings) + ". Fix the role or tables, or set roleCheck WARN "
+                    + "(PLATFORM_DB_ROLE_CHECK=warn) for tools that must run anyway.", null);
+        }
+        for (String finding : findings) {
+            LOG.warn("{} - UNSAFE: {} (roleCheck=WARN, starting anyway)", config.name(), finding);
+        }
+    }
+
+    /**
+     * The primary's pool. Connections from it have no tenant set: on tenant tables they see no rows.
+     *
+     * @return the primary data source
+     */
+    public DataSource primary() {
+        return primary;
+    }
+
+    /**
+     * A data source whose connections come from a healthy replica (round-robin), or from the primary
+     * when none is. Connections have no tenant set: on tenant tables they see no rows.
+     *
+     * @return the replica-routing data source
+     */
+    public DataSource replica() {
+        return replicaDataSource;
+    }
+
+    /** @return this manager's configuration */
+    public DatabaseConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs a read-write unit of work for a tenant on the primary, in one transaction, and commits it.
+     *
+     * @param <T> what the work returns
+     * @param tenantId the tenant; row-level security restricts the unit to its rows
+     * @param work the work
+     * @return the work's value and the commit's causal token
+     * @throws DatabaseException (a subclass for duplicate keys, foreign keys, tenant violations,
+     *         unavailability) when a statement or the commit fails; the transaction is rolled back
+     * @throws IllegalStateException when called inside another read-write unit on the same thread
+     *         (use {@link #currentTransaction()} to join it)
+     */
+    public <T extends @Nullable Object> Committed<T> inTransaction(UUID tenantId, Work<T> work) {
+        return write(Objects.requireNonNull(tenantId, "tenantId"), work);
+    }
+
+    /**
+     * Runs a read-write unit of work without a tenant: tenant tables show no rows and refuse writes
+     * ({@link TenantNotSetException}). For tables that are not per tenant.
+     *
+     * @param <T> what the work returns
+     * @param work the work
+     * @return the work's value and the commit's causal token
+     * @throws DatabaseException when a statement or the commit fails; the transaction is rolled back
+     * @throws IllegalStateException when called inside another read-write unit on the same thread
+     */
+    public <T extends @Nullable Object> Committed<T> inTransaction(Work<T> work) {
+        return write(null, work);
+    }
+
+    /**
+     * The read-write unit of work running on this thread, to join it (repositories do).
+     *
+     * @return its handle, or empty outside a read-write unit
+     */
+    public Optional<Handle> currentTransaction() {
+        return Optional.ofNullable(currentWrite.get());
+    }
+
+    /**
+     * Runs a read-only unit of work for a tenant on the server that {@code consistency} allows.
+     *
+     * @param <T> what the work returns
+     * @param tenantId the tenant; row-level security restricts the unit to its rows
+     * @param consistency what the read can accept
+     * @param work the work; may run twice if a replica fails under it
+     * @return the work's value
+     * @throws DatabaseException when a statement fails (replica outages are retried on the primary)
+     * @throws TenantIsolationException when called inside a read-write unit of another tenant
+     */
+    public <T extends @Nullable Object> T read(UUID tenantId, ReadConsistency consistency, Work<T> work) {
+        return readFor(Objects.requireNonNull(tenantId, "tenantId"), consistency, work);
+    }
+
+    /**
+     * Runs a read-only unit of work without a tenant (tenant tables show no rows).
+     *
+     * @param <T> what the work returns
+     * @param consistency what the read can accept
+     * @param work the work; may run twice if a replica fails under it
+     * @return the work's value
+     * @throws DatabaseException when a statement fails (replica outages are retried on the primary)
+     */
+    public <T extends @Nullable Object> T read(ReadConsistency consistency, Work<T> work) {
+        return readFor(null, consistency, work);
+    }
+
+    private <T extends @Nullable Object> Committed<T> write(@Nullable UUID tenantId, Work<T> work) {
+        Objects.requireNonNull(work, "work");
+        ensureOpen();
+        if (currentWrite.get() != null) {
+            throw new IllegalStateException("a read-write unit of work is already running on this thread; "
+                    + "join it with DatabaseManager.currentTransaction() instead of nesting inTransaction(...)");
+        }
+        Connection c;
+        try {
+            c = primary.getConnection();
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, tenantId, primaryName);
+        }
+        JdbcHandle h = null;
+        try {
+            h = JdbcHandle.readWrite(c, tenantId, primaryName);
+            currentWrite.set(h);
+            T value = work.run(h);
+            CausalToken token = h.commit();
+            return new Committed<>(value, token);
+        } catch (SQLException e) {
+            if (h != null) {
+                h.rollbackQuietly();
+            }
+            throw SqlErrors.map(e, tenantId, primaryName);
+        } catch (RuntimeException | Error e) {
+            if (h != null) {
+                h.rollbackQuietly();
+            }
+            throw e;
+        } finally {
+            currentWrite.remove();
+            if (h != null) {
+                h.close();
+            }
+            closeQuietly(c);
+        }
+    }
+
+    private <T extends @Nullable Object> T readFor(@Nullable UUID tenantId, ReadConsistency consistency, Work<T> work) {
+        Objects.requireNonNull(consistency, "consistency");
+        Objects.requireNonNull(work, "work");
+        ensureOpen();
+        JdbcHandle joined = currentWrite.get();
+        if (joined != null) {
+            if (!Objects.equals(joined.tenantId().orElse(null), tenantId)) {
+                throw new TenantIsolationException("a read for another tenant cannot run inside this thread's "
+                        + "read-write unit of work", null);
+            }
+            try {
+                return work.run(joined);
+            } catch (SQLException e) {
+                throw SqlErrors.map(e, tenantId, primaryName);
+            }
+        }
+        ReadConsistency.Kind kind = consistency.kind();
+        if (kind == ReadConsistency.Kind.LATEST || replicas.length == 0) {
+            return readOnPrimary(tenantId, kind, work);
+        }
+        Replica chosen = choose(consistency);
+        Connection borrowed = null;
+        if (chosen == null && kind == ReadConsistency.Kind.CAUSAL) {
+            // The cached replay positions are older than the write: ask one replica directly.
+            Replica candidate = nextAvailable();
+            if (candidate != null) {
+                borrowed = causalCandidate(candidate, consistency.token().orElseThrow().lsn());
+                if (borrowed != null) {
+                    chosen = candidate;
+                }
+            }
+        }
+        if (chosen == null) {
+            (anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
+            return readOnPrimary(tenantId, kind, work);
+        }
+        try {
+            T value = readOn(chosen.pool(), borrowed, chosen.name(), tenantId, work);
+            reads.get(chosen.name()).get(kind).increment();
+            return value;
+        } catch (SQLException e) {
+            if (!SqlErrors.isReplicaFailure(e)) {
+                throw SqlErrors.map(e, tenantId, chosen.name());
+            }
+            if (SqlErrors.isConnectionFailure(e) && chosen.markOut("failed during a read: " + e.getMessage())) {
+                LOG.warn("{} - out of rotation: failed during a read ({}); reads go to the primary until it "
+                        + "answers again", chosen.name(), e.getMessage());
+            }
+            fallbackFailed.increment();
+            return readOnPrimary(tenantId, kind, work);
+        }
+    }
+
+    private <T extends @Nullable Object> T readOnPrimary(@Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work) {
+        try {
+            T value = readOn(primary, null, primaryName, tenantId, work);
+            reads.get(primaryName).get(kind).increment();
+            return value;
+        } catch (SQLException e) {
+            throw SqlErrors.map(e, tenantId, primaryName);
+        }
+    }
+
+    private <T extends @Nullable Object> T readOn(DataSource pool, @Nullable Connection borrowed, String target,
+            @Nullable UUID tenantId, Work<T> work) throws SQLException {
+        Connection c = borrowed != null ? borrowed : pool.getConnection();
+        JdbcHandle h = JdbcHandle.readOnly(c, tenantId, target, singleSyncSafe);
+        try {
+            T value = work.run(h);
+            h.finishRead();
+            return value;
+        } catch (SQLException | RuntimeException | Error e) {
+            h.rollbackQuietly();
+            throw e;
+        } finally {
+            h.close();
+            closeQuietly(c);
+        }
+    }
+
+    private @Nullable Replica choose(ReadConsistency consistency) {
+        int n = replicas.length;
+        int start = Math.floorMod(roundRobin.getAndIncrement(), n);
+        long now = System.nanoTime();
+        long maxLagNanos = consistency.maxLag().orElse(config.maxReplicaLag()).toNanos();
+        long token = consistency.token().map(CausalToken::lsn).orElse(0L);
+        boolean causal = consistency.kind() == ReadConsistency.Kind.CAUSAL;
+        for (int i = 0; i < n; i++) {
+            Replica r = replicas[(start + i) % n];
+            if (!r.isAvailable()) {
+                continue;
+            }
+            if (causal ? Long.compareUnsigned(r.replayLsn(), token) >= 0 : r.lagNanos(now) <= maxLagNanos) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private @Nullable Replica nextAvailable() {
+        int n = replicas.length;
+        int start = Math.floorMod(roundRobin.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            Replica r = replicas[(start + i) % n];
+            if (r.isAvailable()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private boolean anyAvailable() {
+        for (Replica r : replicas) {
+            if (r.isAvailable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private @Nullable Connection causalCandidate(Replica r, long token) {
+        Connection c = null;
+        try {
+            c = r.pool().getConnection();
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
+                rs.next();
+                String replay = rs.getString(1);
+                if (replay != null) {
+                    long lsn = CausalToken.parse(replay).lsn();
+                    r.replayedAtLeast(lsn);
+                    if (Long.compareUnsigned(lsn, token) >= 0) {
+                        return c;
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException s && SqlErrors.isConnectionFailure(s) && r.markOut("failed during a read: " + e.getMessage())) {
+                LOG.warn("{} - out of rotation: failed during a read ({})", r.name(), e.getMessage());
+            }
+        }
+        closeQuietly(c);
+        return null;
+    }
+
+    private Connection replicaConnection() throws SQLException {
+        ensureOpen();
+        Replica r = replicas.length == 0 ? null : choose(ReadConsistency.replica());
+        if (r == null) {
+            if (replicas.length > 0) {
+                (anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
+            }
+            return primary.getConnection();
+        }
+        try {
+            return r.pool().getConnection();
+        } catch (SQLException e) {
+            if (r.markOut("failed to give a connection: " + e.getMessage())) {
+                LOG.warn("{} - out of rotation: failed to give a connection ({})", r.name(), e.getMessage());
+            }
+            fallbackFailed.increment();
+            return primary.getConnection();
+        }
+    }
+
+    /**
+     * Health checks to register with the service's health registry: the primary (critical: a failure
+     * makes readiness DOWN) and each replica (non-critical: a failure makes it DEGRADED).
+     *
+     * @return the checks, in order primary then replicas
+     */
+    public List<HealthCheck> healthChecks() {
+        return healthChecks;
+    }
+
+    private List<HealthCheck> buildHealthChecks() {
+        List<HealthCheck> checks = new ArrayList<>();
+        Duration timeout = config.acquireTimeout().plusSeconds(1);
+        checks.add(withTimeout(HealthCheck.critical(config.name() + ".primary", () -> {
+            try (Connection c = primary.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
+                    ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return HealthResult.down("the primary is in recovery (read-only): writes would fail");
+                }
+                HikariPoolMXBean pool = primary.getHikariPoolMXBean();
+                return HealthResult.up(Map.of("pool", primaryName, "active", pool.getActiveConnections(),
+                        "idle", pool.getIdleConnections(), "waiting", pool.getThreadsAwaitingConnection()));
+            } catch (SQLException e) {
+                return HealthResult.down(config.name() + ".primary is unavailable: " + e.getMessage());
+            }
+        }), timeout));
+        for (Replica r : replicas) {
+            checks.add(withTimeout(HealthCheck.nonCritical(r.name(), () -> {
+                if (monitor != null) {
+                    monitor.probe(r);
+                }
+                if (!r.isAvailable()) {
+                    return HealthResult.down(r.name() + " is out of rotation: " + r.reason());
+                }
+                long lagMillis = TimeUnit.NANOSECONDS.toMillis(r.lagNanos(System.nanoTime()));
+                if (lagMillis > config.maxReplicaLag().toMillis()) {
+                    return HealthResult.down(r.name() + " replay lag " + lagMillis + "ms exceeds maxReplicaLag "
+                            + config.maxReplicaLag().toMillis() + "ms").withDetail("lagBytes", r.lagBytes());
+                }
+                return HealthResult.up(Map.of("lagMillis", lagMillis, "lagBytes", r.lagBytes()));
+            }), timeout));
+        }
+        return List.copyOf(checks);
+    }
+
+    private static HealthCheck withTimeout(HealthCheck check, Duration timeout) {
+        return new HealthCheck() {
+            @Override
+            public String name() {
+                return check.name();
+            }
+
+            @Override
+            public HealthResult check() throws Exception {
+                return check.check();
+            }
+
+            @Override
+            public boolean isCritical() {
+                return check.isCritical();
+            }
+
+            @Override
+            public Optional<Duration> timeout() {
+                return Optional.of(timeout);
+            }
+
+            @Override
+            public String toString() {
+                return check.toString();
+            }
+        };
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(config.name() + " - DatabaseManager is closed");
+        }
+    }
+
+    private static void closeQuietly(@Nullable Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("closing a pooled connection failed", e);
+        }
+    }
+
+    /** Stops the replica monitor, closes every pool and removes this manager's meters. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (monitor != null) {
+            monitor.close();
+        }
+        for (Replica r : replicas) {
+            r.pool().close();
+        }
+        primary.close();
+        meters.forEach(config.meterRegistry()::remove);
+        LOG.info("{} - closed", config.name());
+    }
+
+    @Override
+    public String toString() {
+        return "DatabaseManager{" + config.name() + ", primary=" + primaryName + ", replicas=" + replicas.length + '}';
+    }
+}

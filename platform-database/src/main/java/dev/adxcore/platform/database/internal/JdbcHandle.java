@@ -1,0 +1,339 @@
+package dev.adxcore.platform.database.internal;
+
+import dev.adxcore.platform.database.CausalToken;
+import dev.adxcore.platform.database.Handle;
+import dev.adxcore.platform.database.RowMapper;
+import dev.adxcore.platform.database.TenantIsolationException;
+import dev.adxcore.platform.database.sql.TenantStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
+
+/**
+ * The {@link Handle} implementation. The tenant setting travels in front of the first statement of a
+ * transaction (read-write units) or in front of every statement (read-only units in autocommit),
+ * as one multi-statement prepared statement: one round trip.
+ */
+public final class JdbcHandle implements Handle {
+
+    /** Sets the tenant for the current (possibly implicit) transaction. */
+    public static final String SET_TENANT = "SELECT set_config('app.tenant_id', ?, true)";
+    static final String READ_ONLY_TENANT_PREFIX =
+            "SELECT set_config('app.tenant_id', ?, true), set_config('transaction_read_only', 'on', true); ";
+    static final String READ_ONLY_PREFIX = "SELECT set_config('transaction_read_only', 'on', true); ";
+    static final String TENANT_PREFIX = SET_TENANT + "; ";
+    static final String COMMIT_AND_LSN = "COMMIT; SELECT pg_current_wal_insert_lsn()::text";
+
+    /**
+     * The safe form for read-only statements: an explicit transaction, so that the setting still covers
+     * the statement if the driver sends a Sync between the statements (pgjdbc does so before a
+     * statement it has described at statement level, e.g. with prepareThreshold &lt; 0, parameters of
+     * unknown type such as nulls, or stringtype=unspecified).
+     */
+    static final String SAFE_READ_PREFIX = "BEGIN READ ONLY; SELECT set_config('app.tenant_id', ?, true); ";
+    static final String SAFE_READ_SUFFIX = "; COMMIT";
+
+    private final Connection connection;
+    private final boolean singleSyncSafe;
+    private final @Nullable UUID tenantId;
+    private final @Nullable String tenantText;
+    private final boolean readOnly;
+    private final String target;
+    private boolean transactional;
+    private boolean tenantApplied;
+    private boolean open = true;
+
+    private JdbcHandle(Connection connection, @Nullable UUID tenantId, boolean readOnly, String target,
+            boolean singleSyncSafe) {
+        this.connection = connection;
+        this.singleSyncSafe = singleSyncSafe;
+        this.tenantId = tenantId;
+        this.tenantText = tenantId == null ? null : tenantId.toString();
+        this.readOnly = readOnly;
+        this.target = target;
+    }
+
+    /**
+     * A handle for a read-write unit: turns auto-commit off; the transaction begins with the first statement.
+     *
+     * @param connection a pooled primary connection
+     * @param tenantId the tenant, or null
+     * @param target the pool name
+     * @return the handle
+     * @throws SQLException when auto-commit cannot be changed
+     */
+    public static JdbcHandle readWrite(Connection connection, @Nullable UUID tenantId, String target) throws SQLException {
+        JdbcHandle h = new JdbcHandle(connection, tenantId, false, target, true);
+        connection.setAutoCommit(false);
+        h.transactional = true;
+        return h;
+    }
+
+    /**
+     * A handle for a read-only unit, statements in auto-commit until {@link #connection()} is called.
+     *
+     * @param connection a pooled connection of any server
+     * @param tenantId the tenant, or null
+     * @param target the pool name
+     * @param singleSyncSafe whether the driver settings guarantee that pgjdbc sends a multi-statement
+     *        query with typed parameters before one Sync (false with prepareThreshold &lt; 0 or stringtype=unspecified)
+     * @return the handle
+     */
+    public static JdbcHandle readOnly(Connection connection, @Nullable UUID tenantId, String target, boolean singleSyncSafe) {
+        return new JdbcHandle(connection, tenantId, true, target, singleSyncSafe);
+    }
+
+    @Override
+    public Optional<UUID> tenantId() {
+        return Optional.ofNullable(tenantId);
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public String target() {
+        return target;
+    }
+
+    @Override
+    public <T> List<T> query(String sql, RowMapper<T> mapper, @Nullable Object... parameters) throws SQLException {
+        return execute(sql, parameters, (ps, isResultSet) -> {
+            if (!isResultSet) {
+                throw new SQLException("the statement returned no rows; use update(...) for: " + sql);
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+            }
+            return rows;
+        });
+    }
+
+    @Override
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, @Nullable Object... parameters) throws SQLException {
+        return execute(sql, parameters, (ps, isResultSet) -> {
+            if (!isResultSet) {
+                throw new SQLException("the statement returned no rows; use update(...) for: " + sql);
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                T row = mapper.map(rs);
+                if (rs.next()) {
+                    throw new IllegalStateException("expected at most one row but got more from: " + sql);
+                }
+                return Optional.of(row);
+            }
+        });
+    }
+
+    @Override
+    public int update(String sql, @Nullable Object... parameters) throws SQLException {
+        if (readOnly) {
+            throw new IllegalStateException("this unit of work is read-only; run writes in DatabaseManager.inTransaction(...)");
+        }
+        return execute(sql, parameters, (ps, isResultSet) -> {
+            if (!isResultSet) {
+                return Math.max(ps.getUpdateCount(), 0);
+            }
+            int rows = 0;
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    rows++;
+                }
+            }
+            return rows;
+        });
+    }
+
+    @Override
+    public <T> List<T> query(TenantStatement statement, RowMapper<T> mapper) throws SQLException {
+        checkTenant(statement);
+        return query(statement.sql(), mapper, statement.parameters().toArray());
+    }
+
+    @Override
+    public <T> Optional<T> queryOne(TenantStatement statement, RowMapper<T> mapper) throws SQLException {
+        checkTenant(statement);
+        return queryOne(statement.sql(), mapper, statement.parameters().toArray());
+    }
+
+    @Override
+    public int update(TenantStatement statement) throws SQLException {
+        checkTenant(statement);
+        return update(statement.sql(), statement.parameters().toArray());
+    }
+
+    @Override
+    public Connection connection() throws SQLException {
+        ensureOpen();
+        if (!transactional) {
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            transactional = true;
+        }
+        if (tenantText != null && !tenantApplied) {
+            try (PreparedStatement ps = connection.prepareStatement(SET_TENANT)) {
+                ps.setString(1, tenantText);
+                ps.execute();
+            }
+            tenantApplied = true;
+        }
+        return connection;
+    }
+
+    private void checkTenant(TenantStatement statement) {
+        if (!statement.tenantId().equals(tenantId)) {
+            throw new TenantIsolationException("the statement was built for another tenant than this unit of work's "
+                    + "(build it with the unit's tenant id)", null);
+        }
+    }
+
+    private interface ResultHandler<R> {
+        R handle(PreparedStatement ps, boolean isResultSet) throws SQLException;
+    }
+
+    private <R> R execute(String sql, @Nullable Object[] parameters, ResultHandler<R> handler) throws SQLException {
+        ensureOpen();
+        if (transactional) {
+            if (tenantText == null || tenantApplied) {
+                try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                    bind(ps, 1, parameters);
+                    return handler.handle(ps, ps.execute());
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement(TENANT_PREFIX.concat(sql))) {
+                ps.setString(1, tenantText);
+                bind(ps, 2, parameters);
+                ps.execute();
+                boolean isResultSet = ps.getMoreResults();
+                tenantApplied = true;
+                return handler.handle(ps, isResultSet);
+            }
+        }
+        if (tenantText != null && !(singleSyncSafe && allTyped(parameters))) {
+            return executeInExplicitTransaction(sql, parameters, handler);
+        }
+        // One round trip: both statements run before one Sync, as one implicit transaction.
+        try (PreparedStatement ps = connection.prepareStatement(
+                (tenantText != null ? READ_ONLY_TENANT_PREFIX : READ_ONLY_PREFIX).concat(sql))) {
+            int index = 1;
+            if (tenantText != null) {
+                ps.setString(index++, tenantText);
+            }
+            bind(ps, index, parameters);
+            ps.execute();
+            return handler.handle(ps, ps.getMoreResults());
+        }
+    }
+
+    private <R> R executeInExplicitTransaction(String sql, @Nullable Object[] parameters, ResultHandler<R> handler)
+            throws SQLException {
+        String body = sql.strip();
+        while (body.endsWith(";")) {
+            body = body.substring(0, body.length() - 1).strip();
+        }
+        try (PreparedStatement ps = connection.prepareStatement(SAFE_READ_PREFIX + body + SAFE_READ_SUFFIX)) {
+            ps.setString(1, tenantText);
+            bind(ps, 2, parameters);
+            ps.execute();
+            ps.getMoreResults();
+            return handler.handle(ps, ps.getMoreResults());
+        } catch (SQLException | RuntimeException e) {
+            try (Statement st = connection.createStatement()) {
+                st.execute("ROLLBACK");
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean allTyped(@Nullable Object[] parameters) {
+        for (Object p : parameters) {
+            if (p == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void bind(PreparedStatement ps, int first, @Nullable Object[] parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            ps.setObject(first + i, parameters[i]);
+        }
+    }
+
+    /**
+     * Commits a read-write unit and returns the primary's WAL insert position after the commit, in
+     * the same round trip as the {@code COMMIT}.
+     *
+     * @return the causal token
+     * @throws SQLException when the commit fails, or the transaction had already failed
+     */
+    public CausalToken commit() throws SQLException {
+        ensureOpen();
+        if (connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED) {
+            throw new SQLException("the transaction failed earlier (an SQL error was caught inside the unit of work) "
+                    + "and was rolled back; nothing was committed", "25P02");
+        }
+        try (PreparedStatement ps = connection.prepareStatement(COMMIT_AND_LSN)) {
+            ps.execute();
+            if (!ps.getMoreResults()) {
+                throw new SQLException("no WAL position after commit");
+            }
+            try (ResultSet rs = ps.getResultSet()) {
+                rs.next();
+                return CausalToken.parse(rs.getString(1));
+            }
+        }
+    }
+
+    /**
+     * Ends a read-only unit: commits its transaction if {@link #connection()} opened one.
+     *
+     * @throws SQLException when the commit fails
+     */
+    public void finishRead() throws SQLException {
+        if (transactional) {
+            connection.commit();
+        }
+    }
+
+    /** Rolls back whatever is open, ignoring failures (the pool discards broken connections). */
+    public void rollbackQuietly() {
+        if (transactional) {
+            try {
+                connection.rollback();
+            } catch (SQLException | RuntimeException ignored) {
+                // the connection is broken; the pool evicts it on close
+            }
+        }
+    }
+
+    /** Makes every further call fail: the unit of work is over. */
+    public void close() {
+        open = false;
+    }
+
+    private void ensureOpen() {
+        if (!open) {
+            throw new IllegalStateException("this Handle belongs to a unit of work that has ended");
+        }
+    }
+}

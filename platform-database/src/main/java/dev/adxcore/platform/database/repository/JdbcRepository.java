@@ -1,0 +1,230 @@
+package dev.adxcore.platform.database.repository;
+
+import dev.adxcore.platform.database.DatabaseManager;
+import dev.adxcore.platform.database.Handle;
+import dev.adxcore.platform.database.NotFoundException;
+import dev.adxcore.platform.database.OptimisticLockException;
+import dev.adxcore.platform.database.ReadConsistency;
+import dev.adxcore.platform.database.TenantIsolationException;
+import dev.adxcore.platform.database.Work;
+import dev.adxcore.platform.database.sql.TenantSql;
+import dev.adxcore.platform.database.sql.TenantStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link Repository} over JDBC, described by a {@link TableMapping}. Every statement is built with
+ * {@link TenantSql} (tenant bound as a parameter) and runs in a {@link DatabaseManager} unit of work
+ * for that tenant, so row-level security applies as well. Writes join the read-write unit running on
+ * the calling thread ({@link DatabaseManager#currentTransaction()}) or run in their own; reads use
+ * {@link #readConsistency()} (the primary unless overridden) or the current read-write unit.
+ *
+ * <p>Subclass it to add finders with {@link #findWhere(UUID, String, Object...)}; subclasses are
+ * typically a constructor and a few methods. Thread-safe if the mapping's functions are.
+ *
+ * @param <T> the entity type
+ * @param <ID> the identifier type
+ * @since 0.1.0
+ */
+public class JdbcRepository<T, ID> implements Repository<T, ID> {
+
+    private final DatabaseManager db;
+    private final TableMapping<T, ID> mapping;
+
+    /**
+     * Creates the repository.
+     *
+     * @param db the manager that runs the units of work
+     * @param mapping how the entity maps to its table
+     */
+    public JdbcRepository(DatabaseManager db, TableMapping<T, ID> mapping) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.mapping = Objects.requireNonNull(mapping, "mapping");
+    }
+
+    /** @return the manager */
+    protected final DatabaseManager db() {
+        return db;
+    }
+
+    /** @return the mapping */
+    protected final TableMapping<T, ID> mapping() {
+        return mapping;
+    }
+
+    /**
+     * The consistency of this repository's reads outside a read-write unit. Override to read from replicas.
+     *
+     * @return {@link ReadConsistency#latest()} by default
+     */
+    protected ReadConsistency readConsistency() {
+        return ReadConsistency.latest();
+    }
+
+    @Override
+    public T create(UUID tenantId, T entity) {
+        Objects.requireNonNull(entity, "entity");
+        TenantSql.Insert insert = TenantSql.insert(mapping.table()).tenantColumn(mapping.tenantColumn());
+        ID id = mapping.idOf(entity);
+        if (id != null) {
+            insert.value(mapping.idColumn(), id);
+        }
+        for (Map.Entry<String, Function<T, ?>> c : mapping.columns().entrySet()) {
+            insert.value(c.getKey(), c.getValue().apply(entity));
+        }
+        Long version = mapping.versionOf(entity);
+        if (mapping.versionColumn() != null && version != null) {
+            insert.value(mapping.versionColumn(), version);
+        }
+        TenantStatement statement = insert.returning("*").build(tenantId);
+        return write(tenantId, h -> h.queryOne(statement, mapping.mapper()).orElseThrow());
+    }
+
+    @Override
+    public Optional<T> findById(UUID tenantId, ID id) {
+        Objects.requireNonNull(id, "id");
+        TenantStatement statement = select().where(quotedId() + " = ?", id).build(tenantId);
+        return read(tenantId, h -> h.queryOne(statement, mapping.mapper()));
+    }
+
+    @Override
+    public List<T> list(UUID tenantId, int limit, int offset) {
+        TenantStatement statement = select().orderBy(mapping.idColumn()).limit(limit).offset(offset).build(tenantId);
+        return read(tenantId, h -> h.query(statement, mapping.mapper()));
+    }
+
+    @Override
+    public Page<T, ID> page(UUID tenantId, @Nullable ID after, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be >= 1 (was " + limit + ")");
+        }
+        TenantSql.Select select = select();
+        if (after != null) {
+            select.where(quotedId() + " > ?", after);
+        }
+        TenantStatement statement = select.orderBy(mapping.idColumn()).limit(limit + 1L).build(tenantId);
+        List<T> rows = read(tenantId, h -> h.query(statement, mapping.mapper()));
+        if (rows.size() <= limit) {
+            return new Page<>(rows, null);
+        }
+        List<T> items = rows.subList(0, limit);
+        return new Page<>(items, mapping.idOf(items.get(limit - 1)));
+    }
+
+    @Override
+    public long count(UUID tenantId) {
+        TenantStatement statement = TenantSql.count(mapping.table()).tenantColumn(mapping.tenantColumn()).build(tenantId);
+        return read(tenantId, h -> h.queryOne(statement, row -> row.getLong(1)).orElse(0L));
+    }
+
+    @Override
+    public T update(UUID tenantId, T entity) {
+        Objects.requireNonNull(entity, "entity");
+        ID id = mapping.idOf(entity);
+        if (id == null) {
+            throw new IllegalArgumentException("cannot update a " + mapping.table() + " entity without an id");
+        }
+        TenantSql.Update update = TenantSql.update(mapping.table()).tenantColumn(mapping.tenantColumn());
+        for (Map.Entry<String, Function<T, ?>> c : mapping.columns().entrySet()) {
+            update.set(c.getKey(), c.getValue().apply(entity));
+        }
+        String versionColumn = mapping.versionColumn();
+        Long version = mapping.versionOf(entity);
+        if (versionColumn != null) {
+            if (version == null) {
+                throw new IllegalArgumentException("cannot update a versioned " + mapping.table()
+                        + " entity without its version (read it first)");
+            }
+            update.increment(versionColumn).where(quotedId() + " = ? AND \"" + versionColumn + "\" = ?", id, version);
+        } else {
+            update.where(quotedId() + " = ?", id);
+        }
+        TenantStatement statement = update.returning("*").build(tenantId);
+        TenantStatement exists = TenantSql.select(mapping.table()).tenantColumn(mapping.tenantColumn())
+                .columns(mapping.idColumn()).where(quotedId() + " = ?", id).build(tenantId);
+        return write(tenantId, h -> {
+            Optional<T> updated = h.queryOne(statement, mapping.mapper());
+            if (updated.isPresent()) {
+                return updated.get();
+            }
+            if (versionColumn != null && h.queryOne(exists, row -> Boolean.TRUE).isPresent()) {
+                throw new OptimisticLockException(mapping.table() + " " + id + " was changed by someone else since "
+                        + "version " + version + " was read; reload it and apply the change again", null);
+            }
+            throw new NotFoundException(mapping.table() + " " + id + " does not exist for this tenant", null);
+        });
+    }
+
+    @Override
+    public boolean delete(UUID tenantId, ID id) {
+        Objects.requireNonNull(id, "id");
+        TenantStatement statement = TenantSql.delete(mapping.table()).tenantColumn(mapping.tenantColumn())
+                .where(quotedId() + " = ?", id).build(tenantId);
+        return write(tenantId, h -> h.update(statement) > 0);
+    }
+
+    /**
+     * Finds the tenant's entities matching a condition, for subclasses' finders.
+     *
+     * @param tenantId the tenant
+     * @param condition a boolean SQL expression written in code, values as {@code ?}; wrapped in parentheses
+     * @param parameters the values, one per {@code ?}
+     * @return the entities ordered by id
+     * @throws IllegalArgumentException when the condition is unsafe or the placeholder count differs
+     */
+    protected List<T> findWhere(UUID tenantId, String condition, @Nullable Object... parameters) {
+        TenantStatement statement = select().where(condition, parameters).orderBy(mapping.idColumn()).build(tenantId);
+        return read(tenantId, h -> h.query(statement, mapping.mapper()));
+    }
+
+    /**
+     * Runs read work for the tenant: in the current read-write unit, else with {@link #readConsistency()}.
+     *
+     * @param <R> the result type
+     * @param tenantId the tenant
+     * @param work the work
+     * @return its result
+     */
+    protected final <R> R read(UUID tenantId, Work<R> work) {
+        return db.read(tenantId, readConsistency(), work);
+    }
+
+    /**
+     * Runs write work for the tenant: in the current read-write unit, else in a new one.
+     *
+     * @param <R> the result type
+     * @param tenantId the tenant
+     * @param work the work
+     * @return its result
+     */
+    protected final <R> R write(UUID tenantId, Work<R> work) {
+        Optional<Handle> current = db.currentTransaction();
+        if (current.isEmpty()) {
+            return db.inTransaction(tenantId, work).value();
+        }
+        Handle h = current.get();
+        if (!h.tenantId().equals(Optional.of(tenantId))) {
+            throw new TenantIsolationException("a write for another tenant cannot run inside this thread's "
+                    + "read-write unit of work", null);
+        }
+        try {
+            return work.run(h);
+        } catch (SQLException e) {
+            throw dev.adxcore.platform.database.internal.SqlErrors.map(e, tenantId, h.target());
+        }
+    }
+
+    private TenantSql.Select select() {
+        return TenantSql.select(mapping.table()).tenantColumn(mapping.tenantColumn());
+    }
+
+    private String quotedId() {
+        return '"' + mapping.idColumn() + '"';
+    }
+}

@@ -1,0 +1,91 @@
+package dev.adxcore.platform.database.repository;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Tenant-scoped access to one kind of entity. Every method acts only on the rows of the given tenant:
+ * other tenants' rows are invisible (they count as missing). Implementations map SQL failures to
+ * {@link dev.adxcore.platform.database.DatabaseException} subclasses. See {@link JdbcRepository} for the
+ * JDBC base class.
+ *
+ * @param <T> the entity type
+ * @param <ID> the identifier type
+ * @since 0.1.0
+ */
+public interface Repository<T, ID> {
+
+    /**
+     * Inserts an entity for the tenant.
+     *
+     * @param tenantId the owning tenant
+     * @param entity the entity; a {@code null} id or version is left to the column's default
+     * @return the entity as stored (generated id, defaults, version)
+     * @throws dev.adxcore.platform.database.DuplicateKeyException when the key exists
+     * @throws dev.adxcore.platform.database.ForeignKeyViolationException when a reference is missing
+     */
+    T create(UUID tenantId, T entity);
+
+    /**
+     * Finds one entity of the tenant.
+     *
+     * @param tenantId the tenant
+     * @param id the identifier
+     * @return the entity, or empty when the tenant has none with this id
+     */
+    Optional<T> findById(UUID tenantId, ID id);
+
+    /**
+     * Lists the tenant's entities ordered by id.
+     *
+     * @param tenantId the tenant
+     * @param limit at most this many, at least 0
+     * @param offset skipping this many, at least 0
+     * @return the entities
+     * @throws IllegalArgumentException when limit or offset is negative
+     */
+    List<T> list(UUID tenantId, int limit, int offset);
+
+    /**
+     * Lists the tenant's entities after a key, ordered by id (keyset pagination: stable and fast at any depth).
+     *
+     * @param tenantId the tenant
+     * @param after the last id of the previous page, or {@code null} for the first page
+     * @param limit the page size, at least 1
+     * @return the page and the key of the next one
+     * @throws IllegalArgumentException when limit is less than 1
+     */
+    Page<T, ID> page(UUID tenantId, @Nullable ID after, int limit);
+
+    /**
+     * Counts the tenant's entities.
+     *
+     * @param tenantId the tenant
+     * @return the count
+     */
+    long count(UUID tenantId);
+
+    /**
+     * Updates an entity of the tenant (with a version column: only if the version still matches,
+     * and the stored version is incremented).
+     *
+     * @param tenantId the tenant
+     * @param entity the new state, carrying its id (and version)
+     * @return the entity as stored
+     * @throws dev.adxcore.platform.database.NotFoundException when the tenant has no such entity
+     * @throws dev.adxcore.platform.database.OptimisticLockException when the version is stale
+     */
+    T update(UUID tenantId, T entity);
+
+    /**
+     * Deletes an entity of the tenant.
+     *
+     * @param tenantId the tenant
+     * @param id the identifier
+     * @return true when a row was deleted, false when the tenant had none with this id
+     * @throws dev.adxcore.platform.database.ForeignKeyViolationException when other rows still reference it
+     */
+    boolean delete(UUID tenantId, ID id);
+}

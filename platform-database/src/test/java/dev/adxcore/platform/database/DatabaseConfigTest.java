@@ -1,0 +1,97 @@
+package dev.adxcore.platform.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DatabaseConfigTest {
+
+    private static DatabaseConfig.Builder valid() {
+        return DatabaseConfig.builder().primaryUrl("jdbc:postgresql://db:5432/app").username("app");
+    }
+
+    @Test
+    void maxConnectionsBelowMinConnectionsIsRejectedWithBothValues() {
+        assertThatThrownBy(() -> valid().minConnections(5).maxConnections(2).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxConnections must be >= minConnections (was 2 < 5)");
+    }
+
+    @Test
+    void missingPrimaryUrlNamesTheVariableAndTheBuilderMethod() {
+        assertThatThrownBy(() -> DatabaseConfig.builder().username("app").build())
+                .hasMessage("primaryUrl is required (set PLATFORM_DB_PRIMARY_URL or DatabaseConfig.builder().primaryUrl(...))");
+    }
+
+    @Test
+    void acquireTimeoutBelow250msIsRejected() {
+        assertThatThrownBy(() -> valid().acquireTimeout(Duration.ofMillis(100)).build())
+                .hasMessage("acquireTimeout must be >= 250ms (was 100ms)");
+    }
+
+    @Test
+    void nonPostgresUrlIsRejected() {
+        assertThatThrownBy(() -> valid().addReplicaUrl("jdbc:mysql://r1/app").build())
+                .hasMessage("replicaUrls[0] must start with jdbc:postgresql: (was 'jdbc:mysql://r1/app')");
+    }
+
+    @Test
+    void passwordInUrlIsRejectedWithoutRepeatingIt() {
+        assertThatThrownBy(() -> valid().primaryUrl("jdbc:postgresql://db/app?password=s3cret").build())
+                .hasMessageNotContaining("s3cret")
+                .hasMessageContaining("must not contain a password");
+    }
+
+    @Test
+    void toStringMasksThePassword() {
+        DatabaseConfig config = valid().password("s3cret").build();
+        assertThat(config.toString()).doesNotContain("s3cret").contains("password=****");
+    }
+
+    @Test
+    void fromEnvironmentReadsEveryPlatformDbVariable() {
+        DatabaseConfig config = DatabaseConfig.fromEnvironment(Map.ofEntries(
+                Map.entry("PLATFORM_DB_PRIMARY_URL", "jdbc:postgresql://p/app"),
+                Map.entry("PLATFORM_DB_REPLICA_URLS", "jdbc:postgresql://r1/app, jdbc:postgresql://r2/app"),
+                Map.entry("PLATFORM_DB_USERNAME", "app"),
+                Map.entry("PLATFORM_DB_PASSWORD", "pw"),
+                Map.entry("PLATFORM_DB_NAME", "orders"),
+                Map.entry("PLATFORM_DB_MIN_CONNECTIONS", "1"),
+                Map.entry("PLATFORM_DB_MAX_CONNECTIONS", "7"),
+                Map.entry("PLATFORM_DB_ACQUIRE_TIMEOUT", "750ms"),
+                Map.entry("PLATFORM_DB_REPLICA_RECHECK_INTERVAL", "PT2S"),
+                Map.entry("PLATFORM_DB_MAX_REPLICA_LAG", "3s"),
+                Map.entry("PLATFORM_DB_ROLE_CHECK", "warn"))).build();
+        assertThat(config.primaryUrl()).isEqualTo("jdbc:postgresql://p/app");
+        assertThat(config.replicaUrls()).containsExactly("jdbc:postgresql://r1/app", "jdbc:postgresql://r2/app");
+        assertThat(config.username()).isEqualTo("app");
+        assertThat(config.password()).isEqualTo("pw");
+        assertThat(config.name()).isEqualTo("orders");
+        assertThat(config.minConnections()).isEqualTo(1);
+        assertThat(config.maxConnections()).isEqualTo(7);
+        assertThat(config.acquireTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.replicaRecheckInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.maxReplicaLag()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.roleCheck()).isEqualTo(DatabaseConfig.RoleCheck.WARN);
+    }
+
+    @Test
+    void fromEnvironmentNamesTheMalformedVariable() {
+        assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_ACQUIRE_TIMEOUT", "soon")))
+                .hasMessage("PLATFORM_DB_ACQUIRE_TIMEOUT must be a duration such as 500ms, 5s, 2m or PT5S (was 'soon')");
+        assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_MAX_CONNECTIONS", "ten")))
+                .hasMessage("PLATFORM_DB_MAX_CONNECTIONS must be an integer (was 'ten')");
+    }
+
+    @Test
+    void causalTokenSurvivesItsTextForm() {
+        CausalToken token = CausalToken.parse("1A/16B3748");
+        assertThat(token.toString()).isEqualTo("1A/16B3748");
+        assertThat(CausalToken.parse(token.toString())).isEqualTo(token);
+        assertThat(token).isGreaterThan(CausalToken.parse("19/FFFFFFFF"));
+        assertThatThrownBy(() -> CausalToken.parse("x")).hasMessage("causal token must look like 0/16B3748 (was 'x')");
+    }
+}
