@@ -64,7 +64,9 @@ public final class TemplateClient {
      * @param idempotencyKey the business operation's idempotency key
      * @return {@code <workflowType>/<tenantId>/<idempotencyKey>}
      * @throws IllegalArgumentException when a part is blank, longer than 200 characters, or contains
-     *     {@code '/'} or control characters
+     *     {@code '/'}, control characters or unpaired surrogate characters. Other characters, whitespace
+     *     included, are kept verbatim: since no part can contain the separator, two different
+     *     (type, tenant, key) triples never share a workflow id
      * @since 0.1.0
      */
     public static String workflowId(String workflowType, String tenantId, String idempotencyKey) {
@@ -130,10 +132,21 @@ public final class TemplateClient {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '/' || Character.isISOControl(c)) {
-                throw new IllegalArgumentException(name + " must not contain '/' or control characters, since it is "
-                        + "part of the workflow id (was '" + value + "')");
+            if (c == '/') {
+                throw new IllegalArgumentException(name + " must not contain '/', since it separates the parts of "
+                        + "the workflow id (was '" + value + "')");
             }
+            if (Character.isISOControl(c)) {
+                // The value is not echoed: it would carry the control character into logs.
+                throw new IllegalArgumentException(String.format("%s must not contain control characters, since it "
+                        + "is part of the workflow id (U+%04X at index %d)", name, (int) c, i));
+            }
+        }
+        int unpaired = WorkflowContext.unpairedSurrogate(value);
+        if (unpaired >= 0) {
+            // Sent as UTF-8 it would become '?', so tenant "a" + U+D800 and tenant "a?" would share one workflow id.
+            throw new IllegalArgumentException(name + " must not contain unpaired surrogate characters, since it is "
+                    + "part of the workflow id (at index " + unpaired + ")");
         }
         return value;
     }

@@ -206,7 +206,8 @@ public final class WorkflowContext {
          *
          * @return the context
          * @throws IllegalArgumentException when an id is blank, longer than 200 characters or contains
-         *     control characters; the message names the field and the bad value
+         *     control characters or unpaired surrogate characters (which UTF-8 headers cannot carry); the
+         *     message names the field
          * @since 0.1.0
          */
         public WorkflowContext build() {
@@ -236,7 +237,31 @@ public final class WorkflowContext {
                     throw new IllegalArgumentException(name + " must not contain control characters");
                 }
             }
+            int unpaired = unpairedSurrogate(value);
+            if (unpaired >= 0) {
+                // UTF-8 (headers, workflow ids) cannot carry it: it would arrive as '?', a different id.
+                throw new IllegalArgumentException(name + " must not contain unpaired surrogate characters (at index "
+                        + unpaired + ")");
+            }
             return value;
         }
+    }
+
+    /**
+     * The index of the first UTF-16 surrogate in {@code value} that is not part of a valid pair, or -1.
+     * Such a string has no UTF-8 encoding; protobuf and {@code String.getBytes(UTF_8)} replace the
+     * character with {@code '?'}.
+     */
+    static int unpairedSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
