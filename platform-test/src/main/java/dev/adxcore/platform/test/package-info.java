@@ -2,9 +2,9 @@
  * The ADX Core Platform test kit: real PostgreSQL (a primary and streaming hot-standby replicas) and a
  * real Redis for JUnit 5 tests, with a database and a key prefix of its own for every test class.
  *
- * <p>Annotate a test class with {@link dev.adxcore.platform.test.WithPostgres} and/or
- * {@link dev.adxcore.platform.test.WithRedis} and declare a {@link dev.adxcore.platform.test.TestPostgres}
- * or {@link dev.adxcore.platform.test.TestRedis} parameter (constructor, {@code @BeforeAll},
+ * <p>Annotate a test class with {@link dev.adxcore.platform.test.PlatformTest} and declare a
+ * {@link dev.adxcore.platform.test.PostgresCluster} or {@link dev.adxcore.platform.test.RedisServer}
+ * parameter (constructor, {@code @BeforeAll},
  * {@code @BeforeEach} or test method). Servers are found, in this order: explicit settings
  * ({@code PLATFORM_TEST_POSTGRES_URL}, {@code PLATFORM_TEST_POSTGRES_REPLICA_URL},
  * {@code PLATFORM_TEST_REDIS_URL}); Testcontainers when a Docker daemon answers; private servers started

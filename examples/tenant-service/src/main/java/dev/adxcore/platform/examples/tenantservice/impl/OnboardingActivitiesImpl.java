@@ -1,0 +1,60 @@
+package dev.adxcore.platform.examples.tenantservice.impl;
+
+import dev.adxcore.platform.database.DatabaseManager;
+import dev.adxcore.platform.database.NotFoundException;
+import dev.adxcore.platform.database.ReadConsistency;
+import dev.adxcore.platform.examples.tenantservice.User;
+import dev.adxcore.platform.temporal.WorkflowContext;
+import io.temporal.failure.ApplicationFailure;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Activates a user in the workflow context's tenant (read from the primary, optimistic update; a
+ * concurrent change makes the activity fail and Temporal retry it).
+ */
+public class OnboardingActivitiesImpl implements OnboardingActivities {
+
+    private static final Logger log = LoggerFactory.getLogger(OnboardingActivitiesImpl.class);
+
+    private final DatabaseManager db;
+    private final UserEvents events;
+
+    /**
+     * @param db the database
+     * @param events publishes {@code user.updated} for the activation
+     */
+    public OnboardingActivitiesImpl(DatabaseManager db, UserEvents events) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.events = Objects.requireNonNull(events, "events");
+    }
+
+    @Override
+    public OnboardingResult activate(OnboardUser request) {
+        WorkflowContext context = WorkflowContext.current().orElseThrow(() -> ApplicationFailure
+                .newNonRetryableFailure("no WorkflowContext in the activity", "MissingContext"));
+        UUID tenant = UUID.fromString(context.tenantId());
+        UUID userId = UUID.fromString(Objects.requireNonNull(request.userId()));
+        UserRepository users = new UserRepository(db, ReadConsistency.latest());
+        User user = users.findById(tenant, userId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                "user " + userId + " does not exist in this tenant (deleted before onboarding?)", "UserNotFound"));
+        if (User.ACTIVE.equals(user.status())) {
+            return new OnboardingResult(userId.toString(), user.status(), Objects.requireNonNull(user.version()));
+        }
+        User activated;
+        try {
+            activated = users.update(tenant, new User(user.id(), user.email(), user.displayName(), User.ACTIVE,
+                    user.version(), user.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+        } catch (NotFoundException e) {
+            throw ApplicationFailure.newNonRetryableFailure("user " + userId + " was deleted during onboarding",
+                    "UserNotFound");
+        }
+        log.info("User {} activated by onboarding", userId);
+        events.publish(tenant, "user.updated", activated, context.userId().orElse(null), context.correlationId());
+        return new OnboardingResult(userId.toString(), activated.status(), Objects.requireNonNull(activated.version()));
+    }
+}
