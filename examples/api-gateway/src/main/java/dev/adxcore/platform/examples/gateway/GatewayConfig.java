@@ -40,6 +40,8 @@ import org.jspecify.annotations.Nullable;
  * PLATFORM_GATEWAY_JWT_AUDIENCE       expected aud
  * PLATFORM_GATEWAY_JWT_ALGORITHMS     HS256 (secret) or RS256 (JWKS) by default
  * PLATFORM_GATEWAY_JWT_CLOCK_SKEW     30s
+ * PLATFORM_GATEWAY_TOKEN_CACHE_SIZE   10000   (verified tokens remembered; 0 verifies every request)
+ * PLATFORM_GATEWAY_TOKEN_CACHE_TTL    60s     (a cached verification is reused until min(exp, this))
  * PLATFORM_GATEWAY_TENANT_CLAIM       tenant_id
  * PLATFORM_GATEWAY_ROLES_CLAIM        roles
  * PLATFORM_GATEWAY_TRUSTED_PROXIES    10.0.0.0/8,127.0.0.1   (IP literals or CIDR)
@@ -87,6 +89,8 @@ public final class GatewayConfig {
     private final Set<String> strippedHeaders;
     private final boolean forwardAuthorization;
     private final Duration upstreamHealthTimeout;
+    private final int tokenCacheSize;
+    private final Duration tokenCacheTtl;
 
     private GatewayConfig(Builder b, Map<String, Route> routes, Set<String> algorithms, Set<String> stripped) {
         this.bindAddress = b.bindAddress;
@@ -109,6 +113,8 @@ public final class GatewayConfig {
         this.strippedHeaders = Collections.unmodifiableSet(stripped);
         this.forwardAuthorization = b.forwardAuthorization;
         this.upstreamHealthTimeout = b.upstreamHealthTimeout;
+        this.tokenCacheSize = b.tokenCacheSize;
+        this.tokenCacheTtl = b.tokenCacheTtl;
     }
 
     /**
@@ -163,6 +169,8 @@ public final class GatewayConfig {
         b.strippedHeaders.removeIf(h -> IDENTITY_HEADERS.stream().anyMatch(h::equalsIgnoreCase));
         b.forwardAuthorization = forwardAuthorization;
         b.upstreamHealthTimeout = upstreamHealthTimeout;
+        b.tokenCacheSize = tokenCacheSize;
+        b.tokenCacheTtl = tokenCacheTtl;
         return b;
     }
 
@@ -271,13 +279,27 @@ public final class GatewayConfig {
         return upstreamHealthTimeout;
     }
 
+    /**
+     * @return how many successfully verified tokens are remembered (by SHA-256 of the exact token) so
+     *     their next requests skip verification; 0 when every request is verified
+     */
+    public int tokenCacheSize() {
+        return tokenCacheSize;
+    }
+
+    /** @return the longest time a cached verification is reused; never past the token's {@code exp} */
+    public Duration tokenCacheTtl() {
+        return tokenCacheTtl;
+    }
+
     @Override
     public String toString() {
         return "GatewayConfig{bindAddress=" + bindAddress + ", port=" + port + ", routes=" + routes.values()
                 + ", defaultTimeout=" + defaultTimeout
                 + ", keys=" + (jwtSecret != null ? "jwtSecret=****" : "jwksUrl=" + jwksUrl)
                 + ", jwtIssuer=" + jwtIssuer + ", jwtAudience=" + jwtAudience + ", jwtAlgorithms=" + jwtAlgorithms
-                + ", clockSkew=" + clockSkew + ", trustedProxies=" + trustedProxies
+                + ", clockSkew=" + clockSkew + ", tokenCacheSize=" + tokenCacheSize + ", tokenCacheTtl=" + tokenCacheTtl
+                + ", trustedProxies=" + trustedProxies
                 + ", corsAllowedOrigins=" + corsAllowedOrigins + ", maxRequestBodyBytes=" + maxRequestBodyBytes
                 + ", strippedHeaders=" + strippedHeaders + ", forwardAuthorization=" + forwardAuthorization + '}';
     }
@@ -328,6 +350,8 @@ public final class GatewayConfig {
         private final Set<String> strippedHeaders = new LinkedHashSet<>();
         private boolean forwardAuthorization;
         private Duration upstreamHealthTimeout = Duration.ofSeconds(1);
+        private int tokenCacheSize = 10_000;
+        private Duration tokenCacheTtl = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -370,6 +394,11 @@ public final class GatewayConfig {
             ifSet(env, "PLATFORM_GATEWAY_JWT_ALGORITHMS", v -> jwtAlgorithms(Settings.list(v)));
             ifSet(env, "PLATFORM_GATEWAY_JWT_CLOCK_SKEW",
                     v -> clockSkew(Settings.duration("PLATFORM_GATEWAY_JWT_CLOCK_SKEW", v)));
+            ifSet(env, "PLATFORM_GATEWAY_TOKEN_CACHE_SIZE",
+                    v -> tokenCacheSize((int) Math.max(-1, Math.min(Integer.MAX_VALUE,
+                            Settings.number("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", v)))));
+            ifSet(env, "PLATFORM_GATEWAY_TOKEN_CACHE_TTL",
+                    v -> tokenCacheTtl(Settings.duration("PLATFORM_GATEWAY_TOKEN_CACHE_TTL", v)));
             ifSet(env, "PLATFORM_GATEWAY_TENANT_CLAIM", this::tenantClaim);
             ifSet(env, "PLATFORM_GATEWAY_ROLES_CLAIM", this::rolesClaim);
             ifSet(env, "PLATFORM_GATEWAY_TRUSTED_PROXIES", v -> trustedProxies(Settings.list(v)));
@@ -631,6 +660,25 @@ public final class GatewayConfig {
         }
 
         /**
+         * @param size how many verified tokens to remember (default 10,000; 0 verifies every request)
+         * @return this builder
+         */
+        public Builder tokenCacheSize(int size) {
+            this.tokenCacheSize = size;
+            return this;
+        }
+
+        /**
+         * @param ttl the longest time a cached verification is reused (default 60 s; never past the
+         *     token's {@code exp})
+         * @return this builder
+         */
+        public Builder tokenCacheTtl(Duration ttl) {
+            this.tokenCacheTtl = Objects.requireNonNull(ttl, "ttl");
+            return this;
+        }
+
+        /**
          * Validates and seals the configuration.
          *
          * @return the configuration
@@ -770,6 +818,15 @@ public final class GatewayConfig {
                 throw new IllegalArgumentException("maxRequestBodyBytes must be > 0 (was " + maxRequestBodyBytes + ")");
             }
             requirePositive("upstreamHealthTimeout", upstreamHealthTimeout);
+            if (tokenCacheSize < 0 || tokenCacheSize > 1_000_000) {
+                throw new IllegalArgumentException("tokenCacheSize must be between 0 (off) and 1000000 (was "
+                        + tokenCacheSize + ")");
+            }
+            requirePositive("tokenCacheTtl", tokenCacheTtl);
+            if (tokenCacheTtl.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("tokenCacheTtl must be at most 1h (was " + tokenCacheTtl
+                        + "); it bounds how long a key rotation takes to reach cached tokens");
+            }
             Set<String> stripped = new LinkedHashSet<>();
             IDENTITY_HEADERS.forEach(h -> stripped.add(h.toLowerCase(Locale.ROOT)));
             for (String header : strippedHeaders) {

@@ -22,6 +22,14 @@ import org.slf4j.LoggerFactory;
  * signed with {@code PLATFORM_GATEWAY_JWT_SECRET} (issuer and audience from the variables too), or with
  * the development values when the secret is not set.
  *
+ * <p>Recommended JVM options for a small (2-core) machine, which keep the resident size under 256 MB
+ * under load (measured in {@code benchmarks/results/gateway.md}):
+ * <pre>
+ * java -Xmx128m -XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=32m -XX:ReservedCodeCacheSize=64m \
+ *      -XX:MaxMetaspaceSize=64m -jar api-gateway.jar ...
+ * </pre>
+ * (or the same options in {@code JDK_JAVA_OPTIONS}).
+ *
  * @since 0.1.0
  */
 public final class GatewayMain {
@@ -58,7 +66,9 @@ public final class GatewayMain {
         return """
                 usage: api-gateway [--dev] [--port 8080] [--bind 0.0.0.0] --route name=http://host:port [--route ...]
                        api-gateway mint-token [--sub alice] [--tenant acme] [--roles admin,reader] [--ttl 1h]
-                settings also come from PLATFORM_GATEWAY_* variables (see README)""";
+                settings also come from PLATFORM_GATEWAY_* variables (see README)
+                recommended JVM options: -Xmx128m -XX:+UseSerialGC -Xss512k -XX:MaxDirectMemorySize=32m
+                  -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=64m""";
     }
 
     /**

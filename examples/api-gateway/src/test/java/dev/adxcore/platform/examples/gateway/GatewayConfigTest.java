@@ -86,4 +86,27 @@ class GatewayConfigTest {
                 .hasMessage("trustedProxies entries must be IP literals or CIDR ranges such as 10.0.0.0/8"
                         + " (was 'proxy.internal'); host names are not accepted");
     }
+
+    @Test
+    void tokenCacheIsOnByDefaultAndConfigurableFromTheEnvironment() {
+        assertThat(valid().build().tokenCacheSize()).isEqualTo(10_000);
+        assertThat(valid().build().tokenCacheTtl()).isEqualTo(Duration.ofSeconds(60));
+
+        GatewayConfig config = valid().environment(Map.of("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", "0",
+                "PLATFORM_GATEWAY_TOKEN_CACHE_TTL", "5s")).build();
+
+        assertThat(config.tokenCacheSize()).isZero();
+        assertThat(config.tokenCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.mutate().build().tokenCacheTtl()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void tokenCacheSettingsAreValidated() {
+        assertThatThrownBy(() -> valid().tokenCacheSize(-1).build())
+                .hasMessage("tokenCacheSize must be between 0 (off) and 1000000 (was -1)");
+        assertThatThrownBy(() -> valid().tokenCacheTtl(Duration.ZERO).build())
+                .hasMessage("tokenCacheTtl must be > 0 (was PT0S)");
+        assertThatThrownBy(() -> valid().tokenCacheTtl(Duration.ofHours(2)).build())
+                .hasMessageStartingWith("tokenCacheTtl must be at most 1h (was PT2H)");
+    }
 }

@@ -9,6 +9,7 @@ import java.util.List;
  * @param userId the {@code sub} claim
  * @param tenantId the tenant claim
  * @param roles the roles claim, possibly empty
+ * @param expiresAtMillis the {@code exp} claim in epoch milliseconds
  */
-public record Identity(String userId, String tenantId, List<String> roles) {
+public record Identity(String userId, String tenantId, List<String> roles, long expiresAtMillis) {
 }

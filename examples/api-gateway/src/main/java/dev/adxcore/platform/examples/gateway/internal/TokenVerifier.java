@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Verifies bearer tokens locally with Nimbus JOSE+JWT: signature with an algorithm from the configured
@@ -28,6 +29,10 @@ import java.util.regex.Pattern;
  *
  * <p>Thread-safe; build one per gateway. With a JWKS URL, keys are fetched lazily and cached for the
  * configured time-to-live; an unknown key id triggers one (rate-limited) refresh.
+ *
+ * <p>Successful verifications are cached (see {@link VerifiedTokenCache}) when
+ * {@link GatewayConfig#tokenCacheSize()} is above 0: the same exact token is then accepted without
+ * being verified again until {@code min(exp, first verification + tokenCacheTtl)}.
  */
 public final class TokenVerifier {
 
@@ -39,6 +44,7 @@ public final class TokenVerifier {
     private final ConfigurableJWTProcessor<SecurityContext> processor;
     private final String tenantClaim;
     private final String rolesClaim;
+    private final @Nullable VerifiedTokenCache cache;
 
     /** Thrown for any token that is not accepted; the message is for logs, never for the client. */
     public static final class InvalidTokenException extends Exception {
@@ -83,6 +89,10 @@ public final class TokenVerifier {
         this.processor = p;
         this.tenantClaim = config.tenantClaim();
         this.rolesClaim = config.rolesClaim();
+        this.cache = config.tokenCacheSize() > 0
+                ? new VerifiedTokenCache(config.tokenCacheSize(), config.tokenCacheTtl().toMillis(),
+                        System::currentTimeMillis)
+                : null;
     }
 
     /**
@@ -98,6 +108,26 @@ public final class TokenVerifier {
         if (token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("token empty or longer than " + MAX_TOKEN_LENGTH);
         }
+        VerifiedTokenCache verified = cache;
+        if (verified == null) {
+            return verifyFully(token);
+        }
+        Identity known = verified.get(token);
+        if (known != null) {
+            return known;
+        }
+        Identity identity = verifyFully(token);
+        verified.put(token, identity, identity.expiresAtMillis());
+        return identity;
+    }
+
+    /** @return how many verified tokens are cached now (0 when the cache is off) */
+    int cachedTokens() {
+        VerifiedTokenCache verified = cache;
+        return verified == null ? 0 : verified.size();
+    }
+
+    private Identity verifyFully(String token) throws InvalidTokenException {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
@@ -135,6 +165,7 @@ public final class TokenVerifier {
                 throw new InvalidTokenException(rolesClaim + " contains a role that is not a safe identifier");
             }
         }
-        return new Identity(user, tenant, List.copyOf(roles));
+        // exp is a required claim (checked by the claims verifier above).
+        return new Identity(user, tenant, List.copyOf(roles), claims.getExpirationTime().getTime());
     }
 }
