@@ -236,4 +236,81 @@ class RedisEventBusTest {
             assertThat(check.check().status()).as(check.name()).isEqualTo(HealthStatus.UP);
         }
     }
+
+    @Test
+    void handlerIgnoringItsInterruptIsAbandonedAndItsLaneMovesOn() throws Exception {
+        open("");
+        java.util.concurrent.atomic.AtomicBoolean release = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger stuckCalls = new AtomicInteger();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        List<DeadLetter> dead = new CopyOnWriteArrayList<>();
+        bus.subscribe(EventSubscription.builder("stubborn", e -> {
+            if (e.data().contains("stuck")) {
+                stuckCalls.incrementAndGet();
+                while (!release.get()) {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException ignored) {
+                        // swallows the timeout's interrupt and keeps going
+                    }
+                }
+                return;
+            }
+            handled.add(e.id());
+        }).handlerTimeout(Duration.ofMillis(200)).concurrency(1)
+                .retryPolicy(dev.adxcore.platform.events.RetryPolicy.noRetries()).deadLetterHandler(dead::add).build());
+
+        Event stuck = Event.builder("job.run").aggregate("job", "j1").data("\"stuck\"").build();
+        bus.publish(stuck).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        List<String> others = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Event e = Event.builder("job.run").aggregate("job", "j" + (i + 2)).data("\"ok\"").build();
+            others.add(e.id());
+            bus.publish(e).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 5 && dead.size() == 1);
+        assertThat(handled).containsExactlyElementsOf(others);
+        assertThat(dead.get(0).event().id()).isEqualTo(stuck.id());
+        assertThat(dead.get(0).errorClass()).contains("Timeout");
+        assertThat(dead.get(0).attempts()).isEqualTo(1);
+        assertThat(stuckCalls).hasValue(1);
+
+        release.set(true); // the abandoned thread finishes late: nothing more is acknowledged or delivered
+        Thread.sleep(200);
+        assertThat(registry.get("platform.events.delivered").tag("subscription", "stubborn").counter().count())
+                .isEqualTo(5.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> redisCli().xpending(prefix + "stream", "stubborn").getCount() == 0);
+    }
+
+    @Test
+    void timedOutAttemptIsInterruptedCountedAndRetried() throws Exception {
+        open("");
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger interrupted = new AtomicInteger();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        bus.subscribe(EventSubscription.builder("sleepy", e -> {
+            if (calls.incrementAndGet() == 1) {
+                try {
+                    Thread.sleep(60_000);
+                } catch (InterruptedException ie) {
+                    interrupted.incrementAndGet();
+                    throw ie;
+                }
+            }
+            handled.add(e.id());
+        }).handlerTimeout(Duration.ofMillis(150))
+                .retryPolicy(dev.adxcore.platform.events.RetryPolicy.exponential(3, Duration.ofMillis(10),
+                        Duration.ofMillis(10))).build());
+
+        Event event = Event.builder("job.run").build();
+        bus.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
+        assertThat(calls).hasValue(2);
+        assertThat(interrupted).hasValue(1);
+        assertThat(registry.get("platform.events.handler.failures").tag("subscription", "sleepy").counter().count())
+                .isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> redisCli().xpending(prefix + "stream", "sleepy").getCount() == 0);
+    }
 }

@@ -84,7 +84,6 @@ public final class RedisStreamsEventBus implements EventBus {
     private final XAddArgs xaddArgs;
     private final String consumerBaseName;
     private final ScheduledExecutorService scheduler;
-    private final java.util.concurrent.ExecutorService acker;
     private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> consumersPerGroup = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -103,7 +102,6 @@ public final class RedisStreamsEventBus implements EventBus {
         int seq = BUS_SEQUENCE.incrementAndGet();
         this.consumerBaseName = config.consumerName().orElseGet(() -> defaultConsumerName(options, seq));
         this.scheduler = Executors.newScheduledThreadPool(1, Threads.daemon("redis-events-maintenance"));
-        this.acker = Executors.newSingleThreadExecutor(Threads.daemon("redis-events-acks"));
     }
 
     /**
@@ -278,11 +276,6 @@ public final class RedisStreamsEventBus implements EventBus {
         return scheduler;
     }
 
-    /** The single thread that sends batched acknowledgements. */
-    java.util.concurrent.Executor acker() {
-        return acker;
-    }
-
     /** Waits for a Redis command for at most the publish timeout plus a margin. */
     <T> T await(RedisFuture<T> future) {
         try {
@@ -414,12 +407,6 @@ public final class RedisStreamsEventBus implements EventBus {
             drained &= c.awaitStopped(Math.max(0, deadline - System.nanoTime()));
         }
         scheduler.shutdownNow();
-        acker.shutdown();
-        try {
-            acker.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         try {
             connection.close();
             batchConnection.close();

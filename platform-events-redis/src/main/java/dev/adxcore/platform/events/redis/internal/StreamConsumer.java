@@ -37,17 +37,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * start or an error its own pending entries ({@code XREADGROUP 0}), and every half
  * {@code minIdleBeforeReclaim} it reclaims entries idle on other consumers ({@code XAUTOCLAIM}). Entries are
  * handed to lanes (single threads, chosen by aggregate id so that one aggregate's events stay in order),
- * which call the handler on a handler thread with the subscription's timeout, retry with backoff, and
+ * which call the handler themselves under a watchdog that keeps the subscription's timeout (interrupting the
+ * lane thread, and replacing it if the handler ignores the interrupt), retry with backoff, and
  * acknowledge ({@code XACK}) only after success or after the dead letter is stored. The reader never
  * exits while the consumer runs: every error is logged, counted and followed by a backoff and a re-read of
  * the pending entries.
@@ -70,12 +69,15 @@ final class StreamConsumer implements Subscription {
     private final String consumerName;
     private final Consumer<String> me;
     private final String streamKey;
-    private final ExecutorService[] lanes;
-    private final ThreadPoolExecutor handlerPool;
+    private final Lane[] lanes;
+    private final ThreadFactory laneThreads;
+    private final Thread watchdog;
+    private final long graceNanos;
     private final Semaphore permits;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final java.util.Queue<String> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean ackScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean ackInFlight = new AtomicBoolean();
+    private volatile boolean terminated;
     private final AtomicInteger nextLane = new AtomicInteger();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Thread reader;
@@ -106,13 +108,14 @@ final class StreamConsumer implements Subscription {
         this.me = Consumer.from(group, consumerName);
         this.streamKey = bus.streamKey;
         int concurrency = Math.max(subscription.concurrency(), bus.config.handlerConcurrency());
-        this.lanes = new ExecutorService[concurrency];
+        this.laneThreads = Threads.daemon("redis-events-" + group + "-lane");
+        this.lanes = new Lane[concurrency];
         for (int i = 0; i < concurrency; i++) {
-            lanes[i] = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                    Threads.daemon("redis-events-" + group + "-lane" + i));
+            lanes[i] = new Lane(i);
         }
-        this.handlerPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Threads.daemon("redis-events-" + group + "-handler"));
+        long timeoutNanos = subscription.handlerTimeout().toNanos();
+        this.graceNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(timeoutNanos / 2, GRACE_NANOS));
+        this.watchdog = Threads.daemon("redis-events-" + group + "-watchdog").newThread(this::watch);
         this.permits = new Semaphore(bus.config.batchSize() * 2 + concurrency);
         Duration half = bus.config.minIdleBeforeReclaim().dividedBy(2);
         this.reclaimInterval = half.compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : half;
@@ -139,6 +142,10 @@ final class StreamConsumer implements Subscription {
         } catch (RuntimeException e) {
             log.warn("Could not create consumer group {} on {} yet (will retry): {}", group, streamKey, e.getMessage());
         }
+        for (Lane lane : lanes) {
+            lane.startWorker(null, null);
+        }
+        watchdog.start();
         reader.start();
         long statsMillis = Math.min(5000, Math.max(200, reclaimInterval.toMillis()));
         statsTask = bus.scheduler().scheduleWithFixedDelay(this::refreshStats, statsMillis, statsMillis,
@@ -193,7 +200,11 @@ final class StreamConsumer implements Subscription {
                 }
                 int free = permits.availablePermits();
                 if (free == 0) {
-                    stopSignal.await(20, TimeUnit.MILLISECONDS);
+                    // every permit is held by a queued or running delivery: wait for the first one to finish
+                    // (woken by its release, not by polling), then read again at once
+                    if (permits.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                        permits.release();
+                    }
                     continue;
                 }
                 List<StreamMessage<String, byte[]>> entries = awaitRead(commands.xreadgroup(me,
@@ -411,12 +422,12 @@ final class StreamConsumer implements Subscription {
             return; // already being handled here
         }
         permits.acquire();
-        try {
-            lanes[laneOf(event)].execute(() -> deliver(id, event, json));
-        } catch (RejectedExecutionException e) {
+        if (!running) {
             inFlight.remove(id);
             permits.release(); // stopping: the entry stays pending
+            return;
         }
+        lanes[laneOf(event)].queue.add(new Delivery(id, event, json));
     }
 
     private int laneOf(Event event) {
@@ -429,75 +440,269 @@ final class StreamConsumer implements Subscription {
 
     // ------------------------------------------------------------------------------------------ delivery
 
-    private void deliver(String id, Event event, byte[] json) {
-        try {
-            int attempts = 0;
-            Instant firstFailure = null;
-            while (running) {
-                attempts++;
-                Throwable failure = invoke(event);
-                if (failure == null) {
-                    ackSoon(id);
-                    delivered.increment();
-                    return;
-                }
-                if (failure instanceof Stopped) {
-                    return;
-                }
-                handlerFailures.increment();
-                Instant now = Instant.now();
-                if (firstFailure == null) {
-                    firstFailure = now;
-                }
-                boolean retry = !(failure instanceof NonRetryableEventException)
-                        && subscription.retryPolicy().allowsAnotherAttempt(attempts);
-                if (!retry) {
-                    recordDeadLetter(id, event, json, failure.getClass().getName(), failure.getMessage(), attempts,
-                            firstFailure, now, false);
-                    return;
-                }
-                Duration backoff = subscription.retryPolicy().backoff(attempts);
-                log.debug("Subscription {}: event {} failed attempt {}, retrying in {}: {}", group, event.id(), attempts,
-                        backoff, failure.toString());
-                if (stopSignal.await(backoff.toNanos(), TimeUnit.NANOSECONDS)) {
-                    return; // stopping: the entry stays pending and is delivered again
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            loopErrors.increment();
-            log.warn("Subscription {}: delivering entry {} failed unexpectedly; it stays pending", group, id, e);
-        } finally {
-            inFlight.remove(id);
-            permits.release();
+    /*
+     * Each lane has one worker thread that takes deliveries from the lane's queue and calls the handler itself
+     * (no hand-off to another thread: one wake-up per batch, not two per event). The handler timeout is kept
+     * by one watchdog thread per consumer that sleeps until the earliest deadline of the calls in progress:
+     * at the deadline it interrupts the lane thread (the attempt fails with a TimeoutException); if the
+     * handler ignores the interrupt for a grace period, the lane is given a new worker thread, which carries
+     * on with that delivery (retry or dead letter) and the rest of the queue, and the stuck thread is
+     * abandoned (it exits when its handler returns, without acknowledging or touching the lane).
+     */
+
+    /** The longest a timed-out handler may ignore its interrupt before its lane gets a new thread. */
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** Sentinel that ends a lane worker. */
+    private static final Delivery STOP = new Delivery("", Event.builder("platform.stop").build(), new byte[0]);
+
+    /** Returned by {@link #invoke} to the thread of a call that its lane has given up on. */
+    private static final Throwable ABANDONED = new Stopped();
+
+    /** One stream entry being delivered; its attempt count survives a change of lane thread. */
+    private static final class Delivery {
+        final String id;
+        final Event event;
+        final byte[] json;
+        int attempts;
+        @Nullable Instant firstFailure;
+
+        Delivery(String id, Event event, byte[] json) {
+            this.id = id;
+            this.event = event;
+            this.json = json;
         }
     }
 
-    private @Nullable Throwable invoke(Event event) {
-        Future<?> call;
-        try {
-            call = handlerPool.submit(() -> {
-                subscription.handler().handle(event);
-                return null;
-            });
-        } catch (RejectedExecutionException e) {
-            return new Stopped();
+    /** One handler call in progress on a lane thread; {@code state} is guarded by the object's monitor. */
+    private static final class Call {
+        static final int RUNNING = 0;
+        static final int TIMED_OUT = 1; // interrupted by the watchdog, the lane thread still owns the delivery
+        static final int ABANDONED = 2; // ignored the interrupt: a new lane thread owns the delivery
+        static final int STOPPED = 3; // interrupted because the consumer is closing
+        static final int DONE = 4;
+
+        final Thread thread;
+        final Delivery delivery;
+        final long deadline;
+        long graceDeadline;
+        int state = RUNNING;
+
+        Call(Thread thread, Delivery delivery, long deadline) {
+            this.thread = thread;
+            this.delivery = delivery;
+            this.deadline = deadline;
         }
-        Duration timeout = subscription.handlerTimeout();
+    }
+
+    /** A queue of deliveries handled one at a time, in order, by the lane's current worker thread. */
+    private final class Lane {
+        final int index;
+        final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+        final CountDownLatch finished = new CountDownLatch(1);
+        volatile @Nullable Call current;
+        volatile @Nullable Thread worker;
+
+        Lane(int index) {
+            this.index = index;
+        }
+
+        void startWorker(@Nullable Delivery resume, @Nullable Throwable failure) {
+            Thread t = laneThreads.newThread(() -> work(this, resume, failure));
+            t.setName("redis-events-" + group + "-lane" + index + (resume == null ? "" : "-replacement-" + t.getName()
+                    .substring(t.getName().lastIndexOf('-') + 1)));
+            worker = t;
+            t.start();
+        }
+    }
+
+    private void work(Lane lane, @Nullable Delivery resume, @Nullable Throwable failure) {
+        if (resume != null && !deliver(lane, resume, failure)) {
+            return; // abandoned again
+        }
+        while (true) {
+            Delivery d;
+            try {
+                d = lane.queue.take();
+            } catch (InterruptedException e) {
+                if (running) {
+                    continue;
+                }
+                break;
+            }
+            if (d == STOP) {
+                break;
+            }
+            if (!deliver(lane, d, null)) {
+                return; // the handler ignored its timeout: a new worker owns this lane now
+            }
+        }
+        for (Delivery d = lane.queue.poll(); d != null; d = lane.queue.poll()) {
+            if (d != STOP) {
+                inFlight.remove(d.id);
+                permits.release(); // stopping: the entry stays pending
+            }
+        }
+        lane.finished.countDown();
+    }
+
+    /**
+     * Delivers one entry with retries. {@code pending} is the failure of an attempt already made (by a lane
+     * thread that was replaced).
+     *
+     * @return false when this thread was abandoned and must leave the lane
+     */
+    private boolean deliver(Lane lane, Delivery d, @Nullable Throwable pending) {
+        boolean owner = true;
         try {
-            call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            return null;
-        } catch (ExecutionException e) {
-            return e.getCause() == null ? e : e.getCause();
-        } catch (TimeoutException e) {
-            call.cancel(true);
-            return new TimeoutException("handler did not finish within handlerTimeout " + timeout);
+            Throwable failure = pending;
+            while (running) {
+                if (failure == null) {
+                    d.attempts++;
+                    failure = invoke(lane, d);
+                    if (failure == null) {
+                        ackSoon(d.id);
+                        delivered.increment();
+                        return true;
+                    }
+                    if (failure == ABANDONED) {
+                        owner = false;
+                        return false;
+                    }
+                }
+                if (failure instanceof Stopped) {
+                    return true;
+                }
+                handlerFailures.increment();
+                Instant now = Instant.now();
+                if (d.firstFailure == null) {
+                    d.firstFailure = now;
+                }
+                boolean retry = !(failure instanceof NonRetryableEventException)
+                        && subscription.retryPolicy().allowsAnotherAttempt(d.attempts);
+                if (!retry) {
+                    recordDeadLetter(d.id, d.event, d.json, failure.getClass().getName(), failure.getMessage(), d.attempts,
+                            d.firstFailure, now, false);
+                    return true;
+                }
+                Duration backoff = subscription.retryPolicy().backoff(d.attempts);
+                log.debug("Subscription {}: event {} failed attempt {}, retrying in {}: {}", group, d.event.id(),
+                        d.attempts, backoff, failure.toString());
+                if (stopSignal.await(backoff.toNanos(), TimeUnit.NANOSECONDS)) {
+                    return true; // stopping: the entry stays pending and is delivered again
+                }
+                failure = null;
+            }
+            return true;
         } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            return new Stopped();
+            return true; // closing: the entry stays pending
+        } catch (RuntimeException e) {
+            loopErrors.increment();
+            log.warn("Subscription {}: delivering entry {} failed unexpectedly; it stays pending", group, d.id, e);
+            return true;
+        } finally {
+            if (owner) {
+                inFlight.remove(d.id);
+                permits.release();
+            }
         }
+    }
+
+    /**
+     * Calls the handler on this (lane) thread under the watchdog.
+     *
+     * @return null on success, the failure, a {@link TimeoutException}, a {@link Stopped}, or {@link #ABANDONED}
+     */
+    private @Nullable Throwable invoke(Lane lane, Delivery d) {
+        Duration timeout = subscription.handlerTimeout();
+        Call call = new Call(Thread.currentThread(), d, System.nanoTime() + timeout.toNanos());
+        lane.current = call;
+        Throwable failure = null;
+        try {
+            subscription.handler().handle(d.event);
+        } catch (Throwable e) {
+            failure = e;
+        }
+        int state;
+        synchronized (call) {
+            state = call.state;
+            if (state != Call.ABANDONED) {
+                call.state = Call.DONE;
+                lane.current = null;
+            }
+            Thread.interrupted(); // clear the watchdog's (or close's) interrupt: it was for this call only
+        }
+        return switch (state) {
+            case Call.RUNNING -> failure;
+            case Call.TIMED_OUT -> new TimeoutException("handler did not finish within handlerTimeout " + timeout);
+            case Call.STOPPED -> new Stopped();
+            default -> ABANDONED;
+        };
+    }
+
+    /** The watchdog loop: sleeps until the earliest handler deadline, interrupts and replaces as needed. */
+    private void watch() {
+        long timeout = subscription.handlerTimeout().toNanos();
+        while (!terminated) {
+            long wait;
+            try {
+                wait = watchOnce(timeout);
+            } catch (RuntimeException e) {
+                loopErrors.increment();
+                log.warn("Subscription {}: handler timeout watchdog failed (it continues)", group, e);
+                wait = TimeUnit.MILLISECONDS.toNanos(10);
+            }
+            LockSupport.parkNanos(this, Math.max(wait, 100_000));
+        }
+    }
+
+    /** One round of the watchdog; returns how long it may sleep. */
+    private long watchOnce(long timeout) {
+        long now = System.nanoTime();
+        long wait = timeout; // a call started from now on has its deadline at least this far away
+        for (Lane lane : lanes) {
+            Call call = lane.current;
+            if (call == null) {
+                continue;
+            }
+            boolean replace = false;
+            synchronized (call) {
+                if (call.state == Call.RUNNING) {
+                    long left = call.deadline - now;
+                    if (left <= 0) {
+                        call.state = Call.TIMED_OUT;
+                        call.graceDeadline = now + graceNanos;
+                        call.thread.interrupt();
+                        left = graceNanos;
+                    }
+                    wait = Math.min(wait, left);
+                } else if (call.state == Call.TIMED_OUT) {
+                    long left = call.graceDeadline - now;
+                    if (left <= 0) {
+                        call.state = Call.ABANDONED;
+                        replace = true;
+                    } else {
+                        wait = Math.min(wait, left);
+                    }
+                }
+            }
+            if (replace) {
+                lane.current = null;
+                log.warn("Subscription {}: handler on {} ignored its interrupt {} ms after handlerTimeout {} for"
+                        + " event {}; the thread is abandoned and lane {} continues on a new thread", group,
+                        call.thread.getName(), TimeUnit.NANOSECONDS.toMillis(graceNanos),
+                        subscription.handlerTimeout(), call.delivery.event.id(), lane.index);
+                if (running) {
+                    lane.startWorker(call.delivery, new TimeoutException("handler did not finish within"
+                            + " handlerTimeout " + subscription.handlerTimeout() + " (and ignored the interrupt)"));
+                } else {
+                    inFlight.remove(call.delivery.id);
+                    permits.release();
+                    lane.startWorker(null, null); // just drains the queue and ends the lane
+                }
+            }
+        }
+        return wait;
     }
 
     /**
@@ -519,22 +724,52 @@ final class StreamConsumer implements Subscription {
     }
 
     /**
-     * Queues an acknowledgement; one {@code XACK} carries every id queued while the previous one was being
-     * sent, so acknowledgements cost one command per burst rather than one per event.
+     * Queues an acknowledgement and sends it at once unless an {@code XACK} is already on its way; ids queued
+     * meanwhile go in one {@code XACK} as soon as that one is answered. So an acknowledgement waits at most
+     * one round trip, and a burst costs one command per round trip rather than one per event. Sent from the
+     * calling lane thread (or Lettuce's event loop), no extra thread hop.
      */
     private void ackSoon(String id) {
         acks.add(id);
-        if (ackScheduled.compareAndSet(false, true)) {
-            try {
-                bus.acker().execute(this::flushAcks);
-            } catch (RejectedExecutionException e) {
-                ackScheduled.set(false); // the bus is closing: the entry stays pending
-            }
+        if (ackInFlight.compareAndSet(false, true)) {
+            sendAcks();
         }
     }
 
+    private void sendAcks() {
+        List<String> ids = new ArrayList<>();
+        for (String id = acks.poll(); id != null; id = acks.poll()) {
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            ackInFlight.set(false);
+            if (!acks.isEmpty() && ackInFlight.compareAndSet(false, true)) {
+                sendAcks();
+            }
+            return;
+        }
+        String[] batch = ids.toArray(String[]::new);
+        RedisFuture<Long> sent;
+        try {
+            sent = bus.commands().xack(streamKey, group, batch);
+        } catch (RuntimeException e) {
+            ackInFlight.set(false); // the bus is closing: the entries stay pending
+            return;
+        }
+        sent.whenComplete((n, e) -> {
+            if (e != null) {
+                log.debug("Subscription {}: XACK of {} entr(ies) failed; they will be delivered again: {}", group,
+                        batch.length, e.getMessage());
+            }
+            ackInFlight.set(false);
+            if (!acks.isEmpty() && ackInFlight.compareAndSet(false, true)) {
+                sendAcks();
+            }
+        });
+    }
+
+    /** Sends what is queued now (at close), whether or not an XACK is in flight. */
     private void flushAcks() {
-        ackScheduled.set(false);
         List<String> ids = new ArrayList<>();
         for (String id = acks.poll(); id != null; id = acks.poll()) {
             ids.add(id);
@@ -630,6 +865,9 @@ final class StreamConsumer implements Subscription {
         if (!reader.isAlive()) {
             return "consumer loop thread has died";
         }
+        if (!watchdog.isAlive()) {
+            return "handler timeout watchdog thread has died";
+        }
         long silentNanos = System.nanoTime() - heartbeatNanos;
         if (silentNanos > stale.toNanos()) {
             return "consumer loop has not advanced for " + Duration.ofNanos(silentNanos).toSeconds() + " s";
@@ -663,28 +901,38 @@ final class StreamConsumer implements Subscription {
         }
         closeReader(); // ends a blocked XREADGROUP at once
         reader.interrupt(); // and the reader's wait for it
-        for (ExecutorService lane : lanes) {
-            lane.shutdown();
+        for (Lane lane : lanes) {
+            lane.queue.add(STOP); // queued deliveries are skipped; the call in progress may finish
         }
+        LockSupport.unpark(watchdog);
     }
 
-    /** Waits until the reader and the lanes have stopped; then stops handler threads still running. */
+    /** Waits until the reader and the lanes have stopped; then interrupts handlers still running. */
     boolean awaitStopped(long nanos) {
         long deadline = System.nanoTime() + nanos;
         boolean done = true;
         try {
             reader.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            for (ExecutorService lane : lanes) {
-                done &= lane.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (Lane lane : lanes) {
+                done &= lane.finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done = false;
         }
-        for (ExecutorService lane : lanes) {
-            lane.shutdownNow();
+        for (Lane lane : lanes) {
+            Call call = lane.current;
+            if (call != null) {
+                synchronized (call) {
+                    if (call.state == Call.RUNNING || call.state == Call.TIMED_OUT) {
+                        call.state = Call.STOPPED; // not a failed attempt: the entry stays pending
+                        call.thread.interrupt();
+                    }
+                }
+            }
         }
-        handlerPool.shutdownNow();
+        terminated = true;
+        LockSupport.unpark(watchdog);
         flushAcks();
         return done && !reader.isAlive();
     }
