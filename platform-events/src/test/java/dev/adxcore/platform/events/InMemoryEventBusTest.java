@@ -255,4 +255,33 @@ class InMemoryEventBusTest {
         assertThat(result.error()).hasValue("the buffer of subscription 'backlog' is 9 of 10 events full: its "
                 + "consumers are falling behind");
     }
+
+    @Test
+    void eventsQueuedBehindAHangingHandlerAreDeliveredAfterItsTimeout() throws Exception {
+        open("memory:");
+        CountDownLatch gate = new CountDownLatch(1);
+        List<String> handled = new CopyOnWriteArrayList<>();
+        List<DeadLetter> dead = new CopyOnWriteArrayList<>();
+        bus.subscribe(EventSubscription.builder("serial", e -> {
+            switch (e.id()) {
+                case "gate" -> gate.await();
+                case "hang" -> release.await();
+                default -> handled.add(e.id());
+            }
+        }).types("job.queued").handlerTimeout(Duration.ofMillis(200)).retryPolicy(RetryPolicy.noRetries())
+                .deadLetterHandler(dead::add).build());
+        bus.publish(Event.builder("job.queued").id("gate").build()).toCompletableFuture().get();
+        List<String> expected = new ArrayList<>();
+        bus.publish(Event.builder("job.queued").id("hang").build()).toCompletableFuture().get();
+        for (int i = 0; i < 5; i++) {
+            expected.add("e-" + i);
+            bus.publish(Event.builder("job.queued").id("e-" + i).build()).toCompletableFuture().get();
+        }
+        gate.countDown(); // the one worker now takes "hang" and the events behind it together
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 5 && dead.size() == 1);
+        assertThat(handled).containsExactlyElementsOf(expected);
+        assertThat(dead.get(0).event().id()).isEqualTo("hang");
+        assertThat(dead.get(0).errorClass()).contains("Timeout");
+    }
 }

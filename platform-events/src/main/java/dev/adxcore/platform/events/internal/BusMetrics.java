@@ -57,7 +57,13 @@ public final class BusMetrics {
 
     /** @param type the published event's type */
     public void published(String type) {
-        published.computeIfAbsent(typeTag(type), t -> Counter.builder("platform.events.published")
+        String tag = typeTag(type);
+        Counter c = published.get(tag);
+        if (c != null) {
+            c.increment();
+            return;
+        }
+        published.computeIfAbsent(tag, t -> Counter.builder("platform.events.published")
                 .description("Events accepted by the bus").tag("transport", transport).tag("type", t)
                 .register(registry)).increment();
     }
@@ -100,7 +106,12 @@ public final class BusMetrics {
         }
 
         private Counter counter(ConcurrentHashMap<String, Counter> cache, String name, String description, String type) {
-            return cache.computeIfAbsent(typeTag(type), t -> Counter.builder(name).description(description)
+            String tag = typeTag(type);
+            Counter c = cache.get(tag);
+            if (c != null) {
+                return c;
+            }
+            return cache.computeIfAbsent(tag, t -> Counter.builder(name).description(description)
                     .tag("transport", transport).tag("subscription", subscriptionId).tag("type", t).register(registry));
         }
 

@@ -132,9 +132,17 @@ public final class InMemoryEventBus implements EventBus {
                 matched[n++] = g;
             }
         }
-        long deadline = System.nanoTime() + options.publishTimeout().toNanos();
+        long deadline = 0;
+        boolean deadlineSet = false;
         for (int i = 0; i < n; i++) {
             SubscriptionGroup g = matched[i];
+            if (g.slots.tryAcquire()) {
+                continue;
+            }
+            if (!deadlineSet) {
+                deadline = System.nanoTime() + options.publishTimeout().toNanos();
+                deadlineSet = true;
+            }
             boolean reserved;
             try {
                 reserved = g.reserve(config.blockWhenFull(), deadline - System.nanoTime());
@@ -262,7 +270,7 @@ public final class InMemoryEventBus implements EventBus {
             Attempt a = w.current;
             if (a != null && now - a.deadlineNanos >= 0 && a.timeOut()) {
                 workers.remove(w);
-                w.group.workerAbandoned();
+                w.group.workerAbandoned(w);
                 Duration timeout = a.consumer.subscription.handlerTimeout();
                 w.group.meters.failed(a.consumer.timeoutNanos, true);
                 log.warn("Handler of subscription {} did not finish event {} within {}: interrupted", w.group.id,

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +26,12 @@ import org.jspecify.annotations.Nullable;
 final class SubscriptionGroup {
 
     private static final Consumer[] NO_CONSUMERS = new Consumer[0];
+    /** How long a worker with nothing to do spins before parking (it is woken without a thread hand-off). */
+    private static final long SPIN_NANOS = 20_000;
+    /** Returned by {@link #wakeOrClaim} for "start a new worker". */
+    private static final Worker START = new Worker();
+    /** How long a parked worker waits for work before its thread goes back to the pool. */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     final String id;
     final int capacity;
@@ -39,8 +46,14 @@ final class SubscriptionGroup {
     private final HashMap<String, @Nullable ArrayDeque<Delivery>> busyKeys = new HashMap<>();
     private int running;
     private int maxConcurrency;
-    private int pending;
+    private final AtomicInteger pending = new AtomicInteger(); // changed under the lock, except decrements
     private boolean stopped;
+    /** Mirrors {@code stopped} for workers between deliveries of a batch. */
+    private volatile boolean stopping;
+    /** Workers parked for lack of ready deliveries (they count in {@code running}). */
+    private final ArrayDeque<Worker> idle = new ArrayDeque<>();
+    /** Ready deliveries, for spinning workers to watch without the lock; written under the lock. */
+    private volatile int readyCount;
 
     SubscriptionGroup(InMemoryEventBus bus, String id, int capacity, BusMetrics.SubscriptionMeters meters) {
         this.bus = bus;
@@ -127,13 +140,13 @@ final class SubscriptionGroup {
      * @return false (and the slot is given back) when the group is stopped
      */
     boolean enqueue(Delivery d) {
-        boolean start;
+        @Nullable Worker wake;
         synchronized (this) {
             if (stopped) {
                 slots.release();
                 return false;
             }
-            pending++;
+            pending.incrementAndGet();
             if (d.key != null) {
                 if (busyKeys.containsKey(d.key)) {
                     ArrayDeque<Delivery> waiting = busyKeys.get(d.key);
@@ -147,72 +160,82 @@ final class SubscriptionGroup {
                 busyKeys.put(d.key, null);
             }
             ready.addLast(d);
-            start = claimWorker();
+            readyCount = ready.size();
+            wake = wakeOrClaim();
         }
-        if (start) {
-            bus.startWorker(this);
-        }
+        startOrUnpark(wake);
         return true;
     }
 
     /** Puts a delivery that waited for its retry back at the head of the queue (its key is still held). */
     void requeue(Delivery d) {
-        boolean start;
+        @Nullable Worker wake;
         synchronized (this) {
             if (stopped) {
                 dropOne();
                 return;
             }
             ready.addFirst(d);
-            start = claimWorker();
+            readyCount = ready.size();
+            wake = wakeOrClaim();
         }
-        if (start) {
-            bus.startWorker(this);
-        }
+        startOrUnpark(wake);
     }
 
     /**
-     * The first delivery for a new worker, or null (and the worker is retired) when there is none.
+     * Completes a delivery its worker handled or dropped. A delivery without a key needs no lock; one with a
+     * key makes the key's next delivery ready.
      */
-    synchronized @Nullable Delivery first(Worker w) {
-        return nextOrRetire(w);
-    }
-
-    /** Completes a delivery (handled, dead-lettered or dropped) and returns the worker's next, or null. */
-    @Nullable Delivery completeAndNext(Delivery d, Worker w) {
-        synchronized (this) {
-            completeLocked(d);
-            return nextOrRetire(w);
+    void completed(Delivery d) {
+        if (d.key == null) {
+            slots.release();
+            if (pending.decrementAndGet() == 0) {
+                synchronized (this) {
+                    notifyAll();
+                }
+            }
+        } else {
+            complete(d);
         }
     }
 
-    /** Returns the worker's next delivery, or null. Used after a failure whose delivery lives on elsewhere. */
-    synchronized @Nullable Delivery next(Worker w) {
-        return nextOrRetire(w);
+    /** Whether the group was stopped: a worker drops the rest of its batch. */
+    boolean stopping() {
+        return stopping;
     }
 
     /** Completes a delivery outside a worker (after a timeout or a failed schedule). */
     void complete(Delivery d) {
-        boolean start;
+        @Nullable Worker wake;
         synchronized (this) {
             completeLocked(d);
-            start = claimWorker();
+            wake = wakeOrClaim();
         }
-        if (start) {
-            bus.startWorker(this);
-        }
+        startOrUnpark(wake);
     }
 
-    /** A worker was abandoned to a hanging handler: free its place so that another can run. */
-    void workerAbandoned() {
-        boolean start;
+    /**
+     * A worker was abandoned to a hanging handler: the deliveries of its batch it had not started go back to
+     * the head of the queue, and its place is freed so that another can run.
+     */
+    void workerAbandoned(Worker w) {
+        @Nullable Worker wake;
         synchronized (this) {
             running--;
-            start = claimWorker();
+            for (int i = w.batchSize - 1; i >= w.cursor; i--) {
+                Delivery d = w.batch[i];
+                w.batch[i] = null;
+                if (stopped) {
+                    dropOne();
+                } else if (d != null) {
+                    ready.addFirst(d);
+                }
+            }
+            w.cursor = w.batchSize;
+            readyCount = ready.size();
+            wake = wakeOrClaim();
         }
-        if (start) {
-            bus.startWorker(this);
-        }
+        startOrUnpark(wake);
     }
 
     /** A worker could not be started (the executor is shut down). */
@@ -221,8 +244,8 @@ final class SubscriptionGroup {
     }
 
     private void completeLocked(Delivery d) {
-        pending--;
         slots.release();
+        int left = pending.decrementAndGet();
         if (d.key != null && !stopped) {
             ArrayDeque<Delivery> waiting = busyKeys.get(d.key);
             Delivery next = waiting == null ? null : waiting.pollFirst();
@@ -230,37 +253,148 @@ final class SubscriptionGroup {
                 busyKeys.remove(d.key);
             } else {
                 ready.addLast(next);
+                readyCount = ready.size();
             }
         }
-        if (pending == 0) {
+        if (left == 0) {
             notifyAll();
         }
     }
 
-    private @Nullable Delivery nextOrRetire(Worker w) {
+    /**
+     * Fills the worker's batch: false with the worker retired when the group is stopped or has too many
+     * workers; false with the worker still counted in {@code running} when nothing is ready.
+     */
+    private boolean fillLocked(Worker w) {
         if (!stopped && running <= maxConcurrency) {
-            Delivery d = ready.pollFirst();
-            if (d != null) {
-                return d;
+            int n = ready.size();
+            if (n == 0) {
+                return false;
             }
-        }
-        running--;
-        bus.workerRetired(w);
-        return null;
-    }
-
-    private boolean claimWorker() {
-        if (!stopped && running < maxConcurrency && !ready.isEmpty()) {
-            running++;
+            // A batch only when this is the group's one worker: with several, a delivery queued behind a slow
+            // one in a batch would wait although another worker is free.
+            int take = maxConcurrency == 1 ? Math.min(Worker.BATCH, n) : 1;
+            for (int i = 0; i < take; i++) {
+                w.batch[i] = ready.pollFirst();
+            }
+            w.batchSize = take;
+            w.cursor = 0;
+            readyCount = ready.size();
             return true;
         }
+        retireLocked(w);
         return false;
     }
 
+    /**
+     * Fills the worker's batch with ready deliveries, or waits for some (see {@link #awaitNext}).
+     *
+     * @return false when the worker is retired
+     */
+    boolean fill(Worker w) {
+        synchronized (this) {
+            if (fillLocked(w)) {
+                return true;
+            }
+        }
+        return awaitNext(w);
+    }
+
+    private void retireLocked(Worker w) {
+        running--;
+        w.retired = true;
+        bus.workerRetired(w);
+    }
+
+    /**
+     * Waits for the next delivery of a worker that found none: spins a little, then parks until a
+     * delivery wakes it or {@link #IDLE_NANOS} pass (then the worker retires and false is returned).
+     */
+    private boolean awaitNext(Worker w) {
+        if (w.retired) {
+            return false;
+        }
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        for (int i = 1; readyCount == 0; i++) {
+            if ((i & 15) == 0) {
+                if (System.nanoTime() - spinUntil >= 0) {
+                    break;
+                }
+                Thread.yield(); // on a busy machine, let the publisher have the core
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+        long deadline = System.nanoTime() + IDLE_NANOS;
+        synchronized (this) {
+            if (fillLocked(w)) {
+                return true;
+            }
+            if (w.retired) {
+                return false;
+            }
+            w.signaled = false;
+            idle.addLast(w);
+        }
+        while (true) {
+            LockSupport.parkNanos(this, deadline - System.nanoTime());
+            Thread.interrupted(); // an interrupt meant for an earlier handler call; this thread is ours
+            synchronized (this) {
+                boolean timedOut = System.nanoTime() - deadline >= 0;
+                if (!w.signaled && !timedOut && !stopped) {
+                    continue; // spurious wake-up
+                }
+                if (!w.signaled) {
+                    idle.remove(w);
+                }
+                if (fillLocked(w)) {
+                    return true;
+                }
+                if (w.retired) {
+                    return false;
+                }
+                if (timedOut) {
+                    retireLocked(w);
+                    return false;
+                }
+                w.signaled = false; // woken, but another worker took the delivery
+                idle.addLast(w);
+            }
+        }
+    }
+
+    /**
+     * After a delivery became ready: picks a parked worker to wake, or claims a place for a new one.
+     *
+     * @return the parked worker to unpark, {@link #START} to start a new one, or null
+     */
+    private @Nullable Worker wakeOrClaim() {
+        if (stopped || ready.isEmpty()) {
+            return null;
+        }
+        Worker w = idle.pollFirst();
+        if (w != null) {
+            w.signaled = true;
+            return w;
+        }
+        if (running < maxConcurrency) {
+            running++;
+            return START;
+        }
+        return null;
+    }
+
+    private void startOrUnpark(@Nullable Worker w) {
+        if (w == START) {
+            bus.startWorker(this);
+        } else if (w != null) {
+            LockSupport.unpark(w.thread);
+        }
+    }
+
     private void dropOne() {
-        pending--;
         slots.release();
-        if (pending == 0) {
+        if (pending.decrementAndGet() == 0) {
             notifyAll();
         }
     }
@@ -275,6 +409,7 @@ final class SubscriptionGroup {
             return 0;
         }
         stopped = true;
+        stopping = true;
         int dropped = ready.size();
         for (Map.Entry<String, @Nullable ArrayDeque<Delivery>> e : busyKeys.entrySet()) {
             if (e.getValue() != null) {
@@ -282,10 +417,16 @@ final class SubscriptionGroup {
             }
         }
         ready.clear();
+        readyCount = 0;
         busyKeys.clear();
-        pending -= dropped;
+        int left = pending.addAndGet(-dropped);
+        for (Worker w : idle) {
+            w.signaled = true;
+            LockSupport.unpark(w.thread);
+        }
+        idle.clear();
         slots.release(dropped);
-        if (pending == 0) {
+        if (left == 0) {
             notifyAll();
         }
         return dropped;
@@ -296,8 +437,8 @@ final class SubscriptionGroup {
     }
 
     /** @return deliveries accepted and not yet completed */
-    synchronized int pending() {
-        return pending;
+    int pending() {
+        return pending.get();
     }
 
     /**
@@ -306,7 +447,7 @@ final class SubscriptionGroup {
      * @return whether none is pending
      */
     synchronized boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-        while (pending > 0) {
+        while (pending.get() > 0) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
                 return false;
