@@ -1,13 +1,12 @@
 package dev.adxcore.platform.benchmarks.database;
 
+import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.SELECT;
+import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.idOfA;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.ReadConsistency;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -36,8 +35,6 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(4)
 public class PointReadBenchmark {
 
-    private static final String SELECT_PLAIN = "SELECT body FROM items_plain WHERE id = ?";
-    private static final String SELECT = "SELECT body FROM items WHERE id = ?";
 
     private BenchDatabase database;
     private HikariDataSource raw;
@@ -64,41 +61,14 @@ public class PointReadBenchmark {
         database.close();
     }
 
-    /** An even id: a row of tenant A. */
-    private static int idOfA() {
-        return 2 * ThreadLocalRandom.current().nextInt(1, BenchDatabase.ROWS / 2 + 1);
-    }
-
     @Benchmark
     public String plainAutocommitSelect() throws SQLException {
-        try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_PLAIN)) {
-            ps.setInt(1, idOfA());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
+        return JdbcBaselines.plainSelect(raw);
     }
 
     @Benchmark
     public String naiveTenantTransaction() throws SQLException {
-        try (Connection c = raw.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement set = c.prepareStatement("SELECT set_config('app.tenant_id', ?, true)")) {
-                set.setString(1, BenchDatabase.TENANT_A.toString());
-                set.execute();
-            }
-            String body;
-            try (PreparedStatement ps = c.prepareStatement(SELECT)) {
-                ps.setInt(1, idOfA());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    body = rs.getString(1);
-                }
-            }
-            c.commit();
-            return body;
-        }
+        return JdbcBaselines.naiveTenantRead(raw);
     }
 
     @Benchmark

@@ -1,14 +1,14 @@
 package dev.adxcore.platform.benchmarks.database;
 
+import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.SELECT;
+import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.UPDATE;
+import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.idOfA;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.adxcore.platform.database.CausalToken;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.ReadConsistency;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,9 +39,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SideBySideBenchmark {
 
-    private static final String SELECT_PLAIN = "SELECT body FROM items_plain WHERE id = ?";
-    private static final String SELECT = "SELECT body FROM items WHERE id = ?";
-    private static final String UPDATE = "UPDATE items SET counter = counter + 1 WHERE id = ?";
 
     private BenchDatabase database;
     private HikariDataSource raw;
@@ -61,25 +58,11 @@ public class SideBySideBenchmark {
         database.close();
     }
 
-    private static int idOfA() {
-        return 2 * ThreadLocalRandom.current().nextInt(1, BenchDatabase.ROWS / 2 + 1);
-    }
-
-    private String plainSelect() throws SQLException {
-        try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_PLAIN)) {
-            ps.setInt(1, idOfA());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        }
-    }
-
     @Benchmark
     @Group("read")
     @GroupThreads(2)
     public String readBaselinePlainSelect() throws SQLException {
-        return plainSelect();
+        return JdbcBaselines.plainSelect(raw);
     }
 
     @Benchmark
@@ -95,50 +78,21 @@ public class SideBySideBenchmark {
     @Group("naive")
     @GroupThreads(2)
     public String naiveBaselinePlainSelect() throws SQLException {
-        return plainSelect();
+        return JdbcBaselines.plainSelect(raw);
     }
 
     @Benchmark
     @Group("naive")
     @GroupThreads(2)
     public String naiveTenantTransaction() throws SQLException {
-        try (Connection c = raw.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement set = c.prepareStatement("SELECT set_config('app.tenant_id', ?, true)")) {
-                set.setString(1, BenchDatabase.TENANT_A.toString());
-                set.execute();
-            }
-            String body;
-            try (PreparedStatement ps = c.prepareStatement(SELECT)) {
-                ps.setInt(1, idOfA());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    body = rs.getString(1);
-                }
-            }
-            c.commit();
-            return body;
-        }
+        return JdbcBaselines.naiveTenantRead(raw);
     }
 
     @Benchmark
     @Group("write")
     @GroupThreads(2)
     public int writeBaselineHandWritten() throws SQLException {
-        try (Connection c = raw.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement set = c.prepareStatement("SELECT set_config('app.tenant_id', ?, true)")) {
-                set.setString(1, BenchDatabase.TENANT_A.toString());
-                set.execute();
-            }
-            int updated;
-            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-                ps.setInt(1, idOfA());
-                updated = ps.executeUpdate();
-            }
-            c.commit();
-            return updated;
-        }
+        return JdbcBaselines.handWrittenUpdate(raw);
     }
 
     @Benchmark

@@ -1,12 +1,12 @@
 package dev.adxcore.platform.benchmarks.database;
 
+import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.UPDATE;
+import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.idOfA;
+
 import com.zaxxer.hikari.HikariDataSource;
 import dev.adxcore.platform.database.CausalToken;
 import dev.adxcore.platform.database.DatabaseManager;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,7 +34,6 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(4)
 public class WriteUnitBenchmark {
 
-    private static final String UPDATE = "UPDATE items SET counter = counter + 1 WHERE id = ?";
 
     private BenchDatabase database;
     private HikariDataSource raw;
@@ -54,26 +53,9 @@ public class WriteUnitBenchmark {
         database.close();
     }
 
-    private static int idOfA() {
-        return 2 * ThreadLocalRandom.current().nextInt(1, BenchDatabase.ROWS / 2 + 1);
-    }
-
     @Benchmark
     public int handWrittenTransaction() throws SQLException {
-        try (Connection c = raw.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement set = c.prepareStatement("SELECT set_config('app.tenant_id', ?, true)")) {
-                set.setString(1, BenchDatabase.TENANT_A.toString());
-                set.execute();
-            }
-            int updated;
-            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-                ps.setInt(1, idOfA());
-                updated = ps.executeUpdate();
-            }
-            c.commit();
-            return updated;
-        }
+        return JdbcBaselines.handWrittenUpdate(raw);
     }
 
     @Benchmark
