@@ -27,6 +27,15 @@ import java.util.List;
 public interface ConsumerTransport<R> {
 
     /**
+     * Called once on the fetch thread before the first {@link #fetch}, with the consumer that runs this
+     * transport (for {@link EngineConsumer#revoke} from a rebalance callback). The default does nothing.
+     *
+     * @param consumer the engine's consumer of this transport
+     */
+    default void started(EngineConsumer<R> consumer) {
+    }
+
+    /**
      * Reads the next records, waiting a bounded time (the transport's own poll or block time, a few seconds at
      * most) when there are none. Records of one ordering key must be returned in their order; records this
      * consumer claimed from dead consumers may be returned here too. Returns promptly after {@link #wakeUp()}.

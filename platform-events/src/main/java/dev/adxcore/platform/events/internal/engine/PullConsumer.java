@@ -79,6 +79,11 @@ public final class PullConsumer<R> implements EngineConsumer<R>, Sink {
 
     private void run() {
         try {
+            try {
+                transport.started(this);
+            } catch (Throwable e) {
+                log.warn("Subscription {}: its transport failed to start", subscription.id(), e);
+            }
             while (running) {
                 heartbeatNanos = System.nanoTime();
                 try {
