@@ -129,7 +129,9 @@ public final class KafkaEventBus implements EventBus {
         try {
             String cluster = await(admin.describeCluster().clusterId(), timeout, "describe the cluster");
             int partitions = ensureTopic(admin, config, timeout);
-            producer = new KafkaProducer<>(producerProperties(config, clientId + "-producer", timeout));
+            producer = new KafkaProducer<>(producerProperties(config, clientId + "-producer", options.publishTimeout()));
+            // the producer's metadata of the topic, fetched now so that the first publish does not wait for it
+            partitions = producer.partitionsFor(config.topic()).size();
             KafkaEventBus bus = new KafkaEventBus(config, options, admin, producer, clientId, partitions);
             log.info("Kafka event bus started: {} (cluster {}, {} partitions, client {})", bus.masked, cluster,
                     partitions, clientId);
@@ -139,8 +141,8 @@ public final class KafkaEventBus implements EventBus {
                 producer.close(Duration.ZERO);
             }
             admin.close(Duration.ZERO);
-            throw e instanceof EventException ee ? ee : new EventException("Cannot start the Kafka event bus at "
-                    + config.maskedUri() + ": " + e.getMessage(), e);
+            throw new EventException("Cannot start the Kafka event bus at " + config.maskedUri() + ": "
+                    + e.getMessage(), e);
         }
     }
 
