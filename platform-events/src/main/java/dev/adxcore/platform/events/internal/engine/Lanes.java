@@ -197,31 +197,40 @@ public final class Lanes {
                 ready.addLast(d);
                 readyCount = ready.size();
                 wake = wakeOrClaim();
-                startOrUnpark(wake);
-                return true;
+                if (wake == null) {
+                    return true;
+                }
             }
         }
-        safeRelease(d);
-        return false;
+        if (wake == null) {
+            safeRelease(d); // the lanes are stopped
+            return false;
+        }
+        startOrUnpark(wake);
+        return true;
     }
 
     /** Puts a delivery that waited for its retry back at the head of the queue (its key is still held). */
     void requeue(Delivery d) {
         @Nullable Worker wake;
+        boolean requeued;
         synchronized (this) {
             d.waitingForRetry = false;
-            if (!stopped && !d.revoked) {
+            requeued = !stopped && !d.revoked;
+            if (requeued) {
                 if (trackStarted) {
                     started.remove(d);
                 }
                 ready.addFirst(d);
                 readyCount = ready.size();
-                wake = wakeOrClaim();
-                startOrUnpark(wake);
-                return;
             }
+            wake = requeued ? wakeOrClaim() : null;
         }
-        release(d);
+        if (!requeued) {
+            release(d);
+            return;
+        }
+        startOrUnpark(wake);
     }
 
     /** Acknowledges through the sink, then completes. */
@@ -273,8 +282,8 @@ public final class Lanes {
             synchronized (this) {
                 completeLocked(d);
                 wake = wakeOrClaim();
-                startOrUnpark(wake);
             }
+            startOrUnpark(wake);
         }
         Runnable r = onCompletion;
         if (r != null) {
@@ -334,8 +343,8 @@ public final class Lanes {
             w.cursor = w.batchSize;
             readyCount = ready.size();
             wake = wakeOrClaim();
-            startOrUnpark(wake);
         }
+        startOrUnpark(wake);
         if (dropped != null) {
             for (Delivery d : dropped) {
                 release(d);
@@ -467,7 +476,7 @@ public final class Lanes {
         return null;
     }
 
-    /** Called under the lock: unparking and submitting to the pool do not block. */
+    /** Starts a worker for a claimed place, or unparks a worker; called outside the lock. */
     private void startOrUnpark(@Nullable Worker w) {
         if (w == START) {
             engine.startWorker(this);
@@ -567,8 +576,12 @@ public final class Lanes {
             safeRelease(d);
             decrementPending();
         }
+        @Nullable Worker wake;
         synchronized (this) {
-            wakeOrClaimAndStart();
+            wake = wakeOrClaim();
+        }
+        startOrUnpark(wake);
+        synchronized (this) {
             while (true) {
                 boolean runningLeft = false;
                 for (Delivery d : started) {
@@ -613,10 +626,6 @@ public final class Lanes {
         } else {
             ready.addLast(next);
         }
-    }
-
-    private void wakeOrClaimAndStart() {
-        startOrUnpark(wakeOrClaim());
     }
 
     private void decrementPending() {
