@@ -355,7 +355,7 @@ final class KafkaTransport implements ConsumerTransport<KafkaTransport.Slot> {
             log.debug("Subscription {}: final commit failed: {}", subscription.id(), e.toString());
         }
         try {
-            consumer.close(java.time.Duration.ofSeconds(5));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
             log.debug("Subscription {}: closing the Kafka consumer failed: {}", subscription.id(), e.toString());
         }
