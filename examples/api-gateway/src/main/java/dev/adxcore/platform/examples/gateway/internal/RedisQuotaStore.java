@@ -57,6 +57,7 @@ final class RedisQuotaStore implements Quotas.Store {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final int MAX_PROXIES = 100_000;
     private static final Duration RECONNECT_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
     private final String maskedUrl;
     private final Duration timeout;
@@ -78,13 +79,15 @@ final class RedisQuotaStore implements Quotas.Store {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_INTERVAL, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.redisUri = RedisURI.create(url.toString());
-        redisUri.setTimeout(timeout);
+        // The URI's timeout bounds the connection handshake (off the request path); commands have their own
+        // fixed timeout below.
+        redisUri.setTimeout(CONNECT_TIMEOUT);
         this.client = RedisClient.create(resources, redisUri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(1)).keepAlive(true)
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true)
                         .tcpNoDelay(true).build())
                 .build());
         this.breaker = CircuitBreaker.of("quota-redis", CircuitBreakerConfig.custom()
