@@ -44,12 +44,13 @@ import org.slf4j.LoggerFactory;
  * than queued. A circuit breaker in front of Redis (Resilience4j: half of the last 20 checks failed, at
  * least 10) skips Redis for one second at a time during an outage, so requests then get the fail mode
  * without waiting for the timeout. A Redis that is down at start-up does not stop the gateway: the
- * connection is retried every second in the background.
+ * connection is tried again every second in the background until it succeeds; after that, Lettuce
+ * reconnects by itself (backoff up to one second).
  *
  * <p>Concurrent checks of the same bucket in this process are batched into one Redis exchange
  * (Bucket4j's batching optimization), so a tenant's burst costs Redis far fewer commands than requests.
  *
- * <p>Thread-safe. Owns a Lettuce client (one I/O thread) and one connection; {@link #close()} them.
+ * <p>Thread-safe. Owns a Lettuce client (two I/O threads, Lettuce's minimum) and one connection; {@link #close()} them.
  */
 final class RedisQuotaStore implements Quotas.Store {
 
@@ -69,13 +70,12 @@ final class RedisQuotaStore implements Quotas.Store {
     private final AtomicBoolean connecting = new AtomicBoolean();
     private volatile @Nullable StatefulRedisConnection<String, byte[]> connection;
     private volatile @Nullable AsyncProxyManager<String> manager;
-    private volatile long nextConnectAttemptNanos;
     private volatile boolean closed;
 
     RedisQuotaStore(URI url, Duration timeout, MeterRegistry registry) {
         this.maskedUrl = Settings.maskPassword(url);
         this.timeout = timeout;
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(1).computationThreadPoolSize(1)
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_INTERVAL, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.redisUri = RedisURI.create(url.toString());
@@ -115,8 +115,34 @@ final class RedisQuotaStore implements Quotas.Store {
         } catch (RuntimeException e) {
             log.warn("Quota store {} is not reachable at start-up ({}); quota checks apply the fail mode until it is",
                     maskedUrl, e.getMessage());
-            nextConnectAttemptNanos = System.nanoTime() + RECONNECT_INTERVAL.toNanos();
+            scheduleConnect();
         }
+    }
+
+    /** Tries to connect again in {@link #RECONNECT_INTERVAL}, and again after each failure, until connected. */
+    private void scheduleConnect() {
+        if (closed) {
+            return;
+        }
+        resources.eventExecutorGroup().schedule(this::connectInBackground, RECONNECT_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void connectInBackground() {
+        if (closed || manager != null || !connecting.compareAndSet(false, true)) {
+            return;
+        }
+        client.connectAsync(CODEC, redisUri).whenComplete((conn, failure) -> {
+            connecting.set(false);
+            if (failure != null) {
+                log.debug("quota store still not reachable", failure);
+                scheduleConnect();
+            } else if (closed) {
+                conn.closeAsync();
+            } else {
+                connected(conn);
+            }
+        });
     }
 
     private void connected(StatefulRedisConnection<String, byte[]> conn) {
@@ -133,7 +159,6 @@ final class RedisQuotaStore implements Quotas.Store {
     public CompletableFuture<ConsumptionProbe> tryConsume(String key, Quotas.Policy policy) {
         AsyncProxyManager<String> m = manager;
         if (m == null) {
-            reconnectInBackground();
             return CompletableFuture.failedFuture(new IllegalStateException("quota store not connected"));
         }
         if (!breaker.tryAcquirePermission()) {
@@ -162,23 +187,6 @@ final class RedisQuotaStore implements Quotas.Store {
             } else {
                 breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
                 log.debug("quota check failed", failure);
-            }
-        });
-    }
-
-    private void reconnectInBackground() {
-        if (closed || System.nanoTime() < nextConnectAttemptNanos || !connecting.compareAndSet(false, true)) {
-            return;
-        }
-        nextConnectAttemptNanos = System.nanoTime() + RECONNECT_INTERVAL.toNanos();
-        client.connectAsync(CODEC, redisUri).whenComplete((conn, failure) -> {
-            connecting.set(false);
-            if (failure != null) {
-                log.debug("quota store still not reachable", failure);
-            } else if (closed) {
-                conn.closeAsync();
-            } else {
-                connected(conn);
             }
         });
     }
