@@ -42,8 +42,13 @@ for marker in "$work"/src/*/.published; do
 done
 published+=(platform-bom)
 
+# The plugin wants the Central server entry even when it uploads nothing: a dummy one, as global settings so
+# that the user's own settings (mirrors, proxies) still apply.
+cat >"$work/settings.xml" <<'XML'
+<settings><servers><server><id>central</id><username>rehearsal</username><password>not-a-token</password></server></servers></settings>
+XML
 staging="$work/staging"
-(cd "$work/src" && ./mvnw -B -q -Prelease deploy -DskipTests -Dinvoker.skip=true \
+(cd "$work/src" && ./mvnw -B -q -gs "$work/settings.xml" -Prelease deploy -DskipTests -Dinvoker.skip=true \
     -Dgpg.keyname="$fingerprint" -DskipPublishing=true -DstagingDirectory="$staging" \
     -DoutputDirectory="$work/bundle")
 
