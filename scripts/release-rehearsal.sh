@@ -6,8 +6,8 @@
 #
 # 1. copies the committed tree (git archive HEAD: what a release tag builds) and sets the release version;
 # 2. generates a throwaway GPG key in a private GNUPGHOME (never the user's keyring);
-# 3. runs the release build (-Prelease: sources and javadoc jars, gpg signatures, the central-publishing
-#    plugin with skipPublishing=true, so it stages and bundles locally and uploads nothing);
+# 3. runs the release build of the published modules (-Prelease: sources and javadoc jars, gpg signatures)
+#    and deploys it to a local staging directory (a real release adds -Pcentral, which uploads instead);
 # 4. checks the staged artifacts against Maven Central's requirements (scripts/release/ValidateStaging.java):
 #    exactly the published modules, POM metadata, sources/javadoc jars, signatures that verify, checksums.
 # Exits non-zero on the first failing step; the work directory is kept on failure for inspection.
@@ -42,16 +42,10 @@ for marker in "$work"/src/*/.published; do
 done
 published+=(platform-bom)
 
-# The plugin wants the Central server entry even when it uploads nothing: a dummy one, as global settings so
-# that the user's own settings (mirrors, proxies) still apply.
-cat >"$work/settings.xml" <<'XML'
-<settings><servers><server><id>central</id><username>rehearsal</username><password>not-a-token</password></server></servers></settings>
-XML
 staging="$work/staging"
-(cd "$work/src" && ./mvnw -B -q -gs "$work/settings.xml" -Prelease deploy -DskipTests -Dinvoker.skip=true \
-    -Dgpg.keyname="$fingerprint" -DskipPublishing=true -DstagingDirectory="$staging" \
-    -DoutputDirectory="$work/bundle")
+modules=$(printf '%s\n' "$work"/src/*/.published | xargs -n1 dirname | xargs -n1 basename | paste -sd, -)
+(cd "$work/src" && ./mvnw -B -q -Prelease deploy -pl "$modules,platform-bom" -am -DskipTests -Dinvoker.skip=true \
+    -Dgpg.keyname="$fingerprint" -DaltDeploymentRepository="rehearsal::file://$staging")
 
 java "$root/scripts/release/ValidateStaging.java" "$staging" dev.adxcore "$version" "${published[@]}"
-ls -l "$work"/bundle/*.zip 2>/dev/null | awk '{print "release-rehearsal: bundle " $NF " (" $5 " bytes)"}'
 keep=0
