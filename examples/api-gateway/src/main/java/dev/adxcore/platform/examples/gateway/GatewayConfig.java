@@ -83,8 +83,11 @@ public final class GatewayConfig {
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
 
-    /** The identity headers always stripped from client requests and set from the token. */
-    public static final List<String> IDENTITY_HEADERS = List.of("X-Tenant-Id", "X-User-Id", "X-Roles");
+    /**
+     * The identity headers always stripped from client requests and set from the token: the platform's
+     * one definition, {@link dev.adxcore.platform.core.PlatformHeaders#IDENTITY}.
+     */
+    public static final List<String> IDENTITY_HEADERS = dev.adxcore.platform.core.PlatformHeaders.IDENTITY;
 
     private final String bindAddress;
     private final int port;

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.gateway.internal;
 
+import dev.adxcore.platform.core.PlatformHeaders;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
 import dev.adxcore.platform.observability.health.HealthRegistry;
 import dev.adxcore.platform.observability.health.HealthReport;
@@ -422,9 +423,9 @@ public final class GatewayHandler extends Handler.Abstract {
             out.put(CorrelationIds.HEADER, ex.correlationId);
             out.put(TraceContext.HEADER, ex.trace.toHeader());
             if (identity != null) {
-                out.put("X-User-Id", identity.userId());
-                out.put("X-Tenant-Id", identity.tenantId());
-                out.put("X-Roles", String.join(",", identity.roles()));
+                out.put(PlatformHeaders.USER_ID, identity.userId());
+                out.put(PlatformHeaders.TENANT_ID, identity.tenantId());
+                out.put(PlatformHeaders.ROLES, String.join(",", identity.roles()));
             }
         });
         boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
