@@ -2,10 +2,13 @@ package dev.adxcore.platform.examples.gateway;
 
 import dev.adxcore.platform.examples.gateway.internal.GatewayHandler;
 import dev.adxcore.platform.examples.gateway.internal.JsonErrorHandler;
+import dev.adxcore.platform.examples.gateway.internal.Quotas;
+import dev.adxcore.platform.examples.gateway.internal.RouteBreakers;
 import dev.adxcore.platform.examples.gateway.internal.UpstreamHealthCheck;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthRegistry;
 import dev.adxcore.platform.observability.health.HealthResult;
+import dev.adxcore.platform.observability.http.ManagementServer;
 import dev.adxcore.platform.observability.metrics.MeterRegistries;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -18,13 +21,18 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running API gateway: a Jetty 12 server whose single handler authenticates, checks and proxies
- * {@code /api/v1/{service}/**} to the routes of a {@link GatewayConfig}, and serves {@code /health},
- * {@code /health/live}, {@code /health/ready} and {@code /metrics} on the same port.
+ * A running API gateway: a Jetty 12 server whose single handler authenticates, checks the tenant's
+ * quota and the route's circuit breaker, and proxies {@code /api/v1/{service}/**} to the routes of a
+ * {@link GatewayConfig}. The public port also answers {@code /health/live} and {@code /health/ready} with
+ * a status only; {@code /metrics} and the detailed {@code /health}, {@code /health/live} and
+ * {@code /health/ready} are served by a separate management listener
+ * ({@link GatewayConfig#managementBindAddress()}:{@link GatewayConfig#managementPort()}, loopback by
+ * default), never on the public port.
  *
  * <pre>{@code
  * try (ApiGateway gateway = ApiGateway.start(GatewayConfig.fromEnvironment())) {
@@ -52,6 +60,9 @@ public final class ApiGateway implements AutoCloseable {
     private final HttpClient client;
     private final PrometheusMeterRegistry meterRegistry;
     private final HealthRegistry healthRegistry;
+    private final @Nullable Quotas quotas;
+    private final @Nullable RouteBreakers breakers;
+    private final ManagementServer management;
 
     private ApiGateway(GatewayConfig config) {
         this.config = config;
@@ -101,9 +112,17 @@ public final class ApiGateway implements AutoCloseable {
                 return true;
             }
         });
-        config.routes().values().forEach(r -> healthRegistry.register(
-                new UpstreamHealthCheck(r, config.upstreamHealthTimeout())));
-        server.setHandler(new GatewayHandler(config, client, meterRegistry, healthRegistry));
+        this.breakers = config.circuitBreaker().enabled() ? new RouteBreakers(config, meterRegistry) : null;
+        RouteBreakers routeBreakers = breakers;
+        config.routes().values().forEach(r -> healthRegistry.register(new UpstreamHealthCheck(r,
+                config.upstreamHealthTimeout(), () -> routeBreakers == null ? null : routeBreakers.stateOf(r.name()))));
+        this.quotas = Quotas.create(config, meterRegistry);
+        if (quotas != null) {
+            quotas.healthCheck().ifPresent(healthRegistry::register);
+        }
+        this.management = ManagementServer.builder().bindAddress(config.managementBindAddress())
+                .port(config.managementPort()).healthRegistry(healthRegistry).prometheusRegistry(meterRegistry).build();
+        server.setHandler(new GatewayHandler(config, client, meterRegistry, healthRegistry, quotas, breakers));
     }
 
     /**
@@ -124,12 +143,14 @@ public final class ApiGateway implements AutoCloseable {
             gateway.client.getContentDecoderFactories().clear();
             gateway.client.getProtocolHandlers().clear();
             gateway.server.start();
+            gateway.management.start();
         } catch (Exception e) {
             gateway.close();
             throw new IllegalStateException("API gateway failed to start on " + config.bindAddress() + ":"
                     + config.port() + ": " + e.getMessage(), e);
         }
-        log.info("API gateway started on port {} with routes {}", gateway.port(), config.routes().keySet());
+        log.info("API gateway started on port {} with routes {} (management on {}, quotas {})", gateway.port(),
+                config.routes().keySet(), gateway.managementUri(), gateway.quotas == null ? "off" : gateway.quotas);
         return gateway;
     }
 
@@ -143,17 +164,26 @@ public final class ApiGateway implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port());
     }
 
+    /**
+     * @return the management listener's base URI ({@code /metrics}, {@code /health}, {@code /health/live},
+     *     {@code /health/ready}), such as {@code http://127.0.0.1:9080}
+     * @throws IllegalStateException before the gateway started
+     */
+    public URI managementUri() {
+        return management.uri();
+    }
+
     /** @return the configuration the gateway runs with */
     public GatewayConfig config() {
         return config;
     }
 
-    /** @return the registry served at {@code /metrics} */
+    /** @return the registry served at {@code /metrics} on the management listener */
     public PrometheusMeterRegistry meterRegistry() {
         return meterRegistry;
     }
 
-    /** @return the registry served at {@code /health}; register more checks here */
+    /** @return the registry served at {@code /health} on the management listener; register more checks here */
     public HealthRegistry healthRegistry() {
         return healthRegistry;
     }
@@ -167,13 +197,17 @@ public final class ApiGateway implements AutoCloseable {
         server.join();
     }
 
-    /** Stops accepting requests, closes upstream connections and releases the registries. */
+    /** Stops accepting requests, closes upstream connections, the quota store and the registries. */
     @Override
     public void close() {
         try {
             server.stop();
         } catch (Exception e) {
             log.warn("API gateway server did not stop cleanly", e);
+        }
+        management.close();
+        if (quotas != null) {
+            quotas.close();
         }
         try {
             client.stop();

@@ -49,6 +49,23 @@ import org.jspecify.annotations.Nullable;
  * PLATFORM_GATEWAY_MAX_REQUEST_BYTES  10485760
  * PLATFORM_GATEWAY_STRIP_HEADERS      X-Internal-Debug,X-Admin   (stripped in addition to the identity headers)
  * PLATFORM_GATEWAY_FORWARD_AUTHORIZATION  false
+ * PLATFORM_GATEWAY_MANAGEMENT_BIND_ADDRESS 127.0.0.1   (/metrics and detailed /health; never the public port)
+ * PLATFORM_GATEWAY_MANAGEMENT_PORT    9080    (0 = any free port; 0 by default when PLATFORM_GATEWAY_PORT is 0)
+ * PLATFORM_GATEWAY_DEFAULT_QUOTA      off     (or requests/window, such as 6000/1m; routes without their own)
+ * PLATFORM_GATEWAY_ROUTE_QUOTAS       orders=100/1s,reports=off
+ * PLATFORM_GATEWAY_QUOTA_KEY          tenant  (tenant, tenant+user, tenant+route or tenant+user+route)
+ * PLATFORM_GATEWAY_QUOTA_REDIS_URL    redis://redis:6379   (unset: buckets in this process's memory)
+ * PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT 100ms  (bound of every Redis call of the quota check)
+ * PLATFORM_GATEWAY_QUOTA_FAIL_MODE    open    (open: admit when Redis is unavailable; closed: 503)
+ * PLATFORM_GATEWAY_QUOTA_KEY_PREFIX   adx:gateway:quota:
+ * PLATFORM_GATEWAY_BREAKER_ENABLED    true
+ * PLATFORM_GATEWAY_BREAKER_FAILURE_RATE 50  (percent of failed calls in the window that opens the breaker)
+ * PLATFORM_GATEWAY_BREAKER_WINDOW     10s     (sliding window, whole seconds)
+ * PLATFORM_GATEWAY_BREAKER_MIN_CALLS  20      (calls in the window before the rate is judged)
+ * PLATFORM_GATEWAY_BREAKER_OPEN_DURATION 10s  (short-circuit time before a half-open probe)
+ * PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS 3  (probe calls that decide between closing and re-opening)
+ * PLATFORM_GATEWAY_RETRIES            1       (extra attempts for idempotent requests without a body)
+ * PLATFORM_GATEWAY_RETRY_BACKOFF      50ms    (first backoff, doubled per attempt, with jitter)
  * </pre>
  *
  * <p>Immutable and thread-safe.
@@ -66,8 +83,11 @@ public final class GatewayConfig {
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
 
-    /** The identity headers always stripped from client requests and set from the token. */
-    public static final List<String> IDENTITY_HEADERS = List.of("X-Tenant-Id", "X-User-Id", "X-Roles");
+    /**
+     * The identity headers always stripped from client requests and set from the token: the platform's
+     * one definition, {@link dev.adxcore.platform.core.PlatformHeaders#IDENTITY}.
+     */
+    public static final List<String> IDENTITY_HEADERS = dev.adxcore.platform.core.PlatformHeaders.IDENTITY;
 
     private final String bindAddress;
     private final int port;
@@ -91,8 +111,21 @@ public final class GatewayConfig {
     private final Duration upstreamHealthTimeout;
     private final int tokenCacheSize;
     private final Duration tokenCacheTtl;
+    private final String managementBindAddress;
+    private final int managementPort;
+    private final @Nullable Quota defaultQuota;
+    private final Map<String, Optional<Quota>> routeQuotas;
+    private final QuotaKey quotaKey;
+    private final @Nullable URI quotaRedisUrl;
+    private final Duration quotaRedisTimeout;
+    private final QuotaFailMode quotaFailMode;
+    private final String quotaKeyPrefix;
+    private final CircuitBreakerSettings circuitBreaker;
+    private final int retries;
+    private final Duration retryBackoff;
 
-    private GatewayConfig(Builder b, Map<String, Route> routes, Set<String> algorithms, Set<String> stripped) {
+    private GatewayConfig(Builder b, Map<String, Route> routes, Set<String> algorithms, Set<String> stripped,
+            int managementPort, Map<String, Optional<Quota>> routeQuotas) {
         this.bindAddress = b.bindAddress;
         this.port = b.port;
         this.routes = Collections.unmodifiableMap(routes);
@@ -115,6 +148,19 @@ public final class GatewayConfig {
         this.upstreamHealthTimeout = b.upstreamHealthTimeout;
         this.tokenCacheSize = b.tokenCacheSize;
         this.tokenCacheTtl = b.tokenCacheTtl;
+        this.managementBindAddress = b.managementBindAddress;
+        this.managementPort = managementPort;
+        this.defaultQuota = b.defaultQuota;
+        this.routeQuotas = Collections.unmodifiableMap(routeQuotas);
+        this.quotaKey = b.quotaKey;
+        this.quotaRedisUrl = b.quotaRedisUrl;
+        this.quotaRedisTimeout = b.quotaRedisTimeout;
+        this.quotaFailMode = b.quotaFailMode;
+        this.quotaKeyPrefix = b.quotaKeyPrefix;
+        this.circuitBreaker = new CircuitBreakerSettings(b.breakerEnabled, b.breakerFailureRate, b.breakerWindow,
+                b.breakerMinCalls, b.breakerOpenDuration, b.breakerHalfOpenCalls);
+        this.retries = b.retries;
+        this.retryBackoff = b.retryBackoff;
     }
 
     /**
@@ -171,6 +217,23 @@ public final class GatewayConfig {
         b.upstreamHealthTimeout = upstreamHealthTimeout;
         b.tokenCacheSize = tokenCacheSize;
         b.tokenCacheTtl = tokenCacheTtl;
+        b.managementBindAddress = managementBindAddress;
+        b.managementPort = managementPort;
+        b.defaultQuota = defaultQuota;
+        b.routeQuotas.putAll(routeQuotas);
+        b.quotaKey = quotaKey;
+        b.quotaRedisUrl = quotaRedisUrl;
+        b.quotaRedisTimeout = quotaRedisTimeout;
+        b.quotaFailMode = quotaFailMode;
+        b.quotaKeyPrefix = quotaKeyPrefix;
+        b.breakerEnabled = circuitBreaker.enabled();
+        b.breakerFailureRate = circuitBreaker.failureRatePercent();
+        b.breakerWindow = circuitBreaker.window();
+        b.breakerMinCalls = circuitBreaker.minimumCalls();
+        b.breakerOpenDuration = circuitBreaker.openDuration();
+        b.breakerHalfOpenCalls = circuitBreaker.halfOpenCalls();
+        b.retries = retries;
+        b.retryBackoff = retryBackoff;
         return b;
     }
 
@@ -292,6 +355,84 @@ public final class GatewayConfig {
         return tokenCacheTtl;
     }
 
+    /** @return the address of the management listener ({@code /metrics}, detailed {@code /health}) */
+    public String managementBindAddress() {
+        return managementBindAddress;
+    }
+
+    /** @return the port of the management listener; 0 picks a free port */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /**
+     * The quota of a route: its own, else the default.
+     *
+     * @param routeName a configured route's name
+     * @return the quota, or empty when the route is not limited
+     */
+    public Optional<Quota> quotaOf(String routeName) {
+        Optional<Quota> own = routeQuotas.get(routeName);
+        return own != null ? own : Optional.ofNullable(defaultQuota);
+    }
+
+    /**
+     * @param routeName a configured route's name
+     * @return whether the route has a quota of its own (including an explicit {@code off}) rather than the
+     *     default; routes with their own quota have buckets of their own
+     */
+    public boolean hasOwnQuota(String routeName) {
+        return routeQuotas.containsKey(routeName);
+    }
+
+    /** @return the quota of routes without their own, or empty when those are not limited */
+    public Optional<Quota> defaultQuota() {
+        return Optional.ofNullable(defaultQuota);
+    }
+
+    /** @return what a quota bucket is keyed by, besides its policy */
+    public QuotaKey quotaKey() {
+        return quotaKey;
+    }
+
+    /** @return the Redis server that holds the buckets shared by all gateway instances, or empty for in-memory */
+    public Optional<URI> quotaRedisUrl() {
+        return Optional.ofNullable(quotaRedisUrl);
+    }
+
+    /** @return the bound of every Redis call of a quota check; past it the fail mode applies */
+    public Duration quotaRedisTimeout() {
+        return quotaRedisTimeout;
+    }
+
+    /** @return what a quota check does when Redis is unavailable */
+    public QuotaFailMode quotaFailMode() {
+        return quotaFailMode;
+    }
+
+    /** @return the prefix of every Redis key of the quota buckets */
+    public String quotaKeyPrefix() {
+        return quotaKeyPrefix;
+    }
+
+    /** @return the per-route circuit breaker's settings */
+    public CircuitBreakerSettings circuitBreaker() {
+        return circuitBreaker;
+    }
+
+    /**
+     * @return how many times an idempotent request without a body is tried again after its connection to
+     *     the upstream failed before any response (0 turns retries off)
+     */
+    public int retries() {
+        return retries;
+    }
+
+    /** @return the first retry's backoff; each further one doubles it, with ±50 % jitter */
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
+
     @Override
     public String toString() {
         return "GatewayConfig{bindAddress=" + bindAddress + ", port=" + port + ", routes=" + routes.values()
@@ -301,8 +442,23 @@ public final class GatewayConfig {
                 + ", clockSkew=" + clockSkew + ", tokenCacheSize=" + tokenCacheSize + ", tokenCacheTtl=" + tokenCacheTtl
                 + ", trustedProxies=" + trustedProxies
                 + ", corsAllowedOrigins=" + corsAllowedOrigins + ", maxRequestBodyBytes=" + maxRequestBodyBytes
-                + ", strippedHeaders=" + strippedHeaders + ", forwardAuthorization=" + forwardAuthorization + '}';
+                + ", strippedHeaders=" + strippedHeaders + ", forwardAuthorization=" + forwardAuthorization
+                + ", management=" + managementBindAddress + ":" + managementPort
+                + ", defaultQuota=" + (defaultQuota == null ? "off" : defaultQuota)
+                + ", routeQuotas=" + routeQuotaText(routeQuotas) + ", quotaKey=" + quotaKey.spec()
+                + ", quotaStore=" + (quotaRedisUrl == null ? "memory" : Settings.maskPassword(quotaRedisUrl))
+                + ", quotaRedisTimeout=" + quotaRedisTimeout + ", quotaFailMode=" + quotaFailMode.spec()
+                + ", circuitBreaker=" + circuitBreaker + ", retries=" + retries + ", retryBackoff=" + retryBackoff
+                + '}';
     }
+
+    private static String routeQuotaText(Map<String, Optional<Quota>> quotas) {
+        StringBuilder out = new StringBuilder("{");
+        quotas.forEach((name, quota) -> out.append(out.length() > 1 ? ", " : "").append(name).append('=')
+                .append(quota.map(Quota::toString).orElse("off")));
+        return out.append('}').toString();
+    }
+
 
     /**
      * One entry of the service registry: requests to {@code /api/v1/{name}/**} go to {@code baseUri}
@@ -322,6 +478,174 @@ public final class GatewayConfig {
         @Override
         public String toString() {
             return name + "=" + baseUri + " (timeout " + timeout + ")";
+        }
+    }
+
+    /**
+     * A token-bucket quota: at most {@code limit} requests per {@code window}, refilled continuously
+     * ({@code limit / window}), so a client that waited a whole window may burst {@code limit} requests.
+     * Written {@code limit/window}, such as {@code 100/1s} or {@code 6000/1m}.
+     *
+     * @param limit the bucket's capacity, 1 to 1,000,000,000
+     * @param window the time in which a full bucket refills, 1 s to 1 day
+     */
+    public record Quota(long limit, Duration window) {
+
+        /**
+         * @throws IllegalArgumentException when the limit or window is out of range
+         */
+        public Quota {
+            Objects.requireNonNull(window, "window");
+            if (limit < 1 || limit > 1_000_000_000L) {
+                throw new IllegalArgumentException("quota limit must be between 1 and 1000000000 (was " + limit + ")");
+            }
+            if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("quota window must be between 1s and 1d (was " + window + ")");
+            }
+        }
+
+        /**
+         * Parses {@code limit/window} ({@code 100/1s}, {@code 6000/1m}, {@code 100000/1h}).
+         *
+         * @param setting the setting's name, for the error message
+         * @param text the text
+         * @return the quota
+         * @throws IllegalArgumentException naming the setting and the value when the text is not a quota
+         */
+        public static Quota parse(String setting, String text) {
+            String v = text.trim();
+            int slash = v.indexOf('/');
+            if (slash <= 0 || slash == v.length() - 1) {
+                throw new IllegalArgumentException(setting + " must look like requests/window, such as 100/1s or"
+                        + " 6000/1m, or be off (was '" + text + "')");
+            }
+            long limit = Settings.number(setting, v.substring(0, slash));
+            Duration window = Settings.duration(setting, v.substring(slash + 1));
+            try {
+                return new Quota(limit, window);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** @return whole seconds of the window, as sent in {@code RateLimit-Policy} ({@code w}) */
+        public long windowSeconds() {
+            return Math.max(1, (window.toMillis() + 999) / 1000);
+        }
+
+        @Override
+        public String toString() {
+            return limit + "/" + Settings.format(window);
+        }
+    }
+
+    /** What a quota bucket is keyed by. The tenant always comes from the verified token. */
+    public enum QuotaKey {
+        /** One bucket per tenant (per policy): all users of a tenant share it. */
+        TENANT("tenant", false, false),
+        /** One bucket per user of each tenant. */
+        TENANT_USER("tenant+user", true, false),
+        /** One bucket per tenant and route, also for the routes that share the default quota. */
+        TENANT_ROUTE("tenant+route", false, true),
+        /** One bucket per user of each tenant and route. */
+        TENANT_USER_ROUTE("tenant+user+route", true, true);
+
+        private final String spec;
+        private final boolean byUser;
+        private final boolean byRoute;
+
+        QuotaKey(String spec, boolean byUser, boolean byRoute) {
+            this.spec = spec;
+            this.byUser = byUser;
+            this.byRoute = byRoute;
+        }
+
+        /** @return the setting's text, such as {@code tenant+user} */
+        public String spec() {
+            return spec;
+        }
+
+        /** @return whether each user has a bucket of their own */
+        public boolean isByUser() {
+            return byUser;
+        }
+
+        /** @return whether routes sharing the default quota still get separate buckets */
+        public boolean isByRoute() {
+            return byRoute;
+        }
+
+        /**
+         * @param text {@code tenant}, {@code tenant+user}, {@code tenant+route} or {@code tenant+user+route}
+         * @return the key
+         * @throws IllegalArgumentException for any other text
+         */
+        public static QuotaKey parse(String text) {
+            for (QuotaKey key : values()) {
+                if (key.spec.equalsIgnoreCase(text.trim())) {
+                    return key;
+                }
+            }
+            throw new IllegalArgumentException("quotaKey must be one of tenant, tenant+user, tenant+route,"
+                    + " tenant+user+route (was '" + text + "')");
+        }
+    }
+
+    /** What a quota check does when the shared store (Redis) does not answer within its timeout. */
+    public enum QuotaFailMode {
+        /** Admit the request without a quota check (availability first); counted in metrics. */
+        OPEN("open"),
+        /** Refuse the request with 503 {@code quota_unavailable} and {@code Retry-After: 1}. */
+        CLOSED("closed");
+
+        private final String spec;
+
+        QuotaFailMode(String spec) {
+            this.spec = spec;
+        }
+
+        /** @return the setting's text, {@code open} or {@code closed} */
+        public String spec() {
+            return spec;
+        }
+
+        /**
+         * @param text {@code open} or {@code closed}
+         * @return the mode
+         * @throws IllegalArgumentException for any other text
+         */
+        public static QuotaFailMode parse(String text) {
+            for (QuotaFailMode mode : values()) {
+                if (mode.spec.equalsIgnoreCase(text.trim())) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("quotaFailMode must be open or closed (was '" + text + "')");
+        }
+    }
+
+    /**
+     * The circuit breaker of each route (one per route, same settings): when at least
+     * {@code minimumCalls} calls ended in the last {@code window} and {@code failureRatePercent} of them
+     * failed (connection failures, timeouts, 502/503/504 from the upstream), the route is short-circuited
+     * with 503 for {@code openDuration}; then {@code halfOpenCalls} probe calls decide whether it closes or
+     * opens again.
+     *
+     * @param enabled whether routes have breakers
+     * @param failureRatePercent 1 to 100
+     * @param window the sliding time window, whole seconds
+     * @param minimumCalls calls needed in the window before the failure rate counts
+     * @param openDuration how long an open breaker short-circuits before probing
+     * @param halfOpenCalls probe calls in the half-open state
+     */
+    public record CircuitBreakerSettings(boolean enabled, int failureRatePercent, Duration window, int minimumCalls,
+            Duration openDuration, int halfOpenCalls) {
+
+        @Override
+        public String toString() {
+            return enabled ? "{failureRate=" + failureRatePercent + "%, window=" + Settings.format(window)
+                    + ", minCalls=" + minimumCalls + ", open=" + Settings.format(openDuration) + ", halfOpenCalls="
+                    + halfOpenCalls + "}" : "off";
         }
     }
 
@@ -352,6 +676,23 @@ public final class GatewayConfig {
         private Duration upstreamHealthTimeout = Duration.ofSeconds(1);
         private int tokenCacheSize = 10_000;
         private Duration tokenCacheTtl = Duration.ofSeconds(60);
+        private String managementBindAddress = "127.0.0.1";
+        private @Nullable Integer managementPort;
+        private @Nullable Quota defaultQuota;
+        private final Map<String, Optional<Quota>> routeQuotas = new LinkedHashMap<>();
+        private QuotaKey quotaKey = QuotaKey.TENANT;
+        private @Nullable URI quotaRedisUrl;
+        private Duration quotaRedisTimeout = Duration.ofMillis(100);
+        private QuotaFailMode quotaFailMode = QuotaFailMode.OPEN;
+        private String quotaKeyPrefix = "adx:gateway:quota:";
+        private boolean breakerEnabled = true;
+        private int breakerFailureRate = 50;
+        private Duration breakerWindow = Duration.ofSeconds(10);
+        private int breakerMinCalls = 20;
+        private Duration breakerOpenDuration = Duration.ofSeconds(10);
+        private int breakerHalfOpenCalls = 3;
+        private int retries = 1;
+        private Duration retryBackoff = Duration.ofMillis(50);
 
         private Builder() {
         }
@@ -408,7 +749,49 @@ public final class GatewayConfig {
             ifSet(env, "PLATFORM_GATEWAY_STRIP_HEADERS", v -> strippedHeaders(Settings.list(v)));
             ifSet(env, "PLATFORM_GATEWAY_FORWARD_AUTHORIZATION",
                     v -> forwardAuthorization(Settings.flag("PLATFORM_GATEWAY_FORWARD_AUTHORIZATION", v)));
+            ifSet(env, "PLATFORM_GATEWAY_MANAGEMENT_BIND_ADDRESS", this::managementBindAddress);
+            ifSet(env, "PLATFORM_GATEWAY_MANAGEMENT_PORT",
+                    v -> managementPort((int) Settings.number("PLATFORM_GATEWAY_MANAGEMENT_PORT", v)));
+            ifSet(env, "PLATFORM_GATEWAY_DEFAULT_QUOTA", v -> defaultQuota(isOff(v) ? null
+                    : Quota.parse("PLATFORM_GATEWAY_DEFAULT_QUOTA", v)));
+            ifSet(env, "PLATFORM_GATEWAY_ROUTE_QUOTAS", v -> {
+                for (String item : Settings.list(v)) {
+                    int eq = item.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("PLATFORM_GATEWAY_ROUTE_QUOTAS entries must look like"
+                                + " name=100/1s or name=off (was '" + item + "')");
+                    }
+                    String quota = item.substring(eq + 1).trim();
+                    routeQuota(item.substring(0, eq).trim(), isOff(quota) ? null
+                            : Quota.parse("PLATFORM_GATEWAY_ROUTE_QUOTAS", quota));
+                }
+            });
+            ifSet(env, "PLATFORM_GATEWAY_QUOTA_KEY", v -> quotaKey(QuotaKey.parse(v)));
+            ifSet(env, "PLATFORM_GATEWAY_QUOTA_REDIS_URL", v -> quotaRedisUrl(parseUri("PLATFORM_GATEWAY_QUOTA_REDIS_URL", v)));
+            ifSet(env, "PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT",
+                    v -> quotaRedisTimeout(Settings.duration("PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT", v)));
+            ifSet(env, "PLATFORM_GATEWAY_QUOTA_FAIL_MODE", v -> quotaFailMode(QuotaFailMode.parse(v)));
+            ifSet(env, "PLATFORM_GATEWAY_QUOTA_KEY_PREFIX", this::quotaKeyPrefix);
+            ifSet(env, "PLATFORM_GATEWAY_BREAKER_ENABLED",
+                    v -> circuitBreakerEnabled(Settings.flag("PLATFORM_GATEWAY_BREAKER_ENABLED", v)));
+            ifSet(env, "PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v -> circuitBreakerFailureRate(
+                    (int) Settings.number("PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v)));
+            ifSet(env, "PLATFORM_GATEWAY_BREAKER_WINDOW",
+                    v -> circuitBreakerWindow(Settings.duration("PLATFORM_GATEWAY_BREAKER_WINDOW", v)));
+            ifSet(env, "PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v -> circuitBreakerMinimumCalls(
+                    (int) Settings.number("PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v)));
+            ifSet(env, "PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v -> circuitBreakerOpenDuration(
+                    Settings.duration("PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v)));
+            ifSet(env, "PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v -> circuitBreakerHalfOpenCalls(
+                    (int) Settings.number("PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v)));
+            ifSet(env, "PLATFORM_GATEWAY_RETRIES", v -> retries((int) Settings.number("PLATFORM_GATEWAY_RETRIES", v)));
+            ifSet(env, "PLATFORM_GATEWAY_RETRY_BACKOFF",
+                    v -> retryBackoff(Settings.duration("PLATFORM_GATEWAY_RETRY_BACKOFF", v)));
             return this;
+        }
+
+        private static boolean isOff(String value) {
+            return value.trim().equalsIgnoreCase("off");
         }
 
         private static void ifSet(Map<String, String> env, String name, java.util.function.Consumer<String> setter) {
@@ -679,6 +1062,168 @@ public final class GatewayConfig {
         }
 
         /**
+         * @param bindAddress the address of the management listener (default {@code 127.0.0.1}); use
+         *     {@code 0.0.0.0} in a container so that the kubelet and Prometheus reach it, and keep its port
+         *     off every ingress
+         * @return this builder
+         */
+        public Builder managementBindAddress(String bindAddress) {
+            this.managementBindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /**
+         * @param port the management port, 0 for any free port (default 9080, or 0 when {@link #port(int)}
+         *     is 0); it must differ from the public port
+         * @return this builder
+         */
+        public Builder managementPort(int port) {
+            this.managementPort = port;
+            return this;
+        }
+
+        /**
+         * @param quota the quota of routes without their own, or null for none (the default)
+         * @return this builder
+         */
+        public Builder defaultQuota(@Nullable Quota quota) {
+            this.defaultQuota = quota;
+            return this;
+        }
+
+        /**
+         * Gives a route a quota of its own, with buckets of its own.
+         *
+         * @param routeName the route
+         * @param quota its quota, or null to exempt the route from the default quota
+         * @return this builder
+         */
+        public Builder routeQuota(String routeName, @Nullable Quota quota) {
+            routeQuotas.put(Objects.requireNonNull(routeName, "routeName"), Optional.ofNullable(quota));
+            return this;
+        }
+
+        /**
+         * @param key what buckets are keyed by besides their policy (default {@link QuotaKey#TENANT})
+         * @return this builder
+         */
+        public Builder quotaKey(QuotaKey key) {
+            this.quotaKey = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /**
+         * @param url the Redis server holding the buckets that all gateway instances share
+         *     ({@code redis://[:password@]host:port[/db]} or {@code rediss://...}), or null to keep buckets in
+         *     this process's memory (the default)
+         * @return this builder
+         */
+        public Builder quotaRedisUrl(@Nullable URI url) {
+            this.quotaRedisUrl = url;
+            return this;
+        }
+
+        /**
+         * @param timeout the bound of every Redis call of a quota check, 1 ms to 5 s (default 100 ms)
+         * @return this builder
+         */
+        public Builder quotaRedisTimeout(Duration timeout) {
+            this.quotaRedisTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * @param mode what a quota check does when Redis is unavailable (default {@link QuotaFailMode#OPEN})
+         * @return this builder
+         */
+        public Builder quotaFailMode(QuotaFailMode mode) {
+            this.quotaFailMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @param prefix the prefix of every quota key in Redis (default {@code adx:gateway:quota:})
+         * @return this builder
+         */
+        public Builder quotaKeyPrefix(String prefix) {
+            this.quotaKeyPrefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * @param enabled whether each route has a circuit breaker (default true)
+         * @return this builder
+         */
+        public Builder circuitBreakerEnabled(boolean enabled) {
+            this.breakerEnabled = enabled;
+            return this;
+        }
+
+        /**
+         * @param percent failure rate in the window that opens a route's breaker, 1 to 100 (default 50)
+         * @return this builder
+         */
+        public Builder circuitBreakerFailureRate(int percent) {
+            this.breakerFailureRate = percent;
+            return this;
+        }
+
+        /**
+         * @param window the breaker's sliding time window, whole seconds from 1 s to 10 min (default 10 s)
+         * @return this builder
+         */
+        public Builder circuitBreakerWindow(Duration window) {
+            this.breakerWindow = Objects.requireNonNull(window, "window");
+            return this;
+        }
+
+        /**
+         * @param calls calls in the window before the failure rate is judged, at least 1 (default 20)
+         * @return this builder
+         */
+        public Builder circuitBreakerMinimumCalls(int calls) {
+            this.breakerMinCalls = calls;
+            return this;
+        }
+
+        /**
+         * @param duration how long an open breaker short-circuits before it lets probes through (default 10 s)
+         * @return this builder
+         */
+        public Builder circuitBreakerOpenDuration(Duration duration) {
+            this.breakerOpenDuration = Objects.requireNonNull(duration, "duration");
+            return this;
+        }
+
+        /**
+         * @param calls probe calls in the half-open state, at least 1 (default 3)
+         * @return this builder
+         */
+        public Builder circuitBreakerHalfOpenCalls(int calls) {
+            this.breakerHalfOpenCalls = calls;
+            return this;
+        }
+
+        /**
+         * @param retries extra attempts for idempotent requests without a body whose connection to the
+         *     upstream failed before any response, 0 to 5 (default 1)
+         * @return this builder
+         */
+        public Builder retries(int retries) {
+            this.retries = retries;
+            return this;
+        }
+
+        /**
+         * @param backoff the first retry's backoff, doubled for each further one, with jitter (default 50 ms)
+         * @return this builder
+         */
+        public Builder retryBackoff(Duration backoff) {
+            this.retryBackoff = Objects.requireNonNull(backoff, "backoff");
+            return this;
+        }
+
+        /**
          * Validates and seals the configuration.
          *
          * @return the configuration
@@ -836,7 +1381,63 @@ public final class GatewayConfig {
                 }
                 stripped.add(header.toLowerCase(Locale.ROOT));
             }
-            return new GatewayConfig(this, built, algorithms, stripped);
+            if (managementBindAddress.isBlank()) {
+                throw new IllegalArgumentException("managementBindAddress must not be blank; use 127.0.0.1 (the"
+                        + " default) or 0.0.0.0 in a container");
+            }
+            int management = managementPort != null ? managementPort : port == 0 ? 0 : 9080;
+            if (management < 0 || management > 65535) {
+                throw new IllegalArgumentException("managementPort must be between 0 and 65535 (was " + management + ")");
+            }
+            if (management != 0 && management == port) {
+                throw new IllegalArgumentException("managementPort must differ from port (both were " + port
+                        + "); metrics and health details must never be served on the public port");
+            }
+            for (String name : routeQuotas.keySet()) {
+                if (!routes.containsKey(name)) {
+                    throw new IllegalArgumentException("routeQuota names route '" + name
+                            + "', which is not configured; configured routes are " + routes.keySet());
+                }
+            }
+            if (quotaRedisUrl != null) {
+                String s = quotaRedisUrl.getScheme() == null ? "" : quotaRedisUrl.getScheme().toLowerCase(Locale.ROOT);
+                if (!(s.equals("redis") || s.equals("rediss")) || quotaRedisUrl.getHost() == null) {
+                    throw new IllegalArgumentException("quotaRedisUrl must be a redis:// or rediss:// URL with a host"
+                            + " (was '" + Settings.maskPassword(quotaRedisUrl) + "'); for example redis://127.0.0.1:6379");
+                }
+            }
+            requirePositive("quotaRedisTimeout", quotaRedisTimeout);
+            if (quotaRedisTimeout.compareTo(Duration.ofSeconds(5)) > 0) {
+                throw new IllegalArgumentException("quotaRedisTimeout must be at most 5s (was " + quotaRedisTimeout
+                        + "); every request waits at most this long for its quota check");
+            }
+            if (quotaKeyPrefix.isEmpty() || quotaKeyPrefix.length() > 128
+                    || quotaKeyPrefix.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+                throw new IllegalArgumentException("quotaKeyPrefix must be 1 to 128 visible ASCII characters (was '"
+                        + quotaKeyPrefix + "')");
+            }
+            if (breakerFailureRate < 1 || breakerFailureRate > 100) {
+                throw new IllegalArgumentException("circuitBreakerFailureRate must be between 1 and 100 percent (was "
+                        + breakerFailureRate + ")");
+            }
+            if (breakerWindow.toMillis() % 1000 != 0 || breakerWindow.compareTo(Duration.ofSeconds(1)) < 0
+                    || breakerWindow.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("circuitBreakerWindow must be whole seconds between 1s and 10m (was "
+                        + breakerWindow + ")");
+            }
+            if (breakerMinCalls < 1) {
+                throw new IllegalArgumentException("circuitBreakerMinimumCalls must be >= 1 (was " + breakerMinCalls + ")");
+            }
+            requirePositive("circuitBreakerOpenDuration", breakerOpenDuration);
+            if (breakerHalfOpenCalls < 1) {
+                throw new IllegalArgumentException("circuitBreakerHalfOpenCalls must be >= 1 (was "
+                        + breakerHalfOpenCalls + ")");
+            }
+            if (retries < 0 || retries > 5) {
+                throw new IllegalArgumentException("retries must be between 0 and 5 (was " + retries + ")");
+            }
+            requirePositive("retryBackoff", retryBackoff);
+            return new GatewayConfig(this, built, algorithms, stripped, management, new LinkedHashMap<>(routeQuotas));
         }
 
         private static void requirePositive(String setting, Duration value) {

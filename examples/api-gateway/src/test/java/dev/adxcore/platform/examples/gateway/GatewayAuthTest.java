@@ -144,11 +144,9 @@ class GatewayAuthTest extends GatewayTestSupport {
     }
 
     @Test
-    void healthAndMetricsAreOpenWithoutAToken() throws Exception {
-        assertThat(send(request("/health")).statusCode()).isEqualTo(200);
+    void livenessAndReadinessProbesAreOpenWithoutAToken() throws Exception {
         assertThat(send(request("/health/live")).statusCode()).isEqualTo(200);
         assertThat(send(request("/health/ready")).statusCode()).isEqualTo(200);
-        assertThat(send(request("/metrics")).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -109,4 +109,87 @@ class GatewayConfigTest {
         assertThatThrownBy(() -> valid().tokenCacheTtl(Duration.ofHours(2)).build())
                 .hasMessageStartingWith("tokenCacheTtl must be at most 1h (was PT2H)");
     }
+
+    @Test
+    void quotasAreOffByDefaultAndReadPerRouteFromTheEnvironment() {
+        assertThat(valid().build().quotaOf("users")).isEmpty();
+
+        GatewayConfig config = valid().route("orders", "http://127.0.0.1:8082").route("reports", "http://127.0.0.1:8083")
+                .environment(Map.of(
+                        "PLATFORM_GATEWAY_DEFAULT_QUOTA", "6000/1m",
+                        "PLATFORM_GATEWAY_ROUTE_QUOTAS", "orders=100/1s, reports=off",
+                        "PLATFORM_GATEWAY_QUOTA_KEY", "tenant+user",
+                        "PLATFORM_GATEWAY_QUOTA_REDIS_URL", "redis://:hunter2-secret@redis:6379/0",
+                        "PLATFORM_GATEWAY_QUOTA_FAIL_MODE", "closed"))
+                .build();
+
+        assertThat(config.quotaOf("users")).hasValue(new GatewayConfig.Quota(6000, Duration.ofMinutes(1)));
+        assertThat(config.quotaOf("orders")).hasValue(new GatewayConfig.Quota(100, Duration.ofSeconds(1)));
+        assertThat(config.quotaOf("reports")).isEmpty();
+        assertThat(config.quotaKey()).isEqualTo(GatewayConfig.QuotaKey.TENANT_USER);
+        assertThat(config.quotaFailMode()).isEqualTo(GatewayConfig.QuotaFailMode.CLOSED);
+        assertThat(config.mutate().build().quotaOf("orders")).isEqualTo(config.quotaOf("orders"));
+        assertThat(config.toString()).doesNotContain("hunter2-secret").contains("redis://:****@redis:6379/0")
+                .contains("orders=100/1s").contains("reports=off");
+    }
+
+    @Test
+    void malformedQuotaNamesTheVariableAndTheExpectedForm() {
+        assertThatThrownBy(() -> valid().environment(Map.of("PLATFORM_GATEWAY_DEFAULT_QUOTA", "lots")))
+                .hasMessage("PLATFORM_GATEWAY_DEFAULT_QUOTA must look like requests/window, such as 100/1s or 6000/1m,"
+                        + " or be off (was 'lots')");
+        assertThatThrownBy(() -> valid().environment(Map.of("PLATFORM_GATEWAY_DEFAULT_QUOTA", "0/1s")))
+                .hasMessage("PLATFORM_GATEWAY_DEFAULT_QUOTA: quota limit must be between 1 and 1000000000 (was 0)");
+    }
+
+    @Test
+    void quotaForAnUnknownRouteIsRejected() {
+        assertThatThrownBy(() -> valid().routeQuota("nope", new GatewayConfig.Quota(5, Duration.ofSeconds(1))).build())
+                .hasMessage("routeQuota names route 'nope', which is not configured; configured routes are [users]");
+    }
+
+    @Test
+    void quotaRedisUrlMustBeARedisUrlAndItsPasswordIsMasked() {
+        assertThatThrownBy(() -> valid().quotaRedisUrl(java.net.URI.create("http://:pw@redis:6379")).build())
+                .hasMessage("quotaRedisUrl must be a redis:// or rediss:// URL with a host (was 'http://:****@redis:6379');"
+                        + " for example redis://127.0.0.1:6379");
+    }
+
+    @Test
+    void quotaRedisTimeoutIsBounded() {
+        assertThatThrownBy(() -> valid().quotaRedisTimeout(Duration.ofSeconds(30)).build())
+                .hasMessage("quotaRedisTimeout must be at most 5s (was PT30S); every request waits at most this long"
+                        + " for its quota check");
+    }
+
+    @Test
+    void managementListenerIsOnLoopbackAndItsOwnPortByDefault() {
+        GatewayConfig config = valid().port(8080).build();
+
+        assertThat(config.managementBindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.managementPort()).isEqualTo(9080);
+        assertThat(valid().port(0).build().managementPort()).isZero();
+    }
+
+    @Test
+    void managementPortEqualToThePublicPortIsRejected() {
+        assertThatThrownBy(() -> valid().port(8080).managementPort(8080).build())
+                .hasMessage("managementPort must differ from port (both were 8080); metrics and health details must"
+                        + " never be served on the public port");
+    }
+
+    @Test
+    void circuitBreakerAndRetrySettingsAreValidated() {
+        assertThatThrownBy(() -> valid().circuitBreakerFailureRate(0).build())
+                .hasMessage("circuitBreakerFailureRate must be between 1 and 100 percent (was 0)");
+        assertThatThrownBy(() -> valid().circuitBreakerWindow(Duration.ofMillis(1500)).build())
+                .hasMessage("circuitBreakerWindow must be whole seconds between 1s and 10m (was PT1.5S)");
+        assertThatThrownBy(() -> valid().retries(9).build())
+                .hasMessage("retries must be between 0 and 5 (was 9)");
+        GatewayConfig config = valid().environment(Map.of("PLATFORM_GATEWAY_BREAKER_WINDOW", "30s",
+                "PLATFORM_GATEWAY_BREAKER_MIN_CALLS", "5", "PLATFORM_GATEWAY_RETRIES", "0")).build();
+        assertThat(config.circuitBreaker().window()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.circuitBreaker().minimumCalls()).isEqualTo(5);
+        assertThat(config.retries()).isZero();
+    }
 }

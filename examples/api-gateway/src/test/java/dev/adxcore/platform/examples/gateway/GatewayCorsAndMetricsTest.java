@@ -49,7 +49,7 @@ class GatewayCorsAndMetricsTest extends GatewayTestSupport {
         get("/api/v1/users/8f14e45f-ceea-467f-a0f0-2a1b3c4d5e6f");
         get("/api/v1/unrouted-service-xyz/1");
 
-        String metrics = send(request("/metrics")).body();
+        String metrics = send(management("/metrics")).body();
         assertThat(metrics).contains("uri=\"/api/v1/users/**\"").contains("status=\"200\"")
                 .contains("uri=\"UNKNOWN\"")
                 .doesNotContain("8f14e45f").doesNotContain("unrouted-service-xyz");
@@ -57,7 +57,7 @@ class GatewayCorsAndMetricsTest extends GatewayTestSupport {
 
     @Test
     void upstreamHealthIsReportedWithoutFailingReadiness() throws Exception {
-        HttpResponse<String> response = send(request("/health/ready"));
+        HttpResponse<String> response = send(management("/health/ready"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"DEGRADED\"").contains("\"upstream.down\"")

@@ -90,6 +90,11 @@ abstract class GatewayTestSupport {
         return HttpRequest.newBuilder(URI.create(gateway.uri() + path)).timeout(Duration.ofSeconds(10));
     }
 
+    /** A request to the management listener (metrics, detailed health). */
+    static HttpRequest.Builder management(String path) {
+        return HttpRequest.newBuilder(URI.create(gateway.managementUri() + path)).timeout(Duration.ofSeconds(10));
+    }
+
     static HttpRequest.Builder authorized(String path) {
         return request(path).header("Authorization", "Bearer " + token());
     }

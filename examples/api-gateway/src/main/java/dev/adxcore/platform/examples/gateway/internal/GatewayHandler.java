@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.gateway.internal;
 
+import dev.adxcore.platform.core.PlatformHeaders;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
 import dev.adxcore.platform.observability.health.HealthRegistry;
 import dev.adxcore.platform.observability.health.HealthReport;
@@ -8,7 +9,9 @@ import dev.adxcore.platform.observability.logging.CorrelationIds;
 import dev.adxcore.platform.observability.logging.LogContext;
 import dev.adxcore.platform.observability.logging.TraceContext;
 import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -36,9 +39,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's request pipeline on the Jetty core {@link Handler} API, fully asynchronous: ids and
- * CORS, path validation, open endpoints ({@code /health}, {@code /health/*}, {@code /metrics}), size
- * limit, token verification, routing, header rewriting, and a streamed proxy exchange through Jetty's
- * {@link HttpClient} with back-pressure in both directions.
+ * CORS, path validation, the open probes ({@code /health/live}, {@code /health/ready}: status only),
+ * size limit, token verification, routing, the tenant's quota, the route's circuit breaker, header
+ * rewriting, and a streamed proxy exchange through Jetty's {@link HttpClient} with back-pressure in
+ * both directions, retried (idempotent requests without a body only) when the connection to the
+ * upstream fails before any response.
+ *
+ * <p>{@code /metrics} and the detailed {@code /health} are never served here: they live on the
+ * management listener ({@code ApiGateway}); on this port they answer 404 like any unrouted path.
  *
  * <p>Thread-safe; one instance serves all requests.
  */
@@ -65,6 +73,14 @@ public final class GatewayHandler extends Handler.Abstract {
     private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9-]+( *, *[A-Za-z0-9-]+)*");
     private static final String CORS_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE";
     private static final String CORS_DEFAULT_HEADERS = "Authorization, Content-Type, X-Correlation-Id, traceparent";
+    private static final String RATE_LIMIT = "RateLimit";
+    private static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
+    /** Recorded by a route's breaker for a 502/503/504 answer (no stack trace: it is never thrown). */
+    private static final Exception FAILURE_STATUS = new Exception("upstream answered 502, 503 or 504", null, false,
+            false) {
+        private static final long serialVersionUID = 1L;
+    };
 
     private final GatewayConfig config;
     private final HttpClient client;
@@ -72,27 +88,49 @@ public final class GatewayHandler extends Handler.Abstract {
     private final TrustedProxies trustedProxies;
     private final Set<String> corsOrigins;
     private final HttpServerMetrics metrics;
-    private final PrometheusMeterRegistry prometheus;
     private final HealthRegistry health;
+    private final @Nullable Quotas quotas;
+    private final @Nullable RouteBreakers breakers;
+    private final IntervalFunction backoff;
+    private final java.util.Map<String, Upstream> upstreams = new java.util.HashMap<>();
+
+    /** A route's upstream, parsed once: scheme, host and port as a URI, and the base path without a final '/'. */
+    private static final class Upstream {
+        final java.net.URI uri;
+        final String basePath;
+
+        Upstream(java.net.URI base) {
+            int port = base.getPort() > 0 ? base.getPort() : base.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+            this.uri = java.net.URI.create(base.getScheme().toLowerCase(Locale.ROOT) + "://" + base.getRawAuthority()
+                    .replaceFirst(":\\d+$", "") + ":" + port);
+            String path = base.getRawPath() == null ? "" : base.getRawPath();
+            this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        }
+    }
 
     /**
      * @param config the configuration
      * @param client the started upstream client (redirects, cookies and content decoding off)
-     * @param prometheus the registry scraped at {@code /metrics}
-     * @param health the registry reported at {@code /health}
+     * @param registry where request metrics are recorded
+     * @param health the registry whose liveness and readiness status the open probes report
+     * @param quotas the quotas, or null when no route has one
+     * @param breakers the routes' circuit breakers, or null when they are off
      */
-    public GatewayHandler(GatewayConfig config, HttpClient client, PrometheusMeterRegistry prometheus,
-            HealthRegistry health) {
+    public GatewayHandler(GatewayConfig config, HttpClient client, MeterRegistry registry, HealthRegistry health,
+            @Nullable Quotas quotas, @Nullable RouteBreakers breakers) {
         this.config = config;
         this.client = client;
         this.tokens = new TokenVerifier(config);
         this.trustedProxies = new TrustedProxies(config.trustedProxies());
         this.corsOrigins = Set.copyOf(config.corsAllowedOrigins());
-        this.prometheus = prometheus;
         this.health = health;
-        List<String> templates = new java.util.ArrayList<>(List.of(HEALTH, LIVENESS, READINESS, METRICS));
+        this.quotas = quotas;
+        this.breakers = breakers;
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryBackoff().toMillis(), 2.0, 0.5);
+        config.routes().values().forEach(r -> upstreams.put(r.name(), new Upstream(r.baseUri())));
+        List<String> templates = new java.util.ArrayList<>(List.of(LIVENESS, READINESS));
         config.routes().values().forEach(r -> templates.add(r.template()));
-        this.metrics = HttpServerMetrics.builder(prometheus).routes(templates).build();
+        this.metrics = HttpServerMetrics.builder(registry).routes(templates).build();
     }
 
     /** Per-request state, written by one thread at a time. */
@@ -107,6 +145,10 @@ public final class GatewayHandler extends Handler.Abstract {
         @Nullable Identity identity;
         @Nullable String corsOrigin;
         @Nullable String failureReason;
+        @Nullable String rateLimit;
+        @Nullable String rateLimitPolicy;
+        long deadlineNanos;
+        int attempt;
 
         Exchange(String method, String correlationId, TraceContext trace, HttpServerMetrics.Sample sample,
                 String clientAddress) {
@@ -173,8 +215,14 @@ public final class GatewayHandler extends Handler.Abstract {
             preflight(request, response, done, ex);
             return;
         }
+        if (decoded.equals(LIVENESS) || decoded.equals(READINESS)) {
+            probe(decoded, response, done, ex);
+            return;
+        }
         if (decoded.equals(HEALTH) || decoded.startsWith(HEALTH + "/") || decoded.equals(METRICS)) {
-            openEndpoint(decoded, response, done, ex);
+            // Served on the management listener only: here the same answer as any unrouted path.
+            ex.routeTemplate = null;
+            writeError(response, done, ex, 404, "not_found", "no service is routed at this path");
             return;
         }
         long length = request.getLength();
@@ -192,7 +240,84 @@ public final class GatewayHandler extends Handler.Abstract {
             writeError(response, done, ex, 404, "not_found", "no service is routed at this path");
             return;
         }
-        proxy(request, response, done, ex, route, path);
+        Quotas q = quotas;
+        Quotas.Policy policy = q == null ? null : q.policyOf(route);
+        if (q == null || policy == null) {
+            forward(request, response, done, ex, route, path);
+            return;
+        }
+        q.check(policy, route, identity).whenComplete((decision, failure) -> {
+            try {
+                if (failure != null || decision == null) {
+                    throw new IllegalStateException("quota check failed", failure);
+                }
+                afterQuota(decision, request, response, done, ex, route, path);
+            } catch (RuntimeException e) {
+                log.error("unexpected failure handling a request", e);
+                if (response.isCommitted()) {
+                    done.failed(e);
+                } else {
+                    writeError(response, done, ex, 500, "internal_error", "the gateway failed to handle the request");
+                }
+            }
+        });
+    }
+
+    private void afterQuota(Quotas.Decision decision, Request request, Response response, Callback done, Exchange ex,
+            GatewayConfig.Route route, RequestPath path) {
+        switch (decision.outcome()) {
+            case ALLOWED -> {
+                ex.rateLimitPolicy = decision.policy().policyHeader();
+                ex.rateLimit = decision.rateLimitHeader();
+                addRateLimitHeaders(response, ex);
+                forward(request, response, done, ex, route, path);
+            }
+            case UNAVAILABLE_ADMITTED -> forward(request, response, done, ex, route, path);
+            case THROTTLED -> {
+                ex.rateLimitPolicy = decision.policy().policyHeader();
+                ex.rateLimit = decision.rateLimitHeader();
+                ex.failureReason = "quota exceeded";
+                addRateLimitHeaders(response, ex);
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+                writeError(response, done, ex, 429, "too_many_requests", "the quota of this tenant is used up; retry"
+                        + " after " + decision.retryAfterSeconds() + " s");
+            }
+            case UNAVAILABLE_REJECTED -> {
+                ex.failureReason = "quota store unavailable";
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
+                writeError(response, done, ex, 503, "quota_unavailable", "quotas cannot be checked right now; retry"
+                        + " later");
+            }
+            default -> throw new IllegalStateException("unknown quota outcome " + decision.outcome());
+        }
+    }
+
+    private static void addRateLimitHeaders(Response response, Exchange ex) {
+        if (ex.rateLimit != null && ex.rateLimitPolicy != null) {
+            response.getHeaders().put(RATE_LIMIT_POLICY, ex.rateLimitPolicy);
+            response.getHeaders().put(RATE_LIMIT, ex.rateLimit);
+        }
+    }
+
+    /** Circuit breaker, then the first attempt of the proxy exchange. */
+    private void forward(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
+            RequestPath path) {
+        ex.deadlineNanos = System.nanoTime() + route.timeout().toNanos();
+        attempt(request, response, done, ex, route, path);
+    }
+
+    private void attempt(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
+            RequestPath path) {
+        RouteBreakers b = breakers;
+        CircuitBreaker breaker = b == null ? null : b.of(route);
+        if (breaker != null && !breaker.tryAcquirePermission()) {
+            ex.failureReason = "circuit breaker open";
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(b.retryAfterSeconds(route)));
+            writeError(response, done, ex, 503, "circuit_open", "the service is failing; retry later");
+            return;
+        }
+        ex.attempt++;
+        proxy(request, response, done, ex, route, path, breaker);
     }
 
     private GatewayConfig.@Nullable Route routeOf(RequestPath path) {
@@ -226,39 +351,18 @@ public final class GatewayHandler extends Handler.Abstract {
         response.write(true, BufferUtil.EMPTY_BUFFER, done);
     }
 
-    private void openEndpoint(String path, Response response, Callback done, Exchange ex) {
-        ex.routeTemplate = path.equals(HEALTH) || path.equals(LIVENESS) || path.equals(READINESS)
-                || path.equals(METRICS) ? path : null;
+    /**
+     * The public probes: the status of liveness or readiness and nothing else (no check names, reasons
+     * or timings, which stay on the management listener).
+     */
+    private void probe(String path, Response response, Callback done, Exchange ex) {
+        ex.routeTemplate = path;
         if (!ex.method.equals("GET") && !ex.method.equals("HEAD")) {
             response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
             writeError(response, done, ex, 405, "method_not_allowed", "use GET");
             return;
         }
-        if (path.equals(METRICS)) {
-            String body;
-            try {
-                body = prometheus.scrape();
-            } catch (RuntimeException e) {
-                log.warn("metrics scrape failed", e);
-                writeError(response, done, ex, 500, "metrics_failed", "metrics are not available");
-                return;
-            }
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            response.setStatus(200);
-            writeBody(response, done, ex, body);
-            return;
-        }
-        CompletableFuture<HealthReport> report;
-        if (path.equals(HEALTH)) {
-            report = health.healthAsync();
-        } else if (path.equals(LIVENESS)) {
-            report = health.livenessAsync();
-        } else if (path.equals(READINESS)) {
-            report = health.readinessAsync();
-        } else {
-            writeError(response, done, ex, 404, "not_found", "health endpoints are /health, /health/live and /health/ready");
-            return;
-        }
+        CompletableFuture<HealthReport> report = path.equals(LIVENESS) ? health.livenessAsync() : health.readinessAsync();
         report.whenComplete((r, failure) -> {
             if (failure != null || r == null) {
                 writeError(response, done, ex, 503, "health_failed", "health could not be computed");
@@ -267,7 +371,7 @@ public final class GatewayHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             response.setStatus(r.status() == HealthStatus.DOWN ? 503 : 200);
-            writeBody(response, done, ex, r.toJson());
+            writeBody(response, done, ex, "{\"status\":\"" + r.status().name() + "\"}");
         });
     }
 
@@ -302,20 +406,16 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     private void proxy(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
-            RequestPath path) {
-        var base = route.baseUri();
-        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
-        if (basePath.endsWith("/")) {
-            basePath = basePath.substring(0, basePath.length() - 1);
-        }
+            RequestPath path, @Nullable CircuitBreaker breaker) {
+        Upstream base = upstreams.get(route.name());
         String query = request.getHttpURI().getQuery();
-        String target = basePath + path.encoded() + (query == null ? "" : "?" + query);
-        int port = base.getPort() > 0 ? base.getPort() : base.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-        org.eclipse.jetty.client.Request upstream = client.newRequest(base.getHost(), port)
-                .scheme(base.getScheme())
+        String target = base.basePath + path.encoded() + (query == null ? "" : "?" + query);
+        // From the route's pre-parsed URI: newRequest(host, port) would build and parse a URI string per request
+        // (visible in the profile).
+        org.eclipse.jetty.client.Request upstream = client.newRequest(base.uri)
                 .method(ex.method)
                 .path(target)
-                .timeout(route.timeout().toMillis(), TimeUnit.MILLISECONDS);
+                .timeout(Math.max(1, ex.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         Identity identity = ex.identity;
         upstream.headers(out -> {
             copyRequestHeaders(request.getHeaders(), out);
@@ -323,15 +423,46 @@ public final class GatewayHandler extends Handler.Abstract {
             out.put(CorrelationIds.HEADER, ex.correlationId);
             out.put(TraceContext.HEADER, ex.trace.toHeader());
             if (identity != null) {
-                out.put("X-User-Id", identity.userId());
-                out.put("X-Tenant-Id", identity.tenantId());
-                out.put("X-Roles", String.join(",", identity.roles()));
+                out.put(PlatformHeaders.USER_ID, identity.userId());
+                out.put(PlatformHeaders.TENANT_ID, identity.tenantId());
+                out.put(PlatformHeaders.ROLES, String.join(",", identity.roles()));
             }
         });
-        if (request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (hasBody) {
             upstream.body(new LimitedRequestContent(request, config.maxRequestBodyBytes()));
         }
-        upstream.send(new UpstreamResponseListener(response, done, ex));
+        boolean retryable = !hasBody && ex.attempt <= config.retries() && IDEMPOTENT.contains(ex.method);
+        upstream.send(new UpstreamResponseListener(request, response, done, ex, route, path, breaker, retryable));
+    }
+
+    /**
+     * Schedules the next attempt after its backoff, if the failure allows one: nothing of the response
+     * was received, the request is idempotent and has no body (so none was streamed), attempts are left,
+     * and the backoff ends before the route's deadline.
+     *
+     * @return whether a retry was scheduled
+     */
+    private boolean retryLater(Throwable failure, Request request, Response response, Callback done, Exchange ex,
+            GatewayConfig.Route route, RequestPath path) {
+        if (hasCause(failure, TimeoutException.class) || hasCause(failure, LimitedRequestContent.TooLargeException.class)) {
+            return false;
+        }
+        long delayMillis = backoff.apply(ex.attempt);
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis) >= ex.deadlineNanos) {
+            return false;
+        }
+        log.debug("retrying {} {} on route '{}' in {} ms after {}", ex.method, ex.path, route.name(), delayMillis,
+                failure.toString());
+        client.getScheduler().schedule(() -> {
+            try {
+                attempt(request, response, done, ex, route, path);
+            } catch (RuntimeException e) {
+                log.error("unexpected failure retrying a request", e);
+                writeError(response, done, ex, 502, "upstream_unavailable", "the service is not reachable");
+            }
+        }, delayMillis, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     private void copyRequestHeaders(HttpFields in, HttpFields.Mutable out) {
@@ -391,18 +522,33 @@ public final class GatewayHandler extends Handler.Abstract {
     /** Streams the upstream response to the client, or maps the failure to 502/504/413. */
     private final class UpstreamResponseListener extends Callback.Completable
             implements org.eclipse.jetty.client.Response.Listener {
+        private final Request request;
         private final Response response;
         private final Callback done;
         private final Exchange ex;
+        private final GatewayConfig.Route route;
+        private final RequestPath path;
+        private final @Nullable CircuitBreaker breaker;
+        private final boolean retryable;
+        private final long startNanos = System.nanoTime();
+        private boolean begun;
+        private volatile boolean clientFailed;
 
-        UpstreamResponseListener(Response response, Callback done, Exchange ex) {
+        UpstreamResponseListener(Request request, Response response, Callback done, Exchange ex,
+                GatewayConfig.Route route, RequestPath path, @Nullable CircuitBreaker breaker, boolean retryable) {
+            this.request = request;
             this.response = response;
             this.done = done;
             this.ex = ex;
+            this.route = route;
+            this.path = path;
+            this.breaker = breaker;
+            this.retryable = retryable;
         }
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response upstream) {
+            begun = true;
             response.setStatus(upstream.getStatus());
         }
 
@@ -414,7 +560,8 @@ public final class GatewayHandler extends Handler.Abstract {
             for (HttpField field : in) {
                 String name = field.getLowerCaseName();
                 if (HOP_BY_HOP.contains(name) || name.startsWith("proxy-") || connectionNamed.contains(name)
-                        || name.startsWith("access-control-") || name.equals("x-correlation-id")) {
+                        || name.startsWith("access-control-") || name.equals("x-correlation-id")
+                        || (ex.rateLimit != null && name.startsWith("ratelimit"))) {
                     continue;
                 }
                 if (field.getHeader() == HttpHeader.DATE) {
@@ -438,6 +585,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 @Override
                 public void failed(Throwable failure) {
                     chunk.release();
+                    clientFailed = true;
                     upstream.abort(failure);
                 }
 
@@ -455,6 +603,21 @@ public final class GatewayHandler extends Handler.Abstract {
 
         @Override
         public void onComplete(Result result) {
+            CircuitBreaker b = breaker;
+            if (b != null) {
+                long nanos = System.nanoTime() - startNanos;
+                if (result.isSucceeded()) {
+                    if (RouteBreakers.isFailure(result.getResponse().getStatus())) {
+                        b.onError(nanos, TimeUnit.NANOSECONDS, FAILURE_STATUS);
+                    } else {
+                        b.onSuccess(nanos, TimeUnit.NANOSECONDS);
+                    }
+                } else if (clientFailed) {
+                    b.releasePermission();
+                } else {
+                    b.onError(nanos, TimeUnit.NANOSECONDS, result.getFailure());
+                }
+            }
             if (result.isSucceeded()) {
                 whenComplete((ignored, failure) -> {
                     if (failure == null) {
@@ -471,11 +634,16 @@ public final class GatewayHandler extends Handler.Abstract {
                 done.failed(failure);
                 return;
             }
+            if (retryable && !begun && !clientFailed
+                    && retryLater(failure, request, response, done, ex, route, path)) {
+                return;
+            }
             response.reset();
             response.getHeaders().put(CorrelationIds.HEADER, ex.correlationId);
             if (ex.corsOrigin != null) {
                 addCorsHeaders(response, ex.corsOrigin);
             }
+            addRateLimitHeaders(response, ex);
             if (hasCause(failure, LimitedRequestContent.TooLargeException.class)) {
                 writeError(response, done, ex, 413, "payload_too_large",
                         "the request body exceeds " + config.maxRequestBodyBytes() + " bytes");

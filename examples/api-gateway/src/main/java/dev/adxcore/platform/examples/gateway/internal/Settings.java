@@ -48,6 +48,41 @@ public final class Settings {
     }
 
     /**
+     * Formats a duration the way {@link #duration(String, String)} reads it: {@code 1h}, {@code 2m},
+     * {@code 5s} or {@code 500ms}, the largest unit that divides it.
+     *
+     * @param value the duration
+     * @return the text
+     */
+    public static String format(Duration value) {
+        long millis = value.toMillis();
+        if (millis % 3_600_000 == 0 && millis > 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0 && millis > 0) {
+            return millis / 60_000 + "m";
+        }
+        if (millis % 1000 == 0 && millis > 0) {
+            return millis / 1000 + "s";
+        }
+        return millis + "ms";
+    }
+
+    /**
+     * @param url a URL that may carry a password in its user info, such as a Redis URL
+     * @return the URL with the password (or a lone user-info token) replaced by {@code ****}
+     */
+    public static String maskPassword(java.net.URI url) {
+        String info = url.getRawUserInfo();
+        if (info == null) {
+            return url.toString();
+        }
+        int colon = info.indexOf(':');
+        String masked = colon < 0 ? "****" : info.substring(0, colon) + ":****";
+        return url.toString().replace(info + "@", masked + "@");
+    }
+
+    /**
      * Parses a whole number.
      *
      * @param setting the setting's name, for the error message
