@@ -11,7 +11,7 @@ import java.util.ServiceLoader;
 /**
  * Opens {@link EventBus}es by URI, choosing the transport through the {@link EventBusProvider}s on the
  * class path: {@code memory:} (this jar), {@code redis://} and {@code rediss://}
- * ({@code dev.adxcore:platform-events-redis}). Note that {@code java.net.URI} rejects a bare
+ * ({@code dev.adxcore:platform-events-redis}), {@code kafka://} ({@code dev.adxcore:platform-events-kafka}). Note that {@code java.net.URI} rejects a bare
  * {@code "memory:"}: pass the text to {@link #open(String)}, or use {@code URI.create("memory:/")}.
  *
  * <pre>{@code
@@ -30,7 +30,8 @@ public final class EventBuses {
 
     private static final Map<String, String> KNOWN_JARS = Map.of(
             "redis", "dev.adxcore:platform-events-redis",
-            "rediss", "dev.adxcore:platform-events-redis");
+            "rediss", "dev.adxcore:platform-events-redis",
+            "kafka", "dev.adxcore:platform-events-kafka");
 
     private EventBuses() {
     }
@@ -132,7 +133,8 @@ public final class EventBuses {
         String jar = KNOWN_JARS.get(scheme);
         String hint = jar != null
                 ? "add the dependency " + jar + " to the class path"
-                : "supported schemes are memory: (platform-events) and redis://, rediss:// (platform-events-redis)";
+                : "supported schemes are memory: (platform-events), redis://, rediss:// (platform-events-redis) and"
+                        + " kafka:// (platform-events-kafka)";
         throw new IllegalArgumentException("No EventBusProvider supports '" + redact(uri.toString()) + "': " + hint
                 + " (providers found: " + available + ")");
     }

@@ -60,11 +60,19 @@ class EventBusesTest {
     }
 
     @Test
-    void unknownSchemeListsTheSupportedOnes() {
+    void kafkaUriWithoutTheKafkaJarNamesTheJarToAdd() {
         assertThatThrownBy(() -> EventBuses.open("kafka://broker:9092"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("supported schemes are memory: (platform-events) and redis://, rediss:// "
-                        + "(platform-events-redis)");
+                .hasMessageStartingWith("No EventBusProvider supports 'kafka://broker:9092': add the dependency "
+                        + "dev.adxcore:platform-events-kafka to the class path");
+    }
+
+    @Test
+    void unknownSchemeListsTheSupportedOnes() {
+        assertThatThrownBy(() -> EventBuses.open("amqp://broker:5672"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("supported schemes are memory: (platform-events), redis://, rediss:// "
+                        + "(platform-events-redis) and kafka:// (platform-events-kafka)");
     }
 
     @Test

@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives the annotated JUnit 5 test class real servers: declare a {@link PostgresCluster} and/or
- * {@link RedisServer} parameter on the constructor, a {@code @BeforeAll}/{@code @BeforeEach} method or a
+ * Gives the annotated JUnit 5 test class real servers: declare a {@link PostgresCluster}, {@link RedisServer}
+ * and/or {@link KafkaServer} parameter on the constructor, a {@code @BeforeAll}/{@code @BeforeEach} method or a
  * test method. The class gets a database of its own (created on the primary, visible on the replicas,
  * dropped after the class) and a Redis key prefix of its own; {@code @Nested} classes share them. Servers
  * start only when a test asks for them.

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link PlatformTest}: resolves {@link PostgresCluster} and {@link RedisServer}
- * parameters, one of each per test class (the outermost class carrying the annotation), created on first
+ * The JUnit 5 extension behind {@link PlatformTest}: resolves {@link PostgresCluster}, {@link RedisServer} and
+ * {@link KafkaServer} parameters, one of each per test class (the outermost class carrying the annotation), created on first
  * use and cleaned up after the class. Registering it with {@code @ExtendWith} directly means
  * {@code @PlatformTest} with its defaults.
  *
@@ -30,7 +30,7 @@ public final class PlatformTestExtension implements ParameterResolver {
   @Override
   public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
     Class<?> type = parameterContext.getParameter().getType();
-    return type == PostgresCluster.class || type == RedisServer.class;
+    return type == PostgresCluster.class || type == RedisServer.class || type == KafkaServer.class;
   }
 
   @Override
@@ -41,6 +41,9 @@ public final class PlatformTestExtension implements ParameterResolver {
         key -> new ClassServers(testClass, annotation(testClass)), ClassServers.class);
     if (parameterContext.getParameter().getType() == PostgresCluster.class) {
       return servers.postgres();
+    }
+    if (parameterContext.getParameter().getType() == KafkaServer.class) {
+      return servers.kafka();
     }
     return servers.redis();
   }
@@ -73,6 +76,7 @@ public final class PlatformTestExtension implements ParameterResolver {
     private @Nullable ServerPool pool;
     private @Nullable PostgresCluster postgres;
     private @Nullable RedisServer redis;
+    private @Nullable KafkaServer kafka;
 
     ClassServers(Class<?> testClass, @Nullable PlatformTest annotation) {
       this.testClass = testClass;
@@ -105,8 +109,19 @@ public final class PlatformTestExtension implements ParameterResolver {
       return redis;
     }
 
+    synchronized KafkaServer kafka() {
+      if (kafka == null) {
+        kafka = isolated ? KafkaServers.isolated(TestServerSettings.fromEnvironment(), testClass.getSimpleName())
+            : KafkaServers.shared(testClass.getSimpleName());
+      }
+      return kafka;
+    }
+
     @Override
     public synchronized void close() {
+      if (kafka != null) {
+        kafka.close();
+      }
       if (postgres != null) {
         postgres.close();
       }

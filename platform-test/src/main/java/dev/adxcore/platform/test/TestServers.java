@@ -104,6 +104,30 @@ public final class TestServers {
     }
   }
 
+  /**
+   * A new topic prefix on the JVM's shared Kafka broker (see {@link KafkaServer} for where it comes from).
+   *
+   * @return the handle; the broker keeps running until the JVM exits
+   * @throws TestServersUnavailableException when no broker can be found or started; the message names the
+   *     settings, Docker and the {@code platform-test-kafka} test dependency as the three options
+   * @since 0.1.0
+   */
+  public static KafkaServer kafka() {
+    return KafkaServers.shared(callerName());
+  }
+
+  /**
+   * A Kafka broker for the caller alone, which it may stop, kill and start again; found with
+   * {@link TestServerSettings#fromEnvironment()}.
+   *
+   * @return the broker; closing it stops the broker the kit started
+   * @throws TestServersUnavailableException when no broker can be found or started
+   * @since 0.1.0
+   */
+  public static KafkaServer privateKafka() {
+    return KafkaServers.isolated(TestServerSettings.fromEnvironment(), callerName());
+  }
+
   private static String callerName() {
     return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
         .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)

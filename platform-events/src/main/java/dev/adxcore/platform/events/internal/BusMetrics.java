@@ -1,5 +1,6 @@
 package dev.adxcore.platform.events.internal;
 
+import dev.adxcore.platform.events.spi.PublishMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,15 +14,22 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code platform.events.published} (counter; transport, type)</li>
- *   <li>{@code platform.events.publish.rejected} (counter; transport, reason = full | closed)</li>
+ *   <li>{@code platform.events.publish.rejected} (counter; transport, reason = full | closed): refused by the
+ *       bus itself</li>
+ *   <li>{@code platform.events.publish.failures} (counter; transport, reason from a fixed set of the
+ *       transport, such as timeout | unavailable): not confirmed by the transport</li>
  *   <li>{@code platform.events.delivered} (counter; transport, subscription, type)</li>
  *   <li>{@code platform.events.retried} (counter; transport, subscription, type)</li>
  *   <li>{@code platform.events.dead.lettered} (counter; transport, subscription, type)</li>
  *   <li>{@code platform.events.handler.duration} (timer; transport, subscription, outcome = success |
  *       failure | timeout)</li>
+ *   <li>{@code platform.events.handler.failures} (counter; transport, subscription): failed or timed-out
+ *       handler calls</li>
+ *   <li>{@code platform.events.consumer.errors} (counter; transport, subscription): transport errors in a
+ *       consumer's fetch loop or while storing a dead letter (the consumer goes on)</li>
  * </ul>
  */
-public final class BusMetrics {
+public final class BusMetrics implements PublishMeters {
 
     /** Distinct event types tagged by name; later types are tagged {@code other}. */
     public static final int MAX_TYPES = 100;
@@ -30,6 +38,7 @@ public final class BusMetrics {
     private final String transport;
     private final ConcurrentHashMap<String, String> typeTags = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> published = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> failures = new ConcurrentHashMap<>();
 
     /**
      * @param registry where the meters go
@@ -57,15 +66,40 @@ public final class BusMetrics {
 
     /** @param type the published event's type */
     public void published(String type) {
+        published(type, 1);
+    }
+
+    @Override
+    public void published(String type, int count) {
         String tag = typeTag(type);
         Counter c = published.get(tag);
-        if (c != null) {
-            c.increment();
-            return;
+        if (c == null) {
+            c = published.computeIfAbsent(tag, t -> Counter.builder("platform.events.published")
+                    .description("Events accepted by the bus").tag("transport", transport).tag("type", t)
+                    .register(registry));
         }
-        published.computeIfAbsent(tag, t -> Counter.builder("platform.events.published")
-                .description("Events accepted by the bus").tag("transport", transport).tag("type", t)
-                .register(registry)).increment();
+        c.increment(count);
+    }
+
+    @Override
+    public void failed(String reason, int count) {
+        Counter c = failures.get(reason);
+        if (c == null) {
+            c = failures.computeIfAbsent(reason, r -> Counter.builder("platform.events.publish.failures")
+                    .description("Events the transport did not confirm").tag("transport", transport)
+                    .tag("reason", r).register(registry));
+        }
+        c.increment(count);
+    }
+
+    /** @return the transport tag of these meters */
+    public String transport() {
+        return transport;
+    }
+
+    /** @return the registry these meters go to */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     /** @param reason why a publish was rejected: full or closed */
@@ -91,12 +125,30 @@ public final class BusMetrics {
         private final Timer success;
         private final Timer failure;
         private final Timer timeout;
+        private final Counter handlerFailures;
+        private final Counter consumerErrors;
 
         private SubscriptionMeters(String subscriptionId) {
             this.subscriptionId = subscriptionId;
             this.success = timer("success");
             this.failure = timer("failure");
             this.timeout = timer("timeout");
+            this.handlerFailures = Counter.builder("platform.events.handler.failures")
+                    .description("Handler calls that failed or timed out").tag("transport", transport)
+                    .tag("subscription", subscriptionId).register(registry);
+            this.consumerErrors = Counter.builder("platform.events.consumer.errors")
+                    .description("Transport errors in a consumer loop or while storing a dead letter (it continues)")
+                    .tag("transport", transport).tag("subscription", subscriptionId).register(registry);
+        }
+
+        /** @return the subscription id these meters are tagged with */
+        public String subscriptionId() {
+            return subscriptionId;
+        }
+
+        /** Counts a transport error of the consumer (it goes on). */
+        public void consumerError() {
+            consumerErrors.increment();
         }
 
         private Timer timer(String outcome) {
@@ -130,6 +182,7 @@ public final class BusMetrics {
          */
         public void failed(long nanos, boolean timedOut) {
             (timedOut ? timeout : failure).record(nanos, TimeUnit.NANOSECONDS);
+            handlerFailures.increment();
         }
 
         /** @param type the event type of a delivery scheduled for another attempt */

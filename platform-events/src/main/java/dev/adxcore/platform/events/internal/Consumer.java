@@ -2,25 +2,22 @@ package dev.adxcore.platform.events.internal;
 
 import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.Subscription;
-import java.time.Duration;
+import dev.adxcore.platform.events.internal.engine.Member;
 
 /** One consumer of a subscription group in an in-memory bus; the handle returned by subscribe. Internal. */
 final class Consumer implements Subscription {
 
-    private static final long MAX_TIMEOUT_NANOS = Duration.ofDays(365).toNanos();
-
     final EventSubscription subscription;
-    final SubscriptionGroup group;
-    final long timeoutNanos;
+    final MemoryGroup group;
+    final Member member;
     private final InMemoryEventBus bus;
     private volatile boolean active = true;
 
-    Consumer(InMemoryEventBus bus, SubscriptionGroup group, EventSubscription subscription) {
+    Consumer(InMemoryEventBus bus, MemoryGroup group, EventSubscription subscription) {
         this.bus = bus;
         this.group = group;
         this.subscription = subscription;
-        Duration timeout = subscription.handlerTimeout();
-        this.timeoutNanos = timeout.compareTo(Duration.ofDays(365)) > 0 ? MAX_TIMEOUT_NANOS : timeout.toNanos();
+        this.member = new Member(subscription);
     }
 
     @Override

@@ -49,6 +49,10 @@ final class DeadLetterStore {
         }
     }
 
+    int capacity() {
+        return capacity;
+    }
+
     synchronized int size() {
         return letters.size();
     }

@@ -6,30 +6,21 @@ import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventPublishException;
 import dev.adxcore.platform.events.EventSubscription;
-import dev.adxcore.platform.events.NonRetryableEventException;
-import dev.adxcore.platform.events.RetryPolicy;
 import dev.adxcore.platform.events.Subscription;
+import dev.adxcore.platform.events.internal.engine.Delivery;
+import dev.adxcore.platform.events.internal.engine.Engine;
+import dev.adxcore.platform.events.spi.Inbound;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthResult;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * services. Opened with {@code EventBuses.open("memory:")}; each open creates an independent
  * bus. See {@link MemoryBusConfig} for the URI parameters.
  *
- * <p>Handlers run on a cached pool of daemon threads; a retry waits on a timer, never on a handler
- * thread; a watchdog ticking every {@value #WATCHDOG_TICK_MS} ms interrupts handler calls past their
- * timeout and hands their place to a fresh thread. Events are not persisted: what is queued when the
+ * <p>Runs on the shared delivery engine ({@link Engine}): each subscription id is one lanes of the engine
+ * whose members are its consumers, so handlers run on the engine's pool, a retry waits on its timer and its
+ * watchdog interrupts handler calls past their timeout. Events are not persisted: what is queued when the
  * process dies is lost. Internal: users go through {@link EventBus}.
  */
 public final class InMemoryEventBus implements EventBus {
@@ -49,20 +40,17 @@ public final class InMemoryEventBus implements EventBus {
     private static final Logger log = LoggerFactory.getLogger(InMemoryEventBus.class);
     private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
     private static final AtomicInteger BUS_NUMBERS = new AtomicInteger();
-    static final long WATCHDOG_TICK_MS = 10;
-    private static final SubscriptionGroup[] NO_GROUPS = new SubscriptionGroup[0];
+    private static final MemoryGroup[] NO_GROUPS = new MemoryGroup[0];
 
     private final String name;
     private final EventBusOptions options;
     private final MemoryBusConfig config;
     private final BusMetrics metrics;
-    private final ExecutorService handlers;
-    private final ScheduledExecutorService timer;
-    private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, SubscriptionGroup> groups = new ConcurrentHashMap<>();
+    private final Engine engine;
+    private final ConcurrentHashMap<String, MemoryGroup> groups = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DeadLetterStore> deadLetters = new ConcurrentHashMap<>();
     private final Object registryLock = new Object();
-    private volatile SubscriptionGroup[] groupSnapshot = NO_GROUPS;
+    private volatile MemoryGroup[] groupSnapshot = NO_GROUPS;
     private volatile boolean closed;
     private boolean terminated; // guarded by this
     private boolean drainedAtClose; // guarded by this
@@ -77,23 +65,10 @@ public final class InMemoryEventBus implements EventBus {
         this.options = Objects.requireNonNull(options, "options");
         this.config = Objects.requireNonNull(config, "config");
         this.name = "memory-" + BUS_NUMBERS.incrementAndGet();
-        this.metrics = new BusMetrics(options.meterRegistry(), "memory");
-        this.handlers = Executors.newCachedThreadPool(threads(name + "-handler-"));
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, threads(name + "-timer-"));
-        t.setRemoveOnCancelPolicy(true);
-        this.timer = t;
-        timer.scheduleWithFixedDelay(this::watchdog, WATCHDOG_TICK_MS, WATCHDOG_TICK_MS, TimeUnit.MILLISECONDS);
+        this.engine = new Engine(name, "memory", options.meterRegistry());
+        this.metrics = engine.metrics();
         log.info("In-memory event bus {} started (capacity {} per subscription, whenFull={}, deadLetterCapacity {})",
                 name, config.capacity(), config.blockWhenFull() ? "block" : "fail", config.deadLetterCapacity());
-    }
-
-    private static ThreadFactory threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     // ---------------------------------------------------------------- publishing
@@ -124,18 +99,18 @@ public final class InMemoryEventBus implements EventBus {
     }
 
     private CompletionStage<Void> dispatch(Event event) {
-        SubscriptionGroup[] all = groupSnapshot;
-        SubscriptionGroup[] matched = all.length == 0 ? NO_GROUPS : new SubscriptionGroup[all.length];
+        MemoryGroup[] all = groupSnapshot;
+        MemoryGroup[] matched = all.length == 0 ? NO_GROUPS : new MemoryGroup[all.length];
         int n = 0;
-        for (SubscriptionGroup g : all) {
-            if (g.wants(event)) {
+        for (MemoryGroup g : all) {
+            if (g.lanes.wants(event)) {
                 matched[n++] = g;
             }
         }
         long deadline = 0;
         boolean deadlineSet = false;
         for (int i = 0; i < n; i++) {
-            SubscriptionGroup g = matched[i];
+            MemoryGroup g = matched[i];
             if (g.slots.tryAcquire()) {
                 continue;
             }
@@ -161,14 +136,17 @@ public final class InMemoryEventBus implements EventBus {
                         + "publishers; raise the capacity (memory:?capacity=...) or speed up the handler"));
             }
         }
-        for (int i = 0; i < n; i++) {
-            matched[i].enqueue(new Delivery(event, false));
+        if (n > 0) {
+            Inbound<Event> inbound = Inbound.of(event, event);
+            for (int i = 0; i < n; i++) {
+                matched[i].lanes.submit(new Delivery(inbound));
+            }
         }
         metrics.published(event.type());
         return DONE;
     }
 
-    private static void release(SubscriptionGroup[] groups, int count) {
+    private static void release(MemoryGroup[] groups, int count) {
         for (int i = 0; i < count; i++) {
             groups[i].slots.release();
         }
@@ -193,40 +171,48 @@ public final class InMemoryEventBus implements EventBus {
         requireOpen("subscribe '" + subscription.id() + "'");
         Consumer consumer;
         synchronized (registryLock) {
-            SubscriptionGroup group = groups.computeIfAbsent(subscription.id(), id -> new SubscriptionGroup(this, id,
-                    config.capacity(), metrics.forSubscription(id)));
+            MemoryGroup group = groups.computeIfAbsent(subscription.id(), id -> new MemoryGroup(engine, id,
+                    config.capacity(), deadLetters.computeIfAbsent(id, k -> new DeadLetterStore(config.deadLetterCapacity()))));
             consumer = new Consumer(this, group, subscription);
-            group.addConsumer(consumer);
+            group.consumers.add(consumer);
+            group.lanes.addMember(consumer.member, subscription.concurrency());
             groupSnapshot = groups.values().toArray(NO_GROUPS);
         }
         log.info("Subscribed {} on event bus {} (consumers of this id: {})", subscription, name,
-                consumer.group.consumers().length);
+                consumer.group.lanes.members().length);
         return consumer;
     }
 
     @Override
     public boolean unsubscribe(String subscriptionId) {
         Objects.requireNonNull(subscriptionId, "subscriptionId");
-        SubscriptionGroup group;
+        MemoryGroup group;
+        List<Consumer> consumers;
         synchronized (registryLock) {
             group = groups.remove(subscriptionId);
             if (group == null) {
                 return false;
             }
             groupSnapshot = groups.values().toArray(NO_GROUPS);
+            consumers = consumersOf(group);
         }
-        for (Consumer c : group.consumers()) {
+        for (Consumer c : consumers) {
             c.deactivate();
         }
         stopGroup(group);
         return true;
     }
 
+    private static List<Consumer> consumersOf(MemoryGroup group) {
+        return List.copyOf(group.consumers);
+    }
+
     void removeConsumer(Consumer consumer) {
-        SubscriptionGroup group = consumer.group;
+        MemoryGroup group = consumer.group;
         boolean last;
         synchronized (registryLock) {
-            last = group.removeConsumer(consumer);
+            group.consumers.remove(consumer);
+            last = group.lanes.removeMember(consumer.member, consumer.subscription.concurrency());
             if (last && groups.remove(group.id, group)) {
                 groupSnapshot = groups.values().toArray(NO_GROUPS);
             }
@@ -238,102 +224,12 @@ public final class InMemoryEventBus implements EventBus {
         }
     }
 
-    private void stopGroup(SubscriptionGroup group) {
-        int dropped = group.stop();
+    private void stopGroup(MemoryGroup group) {
+        int dropped = group.lanes.stop();
         if (dropped > 0) {
             log.warn("Unsubscribed {} from event bus {}: {} queued event(s) were not delivered", group.id, name, dropped);
         } else {
             log.info("Unsubscribed {} from event bus {}", group.id, name);
-        }
-    }
-
-    // ---------------------------------------------------------------- workers and failures
-
-    void startWorker(SubscriptionGroup group) {
-        Worker w = new Worker(this, group);
-        workers.add(w);
-        try {
-            handlers.execute(w);
-        } catch (RejectedExecutionException e) {
-            workers.remove(w);
-            group.workerNotStarted();
-        }
-    }
-
-    void workerRetired(Worker w) {
-        workers.remove(w);
-    }
-
-    private void watchdog() {
-        long now = System.nanoTime();
-        for (Worker w : workers) {
-            Attempt a = w.current;
-            if (a != null && now - a.deadlineNanos >= 0 && a.timeOut()) {
-                workers.remove(w);
-                w.group.workerAbandoned(w);
-                Duration timeout = a.consumer.subscription.handlerTimeout();
-                w.group.meters.failed(a.consumer.timeoutNanos, true);
-                log.warn("Handler of subscription {} did not finish event {} within {}: interrupted", w.group.id,
-                        a.delivery.event.id(), timeout);
-                TimeoutException failure = new TimeoutException("handler did not finish within " + timeout);
-                try {
-                    handlers.execute(() -> onFailure(w.group, a.consumer, a.delivery, failure));
-                } catch (RejectedExecutionException e) {
-                    w.group.complete(a.delivery);
-                }
-            }
-        }
-    }
-
-    /**
-     * Decides what happens after a failed attempt: another attempt after the policy's backoff, or the dead
-     * letters. Runs on a handler thread.
-     */
-    void onFailure(SubscriptionGroup group, Consumer consumer, Delivery d, Throwable failure) {
-        Instant now = Instant.now();
-        if (d.firstFailure == null) {
-            d.firstFailure = now;
-        }
-        d.lastFailure = now;
-        RetryPolicy policy = consumer.subscription.retryPolicy();
-        boolean retryable = !(failure instanceof NonRetryableEventException);
-        if (retryable && policy.allowsAnotherAttempt(d.attempts) && !group.isStopped()) {
-            group.meters.retried(d.event.type());
-            Duration backoff = policy.backoff(d.attempts);
-            log.debug("Subscription {} failed event {} (attempt {}), retrying in {}: {}", group.id, d.event.id(),
-                    d.attempts, backoff, failure.toString());
-            if (backoff.isZero()) {
-                group.requeue(d);
-                return;
-            }
-            try {
-                timer.schedule(() -> group.requeue(d), backoff.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-                group.complete(d); // the bus is shutting down
-            }
-            return;
-        }
-        deadLetter(group, consumer, d, failure);
-        group.complete(d);
-    }
-
-    private void deadLetter(SubscriptionGroup group, Consumer consumer, Delivery d, Throwable failure) {
-        Instant first = d.firstFailure == null ? Instant.now() : d.firstFailure;
-        Instant last = d.lastFailure == null ? first : d.lastFailure;
-        DeadLetter dl = new DeadLetter(d.event, group.id, failure.getClass().getName(), failure.getMessage(),
-                Math.max(1, d.attempts), first, last);
-        String dropped = deadLetters.computeIfAbsent(group.id, id -> new DeadLetterStore(config.deadLetterCapacity()))
-                .add(dl);
-        if (dropped != null) {
-            log.warn("Dead letters of subscription {} are at capacity ({}): dropped the oldest, event {}", group.id,
-                    config.deadLetterCapacity(), dropped);
-        }
-        group.meters.deadLettered(d.event.type());
-        try {
-            consumer.subscription.deadLetterHandler().onDeadLetter(dl);
-        } catch (Throwable t) {
-            log.warn("Dead-letter handler of subscription {} failed for event {}: {}", group.id, d.event.id(),
-                    t.toString());
         }
     }
 
@@ -359,7 +255,7 @@ public final class InMemoryEventBus implements EventBus {
     public int replayDeadLetters(String subscriptionId) {
         Objects.requireNonNull(subscriptionId, "subscriptionId");
         requireOpen("replay dead letters");
-        SubscriptionGroup group = groups.get(subscriptionId);
+        MemoryGroup group = groups.get(subscriptionId);
         DeadLetterStore store = deadLetters.get(subscriptionId);
         if (group == null || store == null) {
             return 0;
@@ -375,7 +271,7 @@ public final class InMemoryEventBus implements EventBus {
                 Thread.currentThread().interrupt();
                 reserved = false;
             }
-            if (!reserved || !group.enqueue(new Delivery(dl.event(), true))) {
+            if (!reserved || !group.lanes.submit(new Delivery(Inbound.replay(dl.event(), dl.event())))) {
                 if (reserved) {
                     // enqueue gave the slot back: the group was stopped
                     log.debug("Subscription {} stopped during replay", subscriptionId);
@@ -404,7 +300,7 @@ public final class InMemoryEventBus implements EventBus {
         int queued = 0;
         String fullest = null;
         int fullestPending = 0;
-        for (SubscriptionGroup g : groupSnapshot) {
+        for (MemoryGroup g : groupSnapshot) {
             int p = g.pending();
             queued += p;
             if (p > fullestPending) {
@@ -441,29 +337,29 @@ public final class InMemoryEventBus implements EventBus {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         boolean drained = true;
         try {
-            for (SubscriptionGroup g : groupSnapshot) {
-                drained &= g.awaitIdle(deadline);
+            for (MemoryGroup g : groupSnapshot) {
+                drained &= g.lanes.awaitIdle(deadline);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
         }
         int dropped = 0;
-        List<SubscriptionGroup> all;
+        List<MemoryGroup> all;
         synchronized (registryLock) {
             all = new ArrayList<>(groups.values());
             groups.clear();
             groupSnapshot = NO_GROUPS;
         }
-        for (SubscriptionGroup g : all) {
-            for (Consumer c : g.consumers()) {
+        for (MemoryGroup g : all) {
+            for (Consumer c : consumersOf(g)) {
                 c.deactivate();
             }
             dropped += g.pending();
-            g.stop();
+            g.lanes.stop();
+            g.lanes.interruptRunning();
         }
-        timer.shutdownNow();
-        handlers.shutdownNow();
+        engine.shutdown();
         terminated = true;
         drainedAtClose = drained;
         if (drained) {

@@ -11,6 +11,8 @@ import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.InvalidEventException;
 import dev.adxcore.platform.events.Subscription;
 import dev.adxcore.platform.events.redis.RedisEventBusConfig;
+import dev.adxcore.platform.events.spi.DeliveryEngine;
+import dev.adxcore.platform.events.spi.PublishMeters;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthResult;
 import io.lettuce.core.ClientOptions;
@@ -33,7 +35,6 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -61,8 +62,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Redis Streams {@link EventBus}: every event goes to one stream ({@code <prefix>stream}) with
- * {@code XADD MAXLEN ~}; each subscription id is a consumer group on it; each subscribe call is a consumer
- * ({@link StreamConsumer}). Thread-safe.
+ * {@code XADD MAXLEN ~}; each subscription id is a consumer group on it; each subscribe call is a consumer:
+ * a {@link StreamConsumer} (reading, claiming, acknowledging) run by the shared delivery engine. Thread-safe.
  */
 public final class RedisStreamsEventBus implements EventBus {
 
@@ -76,6 +77,8 @@ public final class RedisStreamsEventBus implements EventBus {
     final EventBusOptions options;
     final String streamKey;
     final BusMetrics metrics;
+    final DeliveryEngine engine;
+    private final PublishMeters publishMeters;
     private final String maskedUri;
     private final RedisClient client;
     private final StatefulRedisConnection<String, byte[]> connection;
@@ -98,6 +101,8 @@ public final class RedisStreamsEventBus implements EventBus {
         this.streamKey = config.streamKey();
         this.maskedUri = UriParameters.mask(config.redisUri());
         this.metrics = new BusMetrics(options.meterRegistry());
+        this.engine = DeliveryEngine.create("redis", options);
+        this.publishMeters = engine.publishMeters();
         this.xaddArgs = new XAddArgs().maxlen(config.maxStreamLength()).approximateTrimming();
         int seq = BUS_SEQUENCE.incrementAndGet();
         this.consumerBaseName = config.consumerName().orElseGet(() -> defaultConsumerName(options, seq));
@@ -171,7 +176,7 @@ public final class RedisStreamsEventBus implements EventBus {
         ensureOpen();
         byte[] json = encode(event);
         RedisFuture<String> future = connection.async().xadd(streamKey, xaddArgs, Map.of(FIELD_EVENT, json));
-        return confirm(future.toCompletableFuture(), event.id(), 1);
+        return confirm(future.toCompletableFuture(), event.id(), List.of(event));
     }
 
     @Override
@@ -197,20 +202,28 @@ public final class RedisStreamsEventBus implements EventBus {
             batchLock.unlock();
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
-        return confirm(all, events.size() == 1 ? events.get(0).id() : events.size() + " events", events.size());
+        return confirm(all, events.size() == 1 ? events.get(0).id() : events.size() + " events", events);
     }
 
-    private <T> CompletionStage<Void> confirm(CompletableFuture<T> future, String what, int count) {
+    private <T> CompletionStage<Void> confirm(CompletableFuture<T> future, String what, List<Event> events) {
         Duration timeout = options.publishTimeout();
         return future.orTimeout(timeout.toMillis() + 100, TimeUnit.MILLISECONDS).handle((ok, error) -> {
             if (error == null) {
-                metrics.published.increment(count);
+                if (events.size() == 1) {
+                    publishMeters.published(events.get(0).type(), 1);
+                } else {
+                    for (Event e : events) {
+                        publishMeters.published(e.type(), 1);
+                    }
+                }
                 return null;
             }
-            metrics.publishFailures.increment(count);
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                     ? error.getCause() : error;
-            String reason = cause instanceof TimeoutException || cause instanceof io.lettuce.core.RedisCommandTimeoutException
+            boolean timedOut = cause instanceof TimeoutException
+                    || cause instanceof io.lettuce.core.RedisCommandTimeoutException;
+            publishMeters.failed(timedOut ? "timeout" : "unavailable", events.size());
+            String reason = timedOut
                     ? "Redis did not confirm within publishTimeout " + timeout
                     : cause.getClass().getSimpleName() + ": " + cause.getMessage();
             throw new EventPublishException("Event " + what + " was not published to Redis stream " + streamKey
@@ -244,20 +257,24 @@ public final class RedisStreamsEventBus implements EventBus {
         String consumerName = n == 1 ? consumerBaseName : consumerBaseName + "-" + n;
         StreamConsumer consumer = new StreamConsumer(this, subscription, consumerName);
         consumers.add(consumer);
-        consumer.start();
-        return consumer;
+        try {
+            return consumer.start();
+        } catch (RuntimeException e) {
+            consumers.remove(consumer);
+            throw e;
+        }
     }
 
     @Override
     public boolean unsubscribe(String subscriptionId) {
-        boolean stopped = false;
+        List<dev.adxcore.platform.events.spi.EngineConsumer<?>> stopping = new ArrayList<>();
         for (StreamConsumer c : consumers) {
-            if (c.id().equals(subscriptionId) && c.isActive()) {
-                c.close();
-                stopped = true;
+            if (c.id().equals(subscriptionId) && c.engineConsumer().isActive()) {
+                stopping.add(c.engineConsumer());
             }
         }
-        return stopped;
+        engine.closeAll(stopping, options.closeTimeout());
+        return !stopping.isEmpty();
     }
 
     void removed(StreamConsumer consumer) {
@@ -341,21 +358,13 @@ public final class RedisStreamsEventBus implements EventBus {
     }
 
     /**
-     * Writes a dead letter and then acknowledges the entry; waits for both.
+     * Writes a dead letter to the subscription's dead-letter stream and waits until Redis has it.
      *
-     * @return true when Redis has the dead letter
+     * @throws EventException when Redis did not store it
      */
-    boolean writeDeadLetter(String group, String entryId, Map<String, byte[]> fields) {
-        try {
-            await(commands().xadd(config.deadLetterKey(group), new XAddArgs().maxlen(config.maxStreamLength())
-                    .approximateTrimming(), fields));
-            await(commands().xack(streamKey, group, entryId));
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("Could not record dead letter for entry {} of subscription {} (it stays pending and will be"
-                    + " delivered again): {}", entryId, group, e.getMessage());
-            return false;
-        }
+    void writeDeadLetter(String group, Map<String, byte[]> fields) {
+        await(commands().xadd(config.deadLetterKey(group), new XAddArgs().maxlen(config.maxStreamLength())
+                .approximateTrimming(), fields));
     }
 
     // ------------------------------------------------------------------------------------------ health
@@ -374,11 +383,8 @@ public final class RedisStreamsEventBus implements EventBus {
             List<String> problems = new ArrayList<>();
             Duration stale = config.blockTime().plus(options.publishTimeout()).multipliedBy(2).plusSeconds(5);
             for (StreamConsumer c : consumers) {
-                details.put(c.id() + "/" + c.consumerName(), c.state());
-                String problem = c.problem(stale);
-                if (problem != null) {
-                    problems.add(c.id() + ": " + problem);
-                }
+                details.put(c.id() + "/" + c.consumerName(), c.engineConsumer().state());
+                c.engineConsumer().problem(stale).ifPresent(problem -> problems.add(c.id() + ": " + problem));
             }
             if (!problems.isEmpty()) {
                 return HealthResult.down(String.join("; ", problems));
@@ -398,14 +404,12 @@ public final class RedisStreamsEventBus implements EventBus {
         }
         closed = true;
         log.info("Redis event bus closing: {}", maskedUri);
-        long deadline = System.nanoTime() + timeout.toNanos();
+        List<dev.adxcore.platform.events.spi.EngineConsumer<?>> all = new ArrayList<>();
         for (StreamConsumer c : consumers) {
-            c.stop();
+            all.add(c.engineConsumer());
         }
-        boolean drained = true;
-        for (StreamConsumer c : consumers) {
-            drained &= c.awaitStopped(Math.max(0, deadline - System.nanoTime()));
-        }
+        boolean drained = engine.closeAll(all, timeout);
+        engine.close();
         scheduler.shutdownNow();
         try {
             connection.close();
@@ -433,20 +437,17 @@ public final class RedisStreamsEventBus implements EventBus {
         return closed;
     }
 
-    /** Meters of one bus; per-subscription meters are created by {@link StreamConsumer}. */
+    /**
+     * Redis-only meters of one bus (the engine has the delivery and publishing meters): the reclaimed counter
+     * and the lag and pending gauges.
+     */
     static final class BusMetrics {
         final MeterRegistry registry;
-        final Counter published;
-        final Counter publishFailures;
         private final List<io.micrometer.core.instrument.Meter> meters = new CopyOnWriteArrayList<>();
         private final Map<String, GroupStats> groups = new ConcurrentHashMap<>();
 
         BusMetrics(MeterRegistry registry) {
             this.registry = registry;
-            this.published = track(Counter.builder("platform.events.published").description("Events stored by Redis")
-                    .tag("transport", "redis").register(registry));
-            this.publishFailures = track(Counter.builder("platform.events.publish.failures")
-                    .description("Events that Redis did not confirm").tag("transport", "redis").register(registry));
         }
 
         <M extends io.micrometer.core.instrument.Meter> M track(M meter) {

@@ -1,0 +1,40 @@
+package dev.adxcore.platform.events.internal.engine;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one place where the engine calls a subscription's handler: every delivery attempt of every transport
+ * (in-memory, Redis, Kafka) goes through {@link #invoke}, on the thread that runs the handler, and the
+ * handler-timeout watchdog interrupts that thread.
+ *
+ * <p>Whatever must surround each handler call belongs here and nowhere else:
+ * <ul>
+ *   <li>the event's request context (tenant, user, correlation, causation, trace) bound before the call and
+ *       cleared after it, also when the handler throws or is interrupted;</li>
+ *   <li>a tracing span per attempt ({@link Delivery#attempts} is already counted when this runs), ended with
+ *       the attempt's outcome.</li>
+ * </ul>
+ * Both wrap the {@code try} block below; the engine's outcome handling (retry, dead letter, metrics) runs
+ * after {@link #invoke} returns, outside them. Internal.
+ */
+final class HandlerInvocation {
+
+    private HandlerInvocation() {
+    }
+
+    /**
+     * Calls the handler once.
+     *
+     * @param member whose handler
+     * @param delivery what to deliver; its attempt is already counted
+     * @return null on success, else what the handler threw
+     */
+    static @Nullable Throwable invoke(Member member, Delivery delivery) {
+        try {
+            member.subscription.handler().handle(delivery.event);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+}
