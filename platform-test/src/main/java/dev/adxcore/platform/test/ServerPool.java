@@ -47,8 +47,12 @@ final class ServerPool implements AutoCloseable {
   private boolean stopped;
 
   private ServerPool(TestServerSettings settings, boolean isShared) {
+    this(settings, new Discovery(settings), isShared);
+  }
+
+  private ServerPool(TestServerSettings settings, Discovery discovery, boolean isShared) {
     this.settings = settings;
-    this.discovery = new Discovery(settings);
+    this.discovery = discovery;
     this.isShared = isShared;
     OPEN.add(this);
   }
@@ -83,6 +87,18 @@ final class ServerPool implements AutoCloseable {
    */
   static ServerPool create(TestServerSettings settings) {
     return new ServerPool(settings, false);
+  }
+
+  /**
+   * Like {@link #create(TestServerSettings)}, finding servers with {@code discovery} (tests of the kit use it to
+   * hide the binaries from Maven Central).
+   *
+   * @param settings the settings {@code discovery} was made with
+   * @param discovery how to find the servers
+   * @return a new instance
+   */
+  static ServerPool create(TestServerSettings settings, Discovery discovery) {
+    return new ServerPool(settings, discovery, false);
   }
 
   /**
