@@ -91,7 +91,7 @@ public final class TestServerSettings {
    */
   public static final String SKIP_UNAVAILABLE = "PLATFORM_TEST_SKIP_UNAVAILABLE";
   /** The PostgreSQL major versions the SDK supports and tests. */
-  public static final List<Integer> SUPPORTED_POSTGRES_VERSIONS = List.of(15, 16, 17);
+  public static final List<Integer> SUPPORTED_POSTGRES_VERSIONS = List.of(15, 16, 17, 18);
   /** The PostgreSQL major version used unless {@value #POSTGRES_VERSION} says otherwise. */
   public static final int DEFAULT_POSTGRES_VERSION = 15;
   /** The Docker image used for PostgreSQL containers of the default version unless {@value #POSTGRES_IMAGE} says otherwise. */

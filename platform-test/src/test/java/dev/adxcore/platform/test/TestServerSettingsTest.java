@@ -117,8 +117,8 @@ class TestServerSettingsTest {
     assertThatThrownBy(() -> TestServerSettings.fromEnvironment(Map.of("PLATFORM_TEST_POSTGRES_VERSION", "14"),
         new Properties()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("postgresVersion (PLATFORM_TEST_POSTGRES_VERSION) must be one of [15, 16, 17] (was 14): the SDK"
-            + " supports PostgreSQL 15 to 17; to run other binaries, unset it and point PLATFORM_TEST_POSTGRES_BIN"
+        .hasMessage("postgresVersion (PLATFORM_TEST_POSTGRES_VERSION) must be one of [15, 16, 17, 18] (was 14): the"
+            + " SDK supports PostgreSQL 15 to 18; to run other binaries, unset it and point PLATFORM_TEST_POSTGRES_BIN"
             + " at them");
   }
 
@@ -127,7 +127,7 @@ class TestServerSettingsTest {
     assertThatThrownBy(() -> TestServerSettings.fromEnvironment(Map.of("PLATFORM_TEST_POSTGRES_VERSION", "16.4"),
         new Properties()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("PLATFORM_TEST_POSTGRES_VERSION must be a PostgreSQL major version, one of [15, 16, 17]"
+        .hasMessage("PLATFORM_TEST_POSTGRES_VERSION must be a PostgreSQL major version, one of [15, 16, 17, 18]"
             + " (was '16.4')");
   }
 
