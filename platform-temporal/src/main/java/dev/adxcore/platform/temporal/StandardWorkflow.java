@@ -1,9 +1,11 @@
 package dev.adxcore.platform.temporal;
 
-import dev.adxcore.platform.temporal.internal.Json;
+import dev.adxcore.platform.core.JsonStrings;
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.temporal.internal.TemplateActivities;
 import dev.adxcore.platform.temporal.internal.TemplateActivities.EventRequest;
 import dev.adxcore.platform.temporal.internal.TemplateActivities.PermissionDecision;
+import dev.adxcore.platform.temporal.internal.WorkflowContexts;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.RetryOptions;
@@ -52,14 +54,18 @@ import org.slf4j.Logger;
  *       messages fail the workflow with a non-retryable {@code ApplicationFailure} of type
  *       {@value #VALIDATION_ERROR} whose message joins them with {@code "; "} and whose details are the
  *       list of messages.</li>
- *   <li><b>Permission check</b>: the {@link WorkflowContext} from the headers and the operation go to
- *       the worker's {@link PermissionChecker}s. No context, no checker, a denial, or a checker that
+ *   <li><b>Permission check</b>: the workflow's {@link PlatformContext} (the one it was started with, from its
+ *       headers, roles included) and the operation go to the worker's {@link PermissionChecker}s. No context
+ *       (none sent, or malformed headers), a context without a tenant, no checker, a denial, or a checker that
  *       keeps failing: non-retryable {@value #PERMISSION_DENIED}. Fail closed.</li>
- *   <li><b>Business step</b>: the team's code, with the context.</li>
+ *   <li><b>Business step</b>: the team's code, with the context (also {@link PlatformContext#current()} and the
+ *       MDC). Its activities and child workflows receive the context with the causation id set to this
+ *       workflow's id.</li>
  *   <li><b>Completion event</b> {@code <operation>.completed} on the worker's {@code EventBus}, carrying
- *       tenant, user, correlation id, trace id (extension {@code traceid}), causation id = workflow id
- *       and data {@code {"workflowId","runId","workflowType","operation","status","result"}}. Its id is
- *       derived from the run id, so a retried publication repeats the same id.</li>
+ *       tenant, user, correlation id, causation id = workflow id, the trace (CloudEvents extensions
+ *       {@code traceparent} and {@code tracestate}) and data
+ *       {@code {"workflowId","runId","workflowType","operation","status","result"}}. Its id is derived from the
+ *       run id, so a retried publication repeats the same id.</li>
  * </ol>
  * Steps 1 and 2 failing publish nothing: nothing happened.
  *
@@ -136,11 +142,12 @@ public final class StandardWorkflow {
          * Runs the business step.
          *
          * @param input the validated input
-         * @param context the workflow's context (also in the MDC and in every activity's headers)
+         * @param context the workflow's context, with a tenant (also {@link PlatformContext#current()}, the MDC, and
+         *     in every activity's headers)
          * @return the result, placed in the output and the completion event; may be {@code null}
          * @since 0.1.0
          */
-        @Nullable O execute(I input, WorkflowContext context);
+        @Nullable O execute(I input, PlatformContext context);
     }
 
     /**
@@ -159,7 +166,9 @@ public final class StandardWorkflow {
      * @throws TemporalFailure the business step's failure, after the failure or cancellation event
      * @throws IllegalArgumentException when {@code operation} is malformed (a bug: the workflow task
      *     fails and is retried)
-     * @throws IllegalStateException when called outside workflow code
+     * @throws IllegalStateException when called outside workflow code, or on a worker without the platform
+     *     interceptor (the context would be lost; the workflow task fails and is retried once the worker is built
+     *     with {@link TemporalPlatform})
      * @since 0.1.0
      */
     public static <I, O> StandardWorkflowOutput<O> run(String operation, @Nullable I input,
@@ -172,6 +181,12 @@ public final class StandardWorkflow {
         }
         Logger log = Workflow.getLogger(StandardWorkflow.class);
         WorkflowInfo info = Workflow.getInfo();
+        Optional<PlatformContext> bound = PlatformContext.current();
+        if (bound.isEmpty() && !WorkflowContexts.isBound() && WorkflowContexts.carried() != null) {
+            throw new IllegalStateException("workflow " + info.getWorkflowId() + " carries a PlatformContext but the "
+                    + "worker does not bind it: build the worker's factory on a client from "
+                    + "TemporalPlatform.clientOptions(), or with TemporalPlatform.workerFactoryOptions()");
+        }
 
         // 1. Validation
         List<String> problems = input == null ? List.of("input must not be null") : validator.validate(input);
@@ -182,9 +197,15 @@ public final class StandardWorkflow {
         I valid = Objects.requireNonNull(input);
 
         // 2. Permission (fail closed)
-        WorkflowContext context = WorkflowContext.current().orElseThrow(() -> ApplicationFailure
-                .newNonRetryableFailure("the workflow carries no WorkflowContext: start it through TemplateClient "
-                        + "or with a WorkflowContext bound on the starting thread", PERMISSION_DENIED));
+        PlatformContext context = bound.orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("the workflow "
+                + "carries no PlatformContext (none was sent, or its headers were malformed), so the operation is "
+                + "denied: start it through TemplateClient, or with a PlatformContext bound on the starting thread",
+                PERMISSION_DENIED));
+        if (context.tenantId().isEmpty()) {
+            throw ApplicationFailure.newNonRetryableFailure("the workflow's PlatformContext has no tenant (correlation "
+                    + "id " + context.correlationId() + "), so the operation is denied: a template workflow runs for "
+                    + "one tenant", PERMISSION_DENIED);
+        }
         TemplateActivities permission = Workflow.newLocalActivityStub(TemplateActivities.class, PERMISSION_OPTIONS);
         PermissionDecision decision;
         try {
@@ -207,8 +228,8 @@ public final class StandardWorkflow {
         } catch (TemporalFailure e) {
             boolean cancelled = CancellationScope.current().isCancelRequested();
             WorkflowStatus status = cancelled ? WorkflowStatus.CANCELLED : WorkflowStatus.FAILED;
-            String data = envelope(info, operation, status) + ",\"failureType\":" + Json.quote(failureType(e))
-                    + ",\"message\":" + Json.quote(rootMessage(e)) + '}';
+            String data = envelope(info, operation, status) + ",\"failureType\":" + JsonStrings.quote(failureType(e))
+                    + ",\"message\":" + JsonStrings.quote(rootMessage(e)) + '}';
             String type = operation + (cancelled ? ".cancelled" : ".failed");
             try {
                 Workflow.newDetachedCancellationScope(() -> publish(info, type, data)).run();
@@ -233,9 +254,9 @@ public final class StandardWorkflow {
     }
 
     private static String envelope(WorkflowInfo info, String operation, WorkflowStatus status) {
-        return "{\"workflowId\":" + Json.quote(info.getWorkflowId()) + ",\"runId\":" + Json.quote(info.getRunId())
-                + ",\"workflowType\":" + Json.quote(info.getWorkflowType()) + ",\"operation\":" + Json.quote(operation)
-                + ",\"status\":" + Json.quote(status.name());
+        return "{\"workflowId\":" + JsonStrings.quote(info.getWorkflowId()) + ",\"runId\":"
+                + JsonStrings.quote(info.getRunId()) + ",\"workflowType\":" + JsonStrings.quote(info.getWorkflowType())
+                + ",\"operation\":" + JsonStrings.quote(operation) + ",\"status\":" + JsonStrings.quote(status.name());
     }
 
     private static String toJson(@Nullable Object value) {

@@ -1,9 +1,11 @@
 package dev.adxcore.platform.temporal;
 
+import dev.adxcore.platform.core.Secrets;
+import dev.adxcore.platform.core.Settings;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -13,9 +15,16 @@ import org.jspecify.annotations.Nullable;
  * embedded dev server used when no target is set. Immutable and thread-safe; built and validated once
  * by {@link Builder#build()}.
  *
- * <p>Environment variables read by {@link #fromEnvironment()}:
+ * <pre>{@code
+ * TemporalConfig config = TemporalConfig.fromEnvironment()   // a builder filled from PLATFORM_TEMPORAL_*
+ *         .taskQueue("billing")                              // code decides what the environment must not
+ *         .build();                                          // validates everything together
+ * }</pre>
+ *
+ * <p>Settings read by {@link #fromEnvironment()} through platform-core's {@link Settings} (a system property
+ * such as {@code -Dplatform.temporal.target} wins over the variable):
  * <table>
- *   <caption>PLATFORM_TEMPORAL_* variables</caption>
+ *   <caption>PLATFORM_TEMPORAL_* settings</caption>
  *   <tr><th>variable</th><th>setting</th><th>default</th></tr>
  *   <tr><td>PLATFORM_TEMPORAL_TARGET</td><td>{@code host:port} of the frontend</td>
  *       <td>none: start the embedded dev server</td></tr>
@@ -27,10 +36,11 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>PLATFORM_TEMPORAL_TLS_KEY_PATH</td><td>PKCS#8 PEM private key (mTLS)</td><td>none</td></tr>
  *   <tr><td>PLATFORM_TEMPORAL_EMBEDDED_PORT</td><td>port of the embedded dev server, 0 = any free
  *       port</td><td>7233</td></tr>
- *   <tr><td>PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT</td><td>graceful worker shutdown, ISO-8601
- *       ({@code PT30S}) or seconds</td><td>30 s</td></tr>
+ *   <tr><td>PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT</td><td>graceful worker shutdown, a duration with a unit
+ *       ({@code 30s}, {@code PT30S}; a bare number is refused)</td><td>30 s</td></tr>
  * </table>
- * Only the key's path is ever printed; the key itself is read once, when the connection is opened.
+ * Any other {@code PLATFORM_TEMPORAL_*} name is refused, so a misspelt setting does not pass silently. Only the
+ * key's path is ever printed; the key itself is read once, when the connection is opened.
  *
  * @since 0.1.0
  */
@@ -38,6 +48,17 @@ public final class TemporalConfig {
 
     /** Prefix of every environment variable read by {@link #fromEnvironment()}. */
     public static final String ENV_PREFIX = "PLATFORM_TEMPORAL_";
+
+    private static final String TARGET = ENV_PREFIX + "TARGET";
+    private static final String NAMESPACE = ENV_PREFIX + "NAMESPACE";
+    private static final String TASK_QUEUE = ENV_PREFIX + "TASK_QUEUE";
+    private static final String IDENTITY = ENV_PREFIX + "IDENTITY";
+    private static final String TLS_CERT_PATH = ENV_PREFIX + "TLS_CERT_PATH";
+    private static final String TLS_KEY_PATH = ENV_PREFIX + "TLS_KEY_PATH";
+    private static final String EMBEDDED_PORT = ENV_PREFIX + "EMBEDDED_PORT";
+    private static final String SHUTDOWN_TIMEOUT = ENV_PREFIX + "SHUTDOWN_TIMEOUT";
+    private static final List<String> SETTINGS = List.of(TARGET, NAMESPACE, TASK_QUEUE, IDENTITY, TLS_CERT_PATH,
+            TLS_KEY_PATH, EMBEDDED_PORT, SHUTDOWN_TIMEOUT);
 
     private final @Nullable String target;
     private final String namespace;
@@ -71,57 +92,59 @@ public final class TemporalConfig {
     }
 
     /**
-     * Reads the {@code PLATFORM_TEMPORAL_*} environment variables (see the class documentation).
+     * A builder filled from the {@code PLATFORM_TEMPORAL_*} environment variables and system properties (see the
+     * class documentation); what is not set keeps its default. Nothing is connected.
      *
-     * @return the validated config
-     * @throws IllegalArgumentException when a variable holds an invalid value; the message names it
+     * @return the builder; {@link Builder#build()} validates
+     * @throws IllegalArgumentException when a setting holds a value of the wrong form, or an unknown
+     *     {@code PLATFORM_TEMPORAL_*} name is set; the message names the setting
      * @since 0.1.0
      */
-    public static TemporalConfig fromEnvironment() {
-        return fromEnvironment(System.getenv());
+    public static Builder fromEnvironment() {
+        return fromEnvironment(Settings.fromEnvironment());
     }
 
     /**
-     * Reads the {@code PLATFORM_TEMPORAL_*} variables from the given map instead of the process
-     * environment (for tests and for frameworks that hold configuration in a map).
+     * A builder filled from the {@code PLATFORM_TEMPORAL_*} settings of another source (a map in tests, a
+     * framework's configuration); names that do not start with {@code PLATFORM_TEMPORAL_} are ignored.
      *
-     * @param environment variable name to value
-     * @return the validated config
-     * @throws IllegalArgumentException when a variable holds an invalid value; the message names it
+     * @param settings where to read
+     * @return the builder; {@link Builder#build()} validates
+     * @throws IllegalArgumentException when a setting holds a value of the wrong form, or an unknown
+     *     {@code PLATFORM_TEMPORAL_*} name is set; the message names the setting
      * @since 0.1.0
      */
-    public static TemporalConfig fromEnvironment(Map<String, String> environment) {
-        Objects.requireNonNull(environment, "environment");
-        Builder b = builder();
-        env(environment, "TARGET").ifPresent(b::target);
-        env(environment, "NAMESPACE").ifPresent(b::namespace);
-        env(environment, "TASK_QUEUE").ifPresent(b::taskQueue);
-        env(environment, "IDENTITY").ifPresent(b::identity);
-        env(environment, "TLS_CERT_PATH").ifPresent(p -> b.tlsCertPath(Path.of(p)));
-        env(environment, "TLS_KEY_PATH").ifPresent(p -> b.tlsKeyPath(Path.of(p)));
-        env(environment, "EMBEDDED_PORT").ifPresent(p -> {
-            try {
-                b.embeddedPort(Integer.parseInt(p));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(ENV_PREFIX + "EMBEDDED_PORT must be a port number (was '" + p + "')");
+    public static Builder fromEnvironment(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
+        for (String name : settings.names()) {
+            if (name.startsWith(ENV_PREFIX) && !SETTINGS.contains(name)) {
+                throw new IllegalArgumentException("unknown setting " + settings.describe(name) + " (known: "
+                        + String.join(", ", SETTINGS) + ")");
             }
+        }
+        Builder b = builder();
+        settings.string(TARGET).ifPresent(b::target);
+        settings.string(NAMESPACE).ifPresent(b::namespace);
+        settings.string(TASK_QUEUE).ifPresent(b::taskQueue);
+        settings.string(IDENTITY).ifPresent(b::identity);
+        settings.string(TLS_CERT_PATH).ifPresent(p -> b.tlsCertPath(path(settings, TLS_CERT_PATH, p)));
+        settings.string(TLS_KEY_PATH).ifPresent(p -> b.tlsKeyPath(path(settings, TLS_KEY_PATH, p)));
+        settings.integer(EMBEDDED_PORT).ifPresent(port -> {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(settings.describe(EMBEDDED_PORT) + " must be a port from 0 to "
+                        + "65535, 0 for any free port (was " + port + ")");
+            }
+            b.embeddedPort(port);
         });
-        env(environment, "SHUTDOWN_TIMEOUT").ifPresent(t -> b.shutdownTimeout(duration("SHUTDOWN_TIMEOUT", t)));
-        return b.build();
+        settings.duration(SHUTDOWN_TIMEOUT).ifPresent(b::shutdownTimeout);
+        return b;
     }
 
-    private static Optional<String> env(Map<String, String> environment, String name) {
-        String value = environment.get(ENV_PREFIX + name);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-    }
-
-    private static Duration duration(String name, String value) {
+    private static Path path(Settings settings, String name, String value) {
         try {
-            return value.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(value))
-                    : Duration.parse(value);
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new IllegalArgumentException(ENV_PREFIX + name + " must be an ISO-8601 duration such as PT30S or a "
-                    + "number of seconds (was '" + value + "')");
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(settings.describe(name) + " must be a file path (" + e.getReason() + ")");
         }
     }
 
@@ -240,7 +263,7 @@ public final class TemporalConfig {
                 + ", namespace=" + namespace + ", taskQueue=" + taskQueue
                 + (identity == null ? "" : ", identity=" + identity)
                 + (tlsCertPath == null ? ", tls=off" : ", tlsCertPath=" + tlsCertPath + ", tlsKeyPath=" + tlsKeyPath)
-                + ", shutdownTimeout=" + shutdownTimeout + '}';
+                + ", shutdownTimeout=" + Settings.formatDuration(shutdownTimeout) + '}';
     }
 
     /**
@@ -367,19 +390,10 @@ public final class TemporalConfig {
         public TemporalConfig build() {
             if (target != null) {
                 target = target.trim();
-                int colon = target.lastIndexOf(':');
-                boolean valid = colon > 0 && colon < target.length() - 1 && target.indexOf('/') < 0;
-                if (valid) {
-                    try {
-                        int port = Integer.parseInt(target.substring(colon + 1));
-                        valid = port > 0 && port <= 65535;
-                    } catch (NumberFormatException e) {
-                        valid = false;
-                    }
-                }
-                if (!valid) {
-                    throw new IllegalArgumentException("target must be host:port, e.g. temporal.internal:7233 (was '"
-                            + target + "'); leave it unset to start the embedded dev server");
+                if (!isHostAndPort(target)) {
+                    throw new IllegalArgumentException("target (" + TARGET + ") must be host:port, e.g. "
+                            + "temporal.internal:7233 (was " + shown(target) + "); leave it unset to start the embedded "
+                            + "dev server");
                 }
             }
             if (namespace == null || namespace.isBlank()) {
@@ -404,9 +418,40 @@ public final class TemporalConfig {
                 throw new IllegalArgumentException("embeddedPort must be between 0 and 65535 (was " + embeddedPort + ")");
             }
             if (shutdownTimeout == null || shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
-                throw new IllegalArgumentException("shutdownTimeout must be > 0 (was " + shutdownTimeout + ")");
+                throw new IllegalArgumentException("shutdownTimeout (" + SHUTDOWN_TIMEOUT + ") must be > 0 (was "
+                        + (shutdownTimeout == null ? "null" : Settings.formatDuration(shutdownTimeout)) + ")");
             }
             return new TemporalConfig(this);
+        }
+
+        /** {@code host:port}: a DNS name, IPv4 address or bracketed IPv6 address, and a port from 1 to 65535. */
+        private static boolean isHostAndPort(String value) {
+            int colon = value.lastIndexOf(':');
+            if (colon <= 0 || colon == value.length() - 1) {
+                return false;
+            }
+            String host = value.substring(0, colon);
+            boolean hostValid;
+            if (host.startsWith("[") && host.endsWith("]") && host.length() > 2) {
+                hostValid = host.substring(1, host.length() - 1).chars()
+                        .allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+            } else {
+                hostValid = host.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_');
+            }
+            String port = value.substring(colon + 1);
+            if (!hostValid || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+            int p = Integer.parseInt(port);
+            return p > 0 && p <= 65535;
+        }
+
+        /** How a refused target is shown: credentials masked, hostile or long text not echoed. */
+        private static String shown(String value) {
+            String masked = value.indexOf('@') < 0 ? value : Secrets.MASK + value.substring(value.lastIndexOf('@'));
+            boolean plain = masked.length() <= 100 && masked.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '\'' );
+            return plain ? "'" + masked + "'" : "a value of " + value.length() + " characters, not shown";
         }
     }
 }

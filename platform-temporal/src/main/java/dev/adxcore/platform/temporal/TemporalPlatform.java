@@ -3,6 +3,7 @@ package dev.adxcore.platform.temporal;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.temporal.internal.PermissionCheckers;
 import dev.adxcore.platform.temporal.internal.PlatformContextPropagator;
+import dev.adxcore.platform.temporal.internal.PlatformPlugin;
 import dev.adxcore.platform.temporal.internal.PlatformWorkerInterceptor;
 import dev.adxcore.platform.temporal.internal.TemplateActivitiesImpl;
 import io.temporal.client.WorkflowClient;
@@ -14,17 +15,23 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The platform's wiring for SDK objects a team builds itself, typically a {@code TestWorkflowEnvironment}
- * in tests: the context propagator for the client, the interceptor for the worker factory, and the
- * template's own activities for a worker. {@link TemporalConnection} and {@link TemporalWorkerRunner} use
- * the same wiring. Stateless.
+ * The platform's wiring for SDK objects a team builds itself, typically a {@code TestWorkflowEnvironment} in tests:
+ * the client options that carry the {@link dev.adxcore.platform.core.PlatformContext} in Temporal headers and bind it
+ * on workers, and the template's own activities for a worker. {@link TemporalConnection} and
+ * {@link TemporalWorkerRunner} use the same wiring. Stateless.
  *
  * <pre>{@code
  * TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
- *         .setWorkflowClientOptions(TemporalPlatform.clientOptions().build())
- *         .setWorkerFactoryOptions(TemporalPlatform.workerFactoryOptions().build())
+ *         .setWorkflowClientOptions(TemporalPlatform.clientOptions().build())   // client and its workers
  *         .build());
  * }</pre>
+ *
+ * <p>Two pieces make the context work: the context propagator on the client (it writes the bound context into the
+ * headers of what the client starts, and the SDK hands it to the workers built on that client), and the worker
+ * interceptor on the worker factory (it binds the context around workflow and activity code with platform-core's
+ * scopes, so pooled threads are left clean). {@link #clientOptions()} brings both: its SDK plugin adds the
+ * interceptor to every worker factory built on the client. Without the interceptor workflows and activities run
+ * with no context, so template workflows fail their workflow task with a message naming the fix.
  *
  * @since 0.1.0
  */
@@ -36,19 +43,23 @@ public final class TemporalPlatform {
     }
 
     /**
-     * Client options carrying the platform {@code ContextPropagator} (the SDK uses the client's
-     * propagators in the workers built on that client too). Add namespace, identity and so on.
+     * Client options carrying the platform's context propagator and its SDK plugin, which puts the platform's worker
+     * interceptor on every worker factory built on the client. Add namespace, identity and so on; when you set your
+     * own propagators or plugins, the platform's are added back when the client is built, as long as this builder's
+     * plugin is kept ({@code setPlugins(...)} replaces it: then use {@link #workerFactoryOptions()} for workers).
      *
      * @return a new builder
      * @since 0.1.0
      */
     public static WorkflowClientOptions.Builder clientOptions() {
-        return WorkflowClientOptions.newBuilder().setContextPropagators(List.of(PlatformContextPropagator.INSTANCE));
+        return WorkflowClientOptions.newBuilder().setContextPropagators(List.of(PlatformContextPropagator.INSTANCE))
+                .setPlugins(PlatformPlugin.INSTANCE);
     }
 
     /**
-     * Worker factory options carrying the platform interceptor, which clears the context and its MDC
-     * keys from activity threads after every task.
+     * Worker factory options carrying the platform interceptor, which binds the context around workflow and
+     * activity code. Needed only for worker factories on a client that lacks the plugin of {@link #clientOptions()};
+     * with both, the interceptor is installed once.
      *
      * @return a new builder
      * @since 0.1.0

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * and only then are the remaining ones interrupted.
  *
  * <pre>{@code
- * try (TemporalConnection temporal = TemporalConnection.open(TemporalConfig.fromEnvironment(), registry);
+ * try (TemporalConnection temporal = TemporalConnection.open(TemporalConfig.fromEnvironment().build(), registry);
  *      TemporalWorkerRunner worker = TemporalWorkerRunner.builder(temporal)
  *              .eventBus(bus)
  *              .permissionChecker(checker)
@@ -269,7 +269,7 @@ public final class TemporalWorkerRunner implements AutoCloseable {
         public TemporalWorkerRunner build() {
             if (!TemporalPlatform.isConfigured(client)) {
                 throw new IllegalArgumentException("the WorkflowClient has no platform ContextPropagator, so workflows "
-                        + "and activities would run without their WorkflowContext: build it with "
+                        + "and activities would run without their PlatformContext: build it with "
                         + "TemporalPlatform.clientOptions() or use TemporalConnection");
             }
             if (taskQueue == null || taskQueue.isBlank()) {

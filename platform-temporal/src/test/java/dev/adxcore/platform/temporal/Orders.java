@@ -1,6 +1,7 @@
 package dev.adxcore.platform.temporal;
 
-import dev.adxcore.platform.observability.logging.LogContext;
+import dev.adxcore.platform.core.MdcKeys;
+import dev.adxcore.platform.core.PlatformContext;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
@@ -50,8 +51,23 @@ final class Orders {
     record Placed(String reservation) {
     }
 
-    /** What an activity saw: its type, the context and the MDC context keys. */
-    record Seen(String activityType, WorkflowContext context, Map<String, String> mdc) {
+    /** What workflow or activity code saw: where it ran, the bound context and the MDC context keys. */
+    record Seen(String where, PlatformContext context, Map<String, String> mdc) {
+    }
+
+    /** What the business steps saw (workflow code), across all workflows of a test. */
+    static final Queue<Seen> WORKFLOW_SEEN = new ConcurrentLinkedQueue<>();
+
+    static Map<String, String> mdc() {
+        Map<String, String> mdc = new java.util.HashMap<>();
+        for (String key : List.of(MdcKeys.TENANT_ID, MdcKeys.USER_ID, MdcKeys.CORRELATION_ID, MdcKeys.CAUSATION_ID,
+                MdcKeys.TRACE_ID, MdcKeys.SPAN_ID)) {
+            String value = MDC.get(key);
+            if (value != null) {
+                mdc.put(key, value);
+            }
+        }
+        return mdc;
     }
 
     @WorkflowInterface
@@ -83,6 +99,11 @@ final class Orders {
         @Override
         public StandardWorkflowOutput<Placed> place(Order order) {
             return StandardWorkflow.run(OPERATION, order, Order::problems, (o, ctx) -> {
+                if (!Workflow.isReplaying()) {
+                    WORKFLOW_SEEN.add(new Seen("business step", ctx, mdc()));
+                    WORKFLOW_SEEN.add(new Seen("PlatformContext.current()", PlatformContext.current().orElse(null),
+                            mdc()));
+                }
                 String reservation = activities.reserve(o);
                 if (o.mode().equals("child")) {
                     Workflow.newChildWorkflowStub(ShipWorkflow.class, ChildWorkflowOptions.newBuilder()
@@ -143,16 +164,8 @@ final class Orders {
         }
 
         private void record() {
-            Map<String, String> mdc = new java.util.HashMap<>();
-            for (String key : List.of(LogContext.TENANT_ID, LogContext.USER_ID, LogContext.CORRELATION_ID,
-                    LogContext.TRACE_ID)) {
-                String value = MDC.get(key);
-                if (value != null) {
-                    mdc.put(key, value);
-                }
-            }
             seen.add(new Seen(Activity.getExecutionContext().getInfo().getActivityType(),
-                    WorkflowContext.current().orElse(null), mdc));
+                    PlatformContext.current().orElse(null), mdc()));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.ServiceLoader;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +44,7 @@ class PermissionCheckerServiceLoaderTest {
         harness.close();
     }
 
-    private WorkflowStub start(String tenant) {
+    private WorkflowStub start(UUID tenant) {
         return harness.client.start(Orders.PlaceOrderWorkflow.class, TemplateHarness.context(tenant), "order-1",
                 Orders.Order.of("ok"));
     }
@@ -77,22 +78,23 @@ class PermissionCheckerServiceLoaderTest {
     void serviceLoadedCheckerDenialFailsTheWorkflowWithPermissionDenied() {
         harness.start(harness.runner());
 
-        WorkflowStub stub = start("tenant-x");
+        WorkflowStub stub = start(TemplateHarness.TENANT_B);
         WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class,
                 () -> StandardWorkflowTest.result(stub));
 
         ApplicationFailure cause = (ApplicationFailure) failure.getCause();
         assertThat(cause.getType()).isEqualTo(StandardWorkflow.PERMISSION_DENIED);
-        assertThat(cause.getOriginalMessage()).isEqualTo("operation 'order.place' denied for tenant tenant-x, user user-7");
-        assertThat(ServiceLoadedPermissionChecker.ASKED).containsExactly("tenant-x " + Orders.OPERATION);
+        assertThat(cause.getOriginalMessage()).isEqualTo("operation 'order.place' denied for tenant "
+                + TemplateHarness.TENANT_B + ", user user-7");
+        assertThat(ServiceLoadedPermissionChecker.ASKED).containsExactly(TemplateHarness.TENANT_B + " " + Orders.OPERATION);
         assertThat(harness.activities.reserveAttempts).hasValue(0);
     }
 
     @Test
     void explicitlyConfiguredCheckerWinsAndTheServiceLoadedOneIsNeverAsked() {
-        harness.start(harness.runner().permissionChecker((ctx, op) -> ctx.tenantId().equals("tenant-x")));
+        harness.start(harness.runner().permissionChecker((ctx, op) -> ctx.hasRole("member")));
 
-        StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(start("tenant-x"));
+        StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(start(TemplateHarness.TENANT_B));
 
         assertThat(output.status()).isEqualTo(WorkflowStatus.COMPLETED);
         assertThat(ServiceLoadedPermissionChecker.ASKED).isEmpty();

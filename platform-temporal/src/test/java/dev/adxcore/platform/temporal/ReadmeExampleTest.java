@@ -3,6 +3,7 @@ package dev.adxcore.platform.temporal;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBuses;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,8 @@ class ReadmeExampleTest {
     }
 
     // --- README: the test ---
+    static final UUID ACME = UUID.fromString("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f");
+
     @Test
     void issuesTheInvoiceAndPublishesInvoiceIssueCompleted() throws Exception {
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
@@ -77,22 +81,26 @@ class ReadmeExampleTest {
                 EventBus bus = EventBuses.open(URI.create("memory:/"));
                 TemporalWorkerRunner worker = TemporalWorkerRunner.builder(env.getWorkflowClient(), "billing")
                         .eventBus(bus)
-                        .permissionChecker((ctx, operation) -> ctx.tenantId().equals("acme"))
+                        .permissionChecker((ctx, operation) -> ctx.hasRole("billing"))
                         .workflowImplementationTypes(IssueInvoiceWorkflowImpl.class)
                         .activityImplementations(new InvoiceActivitiesImpl())
                         .build()) {
             bus.subscribe(EventSubscription.builder("test", events::add).types("invoice.*").build());
             worker.start();
 
-            WorkflowStub run = TemplateClient.create(env.getWorkflowClient(), "billing").start(
-                    IssueInvoiceWorkflow.class, WorkflowContext.builder("acme").userId("u-1").build(),
-                    "order-42", new IssueInvoice("c-7", 1250));
+            PlatformContext request = PlatformContext.builder().tenantId(ACME).userId("u-1").roles("billing").build();
+            WorkflowStub run;
+            try (PlatformContext.Scope ignored = request.bind()) {  // in a service: bound once, where the request enters
+                run = TemplateClient.create(env.getWorkflowClient(), "billing")
+                        .start(IssueInvoiceWorkflow.class, "order-42", new IssueInvoice("c-7", 1250));
+            }
 
             assertThat(run.getResult(StandardWorkflowOutput.class).status()).isEqualTo(WorkflowStatus.COMPLETED);
             Event completed = events.poll(10, SECONDS);
             assertThat(completed.type()).isEqualTo("invoice.issue.completed");
-            assertThat(completed.tenantId()).contains("acme");
-            assertThat(completed.causationId()).contains("IssueInvoiceWorkflow/acme/order-42");
+            assertThat(completed.tenantId()).contains(ACME.toString());
+            assertThat(completed.correlationId()).isEqualTo(request.correlationId());
+            assertThat(completed.causationId()).contains("IssueInvoiceWorkflow/" + ACME + "/order-42");
         }
     }
     // --- end of the test ---

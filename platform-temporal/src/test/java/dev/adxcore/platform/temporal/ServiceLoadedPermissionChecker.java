@@ -1,6 +1,8 @@
 package dev.adxcore.platform.temporal;
 
+import dev.adxcore.platform.core.PlatformContext;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -11,12 +13,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class ServiceLoadedPermissionChecker implements PermissionChecker {
 
-    static final String PERMITTED_TENANT = "tenant-permitted-by-service-loader";
+    static final UUID PERMITTED_TENANT = UUID.fromString("5e7c1a00-0000-4000-8000-00000000beef");
     static final Queue<String> ASKED = new ConcurrentLinkedQueue<>();
 
     @Override
-    public boolean isPermitted(WorkflowContext context, String operation) {
-        ASKED.add(context.tenantId() + " " + operation);
-        return context.tenantId().equals(PERMITTED_TENANT);
+    public boolean isPermitted(PlatformContext context, String operation) {
+        UUID tenant = context.requireTenantId();
+        ASKED.add(tenant + " " + operation);
+        return tenant.equals(PERMITTED_TENANT);
     }
 }

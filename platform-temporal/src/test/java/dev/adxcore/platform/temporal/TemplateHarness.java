@@ -1,5 +1,7 @@
 package dev.adxcore.platform.temporal;
 
+import dev.adxcore.platform.core.PlatformContext;
+import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBuses;
@@ -11,6 +13,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class TemplateHarness implements AutoCloseable {
 
     static final String QUEUE = "orders";
+    static final UUID TENANT_A = UUID.fromString("0b6f1f5e-3a1d-4c8e-9f00-0000000000a1");
+    static final UUID TENANT_B = UUID.fromString("0b6f1f5e-3a1d-4c8e-9f00-0000000000b2");
+    static final TraceParent TRACE = TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+            .orElseThrow();
 
     final TestWorkflowEnvironment env;
     final EventBus bus = EventBuses.open(URI.create("memory:/"));
@@ -36,6 +43,7 @@ final class TemplateHarness implements AutoCloseable {
                 .setWorkflowClientOptions(clientOptions.build())
                 .build());
         bus.subscribe(EventSubscription.builder("recorder", events::add).types("*").build());
+        Orders.WORKFLOW_SEEN.clear();
         client = TemplateClient.create(env.getWorkflowClient(), QUEUE);
     }
 
@@ -58,13 +66,20 @@ final class TemplateHarness implements AutoCloseable {
         return start(runner().permissionChecker((ctx, op) -> true));
     }
 
-    static WorkflowContext context(String tenant) {
-        return WorkflowContext.builder(tenant).userId("user-7").correlationId("corr-" + tenant)
-                .traceId("4bf92f3577b34da6a3ce929d0e0e4736").build();
+    /** The context of a request of {@code tenant}: user-7 with role "member", a fixed correlation id and trace. */
+    static PlatformContext context(UUID tenant) {
+        return PlatformContext.builder().tenantId(tenant).userId("user-7").roles("member")
+                .correlationId("corr-" + tenant.toString().substring(30)).causationId("request-1").trace(TRACE)
+                .build();
+    }
+
+    /** {@code context} as the workflow's activities, child workflows and events see it: caused by the workflow. */
+    static PlatformContext causedBy(PlatformContext context, String workflowId) {
+        return context.toBuilder().causationId(workflowId).build();
     }
 
     WorkflowStub start(String key, Orders.Order order) {
-        return client.start(Orders.PlaceOrderWorkflow.class, context("tenant-a"), key, order);
+        return client.start(Orders.PlaceOrderWorkflow.class, context(TENANT_A), key, order);
     }
 
     /**

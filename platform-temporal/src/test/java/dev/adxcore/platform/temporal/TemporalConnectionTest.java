@@ -81,7 +81,7 @@ class TemporalConnectionTest {
             worker.start();
 
             StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(connection.templateClient()
-                    .start(Orders.PlaceOrderWorkflow.class, TemplateHarness.context("tenant-m"), "m-1",
+                    .start(Orders.PlaceOrderWorkflow.class, TemplateHarness.context(TemplateHarness.TENANT_A), "m-1",
                             Orders.Order.of("ok")));
 
             assertThat(output.status()).isEqualTo(WorkflowStatus.COMPLETED);

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.benchmarks.temporal;
 
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBuses;
 import dev.adxcore.platform.events.EventSubscription;
@@ -7,7 +8,6 @@ import dev.adxcore.platform.temporal.TemplateClient;
 import dev.adxcore.platform.temporal.TemporalConfig;
 import dev.adxcore.platform.temporal.TemporalConnection;
 import dev.adxcore.platform.temporal.TemporalWorkerRunner;
-import dev.adxcore.platform.temporal.WorkflowContext;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.net.URI;
@@ -53,9 +53,10 @@ public final class TemplateThroughputDriver {
                     .shutdownTimeout(Duration.ofSeconds(5)).build()) {
                 worker.start();
                 TemplateClient templates = temporal.templateClient();
-                Starter template = () -> templates.start(BenchWorkflows.TemplateOrderWorkflow.class,
-                        WorkflowContext.builder("tenant-bench").userId("u-1").build(), UUID.randomUUID().toString(),
-                        new BenchWorkflows.Order("book", 1));
+                PlatformContext context = PlatformContext.builder().tenantId(UUID.randomUUID()).userId("u-1")
+                        .roles("member").build();
+                Starter template = () -> templates.start(BenchWorkflows.TemplateOrderWorkflow.class, context,
+                        UUID.randomUUID().toString(), new BenchWorkflows.Order("book", 1));
                 Starter bare = () -> bare(temporal, "BareOrderWorkflow");
                 Starter businessOnly = () -> bare(temporal, "BusinessOnlyWorkflow");
 

@@ -1,33 +1,33 @@
 package dev.adxcore.platform.temporal.internal;
 
-import dev.adxcore.platform.temporal.WorkflowContext;
+import dev.adxcore.platform.core.PlatformContext;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.context.ContextPropagator;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import io.temporal.workflow.unsafe.WorkflowUnsafe;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Carries the {@link WorkflowContext} in four Temporal headers ({@code adx-tenant-id},
- * {@code adx-user-id}, {@code adx-correlation-id}, {@code adx-trace-id}) as plain UTF-8 payloads, so that
- * workers written in other SDKs can read them too. Stateless; one instance serves every client and
+ * Carries the whole {@link PlatformContext} in Temporal headers ({@link ContextHeaderCodec}).
+ *
+ * <ul>
+ *   <li><b>Out</b> ({@link #getCurrentContext} then {@link #serializeContext}): on a client or activity thread, the
+ *       context bound there; on a workflow thread, the workflow's context with the causation id set to the workflow
+ *       ({@link WorkflowContexts#causedByThisWorkflow}), so activities, child workflows and signals it sends are
+ *       caused by it.</li>
+ *   <li><b>In</b> ({@link #deserializeContext} then {@link #setCurrentContext}): this never binds anything, because
+ *       the SDK never calls back when the task ends (sdk-java#2314), so a thread-local set here would survive into
+ *       the next task of the pooled thread. On a workflow thread the headers are kept in a workflow-thread local
+ *       ({@link WorkflowContexts}); elsewhere they are ignored, and {@link PlatformWorkerInterceptor} reads the
+ *       activity's own headers. Either way the interceptor binds the context in a scope around the code.</li>
+ * </ul>
+ * Headers are decoded lazily, so an activity's are decoded once. Stateless; one instance serves every client and
  * worker.
  */
 public final class PlatformContextPropagator implements ContextPropagator {
 
     /** The propagator's name, also the key under which the SDK keeps its context. */
     public static final String NAME = "adx-platform-context";
-    static final String TENANT = "adx-tenant-id";
-    static final String USER = "adx-user-id";
-    static final String CORRELATION = "adx-correlation-id";
-    static final String TRACE = "adx-trace-id";
-
-    private static final Logger log = LoggerFactory.getLogger(PlatformContextPropagator.class);
-    private static final com.google.protobuf.ByteString ENCODING =
-            com.google.protobuf.ByteString.copyFromUtf8("json/plain");
 
     /** The shared instance. */
     public static final PlatformContextPropagator INSTANCE = new PlatformContextPropagator();
@@ -42,60 +42,34 @@ public final class PlatformContextPropagator implements ContextPropagator {
 
     @Override
     public Map<String, Payload> serializeContext(@Nullable Object context) {
-        if (!(context instanceof WorkflowContext c)) {
+        PlatformContext c = context instanceof WorkflowContexts.Carried carried ? carried.decode()
+                : context instanceof PlatformContext p ? p : null;
+        if (c == null) {
             return Map.of();
         }
-        Map<String, Payload> header = new HashMap<>(8);
-        header.put(TENANT, payload(c.tenantId()));
-        c.userId().ifPresent(u -> header.put(USER, payload(u)));
-        header.put(CORRELATION, payload(c.correlationId()));
-        header.put(TRACE, payload(c.traceId()));
-        return header;
+        if (WorkflowUnsafe.isWorkflowThread()) {
+            c = WorkflowContexts.causedByThisWorkflow(c);
+        }
+        return ContextHeaderCodec.write(c);
     }
 
     @Override
     public @Nullable Object deserializeContext(Map<String, Payload> header) {
-        String tenant = text(header.get(TENANT));
-        if (tenant == null) {
-            return null;
-        }
-        try {
-            return WorkflowContext.builder(tenant).userId(text(header.get(USER)))
-                    .correlationId(require(header, CORRELATION)).traceId(require(header, TRACE)).build();
-        } catch (IllegalArgumentException e) {
-            log.warn("Ignoring malformed platform context headers: {}", e.getMessage());
-            return null;
-        }
+        return ContextHeaderCodec.carriesContext(header) ? new WorkflowContexts.Carried(header) : null;
     }
 
     @Override
     public @Nullable Object getCurrentContext() {
-        return CurrentContext.get();
+        if (WorkflowUnsafe.isWorkflowThread()) {
+            return WorkflowContexts.propagated();
+        }
+        return PlatformContext.current().orElse(null);
     }
 
     @Override
     public void setCurrentContext(@Nullable Object context) {
-        CurrentContext.set(context instanceof WorkflowContext c ? c : null);
-    }
-
-    private static String require(Map<String, Payload> header, String key) {
-        String value = text(header.get(key));
-        if (value == null) {
-            throw new IllegalArgumentException("header " + key + " is missing");
+        if (WorkflowUnsafe.isWorkflowThread()) {
+            WorkflowContexts.carry(context);
         }
-        return value;
-    }
-
-    private static Payload payload(String value) {
-        // JSON string, so Temporal's default converter and UI read it as a string.
-        return Payload.newBuilder().putMetadata("encoding", ENCODING)
-                .setData(com.google.protobuf.ByteString.copyFromUtf8(Json.quote(value))).build();
-    }
-
-    private static @Nullable String text(@Nullable Payload payload) {
-        if (payload == null) {
-            return null;
-        }
-        return Json.unquote(payload.getData().toString(StandardCharsets.UTF_8));
     }
 }

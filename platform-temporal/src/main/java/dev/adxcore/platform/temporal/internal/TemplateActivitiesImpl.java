@@ -1,11 +1,11 @@
 package dev.adxcore.platform.temporal.internal;
 
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.InvalidEventException;
 import dev.adxcore.platform.events.NonRetryableEventException;
 import dev.adxcore.platform.temporal.PermissionChecker;
-import dev.adxcore.platform.temporal.WorkflowContext;
 import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -20,11 +20,14 @@ import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The platform steps of the template. Thread-safe when its checkers and bus are. */
+/**
+ * The platform steps of the template. Both run as local activities, with the workflow's context bound by
+ * {@link PlatformWorkerInterceptor} (causation id = the workflow). Thread-safe when its checkers and bus are.
+ */
 public final class TemplateActivitiesImpl implements TemplateActivities {
 
     /** Failure type when the activity headers carry no platform context. */
-    public static final String MISSING_CONTEXT = "MissingWorkflowContext";
+    public static final String MISSING_CONTEXT = "MissingPlatformContext";
     static final String NO_CHECKER = "no PermissionChecker is configured, so every operation is denied: register "
             + "one with TemporalWorkerRunner.Builder.permissionChecker(...) or as a ServiceLoader service "
             + "(META-INF/services/dev.adxcore.platform.temporal.PermissionChecker)";
@@ -48,10 +51,14 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
 
     @Override
     public PermissionDecision checkPermission(String operation) {
-        WorkflowContext context = CurrentContext.get();
+        PlatformContext context = PlatformContext.current().orElse(null);
         if (context == null) {
-            return new PermissionDecision(false, "the workflow carries no WorkflowContext: start it through "
-                    + "TemplateClient or with a WorkflowContext bound on the starting thread");
+            return new PermissionDecision(false, "the permission check carries no PlatformContext, so the operation "
+                    + "is denied: start the workflow through TemplateClient, or with a PlatformContext bound on the "
+                    + "starting thread");
+        }
+        if (context.tenantId().isEmpty()) {
+            return new PermissionDecision(false, "the PlatformContext has no tenant, so the operation is denied");
         }
         if (checkers.isEmpty()) {
             return new PermissionDecision(false, NO_CHECKER);
@@ -68,7 +75,7 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
             if (!permitted) {
                 log.debug("Operation {} denied by {}", operation, checker.getClass().getName());
                 return new PermissionDecision(false, "operation '" + operation + "' denied for tenant "
-                        + context.tenantId() + context.userId().map(u -> ", user " + u).orElse(""));
+                        + context.tenantId().orElseThrow() + context.userId().map(u -> ", user " + u).orElse(""));
             }
         }
         return new PermissionDecision(true, "");
@@ -76,26 +83,12 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
 
     @Override
     public void publishEvent(EventRequest request) {
-        WorkflowContext context = CurrentContext.get();
-        if (context == null) {
-            throw ApplicationFailure.newNonRetryableFailure("the activity headers carry no WorkflowContext, so "
-                    + "event " + request.type() + " cannot carry tenant and correlation ids", MISSING_CONTEXT);
-        }
+        PlatformContext context = PlatformContext.current().orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                "the activity headers carry no PlatformContext, so event " + request.type() + " cannot carry tenant "
+                        + "and correlation ids", MISSING_CONTEXT));
         Event event;
         try {
-            event = Event.builder(request.type())
-                    .id(UUID.nameUUIDFromBytes((request.runId() + '/' + request.type())
-                            .getBytes(StandardCharsets.UTF_8)).toString())
-                    .source(source(request))
-                    .subject(request.workflowId())
-                    .tenantId(context.tenantId())
-                    .userId(context.userId().orElse(null))
-                    .correlationId(context.correlationId())
-                    .causationId(request.workflowId())
-                    .aggregate("workflow", request.workflowId())
-                    .extension("traceid", context.traceId())
-                    .data(request.dataJson())
-                    .build();
+            event = event(request, context);
         } catch (InvalidEventException e) {
             throw ApplicationFailure.newNonRetryableFailureWithCause(e.getMessage(), "InvalidEvent", e);
         }
@@ -114,6 +107,35 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
             }
             throw new IllegalStateException("publishing " + request.type() + " failed: " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * The template's event: every field that comes from the context is set here, in one place. The causation id is
+     * the workflow (the propagator sets it on what a workflow schedules); the aggregate is the workflow too, so
+     * one workflow's events are delivered in order.
+     *
+     * @param request what to publish
+     * @param context the workflow's context, as bound in this activity
+     * @return the event
+     * @throws InvalidEventException when the bus refuses a value
+     */
+    static Event event(EventRequest request, PlatformContext context) {
+        String causation = context.causationId()
+                .orElseGet(() -> WorkflowContexts.causationOf(request.workflowId(), request.runId()));
+        Event.Builder b = Event.builder(request.type())
+                .id(UUID.nameUUIDFromBytes((request.runId() + '/' + request.type())
+                        .getBytes(StandardCharsets.UTF_8)).toString())
+                .source(source(request))
+                .subject(request.workflowId())
+                .tenantId(context.tenantId().map(UUID::toString).orElse(null))
+                .userId(context.userId().orElse(null))
+                .correlationId(context.correlationId())
+                .causationId(causation)
+                .aggregate("workflow", causation)
+                .data(request.dataJson());
+        context.trace().ifPresent(t -> b.extension("traceparent", t.toHeader()));
+        context.traceState().ifPresent(s -> b.extension("tracestate", s));
+        return b.build();
     }
 
     private static URI source(EventRequest request) {

@@ -50,10 +50,14 @@ class BomCompletenessTest {
     }
 
     @Test
-    void bomVersionEqualsTheParentVersion() throws Exception {
-        String parentVersion = text(parse(ROOT.resolve("pom.xml")).getDocumentElement(), "version");
-        String bomVersion = text(parse(ROOT.resolve("platform-bom/pom.xml")).getDocumentElement(), "version");
-        assertThat(bomVersion).isEqualTo(parentVersion);
+    void bomInheritsTheParentSoConsumersGetTheTestedThirdPartyVersions() throws Exception {
+        Element parent = parse(ROOT.resolve("pom.xml")).getDocumentElement();
+        Element bom = parse(ROOT.resolve("platform-bom/pom.xml")).getDocumentElement();
+        NodeList bomParent = bom.getElementsByTagName("parent");
+        assertThat(bomParent.getLength()).as("platform-bom has the SDK's parent POM as its parent").isEqualTo(1);
+        Element p = (Element) bomParent.item(0);
+        assertThat(text(p, "artifactId")).isEqualTo(text(parent, "artifactId"));
+        assertThat(text(p, "version")).isEqualTo(text(parent, "version"));
     }
 
     private static Path reactorRoot() {

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.demo;
 
+import dev.adxcore.platform.core.Settings;
 import dev.adxcore.platform.database.DatabaseConfig;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
@@ -71,7 +72,7 @@ public final class DemoStack implements AutoCloseable {
             this.bus = EventBuses.open(eventsUrl.isBlank() ? "memory:" : eventsUrl.trim(),
                     EventBusOptions.builder().serviceName(TenantService.NAME).build());
             started.add(bus);
-            TemporalConfig.Builder temporalConfig = TemporalConfig.fromEnvironment(env).toBuilder();
+            TemporalConfig.Builder temporalConfig = TemporalConfig.fromEnvironment(Settings.of(env));
             if (!env.containsKey("PLATFORM_TEMPORAL_TASK_QUEUE")) {
                 temporalConfig.taskQueue("tenant-service");
             }

@@ -113,7 +113,7 @@ public final class TenantService implements AutoCloseable {
                 this.temporal = b.temporal;
             } else {
                 this.temporal = TemporalConnection.open(b.temporalConfig != null ? b.temporalConfig
-                        : TemporalConfig.fromEnvironment(), registry);
+                        : TemporalConfig.fromEnvironment().build(), registry);
                 resources.add(temporal);
             }
             UserEvents events = new UserEvents(bus, registry);

@@ -1,9 +1,9 @@
 package dev.adxcore.platform.examples.tenantservice.impl;
 
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.temporal.PermissionChecker;
-import dev.adxcore.platform.temporal.WorkflowContext;
 import java.sql.Array;
 import java.util.Arrays;
 import java.util.List;
@@ -36,19 +36,14 @@ public final class GrantsPermissionChecker implements PermissionChecker {
     }
 
     @Override
-    public boolean isPermitted(WorkflowContext context, String operation) {
+    public boolean isPermitted(PlatformContext context, String operation) {
         Set<String> required = REQUIRED_ROLES.get(operation);
         Optional<String> caller = context.userId();
         if (required == null || caller.isEmpty()) {
             log.info("Denied {}: {}", operation, required == null ? "no roles are configured for it" : "no caller");
             return false;
         }
-        UUID tenant;
-        try {
-            tenant = UUID.fromString(context.tenantId());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        UUID tenant = context.requireTenantId();
         List<String> roles = db.read(tenant, ReadConsistency.latest(), h -> h.queryOne(
                 "SELECT roles FROM request_grants WHERE correlation_id = ? AND caller_id = ?",
                 row -> {

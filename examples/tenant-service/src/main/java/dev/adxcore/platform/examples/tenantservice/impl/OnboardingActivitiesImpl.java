@@ -1,10 +1,10 @@
 package dev.adxcore.platform.examples.tenantservice.impl;
 
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.NotFoundException;
 import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.examples.tenantservice.User;
-import dev.adxcore.platform.temporal.WorkflowContext;
 import io.temporal.failure.ApplicationFailure;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,9 +35,10 @@ public class OnboardingActivitiesImpl implements OnboardingActivities {
 
     @Override
     public OnboardingResult activate(OnboardUser request) {
-        WorkflowContext context = WorkflowContext.current().orElseThrow(() -> ApplicationFailure
-                .newNonRetryableFailure("no WorkflowContext in the activity", "MissingContext"));
-        UUID tenant = UUID.fromString(context.tenantId());
+        PlatformContext context = PlatformContext.current().filter(c -> c.tenantId().isPresent())
+                .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("no PlatformContext with a tenant in the "
+                        + "activity", "MissingContext"));
+        UUID tenant = context.requireTenantId();
         UUID userId = UUID.fromString(Objects.requireNonNull(request.userId()));
         UserRepository users = new UserRepository(db, ReadConsistency.latest());
         User user = users.findById(tenant, userId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(

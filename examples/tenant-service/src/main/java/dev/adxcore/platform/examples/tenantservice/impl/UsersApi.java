@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.adxcore.platform.core.PlatformContext;
+import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.database.CausalToken;
 import dev.adxcore.platform.database.Committed;
 import dev.adxcore.platform.database.DatabaseManager;
@@ -22,7 +24,6 @@ import dev.adxcore.platform.observability.logging.LogContext;
 import dev.adxcore.platform.observability.logging.TraceContext;
 import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
 import dev.adxcore.platform.temporal.TemplateClient;
-import dev.adxcore.platform.temporal.WorkflowContext;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
@@ -219,12 +220,15 @@ public final class UsersApi implements HttpHandler {
     }
 
     private void startOnboarding(Caller caller, User user) {
-        WorkflowContext context = WorkflowContext.builder(caller.tenant().toString())
-                .userId(caller.userId())
-                .correlationId(caller.correlationId())
-                .traceId(caller.trace().traceId())
-                .build();
         try {
+            // Invalid values for a PlatformContext (a user id with '/', say) end here, like any failed start.
+            PlatformContext context = PlatformContext.builder()
+                    .tenantId(caller.tenant())
+                    .userId(caller.userId())
+                    .roles(caller.roles())
+                    .correlationId(caller.correlationId())
+                    .trace(TraceParent.parse(caller.trace().toHeader()).orElse(null))
+                    .build();
             WorkflowStub stub = templates.start(OnboardingWorkflow.class, context, String.valueOf(user.id()),
                     new OnboardUser(String.valueOf(user.id()), user.email()));
             log.info("Onboarding workflow {} started", stub.getExecution().getWorkflowId());
@@ -360,8 +364,7 @@ public final class UsersApi implements HttpHandler {
         UUID tenant = caller.tenant();
         new UserRepository(db, readConsistency(exchange)).findById(tenant, id)
                 .orElseThrow(() -> ApiException.notFound("user " + id));
-        String workflowId = TemplateClient.workflowId(OnboardingWorkflow.class.getSimpleName(), tenant.toString(),
-                id.toString());
+        String workflowId = TemplateClient.workflowId(OnboardingWorkflow.class.getSimpleName(), tenant, id.toString());
         ObjectNode body = Json.object();
         body.put("workflowId", workflowId);
         WorkflowStub stub = workflows.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty());
