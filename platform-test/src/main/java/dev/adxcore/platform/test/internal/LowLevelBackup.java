@@ -22,6 +22,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a streaming hot standby's data folder from a running primary without {@code pg_basebackup} (which
@@ -40,6 +42,7 @@ import org.jspecify.annotations.Nullable;
  * Not thread-safe per primary data folder (the cluster that calls it serialises replica creation).
  */
 final class LowLevelBackup {
+  private static final Logger LOG = LoggerFactory.getLogger(LowLevelBackup.class);
   /** Folders whose contents are not copied (PostgreSQL recreates or replays them). */
   private static final Set<String> SKIP_CONTENTS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify",
       "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans");
@@ -72,9 +75,13 @@ final class LowLevelBackup {
       String labelFile;
       String tablespaceMap;
       try {
+        long t0 = System.nanoTime();
         s.execute(version >= 150000 ? "SELECT pg_backup_start('" + slot + "', true)"
             : "SELECT pg_start_backup('" + slot + "', true, false)");
+        long t1 = System.nanoTime();
         copyDataFolder(primaryData, replicaData);
+        long t2 = System.nanoTime();
+        LOG.debug("Base backup for {}: checkpoint {} ms, copy {} ms", slot, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         try (ResultSet rs = s.executeQuery(version >= 150000
             ? "SELECT labelfile, spcmapfile FROM pg_backup_stop(false)"
             : "SELECT labelfile, spcmapfile FROM pg_stop_backup(false, false)")) {
