@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>How servers are found: see {@link TestServerSettings}. When none can be found the class fails with
- * {@link TestServersUnavailableException}, whose message names the three options.
+ * {@link TestServersUnavailableException}, whose message names the four options (or, when
+ * {@link TestServerSettings#SKIP_UNAVAILABLE} names that server, its tests are reported as skipped).
  *
  * @since 0.1.0
  */

@@ -2,20 +2,27 @@ package dev.adxcore.platform.test;
 
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import java.util.Locale;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The JUnit 5 extension behind {@link PlatformTest}: resolves {@link PostgresCluster}, {@link RedisServer} and
  * {@link KafkaServer} parameters, one of each per test class (the outermost class carrying the annotation), created on first
  * use and cleaned up after the class. Registering it with {@code @ExtendWith} directly means
- * {@code @PlatformTest} with its defaults.
+ * {@code @PlatformTest} with its defaults. A test (or a whole class, for {@code @BeforeAll}) whose server no
+ * source can provide fails with the kit's message, or is reported as skipped with it when
+ * {@value TestServerSettings#SKIP_UNAVAILABLE} names that server.
  *
  * @since 0.1.0
  */
-public final class PlatformTestExtension implements ParameterResolver {
+public final class PlatformTestExtension implements ParameterResolver, TestExecutionExceptionHandler,
+    LifecycleMethodExecutionExceptionHandler {
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(PlatformTestExtension.class);
 
@@ -39,13 +46,53 @@ public final class PlatformTestExtension implements ParameterResolver {
     Class<?> testClass = owner.getRequiredTestClass();
     ClassServers servers = owner.getStore(NAMESPACE).getOrComputeIfAbsent(ClassServers.class,
         key -> new ClassServers(testClass, annotation(testClass)), ClassServers.class);
-    if (parameterContext.getParameter().getType() == PostgresCluster.class) {
-      return servers.postgres();
+    Class<?> type = parameterContext.getParameter().getType();
+    try {
+      if (type == PostgresCluster.class) {
+        return servers.postgres();
+      }
+      if (type == KafkaServer.class) {
+        return servers.kafka();
+      }
+      return servers.redis();
+    } catch (TestServersUnavailableException e) {
+      throw skippedOrFailed(servers.pool().settings(), type, e);
     }
-    if (parameterContext.getParameter().getType() == KafkaServer.class) {
-      return servers.kafka();
+  }
+
+  /**
+   * What a parameter that cannot get its server throws: when {@value TestServerSettings#SKIP_UNAVAILABLE} lists
+   * that server, a {@link Skipped} that the exception handlers below turn into JUnit's
+   * {@code TestAbortedException} (JUnit wraps whatever a resolver throws, so it cannot be thrown here), else the
+   * failure itself. The server's name comes from the parameter's type: see {@link #serverName(Class)}.
+   */
+  static RuntimeException skippedOrFailed(TestServerSettings settings, Class<?> parameterType,
+      TestServersUnavailableException failure) {
+    String server = serverName(parameterType);
+    if (settings.skipsWhenUnavailable(server)) {
+      return new Skipped("skipped: " + TestServerSettings.SKIP_UNAVAILABLE + " lists " + server
+          + " and no source could provide it. " + failure.getMessage(), failure);
     }
-    return servers.redis();
+    return failure;
+  }
+
+  /**
+   * The name {@value TestServerSettings#SKIP_UNAVAILABLE} knows a server by: {@code postgres} for
+   * {@link PostgresCluster}, and for any other type its simple name in lower case without a trailing
+   * {@code server}, {@code cluster} or {@code broker} ({@link RedisServer} is {@code redis}, a
+   * {@code PgBouncerServer} {@code pgbouncer}, a {@code KafkaBroker} {@code kafka}).
+   */
+  static String serverName(Class<?> type) {
+    if (type == PostgresCluster.class) {
+      return "postgres";
+    }
+    String name = type.getSimpleName().toLowerCase(Locale.ROOT);
+    for (String suffix : new String[] {"server", "cluster", "broker"}) {
+      if (name.endsWith(suffix) && name.length() > suffix.length()) {
+        return name.substring(0, name.length() - suffix.length());
+      }
+    }
+    return name;
   }
 
   /** The context of the outermost test class that carries (or inherits) the annotation. */
@@ -68,6 +115,41 @@ public final class PlatformTestExtension implements ParameterResolver {
     return AnnotationSupport.findAnnotation(testClass, PlatformTest.class).orElse(null);
   }
 
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    throw abortIfSkipped(throwable);
+  }
+
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    throw abortIfSkipped(throwable);
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    throw abortIfSkipped(throwable);
+  }
+
+  private static Throwable abortIfSkipped(Throwable throwable) {
+    for (Throwable t = throwable; t != null; t = t.getCause()) {
+      if (t instanceof Skipped) {
+        return new TestAbortedException(t.getMessage(), t.getCause());
+      }
+    }
+    return throwable;
+  }
+
+  /** Marks a server that is unavailable and listed in {@value TestServerSettings#SKIP_UNAVAILABLE}. */
+  static final class Skipped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Skipped(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** What one test class was given; closed by JUnit after the class. */
   static final class ClassServers implements AutoCloseable {
     private final Class<?> testClass;
@@ -88,7 +170,7 @@ public final class PlatformTestExtension implements ParameterResolver {
       }
     }
 
-    private synchronized ServerPool pool() {
+    synchronized ServerPool pool() {
       if (pool == null) {
         pool = isolated ? ServerPool.create(TestServerSettings.fromEnvironment()) : ServerPool.shared();
       }

@@ -59,8 +59,8 @@ public final class PostgresCluster implements AutoCloseable {
   /**
    * Where the servers came from.
    *
-   * @return {@code "settings"} (explicit URLs), {@code "testcontainers"} or {@code "local"} (private servers
-   *     started from installed binaries)
+   * @return {@code "settings"} (explicit URLs), {@code "testcontainers"}, {@code "local"} (private servers
+   *     started from installed binaries) or {@code "maven"} (private servers from binaries from Maven Central)
    * @since 0.1.0
    */
   public String source() {

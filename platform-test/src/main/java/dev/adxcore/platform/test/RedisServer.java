@@ -44,7 +44,8 @@ public final class RedisServer implements AutoCloseable {
   /**
    * Where the server came from.
    *
-   * @return {@code "settings"}, {@code "testcontainers"} or {@code "local"}
+   * @return {@code "settings"}, {@code "testcontainers"}, {@code "local"} (installed binary) or {@code "maven"}
+   *     (the binary from Maven Central)
    * @since 0.1.0
    */
   public String source() {

@@ -4,10 +4,12 @@ import dev.adxcore.platform.test.internal.Discovery;
 import dev.adxcore.platform.test.internal.PgEndpoint;
 import dev.adxcore.platform.test.internal.PgServers;
 import dev.adxcore.platform.test.internal.RedisHost;
+import dev.adxcore.platform.test.internal.Source;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,7 @@ final class ServerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerPool.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<ServerPool> OPEN = ConcurrentHashMap.newKeySet();
+  private static final Duration STARTED_SERVER_TIMEOUT = Duration.ofSeconds(10);
   private static volatile @Nullable ServerPool shared;
 
   static {
@@ -47,8 +50,12 @@ final class ServerPool implements AutoCloseable {
   private boolean stopped;
 
   private ServerPool(TestServerSettings settings, boolean isShared) {
+    this(settings, new Discovery(settings), isShared);
+  }
+
+  private ServerPool(TestServerSettings settings, Discovery discovery, boolean isShared) {
     this.settings = settings;
-    this.discovery = new Discovery(settings);
+    this.discovery = discovery;
     this.isShared = isShared;
     OPEN.add(this);
   }
@@ -83,6 +90,18 @@ final class ServerPool implements AutoCloseable {
    */
   static ServerPool create(TestServerSettings settings) {
     return new ServerPool(settings, false);
+  }
+
+  /**
+   * Like {@link #create(TestServerSettings)}, finding servers with {@code discovery} (tests of the kit use it to
+   * hide the binaries from Maven Central).
+   *
+   * @param settings the settings {@code discovery} was made with
+   * @param discovery how to find the servers
+   * @return a new instance
+   */
+  static ServerPool create(TestServerSettings settings, Discovery discovery) {
+    return new ServerPool(settings, discovery, false);
   }
 
   /**
@@ -121,7 +140,8 @@ final class ServerPool implements AutoCloseable {
     }
     String database = uniqueName("t_", namePrefix, "_");
     PgEndpoint primary = cluster.primary();
-    try (Connection c = primary.connect(primary.database(), settings.connectTimeout());
+    Duration connectTimeout = connectTimeout(cluster.source());
+    try (Connection c = primary.connect(primary.database(), connectTimeout);
         Statement s = c.createStatement()) {
       s.execute("CREATE DATABASE " + database);
     } catch (SQLException e) {
@@ -130,7 +150,7 @@ final class ServerPool implements AutoCloseable {
           + primary.user() + " needs the CREATEDB privilege", e);
     }
     PostgresCluster handle = new PostgresCluster(cluster, primary, replicaEndpoints, database,
-        settings.replicationTimeout(), settings.connectTimeout(), exclusive, owned);
+        settings.replicationTimeout(), connectTimeout, exclusive, owned);
     try {
       handle.awaitReplication();
     } catch (RuntimeException e) {
@@ -139,6 +159,17 @@ final class ServerPool implements AutoCloseable {
     }
     LOG.debug("Test database {} created on {} ({} replica(s))", database, primary.address(), replicas);
     return handle;
+  }
+
+  /**
+   * How long a connection (and login) to servers of {@code source} may take: the configured timeout for servers
+   * named by settings (where it bounds how fast a wrong URL fails), at least {@link #STARTED_SERVER_TIMEOUT} for
+   * servers the kit started and knows to be up, whose backends may fork slowly on a loaded machine.
+   */
+  private Duration connectTimeout(Source source) {
+    Duration configured = settings.connectTimeout();
+    return source == Source.SETTINGS || configured.compareTo(STARTED_SERVER_TIMEOUT) > 0 ? configured
+        : STARTED_SERVER_TIMEOUT;
   }
 
   /**

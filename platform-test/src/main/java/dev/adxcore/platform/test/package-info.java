@@ -8,7 +8,8 @@
  * {@code @BeforeEach} or test method). Servers are found, in this order: explicit settings
  * ({@code PLATFORM_TEST_POSTGRES_URL}, {@code PLATFORM_TEST_POSTGRES_REPLICA_URL},
  * {@code PLATFORM_TEST_REDIS_URL}); Testcontainers when a Docker daemon answers; private servers started
- * from installed binaries. See {@link dev.adxcore.platform.test.TestServerSettings}.
+ * from installed binaries; private servers started from the binaries Maven downloads from Maven Central with
+ * this kit (so a JDK is all a machine needs). See {@link dev.adxcore.platform.test.TestServerSettings}.
  *
  * <p>Everything under {@code dev.adxcore.platform.test.internal} is implementation detail.
  *

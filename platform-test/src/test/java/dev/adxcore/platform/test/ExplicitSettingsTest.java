@@ -114,6 +114,27 @@ class ExplicitSettingsTest {
   }
 
   @Test
+  void explicitServerOfAnotherMajorVersionIsRefusedWhenAVersionIsSet(PostgresCluster db) throws SQLException {
+    int running;
+    try (Connection c = db.openPrimary(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+      rs.next();
+      running = rs.getInt(1);
+    }
+    int other = TestServerSettings.SUPPORTED_POSTGRES_VERSIONS.stream().filter(v -> v != running).findFirst()
+        .orElseThrow();
+    TestServerSettings settings = TestServerSettings.builder()
+        .postgresUrl(db.primaryJdbcUrl())
+        .postgresVersion(other)
+        .build();
+
+    assertThatThrownBy(() -> TestServers.privatePostgres(settings, 0))
+        .isInstanceOf(TestServersUnavailableException.class)
+        .hasMessageContaining("PLATFORM_TEST_POSTGRES_URL gives PostgreSQL " + running + ".")
+        .hasMessageContaining("but PLATFORM_TEST_POSTGRES_VERSION=" + other);
+  }
+
+  @Test
   void explicitRedisIsUsedAsGiven(RedisServer redis) {
     TestServerSettings settings = TestServerSettings.builder().redisUrl(redis.uri()).build();
 

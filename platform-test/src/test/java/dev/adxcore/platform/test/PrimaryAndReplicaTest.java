@@ -61,6 +61,19 @@ class PrimaryAndReplicaTest {
   }
 
   @Test
+  void serversRunTheSelectedMajorVersion(PostgresCluster db) throws SQLException {
+    int expected = TestServerSettings.fromEnvironment().postgresVersion();
+
+    for (Connection connection : new Connection[] {db.openPrimary(), db.openReplica(0)}) {
+      try (Connection c = connection; Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+        rs.next();
+        assertThat(rs.getInt(1) / 10000).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void urlsWorkWithPlainDriverManager(PostgresCluster db) throws SQLException {
     try (Connection c = java.sql.DriverManager.getConnection(db.replicaJdbcUrl(0));
         Statement s = c.createStatement();

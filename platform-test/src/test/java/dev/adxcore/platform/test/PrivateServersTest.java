@@ -46,8 +46,11 @@ class PrivateServersTest {
     assertThat(ports).noneMatch(PrivateServersTest::answers);
   }
 
-  private static TestServerSettings localSettings() {
-    return TestServerSettings.builder().serverMode(TestServerSettings.ServerMode.LOCAL).build();
+  /** Private servers as the environment configures them, never containers (which the kit does not control). */
+  static TestServerSettings localSettings() {
+    TestServerSettings environment = TestServerSettings.fromEnvironment();
+    return environment.serverMode() == TestServerSettings.ServerMode.MAVEN ? environment
+        : environment.toBuilder().serverMode(TestServerSettings.ServerMode.LOCAL).build();
   }
 
   static List<Integer> ports(PostgresCluster db, RedisServer redis) {
@@ -75,8 +78,15 @@ class PrivateServersTest {
   /** Starts {@link ServerOwningMain} in a JVM of its own and returns the ports it printed. */
   private static List<Integer> runServerJvm(String ending) throws Exception {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-        ServerOwningMain.class.getName(), ending)
+    List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", System.getProperty("java.class.path")));
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("platform.test.")) {
+        command.add("-D" + name + "=" + System.getProperty(name)); // e.g. the PostgreSQL version Maven was given
+      }
+    }
+    command.add(ServerOwningMain.class.getName());
+    command.add(ending);
+    Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .start();
     List<Integer> ports = new ArrayList<>();

@@ -9,7 +9,7 @@ final class ServerOwningMain {
   }
 
   public static void main(String[] args) {
-    TestServerSettings local = TestServerSettings.builder().serverMode(TestServerSettings.ServerMode.LOCAL).build();
+    TestServerSettings local = PrivateServersTest.localSettings();
     PostgresCluster db = TestServers.privatePostgres(local, 1);
     RedisServer redis = TestServers.privateRedis(local);
     for (int port : PrivateServersTest.ports(db, redis)) {

@@ -66,7 +66,106 @@ class TestServerSettingsTest {
     assertThatThrownBy(() -> TestServerSettings.fromEnvironment(Map.of("PLATFORM_TEST_SERVERS", "podman"),
         new Properties()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("PLATFORM_TEST_SERVERS must be auto, docker or local (was 'podman')");
+        .hasMessage("PLATFORM_TEST_SERVERS must be auto, docker, local or maven (was 'podman')");
+  }
+
+  @Test
+  void mavenModeUsesOnlyTheBinariesFromMavenCentral() {
+    TestServerSettings settings = TestServerSettings.fromEnvironment(Map.of("PLATFORM_TEST_SERVERS", "maven"),
+        new Properties());
+
+    assertThat(settings.serverMode()).isEqualTo(TestServerSettings.ServerMode.MAVEN);
+  }
+
+  @Test
+  void postgresVersionDefaultsTo15AndPicksTheDockerImage() {
+    TestServerSettings defaults = TestServerSettings.fromEnvironment(Map.of(), new Properties());
+    TestServerSettings seventeen = TestServerSettings.fromEnvironment(Map.of("PLATFORM_TEST_POSTGRES_VERSION", "17"),
+        new Properties());
+
+    assertThat(defaults.postgresVersion()).isEqualTo(15);
+    assertThat(defaults.isPostgresVersionSet()).isFalse();
+    assertThat(defaults.postgresImage()).isEqualTo(TestServerSettings.DEFAULT_POSTGRES_IMAGE);
+    assertThat(seventeen.postgresVersion()).isEqualTo(17);
+    assertThat(seventeen.isPostgresVersionSet()).isTrue();
+    assertThat(seventeen.postgresImage()).isEqualTo("postgres:17-alpine");
+  }
+
+  @Test
+  void postgresVersionSystemPropertyWinsOverTheVariable() {
+    Properties properties = new Properties();
+    properties.setProperty("platform.test.postgres.version", "16");
+
+    TestServerSettings settings = TestServerSettings.fromEnvironment(
+        Map.of("PLATFORM_TEST_POSTGRES_VERSION", "17"), properties);
+
+    assertThat(settings.postgresVersion()).isEqualTo(16);
+  }
+
+  @Test
+  void anExplicitImageIsKeptWhenTheVersionChanges() {
+    TestServerSettings settings = TestServerSettings.builder().postgresImage("registry.local/pg:15").build()
+        .toBuilder().postgresVersion(16).build();
+
+    assertThat(settings.postgresImage()).isEqualTo("registry.local/pg:15");
+    assertThat(TestServerSettings.builder().build().toBuilder().postgresVersion(16).build().postgresImage())
+        .isEqualTo("postgres:16-alpine");
+  }
+
+  @Test
+  void unsupportedPostgresVersionIsRejectedNamingTheRange() {
+    assertThatThrownBy(() -> TestServerSettings.fromEnvironment(Map.of("PLATFORM_TEST_POSTGRES_VERSION", "14"),
+        new Properties()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("postgresVersion (PLATFORM_TEST_POSTGRES_VERSION) must be one of [15, 16, 17, 18] (was 14): the"
+            + " SDK supports PostgreSQL 15 to 18; to run other binaries, unset it and point PLATFORM_TEST_POSTGRES_BIN"
+            + " at them");
+  }
+
+  @Test
+  void postgresVersionThatIsNotANumberIsRejected() {
+    assertThatThrownBy(() -> TestServerSettings.fromEnvironment(Map.of("PLATFORM_TEST_POSTGRES_VERSION", "16.4"),
+        new Properties()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("PLATFORM_TEST_POSTGRES_VERSION must be a PostgreSQL major version, one of [15, 16, 17, 18]"
+            + " (was '16.4')");
+  }
+
+  @Test
+  void skipUnavailableListsServersCaseInsensitively() {
+    TestServerSettings settings = TestServerSettings.fromEnvironment(
+        Map.of("PLATFORM_TEST_SKIP_UNAVAILABLE", " PgBouncer, kafka ,"), new Properties());
+
+    assertThat(settings.skipUnavailable()).containsExactlyInAnyOrder("pgbouncer", "kafka");
+    assertThat(settings.skipsWhenUnavailable("pgbouncer")).isTrue();
+    assertThat(settings.skipsWhenUnavailable("postgres")).isFalse();
+    assertThat(TestServerSettings.builder().skipUnavailable(List.of("all")).build().skipsWhenUnavailable("redis"))
+        .isTrue();
+  }
+
+  @Test
+  void skipUnavailableRejectsWhatIsNotAServerName() {
+    assertThatThrownBy(() -> TestServerSettings.builder().skipUnavailable(List.of("pg bouncer")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("skipUnavailable (PLATFORM_TEST_SKIP_UNAVAILABLE) must list server names such as pgbouncer,kafka"
+            + " or all (was 'pg bouncer')");
+  }
+
+  @Test
+  void rootIsRejectedAsTheOsUserForPostgres() {
+    assertThatThrownBy(() -> TestServerSettings.builder().postgresOsUser("root").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("postgresOsUser (PLATFORM_TEST_POSTGRES_OS_USER) must name an OS user other than root"
+            + " (was 'root'): initdb refuses to run as root");
+  }
+
+  @Test
+  void readsTheBinaryCacheAndTheOsUser() {
+    TestServerSettings settings = TestServerSettings.fromEnvironment(Map.of(
+        "PLATFORM_TEST_BINARY_CACHE", "/var/cache/adx", "PLATFORM_TEST_POSTGRES_OS_USER", "nobody"), new Properties());
+
+    assertThat(settings.binaryCache()).isEqualTo(java.nio.file.Path.of("/var/cache/adx"));
+    assertThat(settings.postgresOsUser()).isEqualTo("nobody");
   }
 
   @Test

@@ -17,7 +17,7 @@ import java.util.List;
 /** Servers named by explicit settings: checked once, never started or stopped by the kit. */
 final class Explicit {
   static final String UNSET_HINT = "or unset %s so that the kit uses Testcontainers (when a Docker daemon answers)"
-      + " or private servers started from installed binaries";
+      + " or private servers started from installed binaries (else from binaries on Maven Central)";
 
   private Explicit() {
   }

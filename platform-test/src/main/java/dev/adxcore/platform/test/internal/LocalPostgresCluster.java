@@ -10,13 +10,17 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private primary and streaming replicas started with {@code initdb}, {@code pg_ctl} and
- * {@code pg_basebackup} in a {@link Workspace} folder, listening on free ports of 127.0.0.1 with trust
- * authentication. Durability is off (fsync, full page writes): the data is thrown away.
+ * A private primary and streaming replicas started with {@code initdb} and {@code pg_ctl} in a
+ * {@link Workspace} folder, listening on free ports of 127.0.0.1 with trust authentication. Replicas are made
+ * with {@code pg_basebackup} when the binaries have it, else with the low-level backup API
+ * ({@link LowLevelBackup}; zonky's bundles from Maven Central have no {@code pg_basebackup}); either way they
+ * stream WAL from the primary through a replication slot of their own. Durability is off (fsync, full page
+ * writes): the data is thrown away.
  */
 final class LocalPostgresCluster implements PgServers {
   private static final Logger LOG = LoggerFactory.getLogger(LocalPostgresCluster.class);
@@ -24,7 +28,8 @@ final class LocalPostgresCluster implements PgServers {
 
   private final Path bin;
   private final Path workDir;
-  private final boolean asPostgresUser;
+  private final @Nullable String osUser;
+  private final Source source;
   private final Node primary;
   private final List<Node> replicas = new ArrayList<>();
   private boolean closed;
@@ -50,26 +55,32 @@ final class LocalPostgresCluster implements PgServers {
     }
   }
 
-  private LocalPostgresCluster(Path bin, Path workDir, boolean asPostgresUser, Node primary) {
+  private LocalPostgresCluster(Path bin, Path workDir, @Nullable String osUser, Source source, Node primary) {
     this.bin = bin;
     this.workDir = workDir;
-    this.asPostgresUser = asPostgresUser;
+    this.osUser = osUser;
+    this.source = source;
     this.primary = primary;
   }
 
-  /** Initialises and starts a primary in {@code workDir}. */
+  /** Initialises and starts a primary in {@code workDir} from installed binaries, as {@code postgres} when root. */
   static LocalPostgresCluster start(Path bin, Path workDir) {
-    boolean asPostgresUser = OsUsers.isRoot();
-    if (asPostgresUser && !OsUsers.postgresUserExists()) {
-      throw new TestServersUnavailableException("this JVM runs as root and initdb refuses to run as root, but there"
-          + " is no 'postgres' OS user to run it as: create one (useradd --system postgres), run the tests as"
-          + " another user, or set PLATFORM_TEST_POSTGRES_URL to an existing server", null);
-    }
+    return start(bin, workDir, Source.LOCAL, OsUsers.postgresServerUser(null));
+  }
+
+  /**
+   * Initialises and starts a primary in {@code workDir}.
+   *
+   * @param bin the folder holding initdb, pg_ctl and postgres (pg_basebackup is optional)
+   * @param source where the binaries came from, as tests will see it
+   * @param osUser the OS user that runs the servers (needed when this JVM is root), or {@code null}
+   */
+  static LocalPostgresCluster start(Path bin, Path workDir, Source source, @Nullable String osUser) {
     long started = System.nanoTime();
     Path dataDir = workDir.resolve("primary");
     Path log = workDir.resolve("primary.log");
     Exec.run(List.of(tool(bin, "initdb"), "-D", dataDir.toString(), "-U", "postgres", "-A", "trust",
-        "-E", "UTF8", "--locale=C", "--no-sync"), asPostgresUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
+        "-E", "UTF8", "--locale=C", "--no-sync"), osUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
     appendConfig(dataDir, String.join("\n",
         "listen_addresses = '127.0.0.1'",
         "unix_socket_directories = ''",
@@ -85,20 +96,21 @@ final class LocalPostgresCluster implements PgServers {
         "full_page_writes = off",
         "log_min_messages = warning",
         ""));
-    Node primary = startNode(bin, workDir, dataDir, log, asPostgresUser, "primary");
-    LOG.info("Private PostgreSQL primary started on {} in {} ms (data in {})", primary.endpoint().address(),
-        (System.nanoTime() - started) / 1_000_000, dataDir);
-    return new LocalPostgresCluster(bin, workDir, asPostgresUser, primary);
+    Node primary = startNode(bin, workDir, dataDir, log, osUser, "primary");
+    LOG.info("Private PostgreSQL primary ({} binaries in {}) started on {} in {} ms (data in {})", source.label(), bin,
+        primary.endpoint().address(), (System.nanoTime() - started) / 1_000_000, dataDir);
+    return new LocalPostgresCluster(bin, workDir, osUser, source, primary);
   }
 
-  private static Node startNode(Path bin, Path workDir, Path dataDir, Path log, boolean asPostgresUser, String name) {
+  private static Node startNode(Path bin, Path workDir, Path dataDir, Path log, @Nullable String osUser,
+      String name) {
     TestServersUnavailableException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = Workspace.freePort();
       appendConfig(dataDir, "port = " + port + "\n");
       try {
         Exec.run(List.of(tool(bin, "pg_ctl"), "-D", dataDir.toString(), "-l", log.toString(), "-w", "-t", "60",
-            "start"), asPostgresUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
+            "start"), osUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
         return new Node(dataDir, log, PgEndpoint.local(port));
       } catch (TestServersUnavailableException e) {
         // most likely another process took the port between our probe and the server's bind: retry
@@ -124,7 +136,7 @@ final class LocalPostgresCluster implements PgServers {
 
   @Override
   public Source source() {
-    return Source.LOCAL;
+    return source;
   }
 
   @Override
@@ -151,12 +163,19 @@ final class LocalPostgresCluster implements PgServers {
     long started = System.nanoTime();
     String name = "replica" + number;
     Path dataDir = workDir.resolve(name);
-    Exec.run(List.of(tool(bin, "pg_basebackup"), "-h", "127.0.0.1", "-p", Integer.toString(primary.endpoint().port()),
-        "-U", "postgres", "-D", dataDir.toString(), "-R", "-X", "stream", "-C", "-S", name, "-c", "fast", "--no-sync"),
-        asPostgresUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
-    Node node = startNode(bin, workDir, dataDir, workDir.resolve(name + ".log"), asPostgresUser, name);
-    LOG.info("Private PostgreSQL {} (hot standby of {}) started on {} in {} ms", name, primary.endpoint().address(),
-        node.endpoint().address(), (System.nanoTime() - started) / 1_000_000);
+    String method;
+    if (Files.isExecutable(bin.resolve("pg_basebackup"))) {
+      method = "pg_basebackup";
+      Exec.run(List.of(tool(bin, "pg_basebackup"), "-h", "127.0.0.1", "-p",
+          Integer.toString(primary.endpoint().port()), "-U", "postgres", "-D", dataDir.toString(), "-R", "-X", "stream",
+          "-C", "-S", name, "-c", "fast", "--no-sync"), osUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
+    } else {
+      method = "pg_backup_start/pg_backup_stop and a file copy";
+      LowLevelBackup.cloneStandby(primary.endpoint(), primary.dataDir(), dataDir, name, osUser, TOOL_TIMEOUT);
+    }
+    Node node = startNode(bin, workDir, dataDir, workDir.resolve(name + ".log"), osUser, name);
+    LOG.info("Private PostgreSQL {} (hot standby of {}, base backup by {}) started on {} in {} ms", name,
+        primary.endpoint().address(), method, node.endpoint().address(), (System.nanoTime() - started) / 1_000_000);
     return node;
   }
 
@@ -177,7 +196,7 @@ final class LocalPostgresCluster implements PgServers {
       return;
     }
     Exec.run(List.of(tool(bin, "pg_ctl"), "-D", n.dataDir().toString(), "-m", "fast", "-w", "-t", "60", "stop"),
-        asPostgresUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
+        osUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
     n.running = false;
     LOG.info("Private PostgreSQL {} on {} stopped", describe(node), n.endpoint().address());
   }
@@ -192,7 +211,7 @@ final class LocalPostgresCluster implements PgServers {
       return;
     }
     Exec.run(List.of(tool(bin, "pg_ctl"), "-D", n.dataDir().toString(), "-l", n.log.toString(), "-w", "-t", "60",
-        "start"), asPostgresUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
+        "start"), osUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
     n.running = true;
     LOG.info("Private PostgreSQL {} on {} started again", describe(node), n.endpoint().address());
   }
@@ -230,7 +249,7 @@ final class LocalPostgresCluster implements PgServers {
     }
     try {
       Exec.run(List.of(tool(bin, "pg_ctl"), "-D", node.dataDir().toString(), "-m", "immediate", "-w", "-t", "30",
-          "stop"), asPostgresUser, workDir.resolve("tools.log"), Duration.ofSeconds(40));
+          "stop"), osUser, workDir.resolve("tools.log"), Duration.ofSeconds(40));
     } catch (TestServersUnavailableException e) {
       LOG.warn("pg_ctl stop failed for {}; killing the postmaster", node.dataDir(), e);
       Workspace.readPid(node.dataDir().resolve("postmaster.pid"))

@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A private {@code redis-server} child process on a free port of 127.0.0.1, keeping nothing on disk. */
+/**
+ * A private {@code redis-server} child process on a free port of 127.0.0.1, keeping nothing on disk, from an
+ * installed binary or from the one embedded-redis ships on Maven Central.
+ */
 final class LocalRedis implements RedisHost {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRedis.class);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
@@ -19,17 +22,23 @@ final class LocalRedis implements RedisHost {
   private final Path binary;
   private final Path workDir;
   private final RedisEndpoint endpoint;
+  private final Source source;
   private @Nullable Process process;
   private boolean closed;
 
-  private LocalRedis(Path binary, Path workDir, RedisEndpoint endpoint, Process process) {
+  private LocalRedis(Path binary, Path workDir, RedisEndpoint endpoint, Source source, Process process) {
     this.binary = binary;
     this.workDir = workDir;
     this.endpoint = endpoint;
+    this.source = source;
     this.process = process;
   }
 
   static LocalRedis start(Path binary, Path workDir) {
+    return start(binary, workDir, Source.LOCAL);
+  }
+
+  static LocalRedis start(Path binary, Path workDir, Source source) {
     long started = System.nanoTime();
     try {
       Files.createDirectories(workDir.resolve("redis"));
@@ -41,8 +50,9 @@ final class LocalRedis implements RedisHost {
       int port = Workspace.freePort();
       try {
         Process process = launch(binary, workDir, port);
-        LOG.info("Private Redis started on 127.0.0.1:{} in {} ms", port, (System.nanoTime() - started) / 1_000_000);
-        return new LocalRedis(binary, workDir, RedisEndpoint.local(port), process);
+        LOG.info("Private Redis ({} binary {}) started on 127.0.0.1:{} in {} ms", source.label(), binary, port,
+            (System.nanoTime() - started) / 1_000_000);
+        return new LocalRedis(binary, workDir, RedisEndpoint.local(port), source, process);
       } catch (TestServersUnavailableException e) {
         // most likely another process took the port between our probe and the server's bind: retry
         last = e;
@@ -79,8 +89,11 @@ final class LocalRedis implements RedisHost {
       }
     }
     process.destroyForcibly();
+    String output = Exec.tail(log, 0);
     throw new TestServersUnavailableException("the private redis-server (" + binary + ") did not start on port "
-        + port + "; its log: " + Exec.tail(log, 0), lastFailure);
+        + port + "; its log: " + output + (output.contains("error while loading shared libraries")
+            ? " (the redis-server that embedded-redis ships for Linux x86-64 needs OpenSSL 3's libssl.so.3 and"
+            + " libcrypto.so.3: install them (Debian/Ubuntu: libssl3), or install redis-server)" : ""), lastFailure);
   }
 
   private static void sleep(long millis) {
@@ -94,7 +107,7 @@ final class LocalRedis implements RedisHost {
 
   @Override
   public Source source() {
-    return Source.LOCAL;
+    return source;
   }
 
   @Override

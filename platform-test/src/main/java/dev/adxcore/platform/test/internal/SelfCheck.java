@@ -35,6 +35,11 @@ public final class SelfCheck {
       out.println("PostgreSQL (" + db.source() + "): primary " + Urls.mask(db.primaryJdbcUrl()));
       out.println("PostgreSQL (" + db.source() + "): replica " + Urls.mask(db.replicaJdbcUrl(0)));
       try (Connection primary = db.openPrimary(); Statement s = primary.createStatement()) {
+        try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
+          rs.next();
+          out.println("  PostgreSQL " + rs.getString(1) + " (" + TestServerSettings.POSTGRES_VERSION + "="
+              + settings.postgresVersion() + (settings.isPostgresVersionSet() ? "" : ", the default") + ")");
+        }
         s.execute("CREATE TABLE selfcheck (id int PRIMARY KEY)");
         s.execute("INSERT INTO selfcheck VALUES (42)");
       }
@@ -60,6 +65,11 @@ public final class SelfCheck {
       try (Resp resp = Resp.connect(RedisEndpoint.parse("redis", redis.uri()), settings.connectTimeout())) {
         resp.command("SET", redis.key("check"), "ok");
         out.println("  Redis answers: " + resp.command("GET", redis.key("check")));
+        String info = String.valueOf(resp.command("INFO", "server"));
+        int at = info.indexOf("redis_version:");
+        if (at >= 0) {
+          out.println("  Redis " + info.substring(at + "redis_version:".length()).lines().findFirst().orElse("").strip());
+        }
       }
     } catch (RuntimeException | SQLException | IOException e) {
       System.err.println("Self-check FAILED: " + e.getMessage());

@@ -7,7 +7,9 @@ public enum Source {
   /** A Testcontainers container. */
   TESTCONTAINERS("testcontainers"),
   /** A private server started from installed binaries. */
-  LOCAL("local");
+  LOCAL("local"),
+  /** A private server started from binaries that Maven downloaded from Maven Central. */
+  MAVEN("maven");
 
   private final String label;
 
@@ -15,7 +17,7 @@ public enum Source {
     this.label = label;
   }
 
-  /** @return {@code settings}, {@code testcontainers} or {@code local} */
+  /** @return {@code settings}, {@code testcontainers}, {@code local} or {@code maven} */
   public String label() {
     return label;
   }

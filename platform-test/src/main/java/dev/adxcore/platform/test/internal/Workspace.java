@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +33,23 @@ final class Workspace {
 
   /** Creates a fresh folder for this JVM's servers; when root, the folder belongs to {@code postgres}. */
   static Path create() {
+    return create(OsUsers.isRoot() ? "postgres" : null);
+  }
+
+  /**
+   * Creates a fresh folder for this JVM's servers.
+   *
+   * @param owner the OS user the folder is given to (the user that runs PostgreSQL when this JVM is root), or
+   *     {@code null} to keep it this JVM's
+   */
+  static Path create(@Nullable String owner) {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     sweepStale(tmp);
     try {
       Path dir = Files.createTempDirectory(tmp, PREFIX);
       Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
-      if (OsUsers.isRoot()) {
-        OsUsers.chownToPostgres(dir);
+      if (owner != null) {
+        OsUsers.chown(dir, owner);
       }
       return dir;
     } catch (IOException e) {
