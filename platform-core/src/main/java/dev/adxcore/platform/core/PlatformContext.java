@@ -115,6 +115,20 @@ public final class PlatformContext {
     }
 
     /**
+     * Parses a tenant id by the context's rule: a canonical UUID (36 characters, hex digits in groups 8-4-4-4-12,
+     * any case), not the nil UUID. {@link UUID#fromString} alone would also accept forms like {@code 1-1-1-1-1}.
+     *
+     * @param text the tenant id text
+     * @return the tenant
+     * @throws InvalidContextException when it is not a canonical, non-nil UUID; the message never echoes hostile
+     *     text
+     * @since 0.1.0
+     */
+    public static UUID parseTenantId(String text) {
+        return ContextValues.tenant(Objects.requireNonNull(text, "text"));
+    }
+
+    /**
      * The context bound on the calling thread.
      *
      * @return the innermost bound context, or empty when none is bound

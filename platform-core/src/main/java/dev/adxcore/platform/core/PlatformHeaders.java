@@ -1,5 +1,6 @@
 package dev.adxcore.platform.core;
 
+import dev.adxcore.platform.core.internal.Text;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -160,6 +161,22 @@ public final class PlatformHeaders {
         context.causalToken().ifPresent(c -> header.accept(CAUSAL_TOKEN, c));
         context.trace().ifPresent(t -> header.accept(TRACEPARENT, t.toHeader()));
         context.traceState().ifPresent(s -> header.accept(TRACESTATE, s));
+    }
+
+    /**
+     * What an edge (the gateway) does with a client's {@code X-Correlation-Id}: keeps it when it follows the
+     * context's rule, else draws a new one, so a hostile header can neither forge log lines nor fail the request.
+     *
+     * @param candidate the client's header value, possibly null or hostile
+     * @return a valid correlation id
+     * @since 0.1.0
+     */
+    public static String correlationIdOrNew(@Nullable String candidate) {
+        if (candidate != null && !candidate.isEmpty() && candidate.length() <= 128
+                && Text.onlyAlnumAnd(candidate, "._:+/=-")) {
+            return candidate;
+        }
+        return java.util.UUID.randomUUID().toString();
     }
 
     /**

@@ -56,7 +56,7 @@ public final class CloudEventJson {
             g.writeStringField("datacontenttype", "application/json");
             g.writeStringField("time", event.time().toString());
             writeOptional(g, "subject", event.subject().orElse(null));
-            writeOptional(g, "tenantid", event.tenantId().orElse(null));
+            writeOptional(g, "tenantid", event.tenantId().map(java.util.UUID::toString).orElse(null));
             g.writeStringField("correlationid", event.correlationId());
             writeOptional(g, "causationid", event.causationId().orElse(null));
             writeOptional(g, "userid", event.userId().orElse(null));

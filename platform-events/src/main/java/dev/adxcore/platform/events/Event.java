@@ -1,5 +1,8 @@
 package dev.adxcore.platform.events;
 
+import dev.adxcore.platform.core.InvalidContextException;
+import dev.adxcore.platform.core.PlatformContext;
+import dev.adxcore.platform.core.TraceParent;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Collections;
@@ -21,15 +24,29 @@ import org.jspecify.annotations.Nullable;
  * letters and digits): {@code tenantid}, {@code correlationid}, {@code causationid}, {@code userid},
  * {@code aggregateid}, {@code aggregatetype}, {@code sourceservice} and {@code eventversion}. Other
  * extensions are kept in {@link #extensions()} and survive a round trip through
- * {@link CloudEventJson}.
+ * {@link CloudEventJson}. The trace travels as the CloudEvents distributed-tracing extension
+ * ({@value #TRACEPARENT}, {@value #TRACESTATE}) and the causal token of the write that caused the event as
+ * {@value #CAUSAL_TOKEN}.
+ *
+ * <h2>The request context</h2>
+ * An event carries platform-core's {@link PlatformContext}: {@link Builder#build()} fills the tenant, user,
+ * correlation id, causation id, trace and causal token from the context bound on the building thread, for
+ * every one of them not set explicitly ({@link Builder#withoutContext()} turns that off, for system events
+ * built inside a request). Every bus runs each handler with {@link #context()} bound: the event's tenant,
+ * user, correlation id and causal token, this event's id as causation id and a child of its trace, so that
+ * the handler's own events and writes carry the flow on. The values follow platform-core's rules (a tenant is
+ * a canonical UUID, ids use a safe character set), so an event from a foreign producer that breaks them is
+ * refused as malformed ({@link InvalidEventException}). Roles are not carried: an event states a fact, and
+ * its consumers do not act with the producer's privileges.
  *
  * <pre>{@code
- * Event created = Event.builder("user.created")
- *         .source(URI.create("/tenant-service"))
- *         .tenantId(tenantId.toString())
- *         .aggregate("user", userId.toString())
- *         .data("{\"email\":\"a@example.com\"}")
- *         .build();
+ * try (PlatformContext.Scope ignored = requestContext.bind()) {
+ *     Event created = Event.builder("user.created")          // tenant, user, correlation, trace: from the context
+ *             .source(URI.create("/tenant-service"))
+ *             .aggregate("user", userId.toString())
+ *             .data("{\"email\":\"a@example.com\"}")
+ *             .build();
+ * }
  * Event welcomed = Event.builder("user.welcomed").causedBy(created).data("{}").build();
  * }</pre>
  *
@@ -49,6 +66,13 @@ public final class Event {
             "subject", "time", "data", "data_base64", "tenantid", "correlationid", "causationid",
             "userid", "aggregateid", "aggregatetype", "sourceservice", "eventversion");
 
+    /** The extension attribute that carries the W3C trace context (CloudEvents distributed tracing). */
+    public static final String TRACEPARENT = "traceparent";
+    /** The extension attribute that carries the W3C trace state. */
+    public static final String TRACESTATE = "tracestate";
+    /** The extension attribute that carries the causal token of the write that caused the event. */
+    public static final String CAUSAL_TOKEN = "causaltoken";
+
     private static final URI DEFAULT_SOURCE = URI.create("/unknown");
 
     private final String id;
@@ -56,7 +80,7 @@ public final class Event {
     private final URI source;
     private final Instant time;
     private final @Nullable String subject;
-    private final @Nullable String tenantId;
+    private final @Nullable UUID tenantId;
     private final @Nullable String aggregateId;
     private final @Nullable String aggregateType;
     private final String correlationId;
@@ -66,9 +90,10 @@ public final class Event {
     private final int version;
     private final String data;
     private final Map<String, Object> extensions;
+    private final PlatformContext handlerContext;
 
-    private Event(Builder b, String data) {
-        this.id = b.id == null ? UUID.randomUUID().toString() : b.id;
+    private Event(Builder b, String data, String id, String correlationId, PlatformContext handlerContext) {
+        this.id = id;
         this.type = b.type;
         this.source = b.source == null ? DEFAULT_SOURCE : b.source;
         this.time = b.time == null ? Instant.now() : b.time;
@@ -76,13 +101,14 @@ public final class Event {
         this.tenantId = b.tenantId;
         this.aggregateId = b.aggregateId;
         this.aggregateType = b.aggregateType;
-        this.correlationId = b.correlationId == null ? this.id : b.correlationId;
+        this.correlationId = correlationId;
         this.causationId = b.causationId;
         this.userId = b.userId;
         this.sourceService = b.sourceService;
         this.version = b.version;
         this.data = data;
         this.extensions = Collections.unmodifiableMap(new LinkedHashMap<>(b.extensions));
+        this.handlerContext = handlerContext;
     }
 
     /**
@@ -146,8 +172,43 @@ public final class Event {
     }
 
     /** @return the tenant the event belongs to ({@code tenantid}); empty for system events */
-    public Optional<String> tenantId() {
+    public Optional<UUID> tenantId() {
         return Optional.ofNullable(tenantId);
+    }
+
+    /**
+     * The request context a handler of this event runs with (every bus binds it around each delivery attempt):
+     * the event's tenant, user, correlation id and causal token, this event's id as causation id, and a child
+     * of the event's trace (a new trace when the event carries none).
+     *
+     * @return the context, computed once when the event was built
+     * @since 0.1.0
+     */
+    public PlatformContext context() {
+        return handlerContext;
+    }
+
+    /**
+     * The trace context the event was produced in ({@value #TRACEPARENT}).
+     *
+     * @return the trace, or empty
+     * @since 0.1.0
+     */
+    public Optional<TraceParent> trace() {
+        Object v = extensions.get(TRACEPARENT);
+        return v == null ? Optional.empty() : TraceParent.parse(v.toString());
+    }
+
+    /**
+     * The causal token of the write that caused the event ({@value #CAUSAL_TOKEN}), for a read at least that
+     * fresh.
+     *
+     * @return the token text, or empty
+     * @since 0.1.0
+     */
+    public Optional<String> causalToken() {
+        Object v = extensions.get(CAUSAL_TOKEN);
+        return v == null ? Optional.empty() : Optional.of(v.toString());
     }
 
     /** @return the id of the aggregate the event is about ({@code aggregateid}); events of one aggregate are delivered in order */
@@ -237,7 +298,7 @@ public final class Event {
         private @Nullable URI source;
         private @Nullable Instant time;
         private @Nullable String subject;
-        private @Nullable String tenantId;
+        private @Nullable UUID tenantId;
         private @Nullable String aggregateId;
         private @Nullable String aggregateType;
         private @Nullable String correlationId;
@@ -247,6 +308,7 @@ public final class Event {
         private int version = 1;
         private @Nullable String data;
         private final Map<String, Object> extensions = new LinkedHashMap<>();
+        private boolean fromContext = true;
 
         private Builder(String type) {
             if (type == null || !TYPE.matcher(type).matches()) {
@@ -294,9 +356,52 @@ public final class Event {
         /**
          * @param tenantId the tenant, or null for a system event
          * @return this builder
+         * @throws InvalidEventException for the nil UUID
+         */
+        public Builder tenantId(@Nullable UUID tenantId) {
+            this.tenantId = tenantId == null ? null : tenant(tenantId.toString());
+            return this;
+        }
+
+        /**
+         * @param tenantId the tenant as a canonical UUID text (any case), or null for a system event
+         * @return this builder
+         * @throws InvalidEventException when it is not a canonical, non-nil UUID
          */
         public Builder tenantId(@Nullable String tenantId) {
-            this.tenantId = tenantId == null ? null : requireText("tenantId", tenantId);
+            this.tenantId = tenantId == null ? null : tenant(tenantId);
+            return this;
+        }
+
+        /**
+         * Copies the context's tenant, user, correlation id, causation id, trace and causal token into the event
+         * (what {@link #build()} does with the bound context for the values not set).
+         *
+         * @param context the request context
+         * @return this builder
+         * @since 0.1.0
+         */
+        public Builder context(PlatformContext context) {
+            Objects.requireNonNull(context, "context");
+            this.tenantId = context.tenantId().orElse(null);
+            this.userId = context.userId().orElse(null);
+            this.correlationId = context.correlationId();
+            this.causationId = context.causationId().orElse(null);
+            context.trace().ifPresentOrElse(t -> extensions.put(TRACEPARENT, t.toHeader()), () -> extensions.remove(TRACEPARENT));
+            context.traceState().ifPresentOrElse(t -> extensions.put(TRACESTATE, t), () -> extensions.remove(TRACESTATE));
+            context.causalToken().ifPresentOrElse(t -> extensions.put(CAUSAL_TOKEN, t), () -> extensions.remove(CAUSAL_TOKEN));
+            return this;
+        }
+
+        /**
+         * Does not fill anything from the bound {@link PlatformContext}: for a system event built while a request's
+         * context is bound.
+         *
+         * @return this builder
+         * @since 0.1.0
+         */
+        public Builder withoutContext() {
+            this.fromContext = false;
             return this;
         }
 
@@ -419,7 +524,77 @@ public final class Event {
         public Event build() {
             String json = data == null ? "null" : data;
             dev.adxcore.platform.events.internal.Json.requireWellFormed(json);
-            return new Event(this, json);
+            PlatformContext bound = fromContext ? PlatformContext.current().orElse(null) : null;
+            if (bound != null) {
+                if (tenantId == null) {
+                    tenantId = bound.tenantId().orElse(null);
+                }
+                if (userId == null) {
+                    userId = bound.userId().orElse(null);
+                }
+                if (correlationId == null) {
+                    correlationId = bound.correlationId();
+                }
+                if (causationId == null) {
+                    causationId = bound.causationId().orElse(null);
+                }
+                if (!extensions.containsKey(TRACEPARENT) && bound.trace().isPresent()) {
+                    extensions.put(TRACEPARENT, bound.trace().get().toHeader());
+                    bound.traceState().ifPresent(t -> extensions.putIfAbsent(TRACESTATE, t));
+                }
+                if (!extensions.containsKey(CAUSAL_TOKEN)) {
+                    bound.causalToken().ifPresent(t -> extensions.put(CAUSAL_TOKEN, t));
+                }
+            }
+            String eventId = id == null ? UUID.randomUUID().toString() : id;
+            String correlation = correlationId != null ? correlationId
+                    : eventId.length() <= 128 ? eventId : UUID.nameUUIDFromBytes(eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            PlatformContext.Builder handler = PlatformContext.builder();
+            try {
+                handler.causationId(eventId);
+            } catch (InvalidContextException e) {
+                throw new InvalidEventException("event id: " + e.getMessage());
+            }
+            field("correlationid", () -> handler.correlationId(correlation));
+            field("userid", () -> handler.userId(userId));
+            if (causationId != null) {
+                String cause = causationId;
+                field("causationid", () -> PlatformContext.builder().causationId(cause));
+            }
+            handler.tenantId(tenantId);
+            Object trace = extensions.get(TRACEPARENT);
+            if (trace != null) {
+                TraceParent parent = TraceParent.parse(trace.toString()).orElseThrow(() -> new InvalidEventException(
+                        TRACEPARENT + " must be a W3C traceparent such as 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+                handler.trace(parent.newChild());
+                Object state = extensions.get(TRACESTATE);
+                if (state != null) {
+                    field(TRACESTATE, () -> handler.traceState(state.toString()));
+                }
+            } else {
+                handler.trace(TraceParent.newRoot());
+            }
+            Object token = extensions.get(CAUSAL_TOKEN);
+            if (token != null) {
+                field(CAUSAL_TOKEN, () -> handler.causalToken(token.toString()));
+            }
+            return new Event(this, json, eventId, correlation, handler.build());
+        }
+
+        private static void field(String attribute, Runnable check) {
+            try {
+                check.run();
+            } catch (InvalidContextException e) {
+                throw new InvalidEventException(attribute + ": " + e.getMessage());
+            }
+        }
+
+        private static UUID tenant(String text) {
+            try {
+                return PlatformContext.parseTenantId(text);
+            } catch (InvalidContextException e) {
+                throw new InvalidEventException("tenantid: " + e.getMessage());
+            }
         }
 
         private static String requireText(String name, @Nullable String value) {

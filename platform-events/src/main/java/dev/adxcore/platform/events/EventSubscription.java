@@ -44,7 +44,7 @@ public final class EventSubscription {
 
     private final String id;
     private final Set<String> types;
-    private final @Nullable String tenantId;
+    private final java.util.@Nullable UUID tenantId;
     private final EventHandler handler;
     private final RetryPolicy retryPolicy;
     private final DeadLetterHandler deadLetterHandler;
@@ -122,7 +122,7 @@ public final class EventSubscription {
     }
 
     /** @return the tenant filter, if any */
-    public Optional<String> tenantId() {
+    public Optional<java.util.UUID> tenantId() {
         return Optional.ofNullable(tenantId);
     }
 
@@ -162,7 +162,7 @@ public final class EventSubscription {
         private final String id;
         private final EventHandler handler;
         private final Set<String> types = new LinkedHashSet<>();
-        private @Nullable String tenantId;
+        private java.util.@Nullable UUID tenantId;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private DeadLetterHandler deadLetterHandler = LOGGING;
         private Duration handlerTimeout = Duration.ofSeconds(30);
@@ -198,8 +198,18 @@ public final class EventSubscription {
          * @param tenantId deliver only this tenant's events, or null for all tenants
          * @return this builder
          */
-        public Builder tenantId(@Nullable String tenantId) {
+        public Builder tenantId(java.util.@Nullable UUID tenantId) {
             this.tenantId = tenantId;
+            return this;
+        }
+
+        /**
+         * @param tenantId deliver only this tenant's events (a canonical UUID text, any case), or null for all
+         * @return this builder
+         * @throws IllegalArgumentException when it is not a canonical, non-nil UUID
+         */
+        public Builder tenantId(@Nullable String tenantId) {
+            this.tenantId = tenantId == null ? null : dev.adxcore.platform.core.PlatformContext.parseTenantId(tenantId);
             return this;
         }
 

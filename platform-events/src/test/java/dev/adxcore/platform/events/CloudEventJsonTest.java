@@ -154,10 +154,10 @@ class CloudEventJsonTest {
 
     @Test
     void ourEventsRoundTripExactly() {
-        Event parent = Event.builder("order.placed").tenantId("t-1").userId("u-1").build();
+        Event parent = Event.builder("order.placed").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").userId("u-1").build();
         Event event = Event.builder("order.shipped").causedBy(parent).source(URI.create("https://shop.example/orders"))
                 .time(Instant.parse("2025-06-30T23:59:59.999999999Z")).subject("orders/7")
-                .aggregate("order", "7").sourceService("shipping").version(3).extension("traceparent", "00-ab-cd-01")
+                .aggregate("order", "7").sourceService("shipping").version(3).extension("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
                 .extension("attempt", 2).extension("express", true)
                 .data("{\"carrier\":\"ups\",  \"items\" : [ {\"sku\":\"é-✓\"} ] }").build();
 
@@ -172,14 +172,14 @@ class CloudEventJsonTest {
 
     @Test
     void writesPlatformMetadataAsSpecConformantExtensionAttributes() throws Exception {
-        Event event = Event.builder("user.created").tenantId("t-9").aggregate("user", "42").userId("u-3")
+        Event event = Event.builder("user.created").tenantId("9e8d7c6b-5a49-4838-a726-150493827161").aggregate("user", "42").userId("u-3")
                 .sourceService("users").build();
 
         JsonNode json = JSON.readTree(CloudEventJson.write(event));
 
         assertThat(json.get("specversion").asText()).isEqualTo("1.0");
         assertThat(json.get("datacontenttype").asText()).isEqualTo("application/json");
-        assertThat(json.get("tenantid").asText()).isEqualTo("t-9");
+        assertThat(json.get("tenantid").asText()).isEqualTo("9e8d7c6b-5a49-4838-a726-150493827161");
         assertThat(json.get("aggregateid").asText()).isEqualTo("42");
         assertThat(json.get("aggregatetype").asText()).isEqualTo("user");
         assertThat(json.get("correlationid").asText()).isEqualTo(event.id());

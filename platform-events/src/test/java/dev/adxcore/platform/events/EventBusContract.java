@@ -125,7 +125,7 @@ public abstract class EventBusContract {
         String type = type("user.created");
         Recorder r = new Recorder();
         bus.subscribe(sub(id("audit"), r).types(type).build());
-        Event parent = Event.builder(type("request.received")).tenantId("tenant-1").userId("user-7").build();
+        Event parent = Event.builder(type("request.received")).tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").userId("user-7").build();
         Event event = Event.builder(type).causedBy(parent).source(URI.create("/user-service"))
                 .time(Instant.parse("2025-01-02T03:04:05.123456789Z")).subject("users/42")
                 .aggregate("user", "42").sourceService("user-service").version(2)
@@ -138,6 +138,73 @@ public abstract class EventBusContract {
         awaitCount(r, 1);
         assertThat(r.events().get(0)).isEqualTo(event);
         assertThat(r.events().get(0).data()).isEqualTo(event.data());
+    }
+
+    @Test
+    void handlerRunsWithTheEventsContextBoundAndItsOwnEventsCarryTheFlowOn() {
+        String type = type("user.created");
+        String followType = type("user.welcomed");
+        UUID tenant = UUID.fromString("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f");
+        Map<String, Object> seen = new ConcurrentHashMap<>();
+        CountDownLatch handled = new CountDownLatch(1);
+        bus.subscribe(sub(id("welcomer"), event -> {
+            dev.adxcore.platform.core.PlatformContext ctx = dev.adxcore.platform.core.PlatformContext.require();
+            seen.put("context", ctx);
+            seen.put("mdcTenant", String.valueOf(org.slf4j.MDC.get(dev.adxcore.platform.core.MdcKeys.TENANT_ID)));
+            seen.put("follow", Event.builder(followType).data("{}").build());   // nothing set by hand
+            handled.countDown();
+        }).types(type).build());
+        dev.adxcore.platform.core.PlatformContext request = dev.adxcore.platform.core.PlatformContext.builder()
+                .tenantId(tenant).userId("alice").roles("admin").correlationId("corr-77")
+                .trace(dev.adxcore.platform.core.TraceParent.newRoot()).causalToken("0/16B3748").build();
+        Event created;
+        try (dev.adxcore.platform.core.PlatformContext.Scope ignored = request.bind()) {
+            created = Event.builder(type).aggregate("user", "1").data("{}").build();
+        }
+        assertThat(created.tenantId()).contains(tenant);
+        assertThat(created.userId()).contains("alice");
+        assertThat(created.correlationId()).isEqualTo("corr-77");
+        assertThat(created.causalToken()).contains("0/16B3748");
+        assertThat(created.trace().orElseThrow().traceId()).isEqualTo(request.trace().orElseThrow().traceId());
+
+        join(bus.publish(created));
+        await().atMost(deliveryTimeout()).until(() -> handled.getCount() == 0);
+
+        dev.adxcore.platform.core.PlatformContext ctx = (dev.adxcore.platform.core.PlatformContext) seen.get("context");
+        assertThat(ctx.tenantId()).contains(tenant);
+        assertThat(ctx.userId()).contains("alice");
+        assertThat(ctx.roles()).as("roles never travel with events").isEmpty();
+        assertThat(ctx.correlationId()).isEqualTo("corr-77");
+        assertThat(ctx.causationId()).contains(created.id());
+        assertThat(ctx.causalToken()).contains("0/16B3748");
+        assertThat(ctx.trace().orElseThrow().traceId()).isEqualTo(request.trace().orElseThrow().traceId());
+        assertThat(seen.get("mdcTenant")).isEqualTo(tenant.toString());
+        Event follow = (Event) seen.get("follow");
+        assertThat(follow.tenantId()).contains(tenant);
+        assertThat(follow.correlationId()).isEqualTo("corr-77");
+        assertThat(follow.causationId()).contains(created.id());
+    }
+
+    @Test
+    void aHandlerThreadKeepsNoContextAfterADeliveryEvenWhenTheHandlerThrows() {
+        String type = type("context.leak");
+        UUID tenant = UUID.fromString("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f");
+        List<Object> afterwards = new CopyOnWriteArrayList<>();
+        AtomicBoolean failed = new AtomicBoolean();
+        bus.subscribe(sub(id("leaky"), event -> {
+            if (event.tenantId().isPresent() && failed.compareAndSet(false, true)) {
+                throw new IllegalStateException("handler failed once");
+            }
+            afterwards.add(event.tenantId().isPresent() ? "tenant-event"
+                    : dev.adxcore.platform.core.PlatformContext.current().flatMap(c -> c.tenantId()).map(Object::toString)
+                            .orElse("no-tenant") + "/" + org.slf4j.MDC.get(dev.adxcore.platform.core.MdcKeys.TENANT_ID));
+        }).types(type).retryPolicy(fastRetries(3)).build());
+
+        join(bus.publish(Event.builder(type).tenantId(tenant).aggregate("a", "1").build()));
+        join(bus.publish(Event.builder(type).withoutContext().aggregate("a", "1").build()));
+
+        await().atMost(deliveryTimeout()).until(() -> afterwards.size() == 2);
+        assertThat(afterwards).containsExactly("tenant-event", "no-tenant/null");
     }
 
     @Test
@@ -208,10 +275,10 @@ public abstract class EventBusContract {
     void tenantFilterDeliversOnlyThatTenantsEvents() {
         String type = type("document.saved");
         Recorder tenantA = new Recorder();
-        bus.subscribe(sub(id("tenant-a-indexer"), tenantA).types(type).tenantId("tenant-a").build());
+        bus.subscribe(sub(id("tenant-a-indexer"), tenantA).types(type).tenantId("aaaaaaaa-0000-4000-8000-00000000000a").build());
 
-        String ofA = publish(Event.builder(type).tenantId("tenant-a").build());
-        publish(Event.builder(type).tenantId("tenant-b").build());
+        String ofA = publish(Event.builder(type).tenantId("aaaaaaaa-0000-4000-8000-00000000000a").build());
+        publish(Event.builder(type).tenantId("bbbbbbbb-0000-4000-8000-00000000000b").build());
         publish(Event.builder(type).build());
 
         awaitIds(tenantA, List.of(ofA));

@@ -147,7 +147,7 @@ class ContextHeaderRoundTripTest {
         Event event = harness.nextEvent();
 
         assertThat(event.type()).isEqualTo("order.place.completed");
-        assertThat(event.tenantId()).contains(TemplateHarness.TENANT_A.toString());
+        assertThat(event.tenantId()).contains(TemplateHarness.TENANT_A);
         assertThat(event.userId()).isEqualTo(sent.userId());
         assertThat(event.correlationId()).isEqualTo(sent.correlationId());
         assertThat(event.causationId()).contains(output.workflowId());

@@ -98,7 +98,7 @@ class ReadmeExampleTest {
             assertThat(run.getResult(StandardWorkflowOutput.class).status()).isEqualTo(WorkflowStatus.COMPLETED);
             Event completed = events.poll(10, SECONDS);
             assertThat(completed.type()).isEqualTo("invoice.issue.completed");
-            assertThat(completed.tenantId()).contains(ACME.toString());
+            assertThat(completed.tenantId()).contains(ACME);
             assertThat(completed.correlationId()).isEqualTo(request.correlationId());
             assertThat(completed.causationId()).contains("IssueInvoiceWorkflow/" + ACME + "/order-42");
         }

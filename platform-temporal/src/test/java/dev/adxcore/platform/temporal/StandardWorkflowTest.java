@@ -58,7 +58,7 @@ class StandardWorkflowTest {
         Event event = harness.nextEvent();
         PlatformContext sent = TemplateHarness.context(TemplateHarness.TENANT_A);
         assertThat(event.type()).isEqualTo("order.place.completed");
-        assertThat(event.tenantId()).contains(TemplateHarness.TENANT_A.toString());
+        assertThat(event.tenantId()).contains(TemplateHarness.TENANT_A);
         assertThat(event.userId()).contains("user-7");
         assertThat(event.correlationId()).isEqualTo(sent.correlationId());
         assertThat(event.causationId()).contains(workflowId);
@@ -139,7 +139,7 @@ class StandardWorkflowTest {
         assertThat(((ApplicationFailure) failure.getCause().getCause()).getType()).isEqualTo("OutOfStock");
         Event event = harness.nextEvent();
         assertThat(event.type()).isEqualTo("order.place.failed");
-        assertThat(event.tenantId()).contains(TemplateHarness.TENANT_A.toString());
+        assertThat(event.tenantId()).contains(TemplateHarness.TENANT_A);
         assertThat(event.causationId()).contains(stub.getExecution().getWorkflowId());
         assertThat(event.extensions()).containsEntry("traceparent", TemplateHarness.TRACE.toHeader());
         assertThat(event.data()).contains("\"status\":\"FAILED\"").contains("\"failureType\":\"OutOfStock\"")

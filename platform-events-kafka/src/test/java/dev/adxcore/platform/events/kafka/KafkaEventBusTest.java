@@ -80,7 +80,7 @@ class KafkaEventBusTest {
 
     @Test
     void recordsAreKeyedByAggregateIdAndCarryCloudEventsJson() throws Exception {
-        Event event = Event.builder("order.placed").tenantId("t1").aggregate("order", "o-42").data("{\"total\":12}").build();
+        Event event = Event.builder("order.placed").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").aggregate("order", "o-42").data("{\"total\":12}").build();
 
         bus.publish(event).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
@@ -241,8 +241,8 @@ class KafkaEventBusTest {
             handled.add(e.id());
         }).build());
 
-        bus.publishAll(List.of(Event.builder("good.event").tenantId("tenant-1").build(),
-                Event.builder("good.event").tenantId("tenant-2").build(), Event.builder("bad.event").build()))
+        bus.publishAll(List.of(Event.builder("good.event").tenantId("aaaaaaaa-0000-4000-8000-00000000000a").build(),
+                Event.builder("good.event").tenantId("bbbbbbbb-0000-4000-8000-00000000000b").build(), Event.builder("bad.event").build()))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 2

@@ -83,7 +83,7 @@ class RedisEventBusTest {
         open("");
         List<Event> received = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("audit", received::add).types("user.*").build());
-        Event event = Event.builder("user.created").tenantId("t1").data("{\"email\":\"a@example.com\"}").build();
+        Event event = Event.builder("user.created").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").data("{\"email\":\"a@example.com\"}").build();
 
         bus.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
 

@@ -57,7 +57,7 @@ public final class EventSize {
         long chars = event.id().length() + event.source().toString().length() + event.type().length()
                 + event.correlationId().length()
                 + event.subject().map(String::length).orElse(0)
-                + event.tenantId().map(String::length).orElse(0)
+                + (event.tenantId().isPresent() ? 36 : 0)
                 + event.causationId().map(String::length).orElse(0)
                 + event.userId().map(String::length).orElse(0)
                 + event.aggregateId().map(String::length).orElse(0)

@@ -127,7 +127,7 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
                         .getBytes(StandardCharsets.UTF_8)).toString())
                 .source(source(request))
                 .subject(request.workflowId())
-                .tenantId(context.tenantId().map(UUID::toString).orElse(null))
+                .tenantId(context.tenantId().orElse(null))
                 .userId(context.userId().orElse(null))
                 .correlationId(context.correlationId())
                 .causationId(causation)

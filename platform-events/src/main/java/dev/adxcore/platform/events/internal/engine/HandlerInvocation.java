@@ -1,11 +1,15 @@
 package dev.adxcore.platform.events.internal.engine;
 
+import dev.adxcore.platform.core.PlatformContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where the engine calls a subscription's handler: every delivery attempt of every transport
  * (in-memory, Redis, Kafka) goes through {@link #invoke}, on the thread that runs the handler, and the
  * handler-timeout watchdog interrupts that thread.
+ *
+ * <p>The event's {@linkplain dev.adxcore.platform.events.Event#context() request context} is bound around the call
+ * and the thread's previous context and MDC restored after it, also when the handler throws or is interrupted.
  *
  * <p>Whatever must surround each handler call belongs here and nowhere else:
  * <ul>
@@ -30,7 +34,7 @@ final class HandlerInvocation {
      * @return null on success, else what the handler threw
      */
     static @Nullable Throwable invoke(Member member, Delivery delivery) {
-        try {
+        try (PlatformContext.Scope ignored = delivery.event.context().bind()) {
             member.subscription.handler().handle(delivery.event);
             return null;
         } catch (Throwable t) {

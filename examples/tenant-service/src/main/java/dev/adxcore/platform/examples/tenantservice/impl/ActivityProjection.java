@@ -31,7 +31,7 @@ public final class ActivityProjection implements EventHandler {
 
     @Override
     public void handle(Event event) throws Exception {
-        UUID tenant = uuid(event.tenantId().orElse(null));
+        UUID tenant = event.tenantId().orElse(null);
         UUID user = userOf(event);
         if (tenant == null || user == null) {
             throw new NonRetryableEventException("event " + event.id() + " of type " + event.type()

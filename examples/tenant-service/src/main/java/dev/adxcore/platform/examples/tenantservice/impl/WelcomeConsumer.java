@@ -28,7 +28,7 @@ public final class WelcomeConsumer implements EventHandler {
         UUID tenant;
         UUID user;
         try {
-            tenant = UUID.fromString(event.tenantId().orElse(""));
+            tenant = event.tenantId().orElseThrow(() -> new IllegalArgumentException("no tenant"));
             user = UUID.fromString(data.path("userId").asText());
         } catch (IllegalArgumentException e) {
             throw new NonRetryableEventException("user.created " + event.id() + " has no tenant or user id", e);
