@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * default), never on the public port.
  *
  * <pre>{@code
- * try (ApiGateway gateway = ApiGateway.start(GatewayConfig.fromEnvironment())) {
+ * try (ApiGateway gateway = ApiGateway.start(GatewayConfig.fromEnvironment().build())) {
  *     gateway.join();
  * }
  * }</pre>

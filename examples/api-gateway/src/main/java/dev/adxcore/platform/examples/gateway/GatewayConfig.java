@@ -1,6 +1,8 @@
 package dev.adxcore.platform.examples.gateway;
 
-import dev.adxcore.platform.examples.gateway.internal.Settings;
+import dev.adxcore.platform.examples.gateway.internal.IpLiterals;
+import dev.adxcore.platform.core.Secrets;
+import dev.adxcore.platform.core.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -178,8 +180,20 @@ public final class GatewayConfig {
      * @return the validated configuration
      * @throws IllegalArgumentException when a variable is malformed or a required one is missing
      */
-    public static GatewayConfig fromEnvironment() {
-        return builder().environment(System.getenv()).build();
+    public static Builder fromEnvironment() {
+        return fromEnvironment(Settings.fromEnvironment());
+    }
+
+    /**
+     * A builder filled from the given settings (the SDK's rule for every {@code fromEnvironment}: it returns the
+     * builder; {@code build()} validates).
+     *
+     * @param settings where the {@code PLATFORM_GATEWAY_*} values come from
+     * @return the filled builder
+     * @throws IllegalArgumentException when a value is malformed, naming the setting
+     */
+    public static Builder fromEnvironment(Settings settings) {
+        return builder().environment(settings);
     }
 
     /**
@@ -446,7 +460,7 @@ public final class GatewayConfig {
                 + ", management=" + managementBindAddress + ":" + managementPort
                 + ", defaultQuota=" + (defaultQuota == null ? "off" : defaultQuota)
                 + ", routeQuotas=" + routeQuotaText(routeQuotas) + ", quotaKey=" + quotaKey.spec()
-                + ", quotaStore=" + (quotaRedisUrl == null ? "memory" : Settings.maskPassword(quotaRedisUrl))
+                + ", quotaStore=" + (quotaRedisUrl == null ? "memory" : Secrets.maskUri(quotaRedisUrl))
                 + ", quotaRedisTimeout=" + quotaRedisTimeout + ", quotaFailMode=" + quotaFailMode.spec()
                 + ", circuitBreaker=" + circuitBreaker + ", retries=" + retries + ", retryBackoff=" + retryBackoff
                 + '}';
@@ -519,8 +533,8 @@ public final class GatewayConfig {
                 throw new IllegalArgumentException(setting + " must look like requests/window, such as 100/1s or"
                         + " 6000/1m, or be off (was '" + text + "')");
             }
-            long limit = Settings.number(setting, v.substring(0, slash));
-            Duration window = Settings.duration(setting, v.substring(slash + 1));
+            long limit = Settings.parseLong(setting, v.substring(0, slash));
+            Duration window = Settings.parseDuration(setting, v.substring(slash + 1));
             try {
                 return new Quota(limit, window);
             } catch (IllegalArgumentException e) {
@@ -535,7 +549,7 @@ public final class GatewayConfig {
 
         @Override
         public String toString() {
-            return limit + "/" + Settings.format(window);
+            return limit + "/" + Settings.formatDuration(window);
         }
     }
 
@@ -643,8 +657,8 @@ public final class GatewayConfig {
 
         @Override
         public String toString() {
-            return enabled ? "{failureRate=" + failureRatePercent + "%, window=" + Settings.format(window)
-                    + ", minCalls=" + minimumCalls + ", open=" + Settings.format(openDuration) + ", halfOpenCalls="
+            return enabled ? "{failureRate=" + failureRatePercent + "%, window=" + Settings.formatDuration(window)
+                    + ", minCalls=" + minimumCalls + ", open=" + Settings.formatDuration(openDuration) + ", halfOpenCalls="
                     + halfOpenCalls + "}" : "off";
         }
     }
@@ -705,57 +719,69 @@ public final class GatewayConfig {
          * @throws IllegalArgumentException when a variable is malformed, naming it
          */
         public Builder environment(Map<String, String> env) {
+            return environment(Settings.of(Objects.requireNonNull(env, "env")));
+        }
+
+        /**
+         * Reads every {@code PLATFORM_GATEWAY_*} setting present in {@code env} (platform-core's rules: one
+         * duration grammar, whole numbers, {@code true}/{@code false}, comma-separated lists).
+         *
+         * @param env the settings
+         * @return this builder
+         * @throws IllegalArgumentException when a value is malformed, naming the setting
+         */
+        public Builder environment(Settings env) {
             Objects.requireNonNull(env, "env");
             ifSet(env, "PLATFORM_GATEWAY_BIND_ADDRESS", this::bindAddress);
-            ifSet(env, "PLATFORM_GATEWAY_PORT", v -> port((int) Settings.number("PLATFORM_GATEWAY_PORT", v)));
+            ifSet(env, "PLATFORM_GATEWAY_PORT", v -> port((int) Settings.parseLong("PLATFORM_GATEWAY_PORT", v)));
             ifSet(env, "PLATFORM_GATEWAY_ROUTES", v -> {
-                for (String item : Settings.list(v)) {
+                for (String item : Settings.parseList(v)) {
                     route(item);
                 }
             });
             ifSet(env, "PLATFORM_GATEWAY_DEFAULT_TIMEOUT",
-                    v -> defaultTimeout(Settings.duration("PLATFORM_GATEWAY_DEFAULT_TIMEOUT", v)));
+                    v -> defaultTimeout(Settings.parseDuration("PLATFORM_GATEWAY_DEFAULT_TIMEOUT", v)));
             ifSet(env, "PLATFORM_GATEWAY_ROUTE_TIMEOUTS", v -> {
-                for (String item : Settings.list(v)) {
+                for (String item : Settings.parseList(v)) {
                     int eq = item.indexOf('=');
                     if (eq <= 0) {
                         throw new IllegalArgumentException("PLATFORM_GATEWAY_ROUTE_TIMEOUTS entries must look like"
                                 + " name=5s (was '" + item + "')");
                     }
                     routeTimeout(item.substring(0, eq).trim(),
-                            Settings.duration("PLATFORM_GATEWAY_ROUTE_TIMEOUTS", item.substring(eq + 1)));
+                            Settings.parseDuration("PLATFORM_GATEWAY_ROUTE_TIMEOUTS", item.substring(eq + 1)));
                 }
             });
             ifSet(env, "PLATFORM_GATEWAY_JWT_SECRET", this::jwtSecret);
             ifSet(env, "PLATFORM_GATEWAY_JWKS_URL", v -> jwksUrl(parseUri("PLATFORM_GATEWAY_JWKS_URL", v)));
             ifSet(env, "PLATFORM_GATEWAY_JWKS_CACHE_TTL",
-                    v -> jwksCacheTtl(Settings.duration("PLATFORM_GATEWAY_JWKS_CACHE_TTL", v)));
+                    v -> jwksCacheTtl(Settings.parseDuration("PLATFORM_GATEWAY_JWKS_CACHE_TTL", v)));
             ifSet(env, "PLATFORM_GATEWAY_JWT_ISSUER", this::jwtIssuer);
             ifSet(env, "PLATFORM_GATEWAY_JWT_AUDIENCE", this::jwtAudience);
-            ifSet(env, "PLATFORM_GATEWAY_JWT_ALGORITHMS", v -> jwtAlgorithms(Settings.list(v)));
+            ifSet(env, "PLATFORM_GATEWAY_JWT_ALGORITHMS", v -> jwtAlgorithms(Settings.parseList(v)));
             ifSet(env, "PLATFORM_GATEWAY_JWT_CLOCK_SKEW",
-                    v -> clockSkew(Settings.duration("PLATFORM_GATEWAY_JWT_CLOCK_SKEW", v)));
+                    v -> clockSkew(Settings.parseDuration("PLATFORM_GATEWAY_JWT_CLOCK_SKEW", v)));
             ifSet(env, "PLATFORM_GATEWAY_TOKEN_CACHE_SIZE",
                     v -> tokenCacheSize((int) Math.max(-1, Math.min(Integer.MAX_VALUE,
-                            Settings.number("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", v)))));
+                            Settings.parseLong("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", v)))));
             ifSet(env, "PLATFORM_GATEWAY_TOKEN_CACHE_TTL",
-                    v -> tokenCacheTtl(Settings.duration("PLATFORM_GATEWAY_TOKEN_CACHE_TTL", v)));
+                    v -> tokenCacheTtl(Settings.parseDuration("PLATFORM_GATEWAY_TOKEN_CACHE_TTL", v)));
             ifSet(env, "PLATFORM_GATEWAY_TENANT_CLAIM", this::tenantClaim);
             ifSet(env, "PLATFORM_GATEWAY_ROLES_CLAIM", this::rolesClaim);
-            ifSet(env, "PLATFORM_GATEWAY_TRUSTED_PROXIES", v -> trustedProxies(Settings.list(v)));
-            ifSet(env, "PLATFORM_GATEWAY_CORS_ORIGINS", v -> corsAllowedOrigins(Settings.list(v)));
+            ifSet(env, "PLATFORM_GATEWAY_TRUSTED_PROXIES", v -> trustedProxies(Settings.parseList(v)));
+            ifSet(env, "PLATFORM_GATEWAY_CORS_ORIGINS", v -> corsAllowedOrigins(Settings.parseList(v)));
             ifSet(env, "PLATFORM_GATEWAY_MAX_REQUEST_BYTES",
-                    v -> maxRequestBodyBytes(Settings.number("PLATFORM_GATEWAY_MAX_REQUEST_BYTES", v)));
-            ifSet(env, "PLATFORM_GATEWAY_STRIP_HEADERS", v -> strippedHeaders(Settings.list(v)));
+                    v -> maxRequestBodyBytes(Settings.parseLong("PLATFORM_GATEWAY_MAX_REQUEST_BYTES", v)));
+            ifSet(env, "PLATFORM_GATEWAY_STRIP_HEADERS", v -> strippedHeaders(Settings.parseList(v)));
             ifSet(env, "PLATFORM_GATEWAY_FORWARD_AUTHORIZATION",
-                    v -> forwardAuthorization(Settings.flag("PLATFORM_GATEWAY_FORWARD_AUTHORIZATION", v)));
+                    v -> forwardAuthorization(Settings.parseBoolean("PLATFORM_GATEWAY_FORWARD_AUTHORIZATION", v)));
             ifSet(env, "PLATFORM_GATEWAY_MANAGEMENT_BIND_ADDRESS", this::managementBindAddress);
             ifSet(env, "PLATFORM_GATEWAY_MANAGEMENT_PORT",
-                    v -> managementPort((int) Settings.number("PLATFORM_GATEWAY_MANAGEMENT_PORT", v)));
+                    v -> managementPort((int) Settings.parseLong("PLATFORM_GATEWAY_MANAGEMENT_PORT", v)));
             ifSet(env, "PLATFORM_GATEWAY_DEFAULT_QUOTA", v -> defaultQuota(isOff(v) ? null
                     : Quota.parse("PLATFORM_GATEWAY_DEFAULT_QUOTA", v)));
             ifSet(env, "PLATFORM_GATEWAY_ROUTE_QUOTAS", v -> {
-                for (String item : Settings.list(v)) {
+                for (String item : Settings.parseList(v)) {
                     int eq = item.indexOf('=');
                     if (eq <= 0) {
                         throw new IllegalArgumentException("PLATFORM_GATEWAY_ROUTE_QUOTAS entries must look like"
@@ -769,24 +795,24 @@ public final class GatewayConfig {
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_KEY", v -> quotaKey(QuotaKey.parse(v)));
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_REDIS_URL", v -> quotaRedisUrl(parseUri("PLATFORM_GATEWAY_QUOTA_REDIS_URL", v)));
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT",
-                    v -> quotaRedisTimeout(Settings.duration("PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT", v)));
+                    v -> quotaRedisTimeout(Settings.parseDuration("PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT", v)));
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_FAIL_MODE", v -> quotaFailMode(QuotaFailMode.parse(v)));
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_KEY_PREFIX", this::quotaKeyPrefix);
             ifSet(env, "PLATFORM_GATEWAY_BREAKER_ENABLED",
-                    v -> circuitBreakerEnabled(Settings.flag("PLATFORM_GATEWAY_BREAKER_ENABLED", v)));
+                    v -> circuitBreakerEnabled(Settings.parseBoolean("PLATFORM_GATEWAY_BREAKER_ENABLED", v)));
             ifSet(env, "PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v -> circuitBreakerFailureRate(
-                    (int) Settings.number("PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v)));
+                    (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v)));
             ifSet(env, "PLATFORM_GATEWAY_BREAKER_WINDOW",
-                    v -> circuitBreakerWindow(Settings.duration("PLATFORM_GATEWAY_BREAKER_WINDOW", v)));
+                    v -> circuitBreakerWindow(Settings.parseDuration("PLATFORM_GATEWAY_BREAKER_WINDOW", v)));
             ifSet(env, "PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v -> circuitBreakerMinimumCalls(
-                    (int) Settings.number("PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v)));
+                    (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v)));
             ifSet(env, "PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v -> circuitBreakerOpenDuration(
-                    Settings.duration("PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v)));
+                    Settings.parseDuration("PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v)));
             ifSet(env, "PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v -> circuitBreakerHalfOpenCalls(
-                    (int) Settings.number("PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v)));
-            ifSet(env, "PLATFORM_GATEWAY_RETRIES", v -> retries((int) Settings.number("PLATFORM_GATEWAY_RETRIES", v)));
+                    (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v)));
+            ifSet(env, "PLATFORM_GATEWAY_RETRIES", v -> retries((int) Settings.parseLong("PLATFORM_GATEWAY_RETRIES", v)));
             ifSet(env, "PLATFORM_GATEWAY_RETRY_BACKOFF",
-                    v -> retryBackoff(Settings.duration("PLATFORM_GATEWAY_RETRY_BACKOFF", v)));
+                    v -> retryBackoff(Settings.parseDuration("PLATFORM_GATEWAY_RETRY_BACKOFF", v)));
             return this;
         }
 
@@ -794,11 +820,8 @@ public final class GatewayConfig {
             return value.trim().equalsIgnoreCase("off");
         }
 
-        private static void ifSet(Map<String, String> env, String name, java.util.function.Consumer<String> setter) {
-            String value = env.get(name);
-            if (value != null && !value.isBlank()) {
-                setter.accept(value.trim());
-            }
+        private static void ifSet(Settings env, String name, java.util.function.Consumer<String> setter) {
+            env.string(name).ifPresent(setter);
         }
 
         /**
@@ -1328,7 +1351,7 @@ public final class GatewayConfig {
             for (String proxy : trustedProxies) {
                 int slash = proxy.indexOf('/');
                 String address = slash < 0 ? proxy : proxy.substring(0, slash);
-                boolean ok = Settings.isIpLiteral(address);
+                boolean ok = IpLiterals.isIpLiteral(address);
                 if (ok && slash >= 0) {
                     try {
                         int bits = Integer.parseInt(proxy.substring(slash + 1));
@@ -1403,7 +1426,7 @@ public final class GatewayConfig {
                 String s = quotaRedisUrl.getScheme() == null ? "" : quotaRedisUrl.getScheme().toLowerCase(Locale.ROOT);
                 if (!(s.equals("redis") || s.equals("rediss")) || quotaRedisUrl.getHost() == null) {
                     throw new IllegalArgumentException("quotaRedisUrl must be a redis:// or rediss:// URL with a host"
-                            + " (was '" + Settings.maskPassword(quotaRedisUrl) + "'); for example redis://127.0.0.1:6379");
+                            + " (was '" + Secrets.maskUri(quotaRedisUrl) + "'); for example redis://127.0.0.1:6379");
                 }
             }
             requirePositive("quotaRedisTimeout", quotaRedisTimeout);

@@ -1,6 +1,7 @@
 package dev.adxcore.platform.examples.gateway;
 
-import dev.adxcore.platform.examples.gateway.internal.Settings;
+import dev.adxcore.platform.core.Secrets;
+import dev.adxcore.platform.core.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,7 @@ public final class GatewayMain {
             switch (arg) {
                 case "--dev" -> dev = true;
                 case "--route" -> builder.route(value(args, ++i, arg));
-                case "--port" -> builder.port((int) Settings.number("--port", value(args, ++i, arg)));
+                case "--port" -> builder.port((int) Settings.parseLong("--port", value(args, ++i, arg)));
                 case "--bind" -> {
                     builder.bindAddress(value(args, ++i, arg));
                     bindGiven = true;
@@ -126,8 +127,8 @@ public final class GatewayMain {
             switch (arg) {
                 case "--sub" -> sub = value(args, ++i, arg);
                 case "--tenant" -> tenant = value(args, ++i, arg);
-                case "--roles" -> roles = Settings.list(value(args, ++i, arg));
-                case "--ttl" -> ttl = Settings.duration("--ttl", value(args, ++i, arg));
+                case "--roles" -> roles = Settings.parseList(value(args, ++i, arg));
+                case "--ttl" -> ttl = Settings.parseDuration("--ttl", value(args, ++i, arg));
                 default -> throw new IllegalArgumentException("unknown mint-token option '" + arg + "'");
             }
         }

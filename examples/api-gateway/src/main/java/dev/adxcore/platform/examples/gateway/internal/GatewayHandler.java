@@ -1,13 +1,14 @@
 package dev.adxcore.platform.examples.gateway.internal;
 
+import dev.adxcore.platform.core.JsonStrings;
+import dev.adxcore.platform.core.MdcKeys;
+import dev.adxcore.platform.core.MdcScope;
+import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.core.PlatformHeaders;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
 import dev.adxcore.platform.observability.health.HealthRegistry;
 import dev.adxcore.platform.observability.health.HealthReport;
 import dev.adxcore.platform.observability.health.HealthStatus;
-import dev.adxcore.platform.observability.logging.CorrelationIds;
-import dev.adxcore.platform.observability.logging.LogContext;
-import dev.adxcore.platform.observability.logging.TraceContext;
 import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
@@ -137,7 +138,7 @@ public final class GatewayHandler extends Handler.Abstract {
     private static final class Exchange {
         final String method;
         final String correlationId;
-        final TraceContext trace;
+        final TraceParent trace;
         final HttpServerMetrics.Sample sample;
         final String clientAddress;
         @Nullable String routeTemplate;
@@ -150,7 +151,7 @@ public final class GatewayHandler extends Handler.Abstract {
         long deadlineNanos;
         int attempt;
 
-        Exchange(String method, String correlationId, TraceContext trace, HttpServerMetrics.Sample sample,
+        Exchange(String method, String correlationId, TraceParent trace, HttpServerMetrics.Sample sample,
                 String clientAddress) {
             this.method = method;
             this.correlationId = correlationId;
@@ -164,9 +165,9 @@ public final class GatewayHandler extends Handler.Abstract {
     public boolean handle(Request request, Response response, Callback callback) {
         HttpFields headers = request.getHeaders();
         Exchange ex = new Exchange(request.getMethod(),
-                CorrelationIds.orNew(headers.get(CorrelationIds.HEADER)),
-                TraceContext.parse(headers.get(TraceContext.HEADER)).map(TraceContext::newChild)
-                        .orElseGet(TraceContext::newRoot),
+                PlatformHeaders.correlationIdOrNew(headers.get(PlatformHeaders.CORRELATION_ID)),
+                TraceParent.parse(headers.get(TraceParent.HEADER)).map(TraceParent::newChild)
+                        .orElseGet(TraceParent::newRoot),
                 metrics.start(), Request.getRemoteAddr(request));
         Callback done = Callback.from(() -> {
             finish(ex, response.getStatus());
@@ -190,7 +191,7 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void dispatch(Request request, Response response, Callback done, Exchange ex) {
         HttpFields headers = request.getHeaders();
-        response.getHeaders().put(CorrelationIds.HEADER, ex.correlationId);
+        response.getHeaders().put(PlatformHeaders.CORRELATION_ID, ex.correlationId);
 
         String origin = headers.get(HttpHeader.ORIGIN);
         if (origin != null && corsOrigins.contains(origin)) {
@@ -332,7 +333,7 @@ public final class GatewayHandler extends Handler.Abstract {
         HttpFields.Mutable out = response.getHeaders();
         out.put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         out.add(HttpHeader.VARY, "Origin");
-        out.put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, CorrelationIds.HEADER);
+        out.put(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, PlatformHeaders.CORRELATION_ID);
     }
 
     private void preflight(Request request, Response response, Callback done, Exchange ex) {
@@ -420,8 +421,8 @@ public final class GatewayHandler extends Handler.Abstract {
         upstream.headers(out -> {
             copyRequestHeaders(request.getHeaders(), out);
             addForwardingHeaders(request, out, ex);
-            out.put(CorrelationIds.HEADER, ex.correlationId);
-            out.put(TraceContext.HEADER, ex.trace.toHeader());
+            out.put(PlatformHeaders.CORRELATION_ID, ex.correlationId);
+            out.put(TraceParent.HEADER, ex.trace.toHeader());
             if (identity != null) {
                 out.put(PlatformHeaders.USER_ID, identity.userId());
                 out.put(PlatformHeaders.TENANT_ID, identity.tenantId());
@@ -639,7 +640,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 return;
             }
             response.reset();
-            response.getHeaders().put(CorrelationIds.HEADER, ex.correlationId);
+            response.getHeaders().put(PlatformHeaders.CORRELATION_ID, ex.correlationId);
             if (ex.corsOrigin != null) {
                 addCorsHeaders(response, ex.corsOrigin);
             }
@@ -672,11 +673,11 @@ public final class GatewayHandler extends Handler.Abstract {
         out.put(HttpHeader.CACHE_CONTROL, "no-store");
         StringBuilder body = new StringBuilder(128);
         body.append("{\"status\":").append(status).append(",\"error\":");
-        Json.string(body, code);
+        JsonStrings.appendQuoted(body, code);
         body.append(",\"message\":");
-        Json.string(body, message);
+        JsonStrings.appendQuoted(body, message);
         body.append(",\"correlationId\":");
-        Json.string(body, ex.correlationId);
+        JsonStrings.appendQuoted(body, ex.correlationId);
         body.append('}');
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         out.put(HttpHeader.CONTENT_LENGTH, Long.toString(bytes.length));
@@ -689,26 +690,27 @@ public final class GatewayHandler extends Handler.Abstract {
             return;
         }
         Identity id = ex.identity;
-        try (LogContext ignored = LogContext.builder()
-                .tenantId(id == null ? null : id.tenantId())
-                .userId(id == null ? null : id.userId())
-                .correlationId(ex.correlationId)
-                .traceId(ex.trace.traceId())
+        try (MdcScope ignored = MdcScope.builder()
+                .put(MdcKeys.TENANT_ID, id == null ? null : id.tenantId())
+                .put(MdcKeys.USER_ID, id == null ? null : id.userId())
+                .put(MdcKeys.CORRELATION_ID, ex.correlationId)
+                .put(MdcKeys.TRACE_ID, ex.trace.traceId())
+                .put(MdcKeys.SPAN_ID, ex.trace.spanId())
                 .open()) {
             StringBuilder line = new StringBuilder(160);
             line.append("\"method\":");
-            Json.string(line, ex.method);
+            JsonStrings.appendQuoted(line, ex.method);
             line.append(",\"path\":");
-            Json.string(line, ex.path == null ? "-" : ex.path);
+            JsonStrings.appendQuoted(line, ex.path == null ? "-" : ex.path);
             line.append(",\"route\":");
-            Json.string(line, ex.routeTemplate == null ? HttpServerMetrics.UNKNOWN_ROUTE : ex.routeTemplate);
+            JsonStrings.appendQuoted(line, ex.routeTemplate == null ? HttpServerMetrics.UNKNOWN_ROUTE : ex.routeTemplate);
             line.append(",\"status\":").append(status)
                     .append(",\"duration_ms\":").append(nanos / 1000 / 1000.0)
                     .append(",\"client\":");
-            Json.string(line, ex.clientAddress);
+            JsonStrings.appendQuoted(line, ex.clientAddress);
             if (ex.failureReason != null) {
                 line.append(",\"reason\":");
-                Json.string(line, ex.failureReason);
+                JsonStrings.appendQuoted(line, ex.failureReason);
             }
             access.info(line.toString());
         }

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.gateway.internal;
 
+import dev.adxcore.platform.core.JsonStrings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpFields;
@@ -36,7 +37,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     private static ByteBuffer body(int status) {
         String reason = HttpStatus.getMessage(status);
         StringBuilder out = new StringBuilder(64).append("{\"status\":").append(status).append(",\"error\":");
-        Json.string(out, reason == null ? "error" : reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '_'));
+        JsonStrings.appendQuoted(out, reason == null ? "error" : reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '_'));
         out.append('}');
         return ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.gateway.internal;
 
+import dev.adxcore.platform.core.Secrets;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthResult;
 import io.github.bucket4j.ConsumptionProbe;
@@ -73,7 +74,7 @@ final class RedisQuotaStore implements Quotas.Store {
     private volatile boolean closed;
 
     RedisQuotaStore(URI url, Duration timeout, MeterRegistry registry) {
-        this.maskedUrl = Settings.maskPassword(url);
+        this.maskedUrl = Secrets.maskUri(url);
         this.timeout = timeout;
         this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_INTERVAL, 2, TimeUnit.MILLISECONDS))

@@ -71,7 +71,7 @@ public final class TrustedProxies {
 
     private static byte[] literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (!Settings.isIpLiteral(t)) {
+        if (!IpLiterals.isIpLiteral(t)) {
             return null;
         }
         try {
