@@ -405,6 +405,10 @@ public final class DatabaseManager implements AutoCloseable {
         return readFor(null, consistency, work);
     }
 
+    private Counter readCounter(String target, ReadConsistency.Kind kind) {
+        return Objects.requireNonNull(Objects.requireNonNull(reads.get(target), target).get(kind), target);
+    }
+
     private <T extends @Nullable Object> Committed<T> write(@Nullable UUID tenantId, Work<T> work) {
         Objects.requireNonNull(work, "work");
         ensureOpen();
@@ -485,7 +489,7 @@ public final class DatabaseManager implements AutoCloseable {
         }
         try {
             T value = readOn(chosen.pool(), borrowed, chosen.name(), tenantId, work);
-            reads.get(chosen.name()).get(kind).increment();
+            readCounter(chosen.name(), kind).increment();
             return value;
         } catch (SQLException e) {
             if (!SqlErrors.isReplicaFailure(e)) {
@@ -503,7 +507,7 @@ public final class DatabaseManager implements AutoCloseable {
     private <T extends @Nullable Object> T readOnPrimary(@Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work) {
         try {
             T value = readOn(primary, null, primaryName, tenantId, work);
-            reads.get(primaryName).get(kind).increment();
+            readCounter(primaryName, kind).increment();
             return value;
         } catch (SQLException e) {
             throw SqlErrors.map(e, tenantId, primaryName);

@@ -35,6 +35,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -182,8 +183,10 @@ public final class UsersApi implements HttpHandler {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Committed<User> committed;
         try {
-            committed = db.inTransaction(h -> users.create(new User(null, input.email(), input.displayName(), User.PENDING,
-                    null, null, now)));
+            // forCreate refused a body without email or displayName.
+            String email = Objects.requireNonNull(input.email());
+            String displayName = Objects.requireNonNull(input.displayName());
+            committed = db.inTransaction(h -> users.create(new User(null, email, displayName, User.PENDING, null, null, now)));
         } catch (DuplicateKeyException e) {
             throw emailTaken();
         }
