@@ -9,6 +9,13 @@ import dev.adxcore.platform.examples.gateway.DevTokens;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
 import dev.adxcore.platform.test.PlatformTest;
 import dev.adxcore.platform.test.PostgresCluster;
+import dev.adxcore.platform.test.RedisServer;
+import dev.adxcore.platform.events.Event;
+import dev.adxcore.platform.events.EventBus;
+import dev.adxcore.platform.events.EventSubscription;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Autowired;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,18 +54,22 @@ class SpringUsersThroughGatewayTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static PostgresCluster pg;
+    private static RedisServer redis;
     private static @Nullable ApiGateway gateway;
     private static String acme;
     private static String globex;
 
     @LocalServerPort
     int port;
+    @Autowired
+    EventBus bus;
     @LocalManagementPort
     int managementPort;
 
     @BeforeAll
-    static void servers(PostgresCluster cluster) throws Exception {
+    static void servers(PostgresCluster cluster, RedisServer redisServer) throws Exception {
         pg = cluster;
+        redis = redisServer;
         try (Connection admin = pg.openPrimary(); Statement st = admin.createStatement()) {
             st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "') THEN "
                     + "CREATE ROLE " + ROLE + " LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
@@ -74,6 +85,7 @@ class SpringUsersThroughGatewayTest {
         p.add("platform.database.replica-urls", () -> withoutCredentials(pg.replicaJdbcUrls().get(0)));
         p.add("platform.database.username", () -> ROLE);
         p.add("platform.database.password", () -> PASSWORD);
+        p.add("platform.events.url", () -> redis.uri() + "?streamKeyPrefix=" + redis.key("events"));
         p.add("tenant-service.migration.username", () -> pg.username());
         p.add("tenant-service.migration.password", () -> pg.password());
     }
@@ -190,6 +202,30 @@ class SpringUsersThroughGatewayTest {
         } while (after != null && pages < 10);
         assertThat(seen).hasSize(7);
         assertThat(call(tenantToken, "GET", "/api/v1/users?limit=0", null, null).status).isEqualTo(400);
+    }
+
+    @Test
+    void createdUserIsPublishedOnTheRedisBusWithTheRequestsTenantActorAndCorrelation() throws Exception {
+        LinkedBlockingQueue<Event> received = new LinkedBlockingQueue<>();
+        String subscription = "spring-test-" + UUID.randomUUID();
+        bus.subscribe(EventSubscription.builder(subscription, received::add).types("user.created").build());
+        try {
+            String email = "ev-" + UUID.randomUUID() + "@acme.example";
+            Reply created = create(acme, email, "Evie");
+            String correlation = created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
+
+            Event event;
+            do {
+                event = received.poll(10, TimeUnit.SECONDS);
+                assertThat(event).as("user.created on the Redis bus").isNotNull();
+            } while (!event.data().contains(email));
+            assertThat(event.tenantId()).isPresent();
+            assertThat(event.userId()).hasValue("alice");
+            assertThat(event.correlationId()).isEqualTo(correlation);
+            assertThat(bus.getClass().getName()).containsIgnoringCase("redis");
+        } finally {
+            bus.unsubscribe(subscription);
+        }
     }
 
     @Test
