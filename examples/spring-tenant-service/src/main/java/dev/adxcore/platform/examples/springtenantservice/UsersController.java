@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
@@ -64,7 +65,7 @@ class UsersController {
         Committed<User> committed;
         try {
             committed = db.inTransaction(tenant, h -> users.create(tenant,
-                    new User(null, input.email(), input.displayName(), "pending", null, null, now)));
+                    new User(null, Objects.requireNonNull(input.email()), Objects.requireNonNull(input.displayName()), "pending", null, null, now)));
         } catch (DuplicateKeyException e) {
             throw emailTaken();
         }
