@@ -277,8 +277,8 @@ public final class OutboxRelay implements AutoCloseable {
             lag.record(outcome.ageMicros[i] * 1000 + (afterCommit - outcome.selectedAtNanos), TimeUnit.NANOSECONDS);
         }
         if (outcome.failure != null) {
-            throw new OutboxPublishException("outbox relay " + config.name() + " - publishing failed after "
-                    + outcome.published + " event(s) of the batch: " + describe(outcome.failure), outcome.failure);
+            throw new OutboxPublishException("publishing failed after " + outcome.published + " event(s) of the batch ("
+                    + "relay " + config.name() + "): " + describe(outcome.failure), outcome.failure);
         }
         return outcome.published + outcome.parked;
     }
