@@ -476,7 +476,7 @@ public final class OutboxRelay implements AutoCloseable {
                 failuresInARow = 0;
                 wakeWorkers(); // anything committed while not listening
                 PGConnection pg = c.unwrap(PGConnection.class);
-                int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(50, config.pollInterval().toMillis()));
+                int timeout = (int) Math.min(250, config.pollInterval().toMillis()); // bounds how long close() waits
                 while (!closed) {
                     PGNotification[] n = pg.getNotifications(timeout);
                     if (n != null && n.length > 0) {
