@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.database.internal.JdbcHandle;
 import dev.adxcore.platform.database.internal.Replica;
 import dev.adxcore.platform.database.internal.ReplicaMonitor;
@@ -298,6 +299,23 @@ public final class DatabaseManager implements AutoCloseable {
     }
 
     /**
+     * Runs a read-write unit of work for the tenant of the bound {@link PlatformContext} (see
+     * {@link PlatformContext#bind()}), in one transaction on the primary, and commits it. After the
+     * commit the bound context carries the commit's causal token, so a later
+     * {@link ReadConsistency#readYourWrites()} read in the same flow (and the events built in it) see the write.
+     *
+     * @param <T> what the work returns
+     * @param work the work
+     * @return the work's value and the commit's causal token
+     * @throws TenantNotSetException when no context with a tenant is bound to this thread
+     * @throws DatabaseException when a statement or the commit fails; the transaction is rolled back
+     * @throws IllegalStateException when called inside another read-write unit on the same thread
+     */
+    public <T extends @Nullable Object> Committed<T> inTransaction(Work<T> work) {
+        return write(boundTenant("inTransaction(work)"), work);
+    }
+
+    /**
      * Runs a read-write unit of work without a tenant: tenant tables show no rows and refuse writes
      * ({@link TenantNotSetException}). For tables that are not per tenant.
      *
@@ -307,8 +325,29 @@ public final class DatabaseManager implements AutoCloseable {
      * @throws DatabaseException when a statement or the commit fails; the transaction is rolled back
      * @throws IllegalStateException when called inside another read-write unit on the same thread
      */
-    public <T extends @Nullable Object> Committed<T> inTransaction(Work<T> work) {
+    public <T extends @Nullable Object> Committed<T> inTransactionWithoutTenant(Work<T> work) {
         return write(null, work);
+    }
+
+    /**
+     * The tenant of the {@link PlatformContext} bound to this thread: what every method without an
+     * explicit tenant uses (units of work here, {@link dev.adxcore.platform.database.repository.Repository}'s
+     * tenant-less overloads).
+     *
+     * @param operation what needs the tenant, for the message
+     * @return the bound tenant
+     * @throws TenantNotSetException when no context is bound, or the bound context has no tenant
+     */
+    public static UUID boundTenant(String operation) {
+        Optional<PlatformContext> context = PlatformContext.current();
+        if (context.isPresent() && context.get().tenantId().isPresent()) {
+            return context.get().tenantId().get();
+        }
+        throw new TenantNotSetException(operation + " needs a tenant, and " + (context.isEmpty()
+                ? "no PlatformContext is bound to this thread" : "the bound PlatformContext has none")
+                + ": bind one with a tenant (PlatformContext.builder().tenantId(...).build().bind(), as the request "
+                + "edge does), pass the tenant explicitly, or use the ...WithoutTenant variant for tables that are "
+                + "not per tenant", null);
     }
 
     /**
@@ -336,7 +375,25 @@ public final class DatabaseManager implements AutoCloseable {
     }
 
     /**
-     * Runs a read-only unit of work without a tenant (tenant tables show no rows).
+     * Runs a read-only unit of work for the tenant of the bound {@link PlatformContext} on the server
+     * that {@code consistency} allows.
+     *
+     * @param <T> what the work returns
+     * @param consistency what the read can accept ({@link ReadConsistency#readYourWrites()} follows the
+     *        bound context's causal token)
+     * @param work the work; may run twice if a replica fails under it
+     * @return the work's value
+     * @throws TenantNotSetException when no context with a tenant is bound to this thread
+     * @throws DatabaseException when a statement fails (replica outages are retried on the primary)
+     * @throws TenantIsolationException when called inside a read-write unit of another tenant
+     */
+    public <T extends @Nullable Object> T read(ReadConsistency consistency, Work<T> work) {
+        return readFor(boundTenant("read(consistency, work)"), consistency, work);
+    }
+
+    /**
+     * Runs a read-only unit of work without a tenant (tenant tables show no rows) on the server that
+     * {@code consistency} allows. For tables that are not per tenant.
      *
      * @param <T> what the work returns
      * @param consistency what the read can accept
@@ -344,8 +401,12 @@ public final class DatabaseManager implements AutoCloseable {
      * @return the work's value
      * @throws DatabaseException when a statement fails (replica outages are retried on the primary)
      */
-    public <T extends @Nullable Object> T read(ReadConsistency consistency, Work<T> work) {
+    public <T extends @Nullable Object> T readWithoutTenant(ReadConsistency consistency, Work<T> work) {
         return readFor(null, consistency, work);
+    }
+
+    private Counter readCounter(String target, ReadConsistency.Kind kind) {
+        return Objects.requireNonNull(Objects.requireNonNull(reads.get(target), target).get(kind), target);
     }
 
     private <T extends @Nullable Object> Committed<T> write(@Nullable UUID tenantId, Work<T> work) {
@@ -367,6 +428,8 @@ public final class DatabaseManager implements AutoCloseable {
             currentWrite.set(h);
             T value = work.run(h);
             CausalToken token = h.commit();
+            // The flow that wrote carries the write's position on: its later reads and events can wait for it.
+            PlatformContext.updateCurrent(context -> context.toBuilder().causalToken(token.toString()).build());
             return new Committed<>(value, token);
         } catch (SQLException e) {
             if (h != null) {
@@ -391,6 +454,7 @@ public final class DatabaseManager implements AutoCloseable {
         Objects.requireNonNull(consistency, "consistency");
         Objects.requireNonNull(work, "work");
         ensureOpen();
+        consistency = consistency.resolved();
         JdbcHandle joined = currentWrite.get();
         if (joined != null) {
             if (!Objects.equals(joined.tenantId().orElse(null), tenantId)) {
@@ -425,7 +489,7 @@ public final class DatabaseManager implements AutoCloseable {
         }
         try {
             T value = readOn(chosen.pool(), borrowed, chosen.name(), tenantId, work);
-            reads.get(chosen.name()).get(kind).increment();
+            readCounter(chosen.name(), kind).increment();
             return value;
         } catch (SQLException e) {
             if (!SqlErrors.isReplicaFailure(e)) {
@@ -443,7 +507,7 @@ public final class DatabaseManager implements AutoCloseable {
     private <T extends @Nullable Object> T readOnPrimary(@Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work) {
         try {
             T value = readOn(primary, null, primaryName, tenantId, work);
-            reads.get(primaryName).get(kind).increment();
+            readCounter(primaryName, kind).increment();
             return value;
         } catch (SQLException e) {
             throw SqlErrors.map(e, tenantId, primaryName);

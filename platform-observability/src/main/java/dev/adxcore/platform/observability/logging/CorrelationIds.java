@@ -68,6 +68,6 @@ public final class CorrelationIds {
      * @return a valid id
      */
     public static String orNew(@Nullable String candidate) {
-        return isValid(candidate) ? candidate : newId();
+        return candidate != null && isValid(candidate) ? candidate : newId();
     }
 }
