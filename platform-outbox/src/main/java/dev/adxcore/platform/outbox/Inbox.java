@@ -116,8 +116,9 @@ public final class Inbox {
                     } catch (Exception e) {
                         throw new HandlerFailure(e);
                     }
+                    return Boolean.TRUE;
                 }
-                return null;
+                return Boolean.FALSE;
             });
         } catch (HandlerFailure f) {
             throw (Exception) f.getCause();
