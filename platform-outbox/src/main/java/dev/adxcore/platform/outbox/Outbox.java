@@ -91,7 +91,7 @@ public final class Outbox {
      */
     public static Outbox create(DatabaseManager db) {
         Objects.requireNonNull(db, "db");
-        List<String> relayRoles = db.read(ReadConsistency.latest(), RoleChecks::relayRolesOfCurrentUser);
+        List<String> relayRoles = db.readWithoutTenant(ReadConsistency.latest(), RoleChecks::relayRolesOfCurrentUser);
         if (!relayRoles.isEmpty()) {
             throw new UnsafeRoleException("the application role of " + db.config().name() + " ('" + db.config().username()
                     + "') is a member of the outbox relay role " + relayRoles + ": it could read every tenant's outbox "

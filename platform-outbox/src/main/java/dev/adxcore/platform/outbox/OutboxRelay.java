@@ -208,7 +208,7 @@ public final class OutboxRelay implements AutoCloseable {
         Objects.requireNonNull(relayDb, "relayDb");
         Objects.requireNonNull(bus, "bus");
         Objects.requireNonNull(config, "config");
-        List<String> roles = relayDb.read(ReadConsistency.latest(), RoleChecks::relayRolesOfCurrentUser);
+        List<String> roles = relayDb.readWithoutTenant(ReadConsistency.latest(), RoleChecks::relayRolesOfCurrentUser);
         if (roles.isEmpty()) {
             throw new IllegalStateException("the role of " + relayDb.config().name() + " ('" + relayDb.config().username()
                     + "') is not the outbox relay role: it would see no tenant's outbox rows. Connect the relay as the "
@@ -269,7 +269,7 @@ public final class OutboxRelay implements AutoCloseable {
      * @throws dev.adxcore.platform.database.DatabaseException when the database fails (nothing is committed)
      */
     public int relayOnce() {
-        Outcome outcome = db.inTransaction(this::relayBatch).value();
+        Outcome outcome = db.inTransactionWithoutTenant(this::relayBatch).value();
         published.increment(outcome.published);
         parkedCounter.increment(outcome.parked);
         long afterCommit = System.nanoTime();
@@ -512,7 +512,7 @@ public final class OutboxRelay implements AutoCloseable {
      * @throws dev.adxcore.platform.database.DatabaseException when the query fails
      */
     public OutboxStats stats() {
-        OutboxStats s = db.read(ReadConsistency.latest(), h -> h.queryOne(STATS,
+        OutboxStats s = db.readWithoutTenant(ReadConsistency.latest(), h -> h.queryOne(STATS,
                 r -> new OutboxStats(r.getLong(1), r.getLong(2), Duration.ofMillis(r.getLong(3)))).orElseThrow());
         pending.set(s.pending());
         parkedCount.set(s.parked());
@@ -555,7 +555,7 @@ public final class OutboxRelay implements AutoCloseable {
         double seconds = retention.toNanos() / 1e9;
         long total = 0;
         for (int i = 0; i < MAX_PURGE_BATCHES_PER_RUN && !closed; i++) {
-            int n = db.inTransaction(h -> h.update(sql, seconds, config.purgeBatchSize())).value();
+            int n = db.inTransactionWithoutTenant(h -> h.update(sql, seconds, config.purgeBatchSize())).value();
             total += n;
             if (n < config.purgeBatchSize()) {
                 break;
@@ -586,7 +586,7 @@ public final class OutboxRelay implements AutoCloseable {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive (was " + limit + ")");
         }
-        return db.read(ReadConsistency.latest(), h -> h.query(PARKED, r -> {
+        return db.readWithoutTenant(ReadConsistency.latest(), h -> h.query(PARKED, r -> {
             Timestamp at = r.getTimestamp(6);
             String cause = r.getString(7);
             return new ParkedEvent(r.getLong(1), r.getObject(2, UUID.class), r.getString(3), r.getString(4), r.getInt(5),
@@ -602,7 +602,7 @@ public final class OutboxRelay implements AutoCloseable {
      * @return true when a parked event was requeued
      */
     public boolean requeue(long outboxId) {
-        boolean done = db.inTransaction(h -> h.update(REQUEUE, outboxId)).value() == 1;
+        boolean done = db.inTransactionWithoutTenant(h -> h.update(REQUEUE, outboxId)).value() == 1;
         if (done) {
             wakeWorkers();
         }

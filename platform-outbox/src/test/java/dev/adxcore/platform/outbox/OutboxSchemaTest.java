@@ -76,7 +76,7 @@ class OutboxSchemaTest {
                 outbox.record(Event.builder("x.y").tenantId(tenant).data("{}").build());
                 return null;
             });
-            long seen = relayDb.read(dev.adxcore.platform.database.ReadConsistency.latest(),
+            long seen = relayDb.readWithoutTenant(dev.adxcore.platform.database.ReadConsistency.latest(),
                     h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1))).orElseThrow();
             assertThat(seen).isEqualTo(1);
         }

@@ -151,7 +151,7 @@ class OutboxTest {
                 .value().orElseThrow();
         long seenByB = app.inTransaction(B, h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
                 .value().orElseThrow();
-        long seenWithoutTenant = app.inTransaction(h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
+        long seenWithoutTenant = app.inTransactionWithoutTenant(h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
                 .value().orElseThrow();
         assertThat(seenByA).isZero();
         assertThat(seenByB).isEqualTo(1);
@@ -183,7 +183,7 @@ class OutboxTest {
             return null;
         });
         // relayDb and app were created with roleCheck=refuse: the start-up safety check found nothing for either role.
-        long seen = relayDb.inTransaction(h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
+        long seen = relayDb.inTransactionWithoutTenant(h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
                 .value().orElseThrow();
         assertThat(seen).isEqualTo(2);
         assertThat(app.config().roleCheck()).isEqualTo(dev.adxcore.platform.database.DatabaseConfig.RoleCheck.REFUSE);
