@@ -62,8 +62,9 @@ class RelayTakeoverTest {
                     .meterRegistry(new SimpleMeterRegistry()).build())) {
                 List<String> lines = new ArrayList<>();
                 doomed.await("READY", lines, 60);
+                doomed.await("BATCH 1 ", lines, 60); // both relays run from here on
                 survivor.start();
-                doomed.await("BATCH 2 ", lines, 30); // its 2nd batch is in Redis and not yet marked published
+                doomed.await("BATCH 2 ", lines, 60); // its 2nd batch is in Redis and not yet marked published
                 doomed.kill();
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL") == 0);
