@@ -4,12 +4,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.adxcore.platform.database.internal.DriverSettings;
 import dev.adxcore.platform.database.internal.JdbcHandle;
 import dev.adxcore.platform.database.internal.Replica;
 import dev.adxcore.platform.database.internal.ReplicaMonitor;
 import dev.adxcore.platform.database.internal.RoutingDataSource;
 import dev.adxcore.platform.database.internal.SqlErrors;
 import dev.adxcore.platform.database.internal.StartupSafetyCheck;
+import dev.adxcore.platform.database.internal.Tenants;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthResult;
 import io.micrometer.core.instrument.Counter;
@@ -96,7 +98,7 @@ public final class DatabaseManager implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final List<HealthCheck> healthChecks;
     private final boolean singleSyncSafe;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DatabaseManager(DatabaseConfig config) {
         this.config = config;
@@ -178,25 +180,19 @@ public final class DatabaseManager implements AutoCloseable {
 
     /**
      * Whether pgjdbc, with these settings, sends the tenant prefix and a statement with typed
-     * parameters before one Sync. It does not when it describes statements first (prepareThreshold
-     * below 0, the org.postgresql.forceBinary property) or when strings are sent untyped
-     * (stringtype=unspecified); reads then use an explicit READ ONLY transaction in the same round trip.
+     * parameters before one Sync; see {@link DriverSettings}. Reads use the explicit READ ONLY
+     * transaction form (same round trip) when it does not.
      */
     private static boolean singleSyncSafe(DatabaseConfig config) {
-        if (Boolean.getBoolean("org.postgresql.forceBinary")) {
-            return false;
+        List<String> urls = new ArrayList<>();
+        urls.add(config.primaryUrl());
+        urls.addAll(config.replicaUrls());
+        DriverSettings settings = DriverSettings.of(urls, config.driverProperties());
+        if (!settings.isSingleSyncSafe()) {
+            LOG.info("{} - read-only units use an explicit READ ONLY transaction per statement because of {}",
+                    config.name(), String.join(", ", settings.reasons()));
         }
-        List<String> settings = new ArrayList<>();
-        settings.add(config.primaryUrl());
-        settings.addAll(config.replicaUrls());
-        config.driverProperties().forEach((k, v) -> settings.add(k + "=" + v));
-        for (String s : settings) {
-            String lower = s.toLowerCase(java.util.Locale.ROOT).replace(" ", "");
-            if (lower.contains("preparethreshold=-") || lower.contains("stringtype=unspecified")) {
-                return false;
-            }
-        }
-        return true;
+        return settings.isSingleSyncSafe();
     }
 
     private HikariDataSource pool(String name, String url, MicrometerMetricsTrackerFactory metrics, boolean failFast) {
@@ -294,7 +290,7 @@ public final class DatabaseManager implements AutoCloseable {
      *         (use {@link #currentTransaction()} to join it)
      */
     public <T extends @Nullable Object> Committed<T> inTransaction(UUID tenantId, Work<T> work) {
-        return write(Objects.requireNonNull(tenantId, "tenantId"), work);
+        return write(Tenants.require(tenantId, "DatabaseManager.inTransaction"), work);
     }
 
     /**
@@ -332,7 +328,7 @@ public final class DatabaseManager implements AutoCloseable {
      * @throws TenantIsolationException when called inside a read-write unit of another tenant
      */
     public <T extends @Nullable Object> T read(UUID tenantId, ReadConsistency consistency, Work<T> work) {
-        return readFor(Objects.requireNonNull(tenantId, "tenantId"), consistency, work);
+        return readFor(Tenants.require(tenantId, "DatabaseManager.read"), consistency, work);
     }
 
     /**
@@ -628,7 +624,7 @@ public final class DatabaseManager implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException(config.name() + " - DatabaseManager is closed");
         }
     }
@@ -647,10 +643,9 @@ public final class DatabaseManager implements AutoCloseable {
     /** Stops the replica monitor, closes every pool and removes this manager's meters. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         if (monitor != null) {
             monitor.close();
         }

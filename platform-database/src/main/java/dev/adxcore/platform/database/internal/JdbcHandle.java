@@ -2,6 +2,7 @@ package dev.adxcore.platform.database.internal;
 
 import dev.adxcore.platform.database.CausalToken;
 import dev.adxcore.platform.database.Handle;
+import dev.adxcore.platform.database.RowLevelSecurity;
 import dev.adxcore.platform.database.RowMapper;
 import dev.adxcore.platform.database.TenantIsolationException;
 import dev.adxcore.platform.database.sql.TenantStatement;
@@ -26,9 +27,9 @@ import org.postgresql.core.TransactionState;
 public final class JdbcHandle implements Handle {
 
     /** Sets the tenant for the current (possibly implicit) transaction. */
-    public static final String SET_TENANT = "SELECT set_config('app.tenant_id', ?, true)";
+    public static final String SET_TENANT = "SELECT " + RowLevelSecurity.BIND_TENANT;
     static final String READ_ONLY_TENANT_PREFIX =
-            "SELECT set_config('app.tenant_id', ?, true), set_config('transaction_read_only', 'on', true); ";
+            "SELECT " + RowLevelSecurity.BIND_TENANT + ", set_config('transaction_read_only', 'on', true); ";
     static final String READ_ONLY_PREFIX = "SELECT set_config('transaction_read_only', 'on', true); ";
     static final String TENANT_PREFIX = SET_TENANT + "; ";
     static final String COMMIT_AND_LSN = "COMMIT; SELECT pg_current_wal_insert_lsn()::text";
@@ -39,7 +40,7 @@ public final class JdbcHandle implements Handle {
      * statement it has described at statement level, e.g. with prepareThreshold &lt; 0, parameters of
      * unknown type such as nulls, or stringtype=unspecified).
      */
-    static final String SAFE_READ_PREFIX = "BEGIN READ ONLY; SELECT set_config('app.tenant_id', ?, true); ";
+    static final String SAFE_READ_PREFIX = "BEGIN READ ONLY; " + SET_TENANT + "; ";
     static final String SAFE_READ_SUFFIX = "; COMMIT";
 
     private final Connection connection;

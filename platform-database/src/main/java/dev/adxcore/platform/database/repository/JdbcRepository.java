@@ -7,6 +7,7 @@ import dev.adxcore.platform.database.OptimisticLockException;
 import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.database.TenantIsolationException;
 import dev.adxcore.platform.database.Work;
+import dev.adxcore.platform.database.internal.Tenants;
 import dev.adxcore.platform.database.sql.TenantSql;
 import dev.adxcore.platform.database.sql.TenantStatement;
 import java.sql.SQLException;
@@ -69,6 +70,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public T create(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.create");
         Objects.requireNonNull(entity, "entity");
         TenantSql.Insert insert = TenantSql.insert(mapping.table()).tenantColumn(mapping.tenantColumn());
         ID id = mapping.idOf(entity);
@@ -88,6 +90,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Optional<T> findById(UUID tenantId, ID id) {
+        Tenants.require(tenantId, "JdbcRepository.findById");
         Objects.requireNonNull(id, "id");
         TenantStatement statement = select().where(quotedId() + " = ?", id).build(tenantId);
         return read(tenantId, h -> h.queryOne(statement, mapping.mapper()));
@@ -95,12 +98,14 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public List<T> list(UUID tenantId, int limit, int offset) {
+        Tenants.require(tenantId, "JdbcRepository.list");
         TenantStatement statement = select().orderBy(mapping.idColumn()).limit(limit).offset(offset).build(tenantId);
         return read(tenantId, h -> h.query(statement, mapping.mapper()));
     }
 
     @Override
     public Page<T, ID> page(UUID tenantId, @Nullable ID after, int limit) {
+        Tenants.require(tenantId, "JdbcRepository.page");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1 (was " + limit + ")");
         }
@@ -119,12 +124,14 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long count(UUID tenantId) {
+        Tenants.require(tenantId, "JdbcRepository.count");
         TenantStatement statement = TenantSql.count(mapping.table()).tenantColumn(mapping.tenantColumn()).build(tenantId);
         return read(tenantId, h -> h.queryOne(statement, row -> row.getLong(1)).orElse(0L));
     }
 
     @Override
     public T update(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.update");
         Objects.requireNonNull(entity, "entity");
         ID id = mapping.idOf(entity);
         if (id == null) {
@@ -163,6 +170,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean delete(UUID tenantId, ID id) {
+        Tenants.require(tenantId, "JdbcRepository.delete");
         Objects.requireNonNull(id, "id");
         TenantStatement statement = TenantSql.delete(mapping.table()).tenantColumn(mapping.tenantColumn())
                 .where(quotedId() + " = ?", id).build(tenantId);
@@ -179,6 +187,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
      * @throws IllegalArgumentException when the condition is unsafe or the placeholder count differs
      */
     protected List<T> findWhere(UUID tenantId, String condition, @Nullable Object... parameters) {
+        Tenants.require(tenantId, "JdbcRepository.findWhere");
         TenantStatement statement = select().where(condition, parameters).orderBy(mapping.idColumn()).build(tenantId);
         return read(tenantId, h -> h.query(statement, mapping.mapper()));
     }
@@ -192,6 +201,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
      * @return its result
      */
     protected final <R> R read(UUID tenantId, Work<R> work) {
+        Tenants.require(tenantId, "JdbcRepository.read");
         return db.read(tenantId, readConsistency(), work);
     }
 
@@ -204,6 +214,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
      * @return its result
      */
     protected final <R> R write(UUID tenantId, Work<R> work) {
+        Tenants.require(tenantId, "JdbcRepository.write");
         Optional<Handle> current = db.currentTransaction();
         if (current.isEmpty()) {
             return db.inTransaction(tenantId, work).value();
