@@ -23,7 +23,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -550,7 +549,11 @@ public final class DatabaseManager implements AutoCloseable {
 
     /**
      * Health checks to register with the service's health registry: the primary (critical: a failure
-     * makes readiness DOWN) and each replica (non-critical: a failure makes it DEGRADED).
+     * makes readiness DOWN) and each replica (non-critical: a failure makes it DEGRADED). The checks
+     * carry no timeout of their own: the registry's timeout ({@code PLATFORM_HEALTH_TIMEOUT}, 2 s by
+     * default) bounds them, so readiness answers within it even with the primary and every replica
+     * stopped (a check blocked on a dead server is reported DOWN when the registry's timeout passes).
+     * Set {@code PLATFORM_HEALTH_TIMEOUT=800ms} to answer Kubernetes' default 1 s probe timeout.
      *
      * @return the checks, in order primary then replicas
      */
@@ -560,8 +563,7 @@ public final class DatabaseManager implements AutoCloseable {
 
     private List<HealthCheck> buildHealthChecks() {
         List<HealthCheck> checks = new ArrayList<>();
-        Duration timeout = config.acquireTimeout().plusSeconds(1);
-        checks.add(withTimeout(HealthCheck.critical(config.name() + ".primary", () -> {
+        checks.add(HealthCheck.critical(config.name() + ".primary", () -> {
             try (Connection c = primary.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -574,9 +576,9 @@ public final class DatabaseManager implements AutoCloseable {
             } catch (SQLException e) {
                 return HealthResult.down(config.name() + ".primary is unavailable: " + e.getMessage());
             }
-        }), timeout));
+        }));
         for (Replica r : replicas) {
-            checks.add(withTimeout(HealthCheck.nonCritical(r.name(), () -> {
+            checks.add(HealthCheck.nonCritical(r.name(), () -> {
                 if (monitor != null) {
                     monitor.probe(r);
                 }
@@ -589,38 +591,9 @@ public final class DatabaseManager implements AutoCloseable {
                             + config.maxReplicaLag().toMillis() + "ms").withDetail("lagBytes", r.lagBytes());
                 }
                 return HealthResult.up(Map.of("lagMillis", lagMillis, "lagBytes", r.lagBytes()));
-            }), timeout));
+            }));
         }
         return List.copyOf(checks);
-    }
-
-    private static HealthCheck withTimeout(HealthCheck check, Duration timeout) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return check.name();
-            }
-
-            @Override
-            public HealthResult check() throws Exception {
-                return check.check();
-            }
-
-            @Override
-            public boolean isCritical() {
-                return check.isCritical();
-            }
-
-            @Override
-            public Optional<Duration> timeout() {
-                return Optional.of(timeout);
-            }
-
-            @Override
-            public String toString() {
-                return check.toString();
-            }
-        };
     }
 
     private void ensureOpen() {
