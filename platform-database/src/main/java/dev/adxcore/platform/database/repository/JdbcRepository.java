@@ -1,5 +1,6 @@
 package dev.adxcore.platform.database.repository;
 
+import dev.adxcore.platform.database.Committed;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.Handle;
 import dev.adxcore.platform.database.NotFoundException;
@@ -37,6 +38,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     private final DatabaseManager db;
     private final TableMapping<T, ID> mapping;
+    private final @Nullable ReadConsistency consistency;
 
     /**
      * Creates the repository.
@@ -47,6 +49,87 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
     public JdbcRepository(DatabaseManager db, TableMapping<T, ID> mapping) {
         this.db = Objects.requireNonNull(db, "db");
         this.mapping = Objects.requireNonNull(mapping, "mapping");
+        this.consistency = null;
+    }
+
+    /**
+     * A view of another repository whose reads use {@code consistency} (subclasses offer their own
+     * finders on such a view with a constructor that calls this one).
+     *
+     * @param base the repository to view
+     * @param consistency the consistency of this view's reads outside a read-write unit
+     * @since 0.2.0
+     */
+    protected JdbcRepository(JdbcRepository<T, ID> base, ReadConsistency consistency) {
+        this.db = Objects.requireNonNull(base, "base").db;
+        this.mapping = base.mapping;
+        this.consistency = Objects.requireNonNull(consistency, "consistency");
+    }
+
+    /**
+     * This repository with reads at another consistency, for example
+     * {@code invoices.withConsistency(ReadConsistency.causal(token)).findById(tenant, id)} to read one's
+     * own write from a replica. Cheap: no new resources.
+     *
+     * @param consistency the consistency of the view's reads outside a read-write unit
+     * @return the view (the base class's operations; subclasses' finders need their own view constructor)
+     * @since 0.2.0
+     */
+    public JdbcRepository<T, ID> withConsistency(ReadConsistency consistency) {
+        return new JdbcRepository<>(this, consistency);
+    }
+
+    /**
+     * Creates an entity in a unit of its own and returns it with the commit's causal token, to hand to
+     * a later {@code ReadConsistency.causal(token)} read.
+     *
+     * @param tenantId the tenant
+     * @param entity the entity
+     * @return the created entity (database-managed columns filled in) and the commit's token
+     * @throws IllegalStateException inside a read-write unit on this thread (its own commit has the token)
+     * @since 0.2.0
+     */
+    public Committed<T> createCommitted(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.createCommitted");
+        ownUnit("createCommitted");
+        return db.inTransaction(tenantId, h -> create(tenantId, entity));
+    }
+
+    /**
+     * Updates an entity in a unit of its own and returns it with the commit's causal token.
+     *
+     * @param tenantId the tenant
+     * @param entity the entity, with its id (and version when versioned)
+     * @return the updated entity and the commit's token
+     * @throws IllegalStateException inside a read-write unit on this thread
+     * @since 0.2.0
+     */
+    public Committed<T> updateCommitted(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.updateCommitted");
+        ownUnit("updateCommitted");
+        return db.inTransaction(tenantId, h -> update(tenantId, entity));
+    }
+
+    /**
+     * Deletes an entity in a unit of its own and returns whether it existed, with the commit's causal token.
+     *
+     * @param tenantId the tenant
+     * @param id the id
+     * @return whether a row was deleted, and the commit's token
+     * @throws IllegalStateException inside a read-write unit on this thread
+     * @since 0.2.0
+     */
+    public Committed<Boolean> deleteCommitted(UUID tenantId, ID id) {
+        Tenants.require(tenantId, "JdbcRepository.deleteCommitted");
+        ownUnit("deleteCommitted");
+        return db.inTransaction(tenantId, h -> delete(tenantId, id));
+    }
+
+    private void ownUnit(String method) {
+        if (db.currentTransaction().isPresent()) {
+            throw new IllegalStateException(method + " runs its own unit of work, but a read-write unit is running on "
+                    + "this thread: call the plain method to join it and take the token from inTransaction(...)'s Committed");
+        }
     }
 
     /** @return the manager */
@@ -62,10 +145,10 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
     /**
      * The consistency of this repository's reads outside a read-write unit. Override to read from replicas.
      *
-     * @return {@link ReadConsistency#latest()} by default
+     * @return the view's consistency ({@link #withConsistency(ReadConsistency)}), else {@link ReadConsistency#latest()}
      */
     protected ReadConsistency readConsistency() {
-        return ReadConsistency.latest();
+        return consistency != null ? consistency : ReadConsistency.latest();
     }
 
     @Override
@@ -80,6 +163,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
         for (Map.Entry<String, Function<T, ?>> c : mapping.columns().entrySet()) {
             insert.value(c.getKey(), c.getValue().apply(entity));
         }
+        // database-managed columns are never written; RETURNING * reads them back
         Long version = mapping.versionOf(entity);
         if (mapping.versionColumn() != null && version != null) {
             insert.value(mapping.versionColumn(), version);
