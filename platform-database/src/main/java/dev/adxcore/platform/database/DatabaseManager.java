@@ -59,9 +59,10 @@ import org.slf4j.LoggerFactory;
  * because the replica is gone (or a recovery conflict cancels it) is run once more on the primary, so
  * replica outages never reach the caller; the work may therefore run twice and must not have side
  * effects outside the database. A read started inside a read-write unit on the same thread uses that
- * unit's connection. In every unit the tenant is set with {@code set_config('app.tenant_id', ?, true)}
- * for that transaction only, so row-level security filters every statement and nothing leaks into
- * the next borrower of the connection. SQL failures are rethrown as {@link DatabaseException}
+ * unit's connection. In every unit the tenant is bound to that transaction only
+ * ({@link RowLevelSecurity#BIND_TENANT}: {@code app.tenant_id} with {@code app.tenant_tx}, the
+ * transaction's identity), so row-level security filters every statement, and a tenant that SQL of
+ * an earlier unit left at session level is ignored by every later borrower of the connection. SQL failures are rethrown as {@link DatabaseException}
  * subclasses.
  *
  * <p><b>Start-up.</b> {@link #create(DatabaseConfig)} connects to the primary and refuses to start
