@@ -2,10 +2,11 @@ package dev.adxcore.platform.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.adxcore.platform.database.internal.DatabaseHealthChecks;
 import dev.adxcore.platform.database.internal.DriverSettings;
 import dev.adxcore.platform.database.internal.JdbcHandle;
+import dev.adxcore.platform.database.internal.ReadRouter;
 import dev.adxcore.platform.database.internal.Replica;
 import dev.adxcore.platform.database.internal.ReplicaMonitor;
 import dev.adxcore.platform.database.internal.RoutingDataSource;
@@ -13,16 +14,12 @@ import dev.adxcore.platform.database.internal.SqlErrors;
 import dev.adxcore.platform.database.internal.StartupSafetyCheck;
 import dev.adxcore.platform.database.internal.Tenants;
 import dev.adxcore.platform.observability.health.HealthCheck;
-import dev.adxcore.platform.observability.health.HealthResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -31,8 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -89,7 +84,7 @@ public final class DatabaseManager implements AutoCloseable {
     private final Replica[] replicas;
     private final @Nullable ReplicaMonitor monitor;
     private final RoutingDataSource replicaDataSource;
-    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final ReadRouter router;
     private final ThreadLocal<@Nullable JdbcHandle> currentWrite = new ThreadLocal<>();
     private final Map<String, Map<ReadConsistency.Kind, Counter>> reads = new LinkedHashMap<>();
     private final Counter fallbackUnavailable;
@@ -143,7 +138,9 @@ public final class DatabaseManager implements AutoCloseable {
                 : new ReplicaMonitor(config.name(), primary, replicaList, config.replicaRecheckInterval(),
                         config.maxReplicaLag(), config.acquireTimeout());
         this.replicaDataSource = new RoutingDataSource(this::replicaConnection, primary);
-        this.healthChecks = buildHealthChecks();
+        this.router = new ReadRouter(replicaList, config.maxReplicaLag());
+        this.healthChecks = DatabaseHealthChecks.build(config.name(), primaryName, primary, replicaList, monitor,
+                config.maxReplicaLag());
     }
 
     /**
@@ -403,20 +400,20 @@ public final class DatabaseManager implements AutoCloseable {
         if (kind == ReadConsistency.Kind.LATEST || replicas.length == 0) {
             return readOnPrimary(tenantId, kind, work);
         }
-        Replica chosen = choose(consistency);
+        Replica chosen = router.choose(consistency);
         Connection borrowed = null;
         if (chosen == null && kind == ReadConsistency.Kind.CAUSAL) {
             // The cached replay positions are older than the write: ask one replica directly.
-            Replica candidate = nextAvailable();
+            Replica candidate = router.nextAvailable();
             if (candidate != null) {
-                borrowed = causalCandidate(candidate, consistency.token().orElseThrow().lsn());
+                borrowed = router.causalCandidate(candidate, consistency.token().orElseThrow().lsn());
                 if (borrowed != null) {
                     chosen = candidate;
                 }
             }
         }
         if (chosen == null) {
-            (anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
+            (router.anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
             return readOnPrimary(tenantId, kind, work);
         }
         try {
@@ -463,77 +460,12 @@ public final class DatabaseManager implements AutoCloseable {
         }
     }
 
-    private @Nullable Replica choose(ReadConsistency consistency) {
-        int n = replicas.length;
-        int start = Math.floorMod(roundRobin.getAndIncrement(), n);
-        long now = System.nanoTime();
-        long maxLagNanos = consistency.maxLag().orElse(config.maxReplicaLag()).toNanos();
-        long token = consistency.token().map(CausalToken::lsn).orElse(0L);
-        boolean causal = consistency.kind() == ReadConsistency.Kind.CAUSAL;
-        for (int i = 0; i < n; i++) {
-            Replica r = replicas[(start + i) % n];
-            if (!r.isAvailable()) {
-                continue;
-            }
-            if (causal ? Long.compareUnsigned(r.replayLsn(), token) >= 0 : r.lagNanos(now) <= maxLagNanos) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private @Nullable Replica nextAvailable() {
-        int n = replicas.length;
-        int start = Math.floorMod(roundRobin.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            Replica r = replicas[(start + i) % n];
-            if (r.isAvailable()) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private boolean anyAvailable() {
-        for (Replica r : replicas) {
-            if (r.isAvailable()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private @Nullable Connection causalCandidate(Replica r, long token) {
-        Connection c = null;
-        try {
-            c = r.pool().getConnection();
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
-                rs.next();
-                String replay = rs.getString(1);
-                if (replay != null) {
-                    long lsn = CausalToken.parse(replay).lsn();
-                    r.replayedAtLeast(lsn);
-                    if (Long.compareUnsigned(lsn, token) >= 0) {
-                        return c;
-                    }
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            if (e instanceof SQLException s && SqlErrors.isConnectionFailure(s) && r.markOut("failed during a read: " + e.getMessage())) {
-                LOG.warn("{} - out of rotation: failed during a read ({})", r.name(), e.getMessage());
-            }
-        }
-        closeQuietly(c);
-        return null;
-    }
-
     private Connection replicaConnection() throws SQLException {
         ensureOpen();
-        Replica r = replicas.length == 0 ? null : choose(ReadConsistency.replica());
+        Replica r = router.choose(ReadConsistency.replica());
         if (r == null) {
             if (replicas.length > 0) {
-                (anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
+                (router.anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
             }
             return primary.getConnection();
         }
@@ -560,41 +492,6 @@ public final class DatabaseManager implements AutoCloseable {
      */
     public List<HealthCheck> healthChecks() {
         return healthChecks;
-    }
-
-    private List<HealthCheck> buildHealthChecks() {
-        List<HealthCheck> checks = new ArrayList<>();
-        checks.add(HealthCheck.critical(config.name() + ".primary", () -> {
-            try (Connection c = primary.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    return HealthResult.down("the primary is in recovery (read-only): writes would fail");
-                }
-                HikariPoolMXBean pool = primary.getHikariPoolMXBean();
-                return HealthResult.up(Map.of("pool", primaryName, "active", pool.getActiveConnections(),
-                        "idle", pool.getIdleConnections(), "waiting", pool.getThreadsAwaitingConnection()));
-            } catch (SQLException e) {
-                return HealthResult.down(config.name() + ".primary is unavailable: " + e.getMessage());
-            }
-        }));
-        for (Replica r : replicas) {
-            checks.add(HealthCheck.nonCritical(r.name(), () -> {
-                if (monitor != null) {
-                    monitor.probe(r);
-                }
-                if (!r.isAvailable()) {
-                    return HealthResult.down(r.name() + " is out of rotation: " + r.reason());
-                }
-                long lagMillis = TimeUnit.NANOSECONDS.toMillis(r.lagNanos(System.nanoTime()));
-                if (lagMillis > config.maxReplicaLag().toMillis()) {
-                    return HealthResult.down(r.name() + " replay lag " + lagMillis + "ms exceeds maxReplicaLag "
-                            + config.maxReplicaLag().toMillis() + "ms").withDetail("lagBytes", r.lagBytes());
-                }
-                return HealthResult.up(Map.of("lagMillis", lagMillis, "lagBytes", r.lagBytes()));
-            }));
-        }
-        return List.copyOf(checks);
     }
 
     private void ensureOpen() {
