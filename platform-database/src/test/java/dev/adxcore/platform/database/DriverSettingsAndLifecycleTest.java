@@ -69,6 +69,20 @@ class DriverSettingsAndLifecycleTest {
         }
     }
 
+    @ParameterizedTest(name = "preferQueryMode={0}")
+    @ValueSource(strings = {"extended", "simple", "extendedForPrepared"})
+    void aTenantLessReadStaysReadOnlyInEveryQueryMode(String mode) throws SQLException {
+        String table = "plain_" + mode.toLowerCase();
+        app.superuser("CREATE TABLE IF NOT EXISTS " + table + " (id int)", "GRANT SELECT, INSERT ON " + table + " TO " + app.role);
+        try (DatabaseManager db = DatabaseManager.create(app.config().name("ro-" + mode.toLowerCase())
+                .driverProperty("preferQueryMode", mode).build())) {
+            assertThatThrownBy(() -> db.read(ReadConsistency.latest(), h -> h.query(
+                    "WITH x AS (INSERT INTO " + table + " VALUES (1) RETURNING id) SELECT id FROM x", r -> r.getInt(1))))
+                    .isInstanceOf(DatabaseException.class).hasMessageContaining("25006");
+        }
+        assertThat(app.queryString("SELECT count(*)::text FROM " + table)).isEqualTo("0");
+    }
+
     @Test
     void concurrentClosesShutDownOnce() throws Exception {
         Map<String, AtomicInteger> removals = new ConcurrentHashMap<>();

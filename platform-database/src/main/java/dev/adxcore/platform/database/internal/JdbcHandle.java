@@ -41,6 +41,7 @@ public final class JdbcHandle implements Handle {
      * unknown type such as nulls, or stringtype=unspecified).
      */
     static final String SAFE_READ_PREFIX = "BEGIN READ ONLY; " + SET_TENANT + "; ";
+    static final String SAFE_READ_PREFIX_WITHOUT_TENANT = "BEGIN READ ONLY; ";
     static final String SAFE_READ_SUFFIX = "; COMMIT";
 
     private final Connection connection;
@@ -227,7 +228,8 @@ public final class JdbcHandle implements Handle {
                 return handler.handle(ps, isResultSet);
             }
         }
-        if (tenantText != null && !(singleSyncSafe && allTyped(parameters))) {
+        if (!(singleSyncSafe && allTyped(parameters))) {
+            // also without a tenant: the read-only flag must cover the statement too
             return executeInExplicitTransaction(sql, parameters, handler);
         }
         // One round trip: both statements run before one Sync, as one implicit transaction.
@@ -249,11 +251,17 @@ public final class JdbcHandle implements Handle {
         while (body.endsWith(";")) {
             body = body.substring(0, body.length() - 1).strip();
         }
-        try (PreparedStatement ps = connection.prepareStatement(SAFE_READ_PREFIX + body + SAFE_READ_SUFFIX)) {
-            ps.setString(1, tenantText);
-            bind(ps, 2, parameters);
+        String prefix = tenantText != null ? SAFE_READ_PREFIX : SAFE_READ_PREFIX_WITHOUT_TENANT;
+        try (PreparedStatement ps = connection.prepareStatement(prefix + body + SAFE_READ_SUFFIX)) {
+            int index = 1;
+            if (tenantText != null) {
+                ps.setString(index++, tenantText);
+            }
+            bind(ps, index, parameters);
             ps.execute();
-            ps.getMoreResults();
+            if (tenantText != null) {
+                ps.getMoreResults();
+            }
             return handler.handle(ps, ps.getMoreResults());
         } catch (SQLException | RuntimeException e) {
             try (Statement st = connection.createStatement()) {
