@@ -21,7 +21,7 @@ CREATE INDEX IF NOT EXISTS platform_outbox_pending ON platform_outbox (partition
 ALTER TABLE "platform_outbox" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "platform_outbox" FORCE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tenant_isolation ON "platform_outbox";
-CREATE POLICY tenant_isolation ON "platform_outbox" FOR ALL USING ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON "platform_outbox" FOR ALL USING ("tenant_id" = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END)) WITH CHECK ("tenant_id" = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END));
 DROP POLICY IF EXISTS relay_access ON platform_outbox;
 CREATE POLICY relay_access ON platform_outbox FOR ALL TO ${relay_role} USING (true) WITH CHECK (true);
 GRANT SELECT, INSERT ON platform_outbox TO ${app_role};

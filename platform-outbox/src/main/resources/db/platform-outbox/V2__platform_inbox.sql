@@ -12,7 +12,7 @@ CREATE INDEX IF NOT EXISTS platform_inbox_processed_at ON platform_inbox USING b
 ALTER TABLE "platform_inbox" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "platform_inbox" FORCE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS tenant_isolation ON "platform_inbox";
-CREATE POLICY tenant_isolation ON "platform_inbox" FOR ALL USING ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK ("tenant_id" = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON "platform_inbox" FOR ALL USING ("tenant_id" = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END)) WITH CHECK ("tenant_id" = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END));
 DROP POLICY IF EXISTS relay_access ON platform_inbox;
 CREATE POLICY relay_access ON platform_inbox FOR SELECT TO ${relay_role} USING (true);
 DROP POLICY IF EXISTS relay_purge ON platform_inbox;
