@@ -78,7 +78,7 @@ class Activate${Entity}WorkflowTest {
             }
             Event event = completed.poll(10, TimeUnit.SECONDS);
             assertThat(event).isNotNull();
-            assertThat(event.tenantId()).contains(tenant.toString());
+            assertThat(event.tenantId()).contains(tenant);
             assertThat(event.correlationId()).isEqualTo(admin.correlationId());
 
             PlatformContext member = PlatformContext.builder().tenantId(tenant).userId("bob").roles("member").build();
