@@ -7,5 +7,8 @@
 CREATE ROLE replicator WITH REPLICATION LOGIN PASSWORD 'replicator-dev-password';
 CREATE ROLE platform_owner WITH LOGIN PASSWORD 'owner-dev-password';
 CREATE ROLE tenant_app WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD 'app-dev-password';
+-- tenant_app_relay: the outbox relay (platform-outbox) reads every tenant's outbox rows through its own policy
+--                   and nothing else; same development password, a separate role.
+CREATE ROLE tenant_app_relay WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD 'app-dev-password';
 CREATE ROLE temporal WITH LOGIN CREATEDB PASSWORD 'temporal-dev-password';
 CREATE DATABASE platform OWNER platform_owner;

@@ -305,6 +305,7 @@ public final class DatabaseManager implements AutoCloseable {
      * @throws IllegalStateException when called inside another read-write unit on the same thread
      */
     public <T extends @Nullable Object> Committed<T> inTransaction(Work<T> work) {
+        ensureOpen();
         return write(boundTenant("inTransaction(work)"), work);
     }
 
@@ -381,6 +382,7 @@ public final class DatabaseManager implements AutoCloseable {
      * @throws TenantIsolationException when called inside a read-write unit of another tenant
      */
     public <T extends @Nullable Object> T read(ReadConsistency consistency, Work<T> work) {
+        ensureOpen();
         return readFor(boundTenant("read(consistency, work)"), consistency, work);
     }
 

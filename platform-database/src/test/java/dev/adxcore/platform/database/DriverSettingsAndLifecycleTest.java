@@ -76,7 +76,7 @@ class DriverSettingsAndLifecycleTest {
         app.superuser("CREATE TABLE IF NOT EXISTS " + table + " (id int)", "GRANT SELECT, INSERT ON " + table + " TO " + app.role);
         try (DatabaseManager db = DatabaseManager.create(app.config().name("ro-" + mode.toLowerCase())
                 .driverProperty("preferQueryMode", mode).build())) {
-            assertThatThrownBy(() -> db.read(ReadConsistency.latest(), h -> h.query(
+            assertThatThrownBy(() -> db.readWithoutTenant(ReadConsistency.latest(), h -> h.query(
                     "WITH x AS (INSERT INTO " + table + " VALUES (1) RETURNING id) SELECT id FROM x", r -> r.getInt(1))))
                     .isInstanceOf(DatabaseException.class).hasMessageContaining("25006");
         }

@@ -174,7 +174,7 @@ class PlantedTenantTest {
         TENANT_LESS_UNIT(true) {
             @Override
             void run(DatabaseManager db) {
-                db.inTransaction(h -> h.query(PLANT, r -> 1));
+                db.inTransactionWithoutTenant(h -> h.query(PLANT, r -> 1));
             }
         },
         RAW_PRIMARY_CONNECTION(true) {
@@ -200,13 +200,13 @@ class PlantedTenantTest {
         TENANT_LESS_READ {
             @Override
             List<String> bodies(DatabaseManager db) {
-                return db.read(ReadConsistency.latest(), h -> h.query("SELECT body FROM notes ORDER BY body", r -> r.getString(1)));
+                return db.readWithoutTenant(ReadConsistency.latest(), h -> h.query("SELECT body FROM notes ORDER BY body", r -> r.getString(1)));
             }
         },
         TENANT_LESS_WRITE {
             @Override
             List<String> bodies(DatabaseManager db) {
-                return db.inTransaction(h -> h.query("UPDATE notes SET body = body || '!' RETURNING body", r -> r.getString(1))).value();
+                return db.inTransactionWithoutTenant(h -> h.query("UPDATE notes SET body = body || '!' RETURNING body", r -> r.getString(1))).value();
             }
         },
         TENANT_C_READ {

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import dev.adxcore.platform.outbox.OutboxSchema;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -51,13 +52,33 @@ public final class TenantSchema {
                 .placeholders(Map.of("app_role", applicationRole))
                 .load();
         MigrateResult result = flyway.migrate();
-        log.info("Schema migrated to version {} ({} migration(s) applied)", result.targetSchemaVersion,
-                result.migrationsExecuted);
-        return result.migrationsExecuted;
+        // The outbox and inbox tables of platform-outbox, with their own history table.
+        MigrateResult outbox = Flyway.configure()
+                .dataSource(jdbcUrl, ownerUser, ownerPassword)
+                .locations("classpath:" + OutboxSchema.MIGRATION_LOCATION)
+                .table("platform_outbox_schema_history")
+                .baselineOnMigrate(true).baselineVersion("0")
+                .placeholders(Map.of("app_role", applicationRole, "relay_role", relayRole(applicationRole)))
+                .load().migrate();
+        log.info("Schema migrated to version {} ({} migration(s) applied), outbox to version {} ({})",
+                result.targetSchemaVersion, result.migrationsExecuted, outbox.targetSchemaVersion,
+                outbox.migrationsExecuted);
+        return result.migrationsExecuted + outbox.migrationsExecuted;
     }
 
     /**
-     * Creates the application role when it does not exist yet (LOGIN, NOSUPERUSER, NOBYPASSRLS) and sets its
+     * The outbox relay's role for an application role: {@code <applicationRole>_relay}. It reads every tenant's
+     * outbox rows (platform-outbox's {@code relay_access} policy) and nothing else.
+     *
+     * @param applicationRole the service's role
+     * @return the relay's role
+     */
+    public static String relayRole(String applicationRole) {
+        return requireRole(applicationRole) + "_relay";
+    }
+
+    /**
+     * Creates the application role and its outbox relay role ({@link #relayRole}) when they do not exist yet (LOGIN, NOSUPERUSER, NOBYPASSRLS) and sets its
      * password. Needs a connection of a role that may create roles.
      *
      * @param admin a connection of a superuser or a role with CREATEROLE
@@ -67,6 +88,11 @@ public final class TenantSchema {
      * @throws IllegalArgumentException when the role name is not a plain lower-case identifier
      */
     public static void createApplicationRole(Connection admin, String role, String password) throws SQLException {
+        createRole(admin, role, password);
+        createRole(admin, relayRole(role), password);
+    }
+
+    private static void createRole(Connection admin, String role, String password) throws SQLException {
         requireRole(role);
         Objects.requireNonNull(password, "password");
         boolean exists;
@@ -94,10 +120,11 @@ public final class TenantSchema {
         }
     }
 
-    private static void requireRole(String role) {
-        if (role == null || !ROLE.matcher(role).matches()) {
-            throw new IllegalArgumentException("applicationRole must be a plain lower-case SQL identifier such as "
-                    + "tenant_app (was '" + role + "')");
+    private static String requireRole(String role) {
+        if (role == null || !ROLE.matcher(role).matches() || role.length() > 57) {
+            throw new IllegalArgumentException("applicationRole must be a plain lower-case SQL identifier of at most "
+                    + "57 characters such as tenant_app (was '" + role + "')");
         }
+        return role;
     }
 }

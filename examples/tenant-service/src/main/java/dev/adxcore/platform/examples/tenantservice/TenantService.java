@@ -4,6 +4,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.adxcore.platform.database.DatabaseConfig;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.events.EventBus;
+import dev.adxcore.platform.outbox.Inbox;
+import dev.adxcore.platform.outbox.Outbox;
+import dev.adxcore.platform.outbox.OutboxRelay;
+import dev.adxcore.platform.outbox.OutboxRelayConfig;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventBuses;
 import dev.adxcore.platform.events.EventSubscription;
@@ -116,10 +120,21 @@ public final class TenantService implements AutoCloseable {
                         : TemporalConfig.fromEnvironment().build(), registry);
                 resources.add(temporal);
             }
-            UserEvents events = new UserEvents(bus, registry);
+            // Events are recorded in the write's own transaction (platform-outbox) and published by the relay,
+            // which connects as the relay role: it reads every tenant's outbox rows and nothing else.
+            UserEvents events = new UserEvents(Outbox.create(db));
+            DatabaseConfig relayConfig = b.relayDatabaseConfig != null ? b.relayDatabaseConfig
+                    : dbConfig.toBuilder().name(dbConfig.name() + "-outbox-relay")
+                            .username(TenantSchema.relayRole(dbConfig.username())).replicaUrls(List.of())
+                            .maxConnections(4).build();
+            DatabaseManager relayDb = DatabaseManager.create(relayConfig.toBuilder().meterRegistry(registry).build());
+            resources.add(relayDb);
+            OutboxRelay relay = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name(NAME)
+                    .meterRegistry(registry).build()).start();
+            resources.add(relay);
 
-            Subscription activity = bus.subscribe(EventSubscription.builder(ActivityProjection.SUBSCRIPTION,
-                    new ActivityProjection(db)).types("user.*").retryPolicy(b.eventRetryPolicy).build());
+            Subscription activity = bus.subscribe(Inbox.create(db).subscription(ActivityProjection.SUBSCRIPTION,
+                    new ActivityProjection()).types("user.*").retryPolicy(b.eventRetryPolicy).build());
             resources.add(activity);
             Subscription welcome = bus.subscribe(EventSubscription.builder(WelcomeConsumer.SUBSCRIPTION,
                     new WelcomeConsumer(b.welcomeNotifier)).types("user.created").retryPolicy(b.eventRetryPolicy).build());
@@ -142,6 +157,7 @@ public final class TenantService implements AutoCloseable {
 
             health.registerAll(db.healthChecks());
             health.registerAll(bus.healthChecks());
+            health.registerAll(relay.healthChecks());
             health.register(temporal.healthCheck());
 
             HttpServerMetrics metrics = HttpServerMetrics.builder(registry).routes(UsersApi.ROUTES).build();
@@ -283,6 +299,7 @@ public final class TenantService implements AutoCloseable {
     public static final class Builder {
         private @Nullable DatabaseConfig databaseConfig;
         private @Nullable EventBus eventBus;
+        private @Nullable DatabaseConfig relayDatabaseConfig;
         private @Nullable TemporalConnection temporal;
         private @Nullable TemporalConfig temporalConfig;
         private String bindAddress = "127.0.0.1";
@@ -308,7 +325,20 @@ public final class TenantService implements AutoCloseable {
         }
 
         /**
-         * An event bus to use instead of opening one from {@code PLATFORM_EVENTS_URL}; the caller closes it.
+         * The outbox relay's connection (its own role, which reads every tenant's outbox rows and nothing else).
+         * Default: the service's primary URL and password as {@code <username>_relay}
+         * ({@link TenantSchema#relayRole}), four connections.
+         *
+         * @param config the relay's database configuration
+         * @return this builder
+         */
+        public Builder relayDatabaseConfig(DatabaseConfig config) {
+            this.relayDatabaseConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * The event bus to use instead of opening one from {@code PLATFORM_EVENTS_URL}; the caller closes it.
          *
          * @param bus the bus
          * @return this builder

@@ -50,7 +50,7 @@ class PlatformAutoConfigurationTest {
             DatabaseManager db = ctx.getBean(DatabaseManager.class);
             assertThat(db.config().name()).isEqualTo("app");
             assertThat(db.config().replicaUrls()).hasSize(1);
-            Integer one = db.read(dev.adxcore.platform.database.ReadConsistency.latest(),
+            Integer one = db.readWithoutTenant(dev.adxcore.platform.database.ReadConsistency.latest(),
                     h -> h.queryOne("SELECT 1", rs -> rs.getInt(1)).orElseThrow());
             assertThat(one).isEqualTo(1);
             assertThat(ctx.getBean(MeterRegistry.class).find("platform.db.replica.available").gauge()).isNotNull();

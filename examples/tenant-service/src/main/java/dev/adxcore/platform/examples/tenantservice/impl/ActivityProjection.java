@@ -1,13 +1,12 @@
 package dev.adxcore.platform.examples.tenantservice.impl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.adxcore.platform.database.DatabaseManager;
+import dev.adxcore.platform.database.Handle;
 import dev.adxcore.platform.events.Event;
-import dev.adxcore.platform.events.EventHandler;
 import dev.adxcore.platform.events.NonRetryableEventException;
+import dev.adxcore.platform.outbox.InboxHandler;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -16,34 +15,27 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes {@code user.*} events (the service's own and the onboarding template's
  * {@code user.onboard.completed}/{@code .failed}) into {@code user_activity}, in the event's tenant.
- * Idempotent: a redelivered event (same id) is recorded once.
+ * Effectively once through platform-outbox's {@code Inbox}: a redelivered event (same id) has no second effect.
  */
-public final class ActivityProjection implements EventHandler {
+public final class ActivityProjection implements InboxHandler {
 
     /** The subscription id (consumer group). */
     public static final String SUBSCRIPTION = "tenant-service.activity";
 
     private static final Logger log = LoggerFactory.getLogger(ActivityProjection.class);
 
-    private final DatabaseManager db;
-
-    /** @param db the database */
-    public ActivityProjection(DatabaseManager db) {
-        this.db = Objects.requireNonNull(db, "db");
-    }
-
     @Override
-    public void handle(Event event) throws Exception {
+    public void handle(Event event, Handle h) throws Exception {
         UUID user = userOf(event);
         if (event.tenantId().isEmpty() || user == null) {
             throw new NonRetryableEventException("event " + event.id() + " of type " + event.type()
                     + " names no tenant or user; it cannot be projected", null);
         }
-        // The event's context is bound: the unit runs in its tenant, the column default fills tenant_id.
-        db.inTransaction(h -> h.update("INSERT INTO user_activity (user_id, event_id, event_type, correlation_id, "
-                + "actor_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, event_id) DO NOTHING",
-                user, event.id(), event.type(), event.correlationId(), event.userId().orElse(null),
-                OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC)));
+        // Runs in the event tenant's unit, with the inbox entry (a redelivery has no second effect); the
+        // column default fills tenant_id from the unit's tenant.
+        h.update("INSERT INTO user_activity (user_id, event_id, event_type, correlation_id, actor_id, occurred_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", user, event.id(), event.type(), event.correlationId(),
+                event.userId().orElse(null), OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC));
         log.info("Projected {} {} for user {}", event.type(), event.id(), user);
     }
 

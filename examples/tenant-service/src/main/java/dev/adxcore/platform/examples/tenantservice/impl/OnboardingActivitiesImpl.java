@@ -24,7 +24,7 @@ public class OnboardingActivitiesImpl implements OnboardingActivities {
 
     /**
      * @param db the database
-     * @param events publishes {@code user.updated} for the activation
+     * @param events records {@code user.updated} for the activation in the same unit
      */
     public OnboardingActivitiesImpl(DatabaseManager db, UserEvents events) {
         this.db = Objects.requireNonNull(db, "db");
@@ -42,14 +42,17 @@ public class OnboardingActivitiesImpl implements OnboardingActivities {
         }
         User activated;
         try {
-            activated = users.update(new User(user.id(), user.email(), user.displayName(), User.ACTIVE, user.version(),
-                    user.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+            activated = db.inTransaction(h -> {
+                User changed = users.update(new User(user.id(), user.email(), user.displayName(), User.ACTIVE,
+                        user.version(), user.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+                events.record("user.updated", changed);
+                return changed;
+            }).value();
         } catch (NotFoundException e) {
             throw ApplicationFailure.newNonRetryableFailure("user " + userId + " was deleted during onboarding",
                     "UserNotFound");
         }
         log.info("User {} activated by onboarding", userId);
-        events.publish("user.updated", activated);
         return new OnboardingResult(userId.toString(), activated.status(), Objects.requireNonNull(activated.version()));
     }
 }

@@ -1,54 +1,41 @@
 package dev.adxcore.platform.examples.tenantservice.impl;
 
 import dev.adxcore.platform.events.Event;
-import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.examples.tenantservice.User;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.adxcore.platform.outbox.Outbox;
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Publishes {@code user.created}, {@code user.updated} and {@code user.deleted} after the write committed.
- * A publication failure is logged and counted ({@code tenant_service.events.publish.failures}) but does not
- * fail the request whose write already committed: this example trades an outbox for simplicity (see the
- * README).
+ * Records {@code user.created}, {@code user.updated} and {@code user.deleted} in the outbox, inside the read-write
+ * unit of work that makes the change: the event commits with the write or not at all, and the service's outbox
+ * relay publishes it (at least once, in order per user). Tenant, actor, correlation, causation and trace come
+ * from the bound request context. Thread-safe.
  */
 public final class UserEvents {
 
     static final URI SOURCE = URI.create("/tenant-service");
-    private static final Logger log = LoggerFactory.getLogger(UserEvents.class);
 
-    private final EventBus bus;
-    private final Counter failures;
+    private final Outbox outbox;
 
-    /**
-     * @param bus the bus
-     * @param registry where the failure counter lives
-     */
-    public UserEvents(EventBus bus, MeterRegistry registry) {
-        this.bus = Objects.requireNonNull(bus, "bus");
-        this.failures = Counter.builder("tenant_service.events.publish.failures")
-                .description("user events that could not be published after their write committed")
-                .register(registry);
+    /** @param outbox the service's outbox */
+    public UserEvents(Outbox outbox) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
     }
 
     /**
-     * Publishes one user event and waits (at most 5 s) until the bus has it. Tenant, actor, correlation,
-     * causation, trace and causal token come from the bound request context.
+     * Records one user event in the read-write unit running on this thread.
      *
      * @param type the event type
      * @param user the user as stored (for deletions: as it was)
-     * @return the event, also when publishing failed
+     * @return the event
+     * @throws SQLException when the outbox insert fails (the unit then rolls back)
+     * @throws IllegalStateException outside a read-write unit of work
      */
-    public Event publish(String type, User user) {
+    public Event record(String type, User user) throws SQLException {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("userId", String.valueOf(user.id()));
         data.put("email", user.email());
@@ -61,17 +48,7 @@ public final class UserEvents {
                 .aggregate("user", String.valueOf(user.id()))
                 .data(Json.text(data))
                 .build();
-        try {
-            bus.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            failures.increment();
-            log.error("Could not publish {} for user {} (the write is committed): {}", type, user.id(),
-                    e instanceof ExecutionException ? e.getCause() : e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failures.increment();
-            log.error("Interrupted while publishing {} for user {}", type, user.id());
-        }
+        outbox.record(event);
         return event;
     }
 }

@@ -186,13 +186,16 @@ public final class UsersApi implements HttpHandler {
             // forCreate refused a body without email or displayName.
             String email = Objects.requireNonNull(input.email());
             String displayName = Objects.requireNonNull(input.displayName());
-            committed = db.inTransaction(h -> users.create(new User(null, email, displayName, User.PENDING, null, null, now)));
+            committed = db.inTransaction(h -> {
+                User created = users.create(new User(null, email, displayName, User.PENDING, null, null, now));
+                events.record("user.created", created);   // commits with the user, or not at all
+                return created;
+            });
         } catch (DuplicateKeyException e) {
             throw emailTaken();
         }
         User user = committed.value();
         log.info("User {} created", user.id());
-        events.publish("user.created", user);
         startOnboarding(user);
         exchange.getResponseHeaders().set("Location", Routes.USERS + "/" + user.id());
         exchange.getResponseHeaders().set(CAUSAL_TOKEN, committed.token().toString());
@@ -269,9 +272,11 @@ public final class UsersApi implements HttpHandler {
         try {
             committed = db.inTransaction(h -> {
                 User current = users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
-                return users.update(new User(id, input.email() != null ? input.email() : current.email(),
+                User updated = users.update(new User(id, input.email() != null ? input.email() : current.email(),
                         input.displayName() != null ? input.displayName() : current.displayName(), current.status(),
                         input.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+                events.record("user.updated", updated);
+                return updated;
             });
         } catch (OptimisticLockException e) {
             throw new ApiException(409, "version_conflict", "user " + id + " was changed since version "
@@ -282,7 +287,6 @@ public final class UsersApi implements HttpHandler {
             throw emailTaken();
         }
         User user = committed.value();
-        events.publish("user.updated", user);
         exchange.getResponseHeaders().set(CAUSAL_TOKEN, committed.token().toString());
         send(exchange, 200, Json.user(user));
         return 200;
@@ -293,11 +297,11 @@ public final class UsersApi implements HttpHandler {
             Optional<User> current = users.findById(id);
             if (current.isPresent()) {
                 users.delete(id);
+                events.record("user.deleted", current.get());
             }
             return current;
         });
-        User user = committed.value().orElseThrow(() -> ApiException.notFound("user " + id));
-        events.publish("user.deleted", user);
+        committed.value().orElseThrow(() -> ApiException.notFound("user " + id));
         exchange.getResponseHeaders().set(CAUSAL_TOKEN, committed.token().toString());
         exchange.sendResponseHeaders(204, -1);
         return 204;
