@@ -76,7 +76,7 @@ class GatewayConfigTest {
     @Test
     void malformedDurationNamesTheVariable() {
         assertThatThrownBy(() -> valid().environment(Map.of("PLATFORM_GATEWAY_DEFAULT_TIMEOUT", "soon")))
-                .hasMessage("PLATFORM_GATEWAY_DEFAULT_TIMEOUT must be a duration such as 500ms, 5s, 2m or PT5S"
+                .hasMessage("PLATFORM_GATEWAY_DEFAULT_TIMEOUT must be a duration such as 500ms, 30s, 5m, 1h or PT30S"
                         + " (was 'soon')");
     }
 
