@@ -155,6 +155,31 @@ else
   say "  machine server: 127.0.0.1:6379 does not answer (the kit's private server does not need it)"
 fi
 
+say "== PgBouncer (platform-database runs its isolation, consistency and repository suites through it)"
+pgbouncer_bin() {
+  if [ -n "${PLATFORM_TEST_PGBOUNCER_BIN:-}" ]; then
+    [ -x "$PLATFORM_TEST_PGBOUNCER_BIN" ] && { echo "$PLATFORM_TEST_PGBOUNCER_BIN"; return 0; }
+    return 1
+  fi
+  command -v pgbouncer 2>/dev/null && return 0
+  for f in /usr/sbin/pgbouncer /usr/local/sbin/pgbouncer /usr/bin/pgbouncer; do [ -x "$f" ] && { echo "$f"; return 0; }; done
+  return 1
+}
+if pbin=$(pgbouncer_bin); then
+  say "  binary: $pbin ($("$pbin" --version 2>/dev/null | head -1))"
+elif [ "$CHECK_ONLY" = true ]; then
+  say "  not installed: pgbouncer (apt-get install pgbouncer)"
+  problems=$((problems + 1))
+else
+  say "  pgbouncer missing: installing the Debian package pgbouncer (the kit starts its own; the package's service is not used)"
+  if apt_install pgbouncer && pbin=$(pgbouncer_bin); then
+    say "  binary: $pbin ($("$pbin" --version 2>/dev/null | head -1))"
+  else
+    say "  FAILED to install pgbouncer"
+    problems=$((problems + 1))
+  fi
+fi
+
 say "== Docker"
 if docker_answers; then
   say "  a Docker daemon answers: without explicit settings the tests use Testcontainers"

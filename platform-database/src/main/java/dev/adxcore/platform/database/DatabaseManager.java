@@ -2,26 +2,25 @@ package dev.adxcore.platform.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.adxcore.platform.core.PlatformContext;
+import dev.adxcore.platform.database.internal.DatabaseHealthChecks;
+import dev.adxcore.platform.database.internal.DriverSettings;
 import dev.adxcore.platform.database.internal.JdbcHandle;
+import dev.adxcore.platform.database.internal.ReadRouter;
 import dev.adxcore.platform.database.internal.Replica;
 import dev.adxcore.platform.database.internal.ReplicaMonitor;
 import dev.adxcore.platform.database.internal.RoutingDataSource;
 import dev.adxcore.platform.database.internal.SqlErrors;
 import dev.adxcore.platform.database.internal.StartupSafetyCheck;
+import dev.adxcore.platform.database.internal.Tenants;
 import dev.adxcore.platform.observability.health.HealthCheck;
-import dev.adxcore.platform.observability.health.HealthResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -30,8 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -58,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * because the replica is gone (or a recovery conflict cancels it) is run once more on the primary, so
  * replica outages never reach the caller; the work may therefore run twice and must not have side
  * effects outside the database. A read started inside a read-write unit on the same thread uses that
- * unit's connection. In every unit the tenant is set with {@code set_config('app.tenant_id', ?, true)}
- * for that transaction only, so row-level security filters every statement and nothing leaks into
- * the next borrower of the connection. SQL failures are rethrown as {@link DatabaseException}
+ * unit's connection. In every unit the tenant is bound to that transaction only
+ * ({@link RowLevelSecurity#BIND_TENANT}: {@code app.tenant_id} with {@code app.tenant_tx}, the
+ * transaction's identity), so row-level security filters every statement, and a tenant that SQL of
+ * an earlier unit left at session level is ignored by every later borrower of the connection. SQL failures are rethrown as {@link DatabaseException}
  * subclasses.
  *
  * <p><b>Start-up.</b> {@link #create(DatabaseConfig)} connects to the primary and refuses to start
@@ -87,7 +85,7 @@ public final class DatabaseManager implements AutoCloseable {
     private final Replica[] replicas;
     private final @Nullable ReplicaMonitor monitor;
     private final RoutingDataSource replicaDataSource;
-    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final ReadRouter router;
     private final ThreadLocal<@Nullable JdbcHandle> currentWrite = new ThreadLocal<>();
     private final Map<String, Map<ReadConsistency.Kind, Counter>> reads = new LinkedHashMap<>();
     private final Counter fallbackUnavailable;
@@ -96,7 +94,7 @@ public final class DatabaseManager implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final List<HealthCheck> healthChecks;
     private final boolean singleSyncSafe;
-    private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DatabaseManager(DatabaseConfig config) {
         this.config = config;
@@ -141,7 +139,9 @@ public final class DatabaseManager implements AutoCloseable {
                 : new ReplicaMonitor(config.name(), primary, replicaList, config.replicaRecheckInterval(),
                         config.maxReplicaLag(), config.acquireTimeout());
         this.replicaDataSource = new RoutingDataSource(this::replicaConnection, primary);
-        this.healthChecks = buildHealthChecks();
+        this.router = new ReadRouter(replicaList, config.maxReplicaLag());
+        this.healthChecks = DatabaseHealthChecks.build(config.name(), primaryName, primary, replicaList, monitor,
+                config.maxReplicaLag());
     }
 
     /**
@@ -178,25 +178,19 @@ public final class DatabaseManager implements AutoCloseable {
 
     /**
      * Whether pgjdbc, with these settings, sends the tenant prefix and a statement with typed
-     * parameters before one Sync. It does not when it describes statements first (prepareThreshold
-     * below 0, the org.postgresql.forceBinary property) or when strings are sent untyped
-     * (stringtype=unspecified); reads then use an explicit READ ONLY transaction in the same round trip.
+     * parameters before one Sync; see {@link DriverSettings}. Reads use the explicit READ ONLY
+     * transaction form (same round trip) when it does not.
      */
     private static boolean singleSyncSafe(DatabaseConfig config) {
-        if (Boolean.getBoolean("org.postgresql.forceBinary")) {
-            return false;
+        List<String> urls = new ArrayList<>();
+        urls.add(config.primaryUrl());
+        urls.addAll(config.replicaUrls());
+        DriverSettings settings = DriverSettings.of(urls, config.driverProperties());
+        if (!settings.isSingleSyncSafe()) {
+            LOG.info("{} - read-only units use an explicit READ ONLY transaction per statement because of {}",
+                    config.name(), String.join(", ", settings.reasons()));
         }
-        List<String> settings = new ArrayList<>();
-        settings.add(config.primaryUrl());
-        settings.addAll(config.replicaUrls());
-        config.driverProperties().forEach((k, v) -> settings.add(k + "=" + v));
-        for (String s : settings) {
-            String lower = s.toLowerCase(java.util.Locale.ROOT).replace(" ", "");
-            if (lower.contains("preparethreshold=-") || lower.contains("stringtype=unspecified")) {
-                return false;
-            }
-        }
-        return true;
+        return settings.isSingleSyncSafe();
     }
 
     private HikariDataSource pool(String name, String url, MicrometerMetricsTrackerFactory metrics, boolean failFast) {
@@ -294,7 +288,24 @@ public final class DatabaseManager implements AutoCloseable {
      *         (use {@link #currentTransaction()} to join it)
      */
     public <T extends @Nullable Object> Committed<T> inTransaction(UUID tenantId, Work<T> work) {
-        return write(Objects.requireNonNull(tenantId, "tenantId"), work);
+        return write(Tenants.require(tenantId, "DatabaseManager.inTransaction"), work);
+    }
+
+    /**
+     * Runs a read-write unit of work for the tenant of the bound {@link PlatformContext} (see
+     * {@link PlatformContext#bind()}), in one transaction on the primary, and commits it. After the
+     * commit the bound context carries the commit's causal token, so a later
+     * {@link ReadConsistency#readYourWrites()} read in the same flow (and the events built in it) see the write.
+     *
+     * @param <T> what the work returns
+     * @param work the work
+     * @return the work's value and the commit's causal token
+     * @throws TenantNotSetException when no context with a tenant is bound to this thread
+     * @throws DatabaseException when a statement or the commit fails; the transaction is rolled back
+     * @throws IllegalStateException when called inside another read-write unit on the same thread
+     */
+    public <T extends @Nullable Object> Committed<T> inTransaction(Work<T> work) {
+        return write(boundTenant("inTransaction(work)"), work);
     }
 
     /**
@@ -307,8 +318,29 @@ public final class DatabaseManager implements AutoCloseable {
      * @throws DatabaseException when a statement or the commit fails; the transaction is rolled back
      * @throws IllegalStateException when called inside another read-write unit on the same thread
      */
-    public <T extends @Nullable Object> Committed<T> inTransaction(Work<T> work) {
+    public <T extends @Nullable Object> Committed<T> inTransactionWithoutTenant(Work<T> work) {
         return write(null, work);
+    }
+
+    /**
+     * The tenant of the {@link PlatformContext} bound to this thread: what every method without an
+     * explicit tenant uses (units of work here, {@link dev.adxcore.platform.database.repository.Repository}'s
+     * tenant-less overloads).
+     *
+     * @param operation what needs the tenant, for the message
+     * @return the bound tenant
+     * @throws TenantNotSetException when no context is bound, or the bound context has no tenant
+     */
+    public static UUID boundTenant(String operation) {
+        Optional<PlatformContext> context = PlatformContext.current();
+        if (context.isPresent() && context.get().tenantId().isPresent()) {
+            return context.get().tenantId().get();
+        }
+        throw new TenantNotSetException(operation + " needs a tenant, and " + (context.isEmpty()
+                ? "no PlatformContext is bound to this thread" : "the bound PlatformContext has none")
+                + ": bind one with a tenant (PlatformContext.builder().tenantId(...).build().bind(), as the request "
+                + "edge does), pass the tenant explicitly, or use the ...WithoutTenant variant for tables that are "
+                + "not per tenant", null);
     }
 
     /**
@@ -332,11 +364,29 @@ public final class DatabaseManager implements AutoCloseable {
      * @throws TenantIsolationException when called inside a read-write unit of another tenant
      */
     public <T extends @Nullable Object> T read(UUID tenantId, ReadConsistency consistency, Work<T> work) {
-        return readFor(Objects.requireNonNull(tenantId, "tenantId"), consistency, work);
+        return readFor(Tenants.require(tenantId, "DatabaseManager.read"), consistency, work);
     }
 
     /**
-     * Runs a read-only unit of work without a tenant (tenant tables show no rows).
+     * Runs a read-only unit of work for the tenant of the bound {@link PlatformContext} on the server
+     * that {@code consistency} allows.
+     *
+     * @param <T> what the work returns
+     * @param consistency what the read can accept ({@link ReadConsistency#readYourWrites()} follows the
+     *        bound context's causal token)
+     * @param work the work; may run twice if a replica fails under it
+     * @return the work's value
+     * @throws TenantNotSetException when no context with a tenant is bound to this thread
+     * @throws DatabaseException when a statement fails (replica outages are retried on the primary)
+     * @throws TenantIsolationException when called inside a read-write unit of another tenant
+     */
+    public <T extends @Nullable Object> T read(ReadConsistency consistency, Work<T> work) {
+        return readFor(boundTenant("read(consistency, work)"), consistency, work);
+    }
+
+    /**
+     * Runs a read-only unit of work without a tenant (tenant tables show no rows) on the server that
+     * {@code consistency} allows. For tables that are not per tenant.
      *
      * @param <T> what the work returns
      * @param consistency what the read can accept
@@ -344,8 +394,12 @@ public final class DatabaseManager implements AutoCloseable {
      * @return the work's value
      * @throws DatabaseException when a statement fails (replica outages are retried on the primary)
      */
-    public <T extends @Nullable Object> T read(ReadConsistency consistency, Work<T> work) {
+    public <T extends @Nullable Object> T readWithoutTenant(ReadConsistency consistency, Work<T> work) {
         return readFor(null, consistency, work);
+    }
+
+    private Counter readCounter(String target, ReadConsistency.Kind kind) {
+        return Objects.requireNonNull(Objects.requireNonNull(reads.get(target), target).get(kind), target);
     }
 
     private <T extends @Nullable Object> Committed<T> write(@Nullable UUID tenantId, Work<T> work) {
@@ -367,6 +421,8 @@ public final class DatabaseManager implements AutoCloseable {
             currentWrite.set(h);
             T value = work.run(h);
             CausalToken token = h.commit();
+            // The flow that wrote carries the write's position on: its later reads and events can wait for it.
+            PlatformContext.updateCurrent(context -> context.toBuilder().causalToken(token.toString()).build());
             return new Committed<>(value, token);
         } catch (SQLException e) {
             if (h != null) {
@@ -391,6 +447,7 @@ public final class DatabaseManager implements AutoCloseable {
         Objects.requireNonNull(consistency, "consistency");
         Objects.requireNonNull(work, "work");
         ensureOpen();
+        consistency = consistency.resolved();
         JdbcHandle joined = currentWrite.get();
         if (joined != null) {
             if (!Objects.equals(joined.tenantId().orElse(null), tenantId)) {
@@ -407,25 +464,25 @@ public final class DatabaseManager implements AutoCloseable {
         if (kind == ReadConsistency.Kind.LATEST || replicas.length == 0) {
             return readOnPrimary(tenantId, kind, work);
         }
-        Replica chosen = choose(consistency);
+        Replica chosen = router.choose(consistency);
         Connection borrowed = null;
         if (chosen == null && kind == ReadConsistency.Kind.CAUSAL) {
             // The cached replay positions are older than the write: ask one replica directly.
-            Replica candidate = nextAvailable();
+            Replica candidate = router.nextAvailable();
             if (candidate != null) {
-                borrowed = causalCandidate(candidate, consistency.token().orElseThrow().lsn());
+                borrowed = router.causalCandidate(candidate, consistency.token().orElseThrow().lsn());
                 if (borrowed != null) {
                     chosen = candidate;
                 }
             }
         }
         if (chosen == null) {
-            (anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
+            (router.anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
             return readOnPrimary(tenantId, kind, work);
         }
         try {
             T value = readOn(chosen.pool(), borrowed, chosen.name(), tenantId, work);
-            reads.get(chosen.name()).get(kind).increment();
+            readCounter(chosen.name(), kind).increment();
             return value;
         } catch (SQLException e) {
             if (!SqlErrors.isReplicaFailure(e)) {
@@ -443,7 +500,7 @@ public final class DatabaseManager implements AutoCloseable {
     private <T extends @Nullable Object> T readOnPrimary(@Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work) {
         try {
             T value = readOn(primary, null, primaryName, tenantId, work);
-            reads.get(primaryName).get(kind).increment();
+            readCounter(primaryName, kind).increment();
             return value;
         } catch (SQLException e) {
             throw SqlErrors.map(e, tenantId, primaryName);
@@ -467,77 +524,12 @@ public final class DatabaseManager implements AutoCloseable {
         }
     }
 
-    private @Nullable Replica choose(ReadConsistency consistency) {
-        int n = replicas.length;
-        int start = Math.floorMod(roundRobin.getAndIncrement(), n);
-        long now = System.nanoTime();
-        long maxLagNanos = consistency.maxLag().orElse(config.maxReplicaLag()).toNanos();
-        long token = consistency.token().map(CausalToken::lsn).orElse(0L);
-        boolean causal = consistency.kind() == ReadConsistency.Kind.CAUSAL;
-        for (int i = 0; i < n; i++) {
-            Replica r = replicas[(start + i) % n];
-            if (!r.isAvailable()) {
-                continue;
-            }
-            if (causal ? Long.compareUnsigned(r.replayLsn(), token) >= 0 : r.lagNanos(now) <= maxLagNanos) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private @Nullable Replica nextAvailable() {
-        int n = replicas.length;
-        int start = Math.floorMod(roundRobin.getAndIncrement(), n);
-        for (int i = 0; i < n; i++) {
-            Replica r = replicas[(start + i) % n];
-            if (r.isAvailable()) {
-                return r;
-            }
-        }
-        return null;
-    }
-
-    private boolean anyAvailable() {
-        for (Replica r : replicas) {
-            if (r.isAvailable()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private @Nullable Connection causalCandidate(Replica r, long token) {
-        Connection c = null;
-        try {
-            c = r.pool().getConnection();
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT pg_last_wal_replay_lsn()::text")) {
-                rs.next();
-                String replay = rs.getString(1);
-                if (replay != null) {
-                    long lsn = CausalToken.parse(replay).lsn();
-                    r.replayedAtLeast(lsn);
-                    if (Long.compareUnsigned(lsn, token) >= 0) {
-                        return c;
-                    }
-                }
-            }
-        } catch (SQLException | RuntimeException e) {
-            if (e instanceof SQLException s && SqlErrors.isConnectionFailure(s) && r.markOut("failed during a read: " + e.getMessage())) {
-                LOG.warn("{} - out of rotation: failed during a read ({})", r.name(), e.getMessage());
-            }
-        }
-        closeQuietly(c);
-        return null;
-    }
-
     private Connection replicaConnection() throws SQLException {
         ensureOpen();
-        Replica r = replicas.length == 0 ? null : choose(ReadConsistency.replica());
+        Replica r = router.choose(ReadConsistency.replica());
         if (r == null) {
             if (replicas.length > 0) {
-                (anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
+                (router.anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
             }
             return primary.getConnection();
         }
@@ -554,7 +546,11 @@ public final class DatabaseManager implements AutoCloseable {
 
     /**
      * Health checks to register with the service's health registry: the primary (critical: a failure
-     * makes readiness DOWN) and each replica (non-critical: a failure makes it DEGRADED).
+     * makes readiness DOWN) and each replica (non-critical: a failure makes it DEGRADED). The checks
+     * carry no timeout of their own: the registry's timeout ({@code PLATFORM_HEALTH_TIMEOUT}, 2 s by
+     * default) bounds them, so readiness answers within it even with the primary and every replica
+     * stopped (a check blocked on a dead server is reported DOWN when the registry's timeout passes).
+     * Set {@code PLATFORM_HEALTH_TIMEOUT=800ms} to answer Kubernetes' default 1 s probe timeout.
      *
      * @return the checks, in order primary then replicas
      */
@@ -562,73 +558,8 @@ public final class DatabaseManager implements AutoCloseable {
         return healthChecks;
     }
 
-    private List<HealthCheck> buildHealthChecks() {
-        List<HealthCheck> checks = new ArrayList<>();
-        Duration timeout = config.acquireTimeout().plusSeconds(1);
-        checks.add(withTimeout(HealthCheck.critical(config.name() + ".primary", () -> {
-            try (Connection c = primary.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    return HealthResult.down("the primary is in recovery (read-only): writes would fail");
-                }
-                HikariPoolMXBean pool = primary.getHikariPoolMXBean();
-                return HealthResult.up(Map.of("pool", primaryName, "active", pool.getActiveConnections(),
-                        "idle", pool.getIdleConnections(), "waiting", pool.getThreadsAwaitingConnection()));
-            } catch (SQLException e) {
-                return HealthResult.down(config.name() + ".primary is unavailable: " + e.getMessage());
-            }
-        }), timeout));
-        for (Replica r : replicas) {
-            checks.add(withTimeout(HealthCheck.nonCritical(r.name(), () -> {
-                if (monitor != null) {
-                    monitor.probe(r);
-                }
-                if (!r.isAvailable()) {
-                    return HealthResult.down(r.name() + " is out of rotation: " + r.reason());
-                }
-                long lagMillis = TimeUnit.NANOSECONDS.toMillis(r.lagNanos(System.nanoTime()));
-                if (lagMillis > config.maxReplicaLag().toMillis()) {
-                    return HealthResult.down(r.name() + " replay lag " + lagMillis + "ms exceeds maxReplicaLag "
-                            + config.maxReplicaLag().toMillis() + "ms").withDetail("lagBytes", r.lagBytes());
-                }
-                return HealthResult.up(Map.of("lagMillis", lagMillis, "lagBytes", r.lagBytes()));
-            }), timeout));
-        }
-        return List.copyOf(checks);
-    }
-
-    private static HealthCheck withTimeout(HealthCheck check, Duration timeout) {
-        return new HealthCheck() {
-            @Override
-            public String name() {
-                return check.name();
-            }
-
-            @Override
-            public HealthResult check() throws Exception {
-                return check.check();
-            }
-
-            @Override
-            public boolean isCritical() {
-                return check.isCritical();
-            }
-
-            @Override
-            public Optional<Duration> timeout() {
-                return Optional.of(timeout);
-            }
-
-            @Override
-            public String toString() {
-                return check.toString();
-            }
-        };
-    }
-
     private void ensureOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException(config.name() + " - DatabaseManager is closed");
         }
     }
@@ -647,10 +578,9 @@ public final class DatabaseManager implements AutoCloseable {
     /** Stops the replica monitor, closes every pool and removes this manager's meters. Idempotent. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         if (monitor != null) {
             monitor.close();
         }

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.database;
 
+import dev.adxcore.platform.core.PlatformContext;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,6 +15,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@link #replica(Duration)}: the same with a stated lag bound.</li>
  *   <li>{@link #causal(CausalToken)}: a replica that has replayed at least the given write, otherwise
  *       the primary: read-your-writes, across requests.</li>
+ *   <li>{@link #readYourWrites()}: {@code causal} with the causal token of the bound
+ *       {@link dev.adxcore.platform.core.PlatformContext} (set by the flow's own writes, by an
+ *       {@code X-Causal-Token} request header, or by the event or activity that caused the work), else
+ *       {@code replica()}; decided when the read runs.</li>
  * </ul>
  * A read inside a read-write unit of work always uses that unit's primary connection, whatever it asks.
  *
@@ -37,6 +42,7 @@ public final class ReadConsistency {
 
     private static final ReadConsistency LATEST = new ReadConsistency(Kind.LATEST, null, null);
     private static final ReadConsistency REPLICA = new ReadConsistency(Kind.REPLICA, null, null);
+    private static final ReadConsistency READ_YOUR_WRITES = new ReadConsistency(Kind.REPLICA, null, null);
 
     private final Kind kind;
     private final @Nullable Duration maxLag;
@@ -91,6 +97,37 @@ public final class ReadConsistency {
         return new ReadConsistency(Kind.CAUSAL, null, Objects.requireNonNull(token, "token"));
     }
 
+    /**
+     * Read-your-writes by the bound {@link dev.adxcore.platform.core.PlatformContext}: when the read runs,
+     * a context with a causal token makes it {@link #causal(CausalToken)} with that token; without one it is
+     * {@link #replica()}. A token in the context that is not a PostgreSQL WAL position (it came from
+     * outside) makes the read use the primary, which is always consistent.
+     *
+     * @return the context-following consistency
+     */
+    public static ReadConsistency readYourWrites() {
+        return READ_YOUR_WRITES;
+    }
+
+    /**
+     * What this consistency means on the current thread now: {@link #readYourWrites()} resolved against
+     * the bound context; any other consistency is returned as it is.
+     */
+    ReadConsistency resolved() {
+        if (this != READ_YOUR_WRITES) {
+            return this;
+        }
+        Optional<String> token = PlatformContext.current().flatMap(PlatformContext::causalToken);
+        if (token.isEmpty()) {
+            return REPLICA;
+        }
+        try {
+            return causal(CausalToken.parse(token.get()));
+        } catch (IllegalArgumentException e) {
+            return LATEST;
+        }
+    }
+
     /** @return the kind */
     public Kind kind() {
         return kind;
@@ -110,7 +147,8 @@ public final class ReadConsistency {
     public String toString() {
         return switch (kind) {
             case LATEST -> "latest";
-            case REPLICA -> maxLag == null ? "replica" : "replica(maxLag=" + maxLag + ")";
+            case REPLICA -> this == READ_YOUR_WRITES ? "readYourWrites"
+                    : maxLag == null ? "replica" : "replica(maxLag=" + maxLag + ")";
             case CAUSAL -> "causal(" + token + ")";
         };
     }

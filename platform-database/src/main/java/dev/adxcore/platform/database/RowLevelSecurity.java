@@ -11,11 +11,18 @@ import java.util.Objects;
  * Puts a tenant table under row-level security: {@code ENABLE} and {@code FORCE ROW LEVEL SECURITY}
  * (so the table's owner is filtered too) and one policy, {@value #POLICY}, for reads and writes:
  * <pre>{@code
- * USING      (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
- * WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
+ * USING      (tenant_id = CASE WHEN current_setting('app.tenant_tx', true)
+ *                                   = extract(epoch FROM transaction_timestamp())::text
+ *                              THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END)
+ * WITH CHECK (the same)
  * }</pre>
- * With no tenant set the expression is {@code NULL}: no rows are visible and no row can be written,
- * never all rows. The tenant column must be of type {@code uuid}. Run the statements from a migration
+ * The tenant in {@code app.tenant_id} is trusted only together with {@code app.tenant_tx}, the start
+ * time of the transaction that set it (to the microsecond, as PostgreSQL's {@code transaction_timestamp()}):
+ * a unit of work sets both for its own transaction ({@link #BIND_TENANT}). A value planted at session
+ * level ({@code set_config(..., false)}, {@code SET app.tenant_id}) by SQL of an earlier unit therefore
+ * belongs to a transaction that has ended, and the next borrower of the connection, with or without a
+ * tenant of its own, sees no row through it. With no tenant set, or a stale one, the expression is
+ * {@code NULL}: no rows are visible and no row can be written, never all rows. The tenant column must be of type {@code uuid}. Run the statements from a migration
  * (Flyway, Liquibase) with {@link #statements(String)}, or directly with {@link #apply(Connection, String)}.
  * Applying twice is harmless. Superusers and roles with {@code BYPASSRLS} still bypass every policy,
  * which is why {@link DatabaseManager} refuses to start with such a role.
@@ -27,8 +34,32 @@ public final class RowLevelSecurity {
     /** The name of the policy created on each table. */
     public static final String POLICY = "tenant_isolation";
 
-    /** The expression that yields the unit's tenant, or {@code NULL} when none is set. */
-    public static final String CURRENT_TENANT = "NULLIF(current_setting('app.tenant_id', true), '')::uuid";
+    /**
+     * The expression that identifies the current transaction on its session: its start time as epoch
+     * seconds with microseconds. Two transactions of one session can share it only if they start in the
+     * same microsecond, which a later borrower of a pooled connection cannot: its transaction starts with
+     * a later client message.
+     *
+     * @since 0.2.0
+     */
+    public static final String CURRENT_TRANSACTION = "extract(epoch FROM transaction_timestamp())::text";
+
+    /**
+     * The select list that binds a tenant (parameter 1, text) to the current transaction: sets
+     * {@code app.tenant_id} and {@code app.tenant_tx} with {@code set_config(..., true)}, both local to
+     * the transaction.
+     *
+     * @since 0.2.0
+     */
+    public static final String BIND_TENANT = "set_config('app.tenant_id', ?, true), set_config('app.tenant_tx', "
+            + CURRENT_TRANSACTION + ", true)";
+
+    /**
+     * The expression that yields the unit's tenant, or {@code NULL} when none is bound to the current
+     * transaction (none set, or a value left at session level by an earlier transaction).
+     */
+    public static final String CURRENT_TENANT = "(CASE WHEN current_setting('app.tenant_tx', true) = " + CURRENT_TRANSACTION
+            + " THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END)";
 
     private RowLevelSecurity() {
     }

@@ -70,6 +70,29 @@ class StartupSafetyCheckTest {
     }
 
     @Test
+    void aPolicyThatTrustsASessionLevelTenantIsRefused() throws SQLException {
+        String table = "old_policy_" + app.role;
+        app.superuser("CREATE TABLE " + table + " (id int, tenant_id uuid)", "GRANT SELECT, INSERT, UPDATE, DELETE ON "
+                + table + " TO " + app.role, "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
+                "ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY",
+                "CREATE POLICY tenant_isolation ON " + table + " USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)");
+        try {
+            assertThatThrownBy(() -> DatabaseManager.create(app.config().build()))
+                    .isInstanceOf(UnsafeRoleException.class)
+                    .hasMessageContaining("policy tenant_isolation on table public." + table + " trusts app.tenant_id without")
+                    .hasMessageContaining("re-apply RowLevelSecurity.statements");
+            try (var c = app.pg.openPrimary()) {
+                RowLevelSecurity.apply(c, table);
+            }
+            try (DatabaseManager db = DatabaseManager.create(app.config().build())) {
+                assertThat(db.healthChecks()).hasSize(1);
+            }
+        } finally {
+            app.superuser("DROP TABLE " + table);
+        }
+    }
+
+    @Test
     void warnModeStartsWithAnUnsafeRoleThatThenSeesEveryTenant() throws SQLException {
         app.superuser("INSERT INTO notes (tenant_id, body) VALUES ('" + UUID.randomUUID() + "', 'someone else')");
         try (DatabaseManager db = DatabaseManager.create(app.config().username(app.pg.username())

@@ -108,15 +108,15 @@ class TenantIsolationTest {
 
     @Test
     void unitWithoutATenantSeesNoRowsOfTenantTables() {
-        long read = db.read(ReadConsistency.latest(), h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1)).orElseThrow());
-        long inWrite = db.inTransaction(h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1)).orElseThrow()).value();
+        long read = db.readWithoutTenant(ReadConsistency.latest(), h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1)).orElseThrow());
+        long inWrite = db.inTransactionWithoutTenant(h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1)).orElseThrow()).value();
         assertThat(read).isZero();
         assertThat(inWrite).isZero();
     }
 
     @Test
     void writeWithoutATenantFailsWithTenantNotSet() {
-        assertThatThrownBy(() -> db.inTransaction(h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'x')", A)))
+        assertThatThrownBy(() -> db.inTransactionWithoutTenant(h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'x')", A)))
                 .isInstanceOf(TenantNotSetException.class);
     }
 

@@ -14,6 +14,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and writes events in the CloudEvents 1.0 JSON event format (structured mode).
@@ -174,22 +175,21 @@ public final class CloudEventJson {
         if (!"1.0".equals(specVersion)) {
             throw new InvalidEventException("specversion must be \"1.0\" (was " + quote(specVersion) + ")");
         }
-        require("id", id);
-        require("source", source);
-        require("type", type);
+        String eventId = require("id", id);
+        String eventSource = require("source", source);
+        String eventType = require("type", type);
         if (dataContentType != null && !dataContentType.toLowerCase(Locale.ROOT).contains("json")) {
             throw new InvalidEventException("datacontenttype must be a JSON media type (was " + quote(dataContentType) + ")");
         }
-        Event.Builder b = Event.builder(type).id(id).source(parseSource(source));
+        Event.Builder b = Event.builder(eventType).id(eventId).source(parseSource(eventSource));
         if (time != null) {
             b.time(parseTime(time));
         }
         b.subject(subject).tenantId(tenantId).correlationId(correlationId).causationId(causationId).userId(userId)
                 .sourceService(sourceService);
         if (aggregateId != null || aggregateType != null) {
-            require("aggregateid", aggregateId);
-            require("aggregatetype", aggregateType);
-            b.aggregate(aggregateType, aggregateId);
+            String aggregate = require("aggregateid", aggregateId);
+            b.aggregate(require("aggregatetype", aggregateType), aggregate);
         }
         if (version != null) {
             b.version(version);
@@ -217,7 +217,7 @@ public final class CloudEventJson {
         return read(new String(Objects.requireNonNull(json, "json"), StandardCharsets.UTF_8));
     }
 
-    private static void writeOptional(JsonGenerator g, String name, String value) throws IOException {
+    private static void writeOptional(JsonGenerator g, String name, @Nullable String value) throws IOException {
         if (value != null) {
             g.writeStringField(name, value);
         }
@@ -266,13 +266,14 @@ public final class CloudEventJson {
         }
     }
 
-    private static void require(String name, String value) {
+    private static String require(String name, @Nullable String value) {
         if (value == null || value.isEmpty()) {
             throw new InvalidEventException("required attribute '" + name + "' is missing");
         }
+        return value;
     }
 
-    private static String quote(String s) {
+    private static String quote(@Nullable String s) {
         return s == null ? "absent" : '"' + (s.length() > 100 ? s.substring(0, 100) + "..." : s) + '"';
     }
 }

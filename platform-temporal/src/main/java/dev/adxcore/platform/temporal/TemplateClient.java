@@ -176,6 +176,28 @@ public final class TemplateClient {
         }
     }
 
+    /**
+     * A stub of the bound tenant's template workflow with this idempotency key, to read its outcome or signal it
+     * (the execution may not exist: {@code getResult} then throws {@link io.temporal.client.WorkflowNotFoundException}).
+     * Another tenant's execution is never reached: the workflow id carries the bound tenant.
+     *
+     * @param workflowInterface the team's {@code @WorkflowInterface}
+     * @param idempotencyKey the key it was started with
+     * @return a stub of {@code <workflowType>/<bound tenant>/<idempotencyKey>}
+     * @throws IllegalStateException when no context with a tenant is bound on this thread
+     * @throws IllegalArgumentException when the interface has no workflow method or the key is invalid
+     * @since 0.1.0
+     */
+    public WorkflowStub existing(Class<?> workflowInterface, String idempotencyKey) {
+        String workflowType = workflowType(workflowInterface);
+        PlatformContext context = PlatformContext.current().filter(c -> c.tenantId().isPresent())
+                .orElseThrow(() -> new IllegalStateException("TemplateClient.existing finds the workflow of the tenant "
+                        + "bound on this thread, and no PlatformContext with a tenant is bound on thread '"
+                        + Thread.currentThread().getName() + "': bind the request's context first"));
+        String workflowId = workflowId(workflowType, context.requireTenantId(), idempotencyKey);
+        return client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.of(workflowType));
+    }
+
     private WorkflowStub startBound(String workflowType, UUID tenant, String idempotencyKey, @Nullable Object input) {
         return startBound(workflowType, workflowId(workflowType, tenant, idempotencyKey), input);
     }

@@ -36,7 +36,7 @@ final class KafkaServers {
   /** A new topic prefix on the JVM's shared broker. */
   static synchronized KafkaServer shared(String namePrefix) {
     if (sharedFailure != null) {
-      throw new TestServersUnavailableException(sharedFailure.getMessage(), sharedFailure);
+      throw new TestServersUnavailableException(String.valueOf(sharedFailure.getMessage()), sharedFailure);
     }
     if (shared == null) {
       try {

@@ -114,6 +114,92 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   /**
+   * The JDBC URL of this database on the primary without user or password, as {@code DatabaseConfig}
+   * wants it next to {@link #username()} and {@link #password()} (or the application role's own).
+   *
+   * @return {@code jdbc:postgresql://host:port/<database>} plus the server's non-credential parameters
+   * @since 0.2.0
+   */
+  public String primaryJdbcUrlWithoutCredentials() {
+    return withoutCredentials(primaryJdbcUrl());
+  }
+
+  /**
+   * The JDBC URLs of this database on each replica without user or password, in a stable order.
+   *
+   * @return one URL per requested replica; empty when none were requested
+   * @since 0.2.0
+   */
+  public List<String> replicaJdbcUrlsWithoutCredentials() {
+    return replicaJdbcUrls().stream().map(PostgresCluster::withoutCredentials).toList();
+  }
+
+  static String withoutCredentials(String url) {
+    int q = url.indexOf('?');
+    if (q < 0) {
+      return url;
+    }
+    StringBuilder kept = new StringBuilder();
+    for (String parameter : url.substring(q + 1).split("&")) {
+      String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
+      if (name.equalsIgnoreCase("user") || name.equalsIgnoreCase("password") || parameter.isEmpty()) {
+        continue;
+      }
+      kept.append(kept.length() == 0 ? '?' : '&').append(parameter);
+    }
+    return url.substring(0, q) + kept;
+  }
+
+  /**
+   * Pauses WAL replay on one replica ({@code pg_wal_replay_pause()}): from now on it lags behind every
+   * write, until {@link #resumeReplay(int)}. For tests of read-your-writes and lag-based routing.
+   *
+   * @param index 0-based replica index
+   * @throws SQLException when the replica refuses or is stopped
+   * @since 0.2.0
+   */
+  public void pauseReplay(int index) throws SQLException {
+    onReplica(index, "SELECT pg_wal_replay_pause()");
+  }
+
+  /**
+   * Resumes WAL replay on one replica ({@code pg_wal_replay_resume()}).
+   *
+   * @param index 0-based replica index
+   * @throws SQLException when the replica refuses or is stopped
+   * @since 0.2.0
+   */
+  public void resumeReplay(int index) throws SQLException {
+    onReplica(index, "SELECT pg_wal_replay_resume()");
+  }
+
+  /**
+   * Makes one replica apply each commit only {@code delay} after it happened on the primary
+   * ({@code recovery_min_apply_delay}, reloaded at once); {@link Duration#ZERO} removes the delay.
+   * The setting stays on the replica's server: use it with {@code isolatedServers = true}.
+   *
+   * @param index 0-based replica index
+   * @param delay zero or positive
+   * @throws SQLException when the replica refuses or is stopped
+   * @since 0.2.0
+   */
+  public void setReplicaApplyDelay(int index, java.time.Duration delay) throws SQLException {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must be zero or positive (was " + delay + ")");
+    }
+    try (Connection c = openReplica(index); java.sql.Statement st = c.createStatement()) {
+      st.execute("ALTER SYSTEM SET recovery_min_apply_delay = '" + delay.toMillis() + "ms'");
+      st.execute("SELECT pg_reload_conf()");
+    }
+  }
+
+  private void onReplica(int index, String sql) throws SQLException {
+    try (Connection c = openReplica(index); java.sql.Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  /**
    * The user the URLs log in as: a superuser, for test setup.
    *
    * @return the user name

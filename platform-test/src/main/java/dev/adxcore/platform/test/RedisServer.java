@@ -63,6 +63,20 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
+   * A ready event-bus URI for this test class ({@code PLATFORM_EVENTS_URL}, {@code EventBuses.open(uri)}):
+   * this server with {@code streamKeyPrefix} set to {@link #keyPrefix()}{@code events:}, so the bus's
+   * streams stay inside this handle's keys.
+   *
+   * @return {@code redis://host:port?streamKeyPrefix=t:<class>:<random>:events:}
+   * @since 0.2.0
+   */
+  public String eventBusUri() {
+    String base = uri();
+    String prefix = java.net.URLEncoder.encode(keyPrefix + "events:", java.nio.charset.StandardCharsets.UTF_8);
+    return base + (base.contains("?") ? "&" : "?") + "streamKeyPrefix=" + prefix;
+  }
+
+  /**
    * The server's host.
    *
    * @return host name or address

@@ -190,7 +190,7 @@ final class ServerPool implements AutoCloseable {
       throw new IllegalStateException("these test servers were closed");
     }
     if (postgresFailure != null) {
-      throw new TestServersUnavailableException(postgresFailure.getMessage(), postgresFailure);
+      throw new TestServersUnavailableException(String.valueOf(postgresFailure.getMessage()), postgresFailure);
     }
     if (postgres == null) {
       try {
@@ -212,7 +212,7 @@ final class ServerPool implements AutoCloseable {
       throw new IllegalStateException("these test servers were closed");
     }
     if (redisFailure != null) {
-      throw new TestServersUnavailableException(redisFailure.getMessage(), redisFailure);
+      throw new TestServersUnavailableException(String.valueOf(redisFailure.getMessage()), redisFailure);
     }
     if (redis == null) {
       try {

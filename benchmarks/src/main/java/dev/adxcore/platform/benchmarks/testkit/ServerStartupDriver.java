@@ -90,7 +90,7 @@ public final class ServerStartupDriver {
             try {
                 source = start.get();
             } catch (RuntimeException e) {
-                System.out.printf("%-8s %-22s unavailable: %s%n", expectedSource, what, firstLine(e.getMessage()));
+                System.out.printf("%-8s %-22s unavailable: %s%n", expectedSource, what, firstLine(String.valueOf(e.getMessage())));
                 return;
             }
             long elapsed = (System.nanoTime() - started) / 1_000_000;

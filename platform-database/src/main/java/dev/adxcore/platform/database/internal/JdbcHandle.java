@@ -2,6 +2,7 @@ package dev.adxcore.platform.database.internal;
 
 import dev.adxcore.platform.database.CausalToken;
 import dev.adxcore.platform.database.Handle;
+import dev.adxcore.platform.database.RowLevelSecurity;
 import dev.adxcore.platform.database.RowMapper;
 import dev.adxcore.platform.database.TenantIsolationException;
 import dev.adxcore.platform.database.sql.TenantStatement;
@@ -26,9 +27,9 @@ import org.postgresql.core.TransactionState;
 public final class JdbcHandle implements Handle {
 
     /** Sets the tenant for the current (possibly implicit) transaction. */
-    public static final String SET_TENANT = "SELECT set_config('app.tenant_id', ?, true)";
+    public static final String SET_TENANT = "SELECT " + RowLevelSecurity.BIND_TENANT;
     static final String READ_ONLY_TENANT_PREFIX =
-            "SELECT set_config('app.tenant_id', ?, true), set_config('transaction_read_only', 'on', true); ";
+            "SELECT " + RowLevelSecurity.BIND_TENANT + ", set_config('transaction_read_only', 'on', true); ";
     static final String READ_ONLY_PREFIX = "SELECT set_config('transaction_read_only', 'on', true); ";
     static final String TENANT_PREFIX = SET_TENANT + "; ";
     static final String COMMIT_AND_LSN = "COMMIT; SELECT pg_current_wal_insert_lsn()::text";
@@ -39,7 +40,8 @@ public final class JdbcHandle implements Handle {
      * statement it has described at statement level, e.g. with prepareThreshold &lt; 0, parameters of
      * unknown type such as nulls, or stringtype=unspecified).
      */
-    static final String SAFE_READ_PREFIX = "BEGIN READ ONLY; SELECT set_config('app.tenant_id', ?, true); ";
+    static final String SAFE_READ_PREFIX = "BEGIN READ ONLY; " + SET_TENANT + "; ";
+    static final String SAFE_READ_PREFIX_WITHOUT_TENANT = "BEGIN READ ONLY; ";
     static final String SAFE_READ_SUFFIX = "; COMMIT";
 
     private final Connection connection;
@@ -226,7 +228,8 @@ public final class JdbcHandle implements Handle {
                 return handler.handle(ps, isResultSet);
             }
         }
-        if (tenantText != null && !(singleSyncSafe && allTyped(parameters))) {
+        if (!(singleSyncSafe && allTyped(parameters))) {
+            // also without a tenant: the read-only flag must cover the statement too
             return executeInExplicitTransaction(sql, parameters, handler);
         }
         // One round trip: both statements run before one Sync, as one implicit transaction.
@@ -248,11 +251,17 @@ public final class JdbcHandle implements Handle {
         while (body.endsWith(";")) {
             body = body.substring(0, body.length() - 1).strip();
         }
-        try (PreparedStatement ps = connection.prepareStatement(SAFE_READ_PREFIX + body + SAFE_READ_SUFFIX)) {
-            ps.setString(1, tenantText);
-            bind(ps, 2, parameters);
+        String prefix = tenantText != null ? SAFE_READ_PREFIX : SAFE_READ_PREFIX_WITHOUT_TENANT;
+        try (PreparedStatement ps = connection.prepareStatement(prefix + body + SAFE_READ_SUFFIX)) {
+            int index = 1;
+            if (tenantText != null) {
+                ps.setString(index++, tenantText);
+            }
+            bind(ps, index, parameters);
             ps.execute();
-            ps.getMoreResults();
+            if (tenantText != null) {
+                ps.getMoreResults();
+            }
             return handler.handle(ps, ps.getMoreResults());
         } catch (SQLException | RuntimeException e) {
             try (Statement st = connection.createStatement()) {

@@ -19,6 +19,13 @@ public final class StartupSafetyCheck {
             + " AND n.nspname NOT LIKE 'pg\\_%'"
             + " AND has_table_privilege(current_user, c.oid, 'SELECT, INSERT, UPDATE, DELETE') ORDER BY 1, 2";
 
+    private static final String STALE_POLICIES = "SELECT p.schemaname::text || '.' || p.tablename::text, p.policyname::text"
+            + " FROM pg_policies p WHERE p.schemaname NOT IN ('pg_catalog', 'information_schema')"
+            + " AND (coalesce(p.qual, '') || coalesce(p.with_check, '')) LIKE '%app.tenant\\_id%'"
+            + " AND (coalesce(p.qual, '') || coalesce(p.with_check, '')) NOT LIKE '%app.tenant\\_tx%'"
+            + " AND has_table_privilege(current_user, (quote_ident(p.schemaname) || '.' || quote_ident(p.tablename))::regclass,"
+            + " 'SELECT, INSERT, UPDATE, DELETE') ORDER BY 1, 2";
+
     private StartupSafetyCheck() {
     }
 
@@ -58,6 +65,13 @@ public final class StartupSafetyCheck {
                                 + " FORCE ROW LEVEL SECURITY, or connect as a role that does not own it)");
                     }
                 }
+            }
+        }
+        try (PreparedStatement ps = connection.prepareStatement(STALE_POLICIES); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                findings.add("policy " + rs.getString(2) + " on table " + rs.getString(1) + " trusts app.tenant_id without "
+                        + "binding it to the transaction (app.tenant_tx): a session-level tenant left on a pooled connection "
+                        + "by earlier SQL would be trusted; re-apply RowLevelSecurity.statements(\"" + rs.getString(1) + "\")");
             }
         }
         return findings;

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.database.repository;
 
+import dev.adxcore.platform.database.Committed;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.Handle;
 import dev.adxcore.platform.database.NotFoundException;
@@ -7,6 +8,7 @@ import dev.adxcore.platform.database.OptimisticLockException;
 import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.database.TenantIsolationException;
 import dev.adxcore.platform.database.Work;
+import dev.adxcore.platform.database.internal.Tenants;
 import dev.adxcore.platform.database.sql.TenantSql;
 import dev.adxcore.platform.database.sql.TenantStatement;
 import java.sql.SQLException;
@@ -36,6 +38,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     private final DatabaseManager db;
     private final TableMapping<T, ID> mapping;
+    private final @Nullable ReadConsistency consistency;
 
     /**
      * Creates the repository.
@@ -46,6 +49,87 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
     public JdbcRepository(DatabaseManager db, TableMapping<T, ID> mapping) {
         this.db = Objects.requireNonNull(db, "db");
         this.mapping = Objects.requireNonNull(mapping, "mapping");
+        this.consistency = null;
+    }
+
+    /**
+     * A view of another repository whose reads use {@code consistency} (subclasses offer their own
+     * finders on such a view with a constructor that calls this one).
+     *
+     * @param base the repository to view
+     * @param consistency the consistency of this view's reads outside a read-write unit
+     * @since 0.2.0
+     */
+    protected JdbcRepository(JdbcRepository<T, ID> base, ReadConsistency consistency) {
+        this.db = Objects.requireNonNull(base, "base").db;
+        this.mapping = base.mapping;
+        this.consistency = Objects.requireNonNull(consistency, "consistency");
+    }
+
+    /**
+     * This repository with reads at another consistency, for example
+     * {@code invoices.withConsistency(ReadConsistency.causal(token)).findById(tenant, id)} to read one's
+     * own write from a replica. Cheap: no new resources.
+     *
+     * @param consistency the consistency of the view's reads outside a read-write unit
+     * @return the view (the base class's operations; subclasses' finders need their own view constructor)
+     * @since 0.2.0
+     */
+    public JdbcRepository<T, ID> withConsistency(ReadConsistency consistency) {
+        return new JdbcRepository<>(this, consistency);
+    }
+
+    /**
+     * Creates an entity in a unit of its own and returns it with the commit's causal token, to hand to
+     * a later {@code ReadConsistency.causal(token)} read.
+     *
+     * @param tenantId the tenant
+     * @param entity the entity
+     * @return the created entity (database-managed columns filled in) and the commit's token
+     * @throws IllegalStateException inside a read-write unit on this thread (its own commit has the token)
+     * @since 0.2.0
+     */
+    public Committed<T> createCommitted(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.createCommitted");
+        ownUnit("createCommitted");
+        return db.inTransaction(tenantId, h -> create(tenantId, entity));
+    }
+
+    /**
+     * Updates an entity in a unit of its own and returns it with the commit's causal token.
+     *
+     * @param tenantId the tenant
+     * @param entity the entity, with its id (and version when versioned)
+     * @return the updated entity and the commit's token
+     * @throws IllegalStateException inside a read-write unit on this thread
+     * @since 0.2.0
+     */
+    public Committed<T> updateCommitted(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.updateCommitted");
+        ownUnit("updateCommitted");
+        return db.inTransaction(tenantId, h -> update(tenantId, entity));
+    }
+
+    /**
+     * Deletes an entity in a unit of its own and returns whether it existed, with the commit's causal token.
+     *
+     * @param tenantId the tenant
+     * @param id the id
+     * @return whether a row was deleted, and the commit's token
+     * @throws IllegalStateException inside a read-write unit on this thread
+     * @since 0.2.0
+     */
+    public Committed<Boolean> deleteCommitted(UUID tenantId, ID id) {
+        Tenants.require(tenantId, "JdbcRepository.deleteCommitted");
+        ownUnit("deleteCommitted");
+        return db.inTransaction(tenantId, h -> delete(tenantId, id));
+    }
+
+    private void ownUnit(String method) {
+        if (db.currentTransaction().isPresent()) {
+            throw new IllegalStateException(method + " runs its own unit of work, but a read-write unit is running on "
+                    + "this thread: call the plain method to join it and take the token from inTransaction(...)'s Committed");
+        }
     }
 
     /** @return the manager */
@@ -61,14 +145,15 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
     /**
      * The consistency of this repository's reads outside a read-write unit. Override to read from replicas.
      *
-     * @return {@link ReadConsistency#latest()} by default
+     * @return the view's consistency ({@link #withConsistency(ReadConsistency)}), else {@link ReadConsistency#latest()}
      */
     protected ReadConsistency readConsistency() {
-        return ReadConsistency.latest();
+        return consistency != null ? consistency : ReadConsistency.latest();
     }
 
     @Override
     public T create(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.create");
         Objects.requireNonNull(entity, "entity");
         TenantSql.Insert insert = TenantSql.insert(mapping.table()).tenantColumn(mapping.tenantColumn());
         ID id = mapping.idOf(entity);
@@ -78,6 +163,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
         for (Map.Entry<String, Function<T, ?>> c : mapping.columns().entrySet()) {
             insert.value(c.getKey(), c.getValue().apply(entity));
         }
+        // database-managed columns are never written; RETURNING * reads them back
         Long version = mapping.versionOf(entity);
         if (mapping.versionColumn() != null && version != null) {
             insert.value(mapping.versionColumn(), version);
@@ -88,6 +174,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Optional<T> findById(UUID tenantId, ID id) {
+        Tenants.require(tenantId, "JdbcRepository.findById");
         Objects.requireNonNull(id, "id");
         TenantStatement statement = select().where(quotedId() + " = ?", id).build(tenantId);
         return read(tenantId, h -> h.queryOne(statement, mapping.mapper()));
@@ -95,12 +182,14 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public List<T> list(UUID tenantId, int limit, int offset) {
+        Tenants.require(tenantId, "JdbcRepository.list");
         TenantStatement statement = select().orderBy(mapping.idColumn()).limit(limit).offset(offset).build(tenantId);
         return read(tenantId, h -> h.query(statement, mapping.mapper()));
     }
 
     @Override
     public Page<T, ID> page(UUID tenantId, @Nullable ID after, int limit) {
+        Tenants.require(tenantId, "JdbcRepository.page");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be >= 1 (was " + limit + ")");
         }
@@ -119,12 +208,14 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long count(UUID tenantId) {
+        Tenants.require(tenantId, "JdbcRepository.count");
         TenantStatement statement = TenantSql.count(mapping.table()).tenantColumn(mapping.tenantColumn()).build(tenantId);
         return read(tenantId, h -> h.queryOne(statement, row -> row.getLong(1)).orElse(0L));
     }
 
     @Override
     public T update(UUID tenantId, T entity) {
+        Tenants.require(tenantId, "JdbcRepository.update");
         Objects.requireNonNull(entity, "entity");
         ID id = mapping.idOf(entity);
         if (id == null) {
@@ -163,6 +254,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean delete(UUID tenantId, ID id) {
+        Tenants.require(tenantId, "JdbcRepository.delete");
         Objects.requireNonNull(id, "id");
         TenantStatement statement = TenantSql.delete(mapping.table()).tenantColumn(mapping.tenantColumn())
                 .where(quotedId() + " = ?", id).build(tenantId);
@@ -179,6 +271,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
      * @throws IllegalArgumentException when the condition is unsafe or the placeholder count differs
      */
     protected List<T> findWhere(UUID tenantId, String condition, @Nullable Object... parameters) {
+        Tenants.require(tenantId, "JdbcRepository.findWhere");
         TenantStatement statement = select().where(condition, parameters).orderBy(mapping.idColumn()).build(tenantId);
         return read(tenantId, h -> h.query(statement, mapping.mapper()));
     }
@@ -192,6 +285,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
      * @return its result
      */
     protected final <R> R read(UUID tenantId, Work<R> work) {
+        Tenants.require(tenantId, "JdbcRepository.read");
         return db.read(tenantId, readConsistency(), work);
     }
 
@@ -204,6 +298,7 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
      * @return its result
      */
     protected final <R> R write(UUID tenantId, Work<R> work) {
+        Tenants.require(tenantId, "JdbcRepository.write");
         Optional<Handle> current = db.currentTransaction();
         if (current.isEmpty()) {
             return db.inTransaction(tenantId, work).value();

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.database.repository;
 
+import dev.adxcore.platform.database.DatabaseManager;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -7,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tenant-scoped access to one kind of entity. Every method acts only on the rows of the given tenant:
- * other tenants' rows are invisible (they count as missing). Implementations map SQL failures to
+ * other tenants' rows are invisible (they count as missing). Each method has an overload without the
+ * tenant that uses the tenant of the bound {@link dev.adxcore.platform.core.PlatformContext} and throws
+ * {@link dev.adxcore.platform.database.TenantNotSetException} when none is bound. Implementations map SQL failures to
  * {@link dev.adxcore.platform.database.DatabaseException} subclasses. See {@link JdbcRepository} for the
  * JDBC base class.
  *
@@ -88,4 +91,81 @@ public interface Repository<T, ID> {
      * @throws dev.adxcore.platform.database.ForeignKeyViolationException when other rows still reference it
      */
     boolean delete(UUID tenantId, ID id);
+    /**
+     * {@link #create(UUID, Object)} for the bound context's tenant.
+     *
+     * @param entity the entity
+     * @return the entity as stored
+     * @throws dev.adxcore.platform.database.TenantNotSetException when no context with a tenant is bound
+     */
+    default T create(T entity) {
+        return create(DatabaseManager.boundTenant("Repository.create"), entity);
+    }
+
+    /**
+     * {@link #findById(UUID, Object)} for the bound context's tenant.
+     *
+     * @param id the identifier
+     * @return the entity, or empty
+     * @throws dev.adxcore.platform.database.TenantNotSetException when no context with a tenant is bound
+     */
+    default Optional<T> findById(ID id) {
+        return findById(DatabaseManager.boundTenant("Repository.findById"), id);
+    }
+
+    /**
+     * {@link #list(UUID, int, int)} for the bound context's tenant.
+     *
+     * @param limit at most this many
+     * @param offset skipping this many
+     * @return the entities
+     * @throws dev.adxcore.platform.database.TenantNotSetException when no context with a tenant is bound
+     */
+    default List<T> list(int limit, int offset) {
+        return list(DatabaseManager.boundTenant("Repository.list"), limit, offset);
+    }
+
+    /**
+     * {@link #page(UUID, Object, int)} for the bound context's tenant.
+     *
+     * @param after the last id of the previous page, or {@code null}
+     * @param limit the page size
+     * @return the page
+     * @throws dev.adxcore.platform.database.TenantNotSetException when no context with a tenant is bound
+     */
+    default Page<T, ID> page(@Nullable ID after, int limit) {
+        return page(DatabaseManager.boundTenant("Repository.page"), after, limit);
+    }
+
+    /**
+     * {@link #count(UUID)} for the bound context's tenant.
+     *
+     * @return the count
+     * @throws dev.adxcore.platform.database.TenantNotSetException when no context with a tenant is bound
+     */
+    default long count() {
+        return count(DatabaseManager.boundTenant("Repository.count"));
+    }
+
+    /**
+     * {@link #update(UUID, Object)} for the bound context's tenant.
+     *
+     * @param entity the new state
+     * @return the entity as stored
+     * @throws dev.adxcore.platform.database.TenantNotSetException when no context with a tenant is bound
+     */
+    default T update(T entity) {
+        return update(DatabaseManager.boundTenant("Repository.update"), entity);
+    }
+
+    /**
+     * {@link #delete(UUID, Object)} for the bound context's tenant.
+     *
+     * @param id the identifier
+     * @return true when a row was deleted
+     * @throws dev.adxcore.platform.database.TenantNotSetException when no context with a tenant is bound
+     */
+    default boolean delete(ID id) {
+        return delete(DatabaseManager.boundTenant("Repository.delete"), id);
+    }
 }

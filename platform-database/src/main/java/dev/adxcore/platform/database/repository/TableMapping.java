@@ -40,6 +40,7 @@ public final class TableMapping<T, ID> {
     private final @Nullable String versionColumn;
     private final @Nullable Function<T, @Nullable Long> version;
     private final RowMapper<T> mapper;
+    private final List<String> managedColumns;
 
     private TableMapping(Builder<T, ID> b) {
         this.table = b.table;
@@ -50,6 +51,18 @@ public final class TableMapping<T, ID> {
         this.versionColumn = b.versionColumn;
         this.version = b.version;
         this.mapper = Objects.requireNonNull(b.mapper);
+        this.managedColumns = List.copyOf(b.managedColumns);
+    }
+
+    /**
+     * The database-managed columns: never written by the repository, read back with {@code RETURNING}
+     * after every insert and update, so the entity a write returns carries their values.
+     *
+     * @return the columns in declaration order
+     * @since 0.2.0
+     */
+    public List<String> managedColumns() {
+        return managedColumns;
     }
 
     /**
@@ -132,6 +145,7 @@ public final class TableMapping<T, ID> {
         private @Nullable String versionColumn;
         private @Nullable Function<T, @Nullable Long> version;
         private @Nullable RowMapper<T> mapper;
+        private final List<String> managedColumns = new ArrayList<>();
 
         private Builder(String table) {
             Identifiers.quoteTable(Objects.requireNonNull(table, "table"));
@@ -187,6 +201,21 @@ public final class TableMapping<T, ID> {
         public Builder<T, ID> version(String column, Function<T, @Nullable Long> getter) {
             this.versionColumn = name(column);
             this.version = Objects.requireNonNull(getter, "getter");
+            return this;
+        }
+
+        /**
+         * Declares a database-managed column: a default ({@code created_at timestamptz DEFAULT now()}),
+         * a generated column, or one a trigger maintains ({@code updated_at}). The repository never
+         * writes it and reads it back with {@code RETURNING} after each insert and update, so the mapper
+         * sees the value the database chose.
+         *
+         * @param column a plain lower-case identifier
+         * @return this builder
+         * @since 0.2.0
+         */
+        public Builder<T, ID> managed(String column) {
+            managedColumns.add(name(column));
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.adxcore.platform.database.sql;
 
 import dev.adxcore.platform.database.internal.Conditions;
 import dev.adxcore.platform.database.internal.Identifiers;
+import dev.adxcore.platform.database.internal.Tenants;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -274,7 +275,7 @@ public final class TenantSql {
 
         @Override
         public TenantStatement build(UUID tenantId) {
-            Objects.requireNonNull(tenantId, "tenantId");
+            Tenants.require(tenantId, "TenantSql.select(...).build");
             StringBuilder sql = new StringBuilder(96).append("SELECT ");
             if (count) {
                 sql.append("count(*)");
@@ -348,7 +349,7 @@ public final class TenantSql {
 
         @Override
         public TenantStatement build(UUID tenantId) {
-            Objects.requireNonNull(tenantId, "tenantId");
+            Tenants.require(tenantId, "TenantSql.insert(...).build");
             if (!conditions.isEmpty()) {
                 throw new IllegalStateException("an insert has no conditions");
             }
@@ -441,7 +442,7 @@ public final class TenantSql {
 
         @Override
         public TenantStatement build(UUID tenantId) {
-            Objects.requireNonNull(tenantId, "tenantId");
+            Tenants.require(tenantId, "TenantSql.update(...).build");
             if (values.isEmpty() && expressions.isEmpty()) {
                 throw new IllegalStateException("an update needs at least one set(column, value)");
             }
@@ -499,7 +500,7 @@ public final class TenantSql {
 
         @Override
         public TenantStatement build(UUID tenantId) {
-            Objects.requireNonNull(tenantId, "tenantId");
+            Tenants.require(tenantId, "TenantSql.delete(...).build");
             StringBuilder sql = new StringBuilder(64).append("DELETE FROM ").append(table);
             List<@Nullable Object> parameters = new ArrayList<>();
             appendWhere(sql, parameters, tenantId);

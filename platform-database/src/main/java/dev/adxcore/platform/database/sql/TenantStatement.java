@@ -25,7 +25,7 @@ public final class TenantStatement {
     TenantStatement(String sql, List<@Nullable Object> parameters, UUID tenantId) {
         this.sql = sql;
         this.parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
-        this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
+        this.tenantId = dev.adxcore.platform.database.internal.Tenants.require(tenantId, "TenantStatement");
     }
 
     /** @return the SQL text with {@code ?} placeholders */

@@ -2,6 +2,7 @@ package dev.adxcore.platform.database.support;
 
 import dev.adxcore.platform.database.DatabaseConfig;
 import dev.adxcore.platform.database.RowLevelSecurity;
+import dev.adxcore.platform.test.PgBouncer;
 import dev.adxcore.platform.test.PostgresCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
@@ -16,6 +17,20 @@ import java.util.List;
  * {@code notes} owned by the superuser with row-level security, and a config for the role.
  */
 public final class AppDatabase {
+
+    /**
+     * When the system property {@code platform.test.pgbouncer} is true (the {@code through-pgbouncer}
+     * surefire execution), the primary URL of {@link #config()} goes through a private PgBouncer in
+     * transaction pooling mode with one server connection, in front of the class's primary.
+     */
+    public static final boolean VIA_PGBOUNCER = Boolean.getBoolean("platform.test.pgbouncer");
+    private static final java.util.Map<String, PgBouncer> BOUNCERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static {
+        if (VIA_PGBOUNCER) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> BOUNCERS.values().forEach(PgBouncer::close)));
+        }
+    }
 
     public final PostgresCluster pg;
     public final String role;
@@ -55,14 +70,19 @@ public final class AppDatabase {
     public DatabaseConfig.Builder config() {
         return DatabaseConfig.builder()
                 .name("test")
-                .primaryUrl(strip(pg.primaryJdbcUrl()))
-                .replicaUrls(pg.replicaJdbcUrls().stream().map(AppDatabase::strip).toList())
+                .primaryUrl(VIA_PGBOUNCER ? bouncer().jdbcUrl(pg.databaseName()) : pg.primaryJdbcUrlWithoutCredentials())
+                .replicaUrls(pg.replicaJdbcUrlsWithoutCredentials())
                 .username(role)
                 .minConnections(1)
                 .maxConnections(4)
                 .acquireTimeout(Duration.ofSeconds(2))
                 .replicaRecheckInterval(Duration.ofMillis(100))
                 .meterRegistry(new SimpleMeterRegistry());
+    }
+
+    /** The PgBouncer in front of this class's primary (started on first use). */
+    public PgBouncer bouncer() {
+        return BOUNCERS.computeIfAbsent(pg.primaryJdbcUrl() + "|" + role, k -> PgBouncer.start(pg, List.of(role)));
     }
 
     /** The kit's URLs carry {@code ?user=postgres}; the application must log in as its own role. */

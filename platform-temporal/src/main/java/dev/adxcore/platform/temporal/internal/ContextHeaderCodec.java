@@ -149,7 +149,7 @@ public final class ContextHeaderCodec {
         } catch (InvalidContextException e) {
             return malformed(name, "must be a JSON string of " + RULES.get(name), size(header.get(name)));
         } catch (NotAJsonString e) {
-            return malformed(name, e.getMessage(), size(header.get(name)));
+            return malformed(name, String.valueOf(e.getMessage()), size(header.get(name)));
         }
     }
 

@@ -45,7 +45,7 @@ class BomCompletenessTest {
         }
         assertThat(published).as("published modules found in the reactor").isNotEmpty()
                 .contains("platform-observability", "platform-database", "platform-events",
-                        "platform-events-redis", "platform-events-kafka", "platform-temporal", "platform-test",
+                        "platform-events-redis", "platform-events-kafka", "platform-outbox", "platform-temporal", "platform-test",
                         "platform-test-kafka");
         assertThat(listed).as("artifacts listed in platform-bom/pom.xml").isEqualTo(published);
     }

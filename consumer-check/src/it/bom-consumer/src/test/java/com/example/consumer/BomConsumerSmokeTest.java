@@ -67,12 +67,14 @@ class BomConsumerSmokeTest {
         try (EventBus bus = EventBuses.open(URI.create(redis.uri() + "?streamKeyPrefix=" + redis.key("events")))) {
             bus.subscribe(EventSubscription.builder("smoke", received::add).types("note.created").build());
             PlatformContext ctx = PlatformContext.builder().tenantId(tenantA).build();
-            bus.publish(Event.builder("note.created").tenantId(tenantA.toString())
-                    .correlationId(ctx.correlationId()).data("{\"body\":\"a\"}").build())
-                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            try (PlatformContext.Scope ignored = ctx.bind()) {   // the event takes tenant and correlation from it
+                bus.publish(Event.builder("note.created").data("{\"body\":\"a\"}").build())
+                        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
             Event event = received.poll(10, TimeUnit.SECONDS);
             assertThat(event).isNotNull();
-            assertThat(event.tenantId()).contains(tenantA.toString());
+            assertThat(event.tenantId()).contains(tenantA);
+            assertThat(event.correlationId()).isEqualTo(ctx.correlationId());
         }
 
         try (TestWorkflowEnvironment temporal = TestWorkflowEnvironment.newInstance()) {

@@ -1,6 +1,7 @@
 package dev.adxcore.platform.examples.demo;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -114,7 +115,8 @@ public final class Demo {
         out.println("  gateway         " + g + "   (routes /api/v1/users/** to the tenant-service)");
         out.println("  tenant-service  " + stack.serviceUri() + "   (behind the gateway)");
         out.println("  health/metrics  " + stack.managementUri() + "/health   " + stack.managementUri() + "/metrics");
-        out.println("  gateway health  " + g + "/health   " + g + "/metrics");
+        URI gm = stack.gatewayManagementUri();
+        out.println("  gateway health  " + gm + "/health   " + gm + "/metrics");
         out.println("  database        " + stack.databaseDescription());
         out.println("  events          " + stack.eventBusDescription());
         out.println("  temporal        " + stack.temporalTarget());

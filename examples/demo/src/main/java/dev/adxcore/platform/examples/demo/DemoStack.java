@@ -149,6 +149,11 @@ public final class DemoStack implements AutoCloseable {
         return service.uri();
     }
 
+    /** @return the gateway's management base URI ({@code /health}, {@code /metrics}; the public port has neither) */
+    public URI gatewayManagementUri() {
+        return gateway.managementUri();
+    }
+
     /** @return the tenant-service's management base URI ({@code /health}, {@code /metrics}) */
     public URI managementUri() {
         return service.managementUri();

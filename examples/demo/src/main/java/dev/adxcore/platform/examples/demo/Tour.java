@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.demo;
 
+import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -161,7 +162,7 @@ public final class Tour {
         return emails;
     }
 
-    private JsonNode await(DemoTenant tenant, String path, String causalToken, Predicate<JsonNode> done, String what) {
+    private JsonNode await(DemoTenant tenant, String path, @Nullable String causalToken, Predicate<JsonNode> done, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Response last;
         do {
@@ -194,7 +195,7 @@ public final class Tour {
         }
     }
 
-    private Response call(DemoTenant tenant, String method, String path, String body, String causalToken) {
+    private Response call(DemoTenant tenant, String method, String path, @Nullable String body, @Nullable String causalToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + tenant.token())

@@ -10,7 +10,7 @@ import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.RetryPolicy;
 import dev.adxcore.platform.events.Subscription;
 import dev.adxcore.platform.examples.tenantservice.impl.ActivityProjection;
-import dev.adxcore.platform.examples.tenantservice.impl.GrantsPermissionChecker;
+import dev.adxcore.platform.examples.tenantservice.impl.RolesPermissionChecker;
 import dev.adxcore.platform.examples.tenantservice.impl.OnboardingActivitiesImpl;
 import dev.adxcore.platform.examples.tenantservice.impl.OnboardingWorkflowImpl;
 import dev.adxcore.platform.examples.tenantservice.impl.UserEvents;
@@ -127,7 +127,7 @@ public final class TenantService implements AutoCloseable {
 
             TemporalWorkerRunner worker = TemporalWorkerRunner.builder(temporal)
                     .eventBus(bus)
-                    .permissionChecker(new GrantsPermissionChecker(db))
+                    .permissionChecker(new RolesPermissionChecker())
                     .workflowImplementationTypes(OnboardingWorkflowImpl.class)
                     .activityImplementations(new OnboardingActivitiesImpl(db, events))
                     .build();
@@ -154,7 +154,7 @@ public final class TenantService implements AutoCloseable {
                 throw new UncheckedIOException("cannot listen on " + b.bindAddress + ":" + b.port
                         + " (in use? choose another port with --port or PLATFORM_SERVICE_PORT)", e);
             }
-            http.createContext("/", new UsersApi(db, events, temporal.templateClient(), temporal.client(), metrics));
+            http.createContext("/", new UsersApi(db, events, temporal.templateClient(), metrics));
             http.setExecutor(httpThreads);
             http.start();
             health.register(new HealthCheck() {

@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
+import dev.adxcore.platform.core.MdcKeys;
+import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.database.DatabaseConfig;
 import dev.adxcore.platform.events.DeadLetter;
 import dev.adxcore.platform.events.EventBus;
@@ -26,7 +31,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +57,9 @@ class UsersThroughGatewayTest {
     private static TenantService service;
     private static ApiGateway gateway;
     private static String acme;
+    private static UUID acmeTenant;
+    /** What the welcome notifier saw bound, by the new user's email. */
+    private static final Map<String, PlatformContext> WELCOMED = new ConcurrentHashMap<>();
     private static String globex;
 
     @BeforeAll
@@ -65,6 +77,7 @@ class UsersThroughGatewayTest {
         service = TenantService.builder().databaseConfig(db).eventBus(bus).temporal(temporal).port(0).managementPort(0)
                 .eventRetryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(10), Duration.ofMillis(50)))
                 .welcomeNotifier((tenant, user, email, name) -> {
+                    PlatformContext.current().ifPresent(c -> WELCOMED.put(email, c));
                     if (email.startsWith("undeliverable")) {
                         throw new IllegalStateException("mail server rejected the address");
                     }
@@ -74,7 +87,8 @@ class UsersThroughGatewayTest {
                 .route("users", service.uri().toString(), Duration.ofSeconds(30))
                 .jwtSecret(DevTokens.DEV_SECRET).jwtIssuer(DevTokens.DEV_ISSUER).jwtAudience(DevTokens.DEV_AUDIENCE)
                 .build());
-        acme = DevTokens.mintDev("alice", UUID.randomUUID().toString(), List.of("admin"), Duration.ofHours(1));
+        acmeTenant = UUID.randomUUID();
+        acme = DevTokens.mintDev("alice", acmeTenant.toString(), List.of("admin", "auditor"), Duration.ofHours(1));
         globex = DevTokens.mintDev("bob", UUID.randomUUID().toString(), List.of("member"), Duration.ofHours(1));
     }
 
@@ -261,6 +275,83 @@ class UsersThroughGatewayTest {
         Reply onboarding = call(acme, "GET", "/api/v1/users/" + id + "/onboarding", null, null);
         assertThat(onboarding.json.path("status").asText()).isEqualTo("COMPLETED");
         assertThat(call(acme, "GET", "/api/v1/users/" + id, null, null).json.path("status").asText()).isEqualTo("active");
+    }
+
+    /**
+     * Issue #13's end-to-end flow: one request through the gateway, the service's write, both event consumers
+     * and the onboarding workflow's permission step and activity carry the same tenant, user, roles and
+     * correlation id (in the bound context and in every log line's MDC), with no context code in the
+     * example's business methods.
+     */
+    @Test
+    void oneRequestCarriesTheSameContextThroughTheWriteTheConsumersAndTheWorkflow() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Captured logs = new Captured();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            String email = "flow-" + UUID.randomUUID() + "@acme.example";
+            Reply created = create(acme, email, "Flow");
+            assertThat(created.status).isEqualTo(201);
+            String id = created.json.path("id").asText();
+            String correlation = created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> call(acme, "GET", "/api/v1/users/" + id + "/onboarding",
+                    null, null).json.path("status").asText().equals("COMPLETED"));
+            await().atMost(Duration.ofSeconds(15)).until(() -> WELCOMED.containsKey(email)
+                    && count(logs, "Projected user.updated", id) >= 1 && count(logs, "Projected user.created", id) >= 1);
+
+            PlatformContext welcomed = WELCOMED.get(email);
+            assertThat(welcomed.tenantId()).contains(acmeTenant);
+            assertThat(welcomed.userId()).contains("alice");
+            assertThat(welcomed.correlationId()).isEqualTo(correlation);
+
+            List<String> steps = List.of("User " + id + " created", "Onboarding workflow OnboardingWorkflow/",
+                    "Permitted user.onboard for caller alice with roles [admin, auditor]",
+                    "User " + id + " activated by onboarding", "Projected user.created", "Projected user.updated");
+            for (String step : steps) {
+                // The permission line names no user id: other tests' workflows log it too, so pick ours by correlation.
+                List<ILoggingEvent> lines = logs.events.stream().filter(e -> e.getFormattedMessage().contains(step)
+                        && (step.startsWith("Permitted") ? correlation.equals(e.getMDCPropertyMap().get(MdcKeys.CORRELATION_ID))
+                        : e.getFormattedMessage().contains(id))).toList();
+                assertThat(lines).as("log lines of step '%s'", step).isNotEmpty();
+                for (ILoggingEvent line : lines) {
+                    Map<String, String> mdc = line.getMDCPropertyMap();
+                    assertThat(mdc).as("MDC of '%s'", line.getFormattedMessage())
+                            .containsEntry(MdcKeys.TENANT_ID, acmeTenant.toString())
+                            .containsEntry(MdcKeys.USER_ID, "alice")
+                            .containsEntry(MdcKeys.CORRELATION_ID, correlation)
+                            .containsKey(MdcKeys.TRACE_ID);
+                }
+            }
+            // The projection's rows: every event of the flow, the workflow activity's own included, names the caller.
+            Reply activity = call(acme, "GET", "/api/v1/users/" + id + "/activity", null, created.causalToken());
+            List<String> types = new ArrayList<>();
+            activity.json.path("items").forEach(item -> {
+                types.add(item.path("type").asText());
+                assertThat(item.path("correlationId").asText()).isEqualTo(correlation);
+                assertThat(item.path("actor").asText()).isEqualTo("alice");
+            });
+            assertThat(types).contains("user.created", "user.updated");
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    /** Keeps every log line with its MDC, safely across the threads that log. */
+    private static final class Captured extends AppenderBase<ILoggingEvent> {
+        final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        protected void append(ILoggingEvent event) {
+            event.prepareForDeferredProcessing();   // copies the MDC on the logging thread
+            events.add(event);
+        }
+    }
+
+    private static long count(Captured logs, String message, String id) {
+        return logs.events.stream().filter(e -> e.getFormattedMessage().contains(message)
+                && e.getFormattedMessage().contains(id)).count();
     }
 
     @Test

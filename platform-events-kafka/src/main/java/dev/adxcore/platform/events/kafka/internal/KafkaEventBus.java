@@ -239,13 +239,13 @@ public final class KafkaEventBus implements EventBus {
 
     private static Optional<TopicDescription> describe(Admin admin, String topic, Duration timeout) {
         try {
-            return Optional.of(admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(),
+            return Optional.ofNullable(admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(),
                     TimeUnit.MILLISECONDS).get(topic));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
             }
-            throw new EventException("Cannot describe the Kafka topic " + topic + ": " + e.getCause().getMessage(),
+            throw new EventException("Cannot describe the Kafka topic " + topic + ": " + causeOf(e).getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
             throw new EventException("Kafka did not answer within " + timeout + " (describing topic " + topic + ")", e);
@@ -262,7 +262,7 @@ public final class KafkaEventBus implements EventBus {
             admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new EventException("Cannot create the Kafka topic " + topic + ": " + e.getCause().getMessage(),
+                throw new EventException("Cannot create the Kafka topic " + topic + ": " + causeOf(e).getMessage(),
                         e.getCause());
             }
         } catch (TimeoutException e) {
@@ -444,7 +444,7 @@ public final class KafkaEventBus implements EventBus {
                 return; // another member joined meanwhile: the group has its positions
             }
             throw new EventException("Kafka could not set the start offsets of group " + groupId + ": "
-                    + e.getCause().getMessage(), e.getCause());
+                    + causeOf(e).getMessage(), causeOf(e));
         } catch (TimeoutException e) {
             throw new EventException("Kafka did not answer within " + timeout + " (setting the start of group "
                     + groupId + ")", e);
@@ -510,7 +510,7 @@ public final class KafkaEventBus implements EventBus {
         try {
             sent.get(options.publishTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new EventException("Kafka could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new EventException("Kafka could not " + what + ": " + causeOf(e).getMessage(), causeOf(e));
         } catch (TimeoutException e) {
             throw new EventException("Kafka did not confirm within " + options.publishTimeout() + " (" + what + ")", e);
         } catch (InterruptedException e) {
@@ -525,7 +525,7 @@ public final class KafkaEventBus implements EventBus {
     }
 
     /** The live dead letters of a subscription: from the replay cursor (or the start) to the end. */
-    private @Nullable long[] deadLetterRange(String subscriptionId) {
+    private long @Nullable [] deadLetterRange(String subscriptionId) {
         String topic = config.deadLetterTopic(subscriptionId);
         Duration timeout = options.publishTimeout();
         if (describe(admin, topic, timeout).isEmpty()) {
@@ -651,8 +651,8 @@ public final class KafkaEventBus implements EventBus {
                 return HealthResult.down("Kafka did not return its cluster metadata within " + timeout + " ("
                         + config.bootstrapServers() + ")");
             } catch (ExecutionException e) {
-                return HealthResult.down("Kafka cluster metadata failed: " + e.getCause().getClass().getSimpleName()
-                        + ": " + e.getCause().getMessage());
+                return HealthResult.down("Kafka cluster metadata failed: " + causeOf(e).getClass().getSimpleName()
+                        + ": " + causeOf(e).getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return HealthResult.down("interrupted while asking Kafka for its cluster metadata");
@@ -714,5 +714,11 @@ public final class KafkaEventBus implements EventBus {
     @Override
     public String toString() {
         return "KafkaEventBus{" + masked + (closed ? ", closed" : "") + '}';
+    }
+
+    /** The failure behind an {@link ExecutionException} (the exception itself when it has none). */
+    private static Throwable causeOf(ExecutionException e) {
+        Throwable cause = e.getCause();
+        return cause != null ? cause : e;
     }
 }

@@ -15,6 +15,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -311,7 +312,7 @@ public final class GatewayHandler extends Handler.Abstract {
             RequestPath path) {
         RouteBreakers b = breakers;
         CircuitBreaker breaker = b == null ? null : b.of(route);
-        if (breaker != null && !breaker.tryAcquirePermission()) {
+        if (b != null && breaker != null && !breaker.tryAcquirePermission()) {
             ex.failureReason = "circuit breaker open";
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(b.retryAfterSeconds(route)));
             writeError(response, done, ex, 503, "circuit_open", "the service is failing; retry later");
@@ -408,7 +409,7 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void proxy(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
             RequestPath path, @Nullable CircuitBreaker breaker) {
-        Upstream base = upstreams.get(route.name());
+        Upstream base = Objects.requireNonNull(upstreams.get(route.name()), route.name());
         String query = request.getHttpURI().getQuery();
         String target = base.basePath + path.encoded() + (query == null ? "" : "?" + query);
         // From the route's pre-parsed URI: newRequest(host, port) would build and parse a URI string per request

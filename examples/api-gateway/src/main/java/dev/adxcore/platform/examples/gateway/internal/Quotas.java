@@ -5,6 +5,7 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -180,17 +181,17 @@ public final class Quotas implements AutoCloseable {
         return probe.handle((p, failure) -> {
             if (failure != null || p == null) {
                 if (failMode == GatewayConfig.QuotaFailMode.OPEN) {
-                    admittedUnchecked.get(route.name()).increment();
+                    Objects.requireNonNull(admittedUnchecked.get(route.name()), route.name()).increment();
                     return new Decision(Outcome.UNAVAILABLE_ADMITTED, policy, 0, 0, 0);
                 }
-                rejectedUnchecked.get(route.name()).increment();
+                Objects.requireNonNull(rejectedUnchecked.get(route.name()), route.name()).increment();
                 return new Decision(Outcome.UNAVAILABLE_REJECTED, policy, 0, 0, 1);
             }
             long reset = seconds(p.getNanosToWaitForReset());
             if (p.isConsumed()) {
                 return new Decision(Outcome.ALLOWED, policy, p.getRemainingTokens(), reset, 0);
             }
-            throttled.get(route.name()).increment();
+            Objects.requireNonNull(throttled.get(route.name()), route.name()).increment();
             return new Decision(Outcome.THROTTLED, policy, p.getRemainingTokens(), reset,
                     Math.max(1, seconds(p.getNanosToWaitForRefill())));
         });

@@ -132,7 +132,7 @@ public final class TokenVerifier {
         try {
             claims = processor.process(token, null);
         } catch (ParseException | BadJOSEException | JOSEException e) {
-            throw new InvalidTokenException(e.getMessage(), e);
+            throw new InvalidTokenException(String.valueOf(e.getMessage()), e);
         } catch (RuntimeException e) {
             throw new InvalidTokenException("token could not be processed: " + e, e);
         }

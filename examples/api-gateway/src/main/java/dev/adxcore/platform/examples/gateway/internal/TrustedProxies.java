@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.gateway.internal;
 
+import org.jspecify.annotations.Nullable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class TrustedProxies {
         return (network[fullBytes] & mask) == (address[fullBytes] & mask);
     }
 
-    private static byte[] literal(String text) {
+    private static byte @Nullable [] literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (!IpLiterals.isIpLiteral(t)) {
             return null;

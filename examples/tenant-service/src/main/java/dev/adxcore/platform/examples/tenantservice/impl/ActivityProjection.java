@@ -5,12 +5,13 @@ import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventHandler;
 import dev.adxcore.platform.events.NonRetryableEventException;
-import dev.adxcore.platform.observability.logging.LogContext;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Consumes {@code user.*} events (the service's own and the onboarding template's
@@ -22,6 +23,8 @@ public final class ActivityProjection implements EventHandler {
     /** The subscription id (consumer group). */
     public static final String SUBSCRIPTION = "tenant-service.activity";
 
+    private static final Logger log = LoggerFactory.getLogger(ActivityProjection.class);
+
     private final DatabaseManager db;
 
     /** @param db the database */
@@ -31,20 +34,17 @@ public final class ActivityProjection implements EventHandler {
 
     @Override
     public void handle(Event event) throws Exception {
-        UUID tenant = event.tenantId().orElse(null);
         UUID user = userOf(event);
-        if (tenant == null || user == null) {
+        if (event.tenantId().isEmpty() || user == null) {
             throw new NonRetryableEventException("event " + event.id() + " of type " + event.type()
                     + " names no tenant or user; it cannot be projected", null);
         }
-        try (LogContext ignored = LogContext.builder().tenantId(tenant).userId(event.userId().orElse(null))
-                .correlationId(event.correlationId()).open()) {
-            db.inTransaction(tenant, h -> h.update("INSERT INTO user_activity (tenant_id, user_id, event_id, event_type, "
-                    + "correlation_id, actor_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                    + "ON CONFLICT (tenant_id, event_id) DO NOTHING", tenant, user, event.id(), event.type(),
-                    event.correlationId(), event.userId().orElse(null),
-                    OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC)));
-        }
+        // The event's context is bound: the unit runs in its tenant, the column default fills tenant_id.
+        db.inTransaction(h -> h.update("INSERT INTO user_activity (user_id, event_id, event_type, correlation_id, "
+                + "actor_id, occurred_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, event_id) DO NOTHING",
+                user, event.id(), event.type(), event.correlationId(), event.userId().orElse(null),
+                OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC)));
+        log.info("Projected {} {} for user {}", event.type(), event.id(), user);
     }
 
     /** The user an event is about: its aggregate, or the idempotency key ending the template's workflow id. */

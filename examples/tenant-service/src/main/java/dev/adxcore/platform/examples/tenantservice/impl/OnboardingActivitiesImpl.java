@@ -1,9 +1,7 @@
 package dev.adxcore.platform.examples.tenantservice.impl;
 
-import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.NotFoundException;
-import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.examples.tenantservice.User;
 import io.temporal.failure.ApplicationFailure;
 import java.time.OffsetDateTime;
@@ -14,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Activates a user in the workflow context's tenant (read from the primary, optimistic update; a
- * concurrent change makes the activity fail and Temporal retry it).
+ * Activates a user in the tenant of the workflow's context, which the platform binds for every activity
+ * (optimistic update; a concurrent change makes the activity fail and Temporal retry it).
  */
 public class OnboardingActivitiesImpl implements OnboardingActivities {
 
@@ -35,27 +33,23 @@ public class OnboardingActivitiesImpl implements OnboardingActivities {
 
     @Override
     public OnboardingResult activate(OnboardUser request) {
-        PlatformContext context = PlatformContext.current().filter(c -> c.tenantId().isPresent())
-                .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("no PlatformContext with a tenant in the "
-                        + "activity", "MissingContext"));
-        UUID tenant = context.requireTenantId();
         UUID userId = UUID.fromString(Objects.requireNonNull(request.userId()));
-        UserRepository users = new UserRepository(db, ReadConsistency.latest());
-        User user = users.findById(tenant, userId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+        UserRepository users = new UserRepository(db);
+        User user = users.findById(userId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
                 "user " + userId + " does not exist in this tenant (deleted before onboarding?)", "UserNotFound"));
         if (User.ACTIVE.equals(user.status())) {
             return new OnboardingResult(userId.toString(), user.status(), Objects.requireNonNull(user.version()));
         }
         User activated;
         try {
-            activated = users.update(tenant, new User(user.id(), user.email(), user.displayName(), User.ACTIVE,
-                    user.version(), user.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+            activated = users.update(new User(user.id(), user.email(), user.displayName(), User.ACTIVE, user.version(),
+                    user.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
         } catch (NotFoundException e) {
             throw ApplicationFailure.newNonRetryableFailure("user " + userId + " was deleted during onboarding",
                     "UserNotFound");
         }
         log.info("User {} activated by onboarding", userId);
-        events.publish(tenant, "user.updated", activated, context.userId().orElse(null), context.correlationId());
+        events.publish("user.updated", activated);
         return new OnboardingResult(userId.toString(), activated.status(), Objects.requireNonNull(activated.version()));
     }
 }

@@ -9,11 +9,9 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +41,14 @@ public final class UserEvents {
     }
 
     /**
-     * Publishes one user event and waits (at most 5 s) until the bus has it.
+     * Publishes one user event and waits (at most 5 s) until the bus has it. Tenant, actor, correlation,
+     * causation, trace and causal token come from the bound request context.
      *
-     * @param tenant the tenant
      * @param type the event type
      * @param user the user as stored (for deletions: as it was)
-     * @param actor the user who caused it, if known
-     * @param correlationId the request's correlation id
      * @return the event, also when publishing failed
      */
-    public Event publish(UUID tenant, String type, User user, @Nullable String actor, String correlationId) {
+    public Event publish(String type, User user) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("userId", String.valueOf(user.id()));
         data.put("email", user.email());
@@ -62,10 +58,7 @@ public final class UserEvents {
         Event event = Event.builder(type)
                 .source(SOURCE)
                 .sourceService("tenant-service")
-                .tenantId(tenant.toString())
                 .aggregate("user", String.valueOf(user.id()))
-                .userId(actor)
-                .correlationId(correlationId)
                 .data(Json.text(data))
                 .build();
         try {

@@ -9,8 +9,9 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * The platform repository of the {@code users} table, reading with a chosen consistency. Instances are
- * cheap (two references): create one per request with the consistency that request may accept.
+ * The platform repository of the {@code users} table. Its methods without a tenant act for the tenant of the
+ * bound request context; reads outside a read-write unit are {@link ReadConsistency#readYourWrites()}: a
+ * replica that has the request's (or the causing event's) write, else any replica. Thread-safe.
  */
 public final class UserRepository extends JdbcRepository<User, UUID> {
 
@@ -27,19 +28,13 @@ public final class UserRepository extends JdbcRepository<User, UUID> {
                     row.getObject("updated_at", OffsetDateTime.class)))
             .build();
 
-    private final ReadConsistency consistency;
-
-    /**
-     * @param db the database
-     * @param consistency what reads outside a read-write unit accept
-     */
-    public UserRepository(DatabaseManager db, ReadConsistency consistency) {
+    /** @param db the database */
+    public UserRepository(DatabaseManager db) {
         super(db, USERS);
-        this.consistency = consistency;
     }
 
     @Override
     protected ReadConsistency readConsistency() {
-        return consistency;
+        return ReadConsistency.readYourWrites();
     }
 }

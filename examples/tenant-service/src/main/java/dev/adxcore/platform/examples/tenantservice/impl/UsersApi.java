@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.adxcore.platform.core.InvalidContextException;
 import dev.adxcore.platform.core.PlatformContext;
-import dev.adxcore.platform.core.TraceParent;
-import dev.adxcore.platform.database.CausalToken;
+import dev.adxcore.platform.core.PlatformHeaders;
 import dev.adxcore.platform.database.Committed;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.DatabaseUnavailableException;
@@ -16,15 +16,9 @@ import dev.adxcore.platform.database.NotFoundException;
 import dev.adxcore.platform.database.OptimisticLockException;
 import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.database.repository.Page;
-import dev.adxcore.platform.database.sql.TenantSql;
-import dev.adxcore.platform.database.sql.TenantStatement;
 import dev.adxcore.platform.examples.tenantservice.User;
-import dev.adxcore.platform.observability.logging.CorrelationIds;
-import dev.adxcore.platform.observability.logging.LogContext;
-import dev.adxcore.platform.observability.logging.TraceContext;
 import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
 import dev.adxcore.platform.temporal.TemplateClient;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -37,11 +31,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -61,14 +55,17 @@ import org.slf4j.LoggerFactory;
  * GET    /api/v1/users/{id}/activity       the event projection of the user
  * GET    /api/v1/users/{id}/onboarding     the onboarding workflow's outcome
  * </pre>
- * The tenant is the gateway's {@code X-Tenant-Id}; another tenant's ids answer 404. Reads go to a replica
- * unless the request carries the {@code X-Causal-Token} a write returned, which makes them wait for a
- * replica that has that write, or use the primary (read-your-writes).
+ * The request context (tenant, user, roles, correlation, trace, causal token) comes from the gateway's headers
+ * ({@link PlatformHeaders#extract}) and is bound for the whole request: the database units, the repository, the
+ * events and the onboarding workflow all read it, so no handler passes it on by hand. Another tenant's ids
+ * answer 404. Reads go to a replica unless the request carries the {@code X-Causal-Token} a write returned,
+ * which makes them wait for a replica that has that write, or use the primary
+ * ({@link ReadConsistency#readYourWrites()}).
  */
 public final class UsersApi implements HttpHandler {
 
     /** The response header carrying a write's causal token, and the request header that sends it back. */
-    public static final String CAUSAL_TOKEN = "X-Causal-Token";
+    public static final String CAUSAL_TOKEN = PlatformHeaders.CAUSAL_TOKEN;
     /** The route templates (the {@code uri} tag of {@code http.server.requests}). */
     public static final List<String> ROUTES = List.of(Routes.USERS, Routes.USER, Routes.ACTIVITY, Routes.ONBOARDING);
 
@@ -79,24 +76,22 @@ public final class UsersApi implements HttpHandler {
     private static final int MAX_OFFSET = 100_000;
 
     private final DatabaseManager db;
+    private final UserRepository users;
     private final UserEvents events;
     private final TemplateClient templates;
-    private final WorkflowClient workflows;
     private final HttpServerMetrics metrics;
 
     /**
      * @param db the database
      * @param events the user event publisher
-     * @param templates starts the onboarding workflow
-     * @param workflows reads the onboarding workflow's outcome
+     * @param templates starts the onboarding workflow and reads its outcome
      * @param metrics the request timer
      */
-    public UsersApi(DatabaseManager db, UserEvents events, TemplateClient templates, WorkflowClient workflows,
-            HttpServerMetrics metrics) {
+    public UsersApi(DatabaseManager db, UserEvents events, TemplateClient templates, HttpServerMetrics metrics) {
         this.db = db;
+        this.users = new UserRepository(db);
         this.events = events;
         this.templates = templates;
-        this.workflows = workflows;
         this.metrics = metrics;
     }
 
@@ -111,28 +106,23 @@ public final class UsersApi implements HttpHandler {
         }
     }
 
-    /** What the gateway told us about the caller. */
-    record Caller(UUID tenant, @Nullable String userId, List<String> roles, String correlationId, TraceContext trace) {
-    }
-
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         HttpServerMetrics.Sample sample = metrics.start();
         String method = exchange.getRequestMethod();
         String template = null;
         int status = 500;
-        String correlationId = CorrelationIds.orNew(exchange.getRequestHeaders().getFirst(CorrelationIds.HEADER));
-        exchange.getResponseHeaders().set(CorrelationIds.HEADER, correlationId);
+        String correlationId = PlatformHeaders.correlationIdOrNew(
+                exchange.getRequestHeaders().getFirst(PlatformHeaders.CORRELATION_ID));
+        exchange.getResponseHeaders().set(PlatformHeaders.CORRELATION_ID, correlationId);
         try {
             String[] segments = segments(exchange.getRequestURI().getRawPath());
             template = template(segments);
             if (template == null) {
                 throw new ApiException(404, "not_found", "no such resource");
             }
-            Caller caller = caller(exchange, correlationId);
-            try (LogContext ignored = LogContext.builder().tenantId(caller.tenant()).userId(caller.userId())
-                    .correlationId(correlationId).traceContext(caller.trace()).open()) {
-                status = route(exchange, template, method, segments, caller);
+            try (PlatformContext.Scope ignored = caller(exchange, correlationId).bind()) {
+                status = route(exchange, template, method, segments);
             }
         } catch (ApiException e) {
             status = e.status;
@@ -155,30 +145,29 @@ public final class UsersApi implements HttpHandler {
         }
     }
 
-    private int route(HttpExchange exchange, String template, String method, String[] segments, Caller caller)
-            throws IOException {
+    private int route(HttpExchange exchange, String template, String method, String[] segments) throws IOException {
         switch (template) {
             case Routes.USERS -> {
                 return switch (method) {
-                    case "POST" -> create(exchange, caller);
-                    case "GET" -> list(exchange, caller);
+                    case "POST" -> create(exchange);
+                    case "GET" -> list(exchange);
                     default -> notAllowed("GET, POST");
                 };
             }
             case Routes.USER -> {
                 UUID id = id(segments[3]);
                 return switch (method) {
-                    case "GET" -> get(exchange, caller, id);
-                    case "PUT" -> update(exchange, caller, id);
-                    case "DELETE" -> delete(exchange, caller, id);
+                    case "GET" -> get(exchange, id);
+                    case "PUT" -> update(exchange, id);
+                    case "DELETE" -> delete(exchange, id);
                     default -> notAllowed("GET, PUT, DELETE");
                 };
             }
             case Routes.ACTIVITY -> {
-                return method.equals("GET") ? activity(exchange, caller, id(segments[3])) : notAllowed("GET");
+                return method.equals("GET") ? activity(exchange, id(segments[3])) : notAllowed("GET");
             }
             default -> {
-                return method.equals("GET") ? onboarding(exchange, caller, id(segments[3])) : notAllowed("GET");
+                return method.equals("GET") ? onboarding(exchange, id(segments[3])) : notAllowed("GET");
             }
         }
     }
@@ -189,47 +178,31 @@ public final class UsersApi implements HttpHandler {
 
     // ---- handlers ----------------------------------------------------------------------------------
 
-    private int create(HttpExchange exchange, Caller caller) throws IOException {
+    private int create(HttpExchange exchange) throws IOException {
         UserInput input = UserInput.forCreate(Json.object(body(exchange)));
-        UUID tenant = caller.tenant();
-        UserRepository users = new UserRepository(db, ReadConsistency.latest());
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Committed<User> committed;
         try {
-            committed = db.inTransaction(tenant, h -> {
-                User created = users.create(tenant, new User(null, input.email(), input.displayName(), User.PENDING,
-                        null, null, now));
-                if (caller.userId() != null) {
-                    h.update("INSERT INTO request_grants (tenant_id, correlation_id, caller_id, roles) VALUES (?, ?, ?, ?) "
-                            + "ON CONFLICT (tenant_id, correlation_id, caller_id) DO UPDATE SET roles = EXCLUDED.roles",
-                            tenant, caller.correlationId(), caller.userId(), caller.roles().toArray(String[]::new));
-                }
-                return created;
-            });
+            // forCreate refused a body without email or displayName.
+            String email = Objects.requireNonNull(input.email());
+            String displayName = Objects.requireNonNull(input.displayName());
+            committed = db.inTransaction(h -> users.create(new User(null, email, displayName, User.PENDING, null, null, now)));
         } catch (DuplicateKeyException e) {
             throw emailTaken();
         }
         User user = committed.value();
         log.info("User {} created", user.id());
-        events.publish(tenant, "user.created", user, caller.userId(), caller.correlationId());
-        startOnboarding(caller, user);
+        events.publish("user.created", user);
+        startOnboarding(user);
         exchange.getResponseHeaders().set("Location", Routes.USERS + "/" + user.id());
         exchange.getResponseHeaders().set(CAUSAL_TOKEN, committed.token().toString());
         send(exchange, 201, Json.user(user));
         return 201;
     }
 
-    private void startOnboarding(Caller caller, User user) {
+    private void startOnboarding(User user) {
         try {
-            // Invalid values for a PlatformContext (a user id with '/', say) end here, like any failed start.
-            PlatformContext context = PlatformContext.builder()
-                    .tenantId(caller.tenant())
-                    .userId(caller.userId())
-                    .roles(caller.roles())
-                    .correlationId(caller.correlationId())
-                    .trace(TraceParent.parse(caller.trace().toHeader()).orElse(null))
-                    .build();
-            WorkflowStub stub = templates.start(OnboardingWorkflow.class, context, String.valueOf(user.id()),
+            WorkflowStub stub = templates.start(OnboardingWorkflow.class, String.valueOf(user.id()),
                     new OnboardUser(String.valueOf(user.id()), user.email()));
             log.info("Onboarding workflow {} started", stub.getExecution().getWorkflowId());
         } catch (RuntimeException e) {
@@ -238,14 +211,13 @@ public final class UsersApi implements HttpHandler {
         }
     }
 
-    private int get(HttpExchange exchange, Caller caller, UUID id) throws IOException {
-        User user = new UserRepository(db, readConsistency(exchange)).findById(caller.tenant(), id)
-                .orElseThrow(() -> ApiException.notFound("user " + id));
+    private int get(HttpExchange exchange, UUID id) throws IOException {
+        User user = users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
         send(exchange, 200, Json.user(user));
         return 200;
     }
 
-    private int list(HttpExchange exchange, Caller caller) throws IOException {
+    private int list(HttpExchange exchange) throws IOException {
         Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         Map<String, String> problems = new HashMap<>();
         int limit = intParam(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, problems);
@@ -269,14 +241,12 @@ public final class UsersApi implements HttpHandler {
         if (!problems.isEmpty()) {
             throw ApiException.invalid(problems);
         }
-        UserRepository users = new UserRepository(db, readConsistency(exchange));
-        UUID tenant = caller.tenant();
         List<User> items;
         UUID next = null;
         if (offset != null) {
-            items = users.list(tenant, limit, offset);
+            items = users.list(limit, offset);
         } else {
-            Page<User, UUID> page = users.page(tenant, after, limit);
+            Page<User, UUID> page = users.page(after, limit);
             items = page.items();
             next = page.next().orElse(null);
         }
@@ -288,20 +258,18 @@ public final class UsersApi implements HttpHandler {
             body.put("offset", offset);
         }
         body.put("next", next == null ? null : next.toString());
-        body.put("total", users.count(tenant));
+        body.put("total", users.count());
         send(exchange, 200, body);
         return 200;
     }
 
-    private int update(HttpExchange exchange, Caller caller, UUID id) throws IOException {
+    private int update(HttpExchange exchange, UUID id) throws IOException {
         UserInput input = UserInput.forUpdate(Json.object(body(exchange)));
-        UUID tenant = caller.tenant();
-        UserRepository users = new UserRepository(db, ReadConsistency.latest());
         Committed<User> committed;
         try {
-            committed = db.inTransaction(tenant, h -> {
-                User current = users.findById(tenant, id).orElseThrow(() -> ApiException.notFound("user " + id));
-                return users.update(tenant, new User(id, input.email() != null ? input.email() : current.email(),
+            committed = db.inTransaction(h -> {
+                User current = users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
+                return users.update(new User(id, input.email() != null ? input.email() : current.email(),
                         input.displayName() != null ? input.displayName() : current.displayName(), current.status(),
                         input.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
             });
@@ -314,60 +282,53 @@ public final class UsersApi implements HttpHandler {
             throw emailTaken();
         }
         User user = committed.value();
-        events.publish(tenant, "user.updated", user, caller.userId(), caller.correlationId());
+        events.publish("user.updated", user);
         exchange.getResponseHeaders().set(CAUSAL_TOKEN, committed.token().toString());
         send(exchange, 200, Json.user(user));
         return 200;
     }
 
-    private int delete(HttpExchange exchange, Caller caller, UUID id) throws IOException {
-        UUID tenant = caller.tenant();
-        UserRepository users = new UserRepository(db, ReadConsistency.latest());
-        Committed<Optional<User>> committed = db.inTransaction(tenant, h -> {
-            Optional<User> current = users.findById(tenant, id);
+    private int delete(HttpExchange exchange, UUID id) throws IOException {
+        Committed<Optional<User>> committed = db.inTransaction(h -> {
+            Optional<User> current = users.findById(id);
             if (current.isPresent()) {
-                users.delete(tenant, id);
+                users.delete(id);
             }
             return current;
         });
         User user = committed.value().orElseThrow(() -> ApiException.notFound("user " + id));
-        events.publish(tenant, "user.deleted", user, caller.userId(), caller.correlationId());
+        events.publish("user.deleted", user);
         exchange.getResponseHeaders().set(CAUSAL_TOKEN, committed.token().toString());
         exchange.sendResponseHeaders(204, -1);
         return 204;
     }
 
-    private int activity(HttpExchange exchange, Caller caller, UUID id) throws IOException {
-        ReadConsistency consistency = readConsistency(exchange);
-        UUID tenant = caller.tenant();
-        new UserRepository(db, consistency).findById(tenant, id).orElseThrow(() -> ApiException.notFound("user " + id));
-        TenantStatement statement = TenantSql.select("user_activity")
-                .columns("event_type", "event_id", "correlation_id", "actor_id", "occurred_at")
-                .where("user_id = ?", id).orderBy("id").limit(MAX_LIMIT).build(tenant);
-        List<ObjectNode> rows = db.read(tenant, consistency, h -> h.query(statement, row -> {
-            ObjectNode n = Json.object();
-            n.put("type", row.getString("event_type"));
-            n.put("eventId", row.getString("event_id"));
-            n.put("correlationId", row.getString("correlation_id"));
-            n.put("actor", row.getString("actor_id"));
-            n.put("occurredAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                    row.getObject("occurred_at", OffsetDateTime.class)));
-            return n;
-        }));
+    private int activity(HttpExchange exchange, UUID id) throws IOException {
+        users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
+        // Row-level security keeps the query to the bound tenant's rows.
+        List<ObjectNode> rows = db.read(ReadConsistency.readYourWrites(), h -> h.query("SELECT event_type, event_id, "
+                + "correlation_id, actor_id, occurred_at FROM user_activity WHERE user_id = ? ORDER BY id LIMIT " + MAX_LIMIT,
+                row -> {
+                    ObjectNode n = Json.object();
+                    n.put("type", row.getString("event_type"));
+                    n.put("eventId", row.getString("event_id"));
+                    n.put("correlationId", row.getString("correlation_id"));
+                    n.put("actor", row.getString("actor_id"));
+                    n.put("occurredAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                            row.getObject("occurred_at", OffsetDateTime.class)));
+                    return n;
+                }, id));
         ObjectNode body = Json.object();
         body.putArray("items").addAll(rows);
         send(exchange, 200, body);
         return 200;
     }
 
-    private int onboarding(HttpExchange exchange, Caller caller, UUID id) throws IOException {
-        UUID tenant = caller.tenant();
-        new UserRepository(db, readConsistency(exchange)).findById(tenant, id)
-                .orElseThrow(() -> ApiException.notFound("user " + id));
-        String workflowId = TemplateClient.workflowId(OnboardingWorkflow.class.getSimpleName(), tenant, id.toString());
+    private int onboarding(HttpExchange exchange, UUID id) throws IOException {
+        users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
+        WorkflowStub stub = templates.existing(OnboardingWorkflow.class, id.toString());
         ObjectNode body = Json.object();
-        body.put("workflowId", workflowId);
-        WorkflowStub stub = workflows.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty());
+        body.put("workflowId", stub.getExecution() == null ? null : stub.getExecution().getWorkflowId());
         try {
             JsonNode output = stub.getResult(250, TimeUnit.MILLISECONDS, JsonNode.class);
             body.put("status", output.path("status").asText("COMPLETED"));
@@ -398,49 +359,22 @@ public final class UsersApi implements HttpHandler {
                 Map.of("email", "is already used by another user of this tenant"));
     }
 
-    private static Caller caller(HttpExchange exchange, String correlationId) {
-        String tenantHeader = exchange.getRequestHeaders().getFirst("X-Tenant-Id");
-        if (tenantHeader == null || tenantHeader.isBlank()) {
+    /** The request's context from the gateway's headers; malformed values are refused without echoing them. */
+    private static PlatformContext caller(HttpExchange exchange, String correlationId) {
+        PlatformContext context;
+        try {
+            context = PlatformHeaders.extract(name -> name.equals(PlatformHeaders.CORRELATION_ID) ? correlationId
+                    : exchange.getRequestHeaders().getFirst(name));
+        } catch (InvalidContextException e) {
+            String header = e.getMessage() == null ? "header" : e.getMessage().split(":", 2)[0];
+            throw new ApiException(400, "invalid_header", e.getMessage() == null ? "a header is malformed" : e.getMessage(),
+                    Map.of(header, "is malformed"));
+        }
+        if (context.tenantId().isEmpty()) {
             throw new ApiException(401, "missing_identity", "X-Tenant-Id is missing: call this service through the "
                     + "API gateway, which sets it from the verified token");
         }
-        UUID tenant;
-        try {
-            tenant = UUID.fromString(tenantHeader.trim());
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid_tenant", "X-Tenant-Id must be a UUID (this service keys tenants by UUID)",
-                    Map.of("X-Tenant-Id", "must be a UUID"));
-        }
-        String user = exchange.getRequestHeaders().getFirst("X-User-Id");
-        if (user != null && !CorrelationIds.isValid(user)) {
-            throw new ApiException(400, "invalid_user", "X-User-Id has characters that are not allowed",
-                    Map.of("X-User-Id", "must be 1 to 128 characters of A-Z a-z 0-9 . _ : + / = -"));
-        }
-        String rolesHeader = exchange.getRequestHeaders().getFirst("X-Roles");
-        List<String> roles = new ArrayList<>();
-        if (rolesHeader != null) {
-            for (String role : rolesHeader.split(",")) {
-                String r = role.trim();
-                if (!r.isEmpty() && r.length() <= 64 && CorrelationIds.isValid(r)) {
-                    roles.add(r);
-                }
-            }
-        }
-        TraceContext trace = TraceContext.parse(exchange.getRequestHeaders().getFirst(TraceContext.HEADER))
-                .map(TraceContext::newChild).orElseGet(TraceContext::newRoot);
-        return new Caller(tenant, user, List.copyOf(roles), correlationId, trace);
-    }
-
-    private static ReadConsistency readConsistency(HttpExchange exchange) {
-        String token = exchange.getRequestHeaders().getFirst(CAUSAL_TOKEN);
-        if (token == null || token.isBlank()) {
-            return ReadConsistency.replica();
-        }
-        try {
-            return ReadConsistency.causal(CausalToken.parse(token.trim()));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(Map.of(CAUSAL_TOKEN, "must be a token returned by a write, such as 0/16B3748"));
-        }
+        return context;
     }
 
     private static UUID id(String segment) {

@@ -5,7 +5,6 @@ import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventHandler;
 import dev.adxcore.platform.events.NonRetryableEventException;
 import dev.adxcore.platform.examples.tenantservice.WelcomeNotifier;
-import dev.adxcore.platform.observability.logging.LogContext;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -33,9 +32,6 @@ public final class WelcomeConsumer implements EventHandler {
         } catch (IllegalArgumentException e) {
             throw new NonRetryableEventException("user.created " + event.id() + " has no tenant or user id", e);
         }
-        try (LogContext ignored = LogContext.builder().tenantId(tenant).userId(event.userId().orElse(null))
-                .correlationId(event.correlationId()).open()) {
-            notifier.welcome(tenant, user, data.path("email").asText(), data.path("displayName").asText());
-        }
+        notifier.welcome(tenant, user, data.path("email").asText(), data.path("displayName").asText());
     }
 }

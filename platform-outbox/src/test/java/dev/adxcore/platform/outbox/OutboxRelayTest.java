@@ -1,0 +1,186 @@
+package dev.adxcore.platform.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.adxcore.platform.database.DatabaseManager;
+import dev.adxcore.platform.events.Event;
+import dev.adxcore.platform.events.EventBus;
+import dev.adxcore.platform.events.EventBusOptions;
+import dev.adxcore.platform.events.EventBuses;
+import dev.adxcore.platform.events.EventSubscription;
+import dev.adxcore.platform.observability.health.HealthResult;
+import dev.adxcore.platform.observability.health.HealthStatus;
+import dev.adxcore.platform.outbox.support.OutboxDatabase;
+import dev.adxcore.platform.test.PlatformTest;
+import dev.adxcore.platform.test.PostgresCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The relay: wake-up by notification and by polling, poison events, metrics, health, retention. */
+@PlatformTest(replicas = 0)
+class OutboxRelayTest {
+
+    private static final UUID A = UUID.randomUUID();
+    private static OutboxDatabase odb;
+    private static DatabaseManager app;
+    private static DatabaseManager relayDb;
+    private static Outbox outbox;
+
+    @BeforeAll
+    static void setUp(PostgresCluster pg) throws SQLException {
+        odb = OutboxDatabase.setUp(pg);
+        app = odb.app();
+        relayDb = odb.relay();
+        outbox = Outbox.create(app);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        app.close();
+        relayDb.close();
+    }
+
+    @BeforeEach
+    void empty() throws SQLException {
+        odb.superuser("DELETE FROM platform_outbox", "DELETE FROM platform_inbox");
+    }
+
+    private static Event record(String aggregate, String data) {
+        Event e = Event.builder("thing.happened").tenantId(A).aggregate("thing", aggregate).data(data).build();
+        app.inTransaction(A, h -> {
+            outbox.record(e);
+            return null;
+        });
+        return e;
+    }
+
+    private static OutboxRelayConfig.Builder config() {
+        return OutboxRelayConfig.builder().meterRegistry(new SimpleMeterRegistry());
+    }
+
+    @Test
+    void aCommitWakesAListeningRelayLongBeforeItsPollInterval() {
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (EventBus bus = EventBuses.open("memory:");
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().pollInterval(Duration.ofMinutes(5)).build())) {
+            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+            relay.start();
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true); // the relay's first look finds nothing
+            Event e = record("t1", "{}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(e.id()));
+        }
+    }
+
+    @Test
+    void withoutListenTheRelayPolls() {
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (EventBus bus = EventBuses.open("memory:");
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().listen(false)
+                        .pollInterval(Duration.ofMillis(100)).build())) {
+            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+            relay.start();
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+            Event e = record("t1", "{}");
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(e.id()));
+        }
+    }
+
+    @Test
+    void aPoisonEventIsParkedWithItsCauseAndItsAggregateGoesOn() throws SQLException {
+        Event before = record("p1", "{}");
+        Event poison = record("p1", "{\"blob\":\"" + "x".repeat(5000) + "\"}");
+        Event after = record("p1", "{}");
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (EventBus bus = EventBuses.open("memory:", EventBusOptions.builder().maxEventBytes(2048).build());
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().build())) {
+            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+            assertThat(relay.relayOnce()).isEqualTo(3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+            assertThat(received).containsExactly(before.id(), after.id());
+            List<ParkedEvent> parked = relay.parked(10);
+            assertThat(parked).hasSize(1);
+            assertThat(parked.get(0).eventId()).isEqualTo(poison.id());
+            assertThat(parked.get(0).cause()).contains("InvalidEventException");
+            assertThat(relay.stats().parked()).isEqualTo(1);
+            assertThat(relay.stats().pending()).isZero();
+            assertThat(relay.requeue(parked.get(0).outboxId())).isTrue();
+            assertThat(relay.stats().pending()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void healthIsDegradedWhileTheOldestPendingEventIsOlderThanTheThresholdAndUpOnceDrained() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (EventBus bus = EventBuses.open("memory:");
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().meterRegistry(registry)
+                        .maxPendingAge(Duration.ofMillis(200)).statsInterval(Duration.ofMillis(50)).build())) {
+            record("h1", "{}");
+            record("h2", "{}");
+            Thread.sleep(400);
+            HealthResult stale = relay.healthChecks().get(0).check();
+            assertThat(stale.status()).isEqualTo(HealthStatus.DEGRADED);
+            assertThat(stale.details()).containsEntry("pending", 2L);
+            assertThat(relay.healthChecks().get(0).isCritical()).isFalse();
+            relay.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> relay.healthChecks().get(0).check().status() == HealthStatus.UP);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    registry.get("platform.outbox.pending").gauge().value() == 0.0);
+            assertThat(registry.get("platform.outbox.relay.published").counter().count()).isEqualTo(2.0);
+            assertThat(registry.get("platform.outbox.relay.lag").timer().count()).isEqualTo(2);
+            assertThat(registry.get("platform.outbox.oldest.age").gauge().value()).isZero();
+        }
+    }
+
+    @Test
+    void publishedRowsAndInboxEntriesPastTheirRetentionAreDeletedInBatches() throws SQLException {
+        for (int i = 0; i < 25; i++) {
+            record("r" + i, "{}");
+        }
+        Event kept;
+        odb.superuser("INSERT INTO platform_inbox (subscription_id, event_id, tenant_id, processed_at) SELECT 's', 'old-' || g, '"
+                + A + "', now() - interval '2 days' FROM generate_series(1, 25) g",
+                "INSERT INTO platform_inbox (subscription_id, event_id, tenant_id) VALUES ('s', 'fresh', '" + A + "')");
+        try (EventBus bus = EventBuses.open("memory:");
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().publishedRetention(Duration.ofMillis(1))
+                        .inboxRetention(Duration.ofDays(1)).purgeBatchSize(10).build())) {
+            while (relay.relayOnce() > 0) {
+                // drain
+            }
+            kept = record("k", "{}"); // pending: never purged
+            assertThat(relay.purge()).isEqualTo(50);
+        }
+        assertThat(odb.strings("SELECT event_id FROM platform_outbox")).containsExactly(kept.id());
+        assertThat(odb.strings("SELECT event_id FROM platform_inbox")).containsExactly("fresh");
+    }
+
+    @Test
+    void withZeroRetentionPublishedRowsAreDeletedAtOnce() throws SQLException {
+        record("z", "{}");
+        try (EventBus bus = EventBuses.open("memory:");
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().publishedRetention(Duration.ZERO).build())) {
+            assertThat(relay.relayOnce()).isEqualTo(1);
+        }
+        assertThat(odb.count("SELECT count(*) FROM platform_outbox")).isZero();
+    }
+
+    @Test
+    void aClosedRelayIsDownAndPublishesNothing() throws Exception {
+        try (EventBus bus = EventBuses.open("memory:")) {
+            OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().build()).start();
+            relay.close();
+            record("c", "{}");
+            Thread.sleep(200);
+            assertThat(relay.healthChecks().get(0).check().status()).isEqualTo(HealthStatus.DOWN);
+            assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL")).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+// The generated project is where the archetype promised, and its tests ran.
+File project = new File(basedir, "invoice-service")
+assert new File(project, "src/main/java/com/example/billing/InvoiceService.java").isFile()
+assert new File(project, "src/main/java/com/example/billing/impl/InvoiceEvents.java").isFile()
+File reports = new File(project, "target/surefire-reports")
+assert reports.isDirectory()
+['InvoiceRepositoryTest', 'TenantIsolationTest', 'ActivateInvoiceWorkflowTest', 'InvoiceServiceTest'].each {
+    assert new File(reports, "TEST-com.example.billing.${it}.xml").isFile() : "${it} did not run"
+}
+String pom = new File(project, "pom.xml").text
+assert !pom.contains("<parent>") : "the generated project must not inherit the SDK's parent"
+assert pom.contains("<artifactId>platform-bom</artifactId>")
+return true

@@ -1,0 +1,383 @@
+package ${package};
+
+import com.sun.net.httpserver.HttpServer;
+import dev.adxcore.platform.database.DatabaseConfig;
+import dev.adxcore.platform.database.DatabaseManager;
+import dev.adxcore.platform.events.EventBus;
+import dev.adxcore.platform.events.EventBusOptions;
+import dev.adxcore.platform.events.EventBuses;
+import ${package}.impl.Activate${Entity}WorkflowImpl;
+import ${package}.impl.RolesPermissionChecker;
+import ${package}.impl.${Entity}ActivitiesImpl;
+import ${package}.impl.${Entity}Api;
+import ${package}.impl.${Entity}Events;
+import dev.adxcore.platform.observability.health.HealthCheck;
+import dev.adxcore.platform.observability.health.HealthRegistry;
+import dev.adxcore.platform.observability.health.HealthResult;
+import dev.adxcore.platform.observability.http.ManagementServer;
+import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
+import dev.adxcore.platform.observability.metrics.MeterRegistries;
+import dev.adxcore.platform.temporal.TemporalConfig;
+import dev.adxcore.platform.temporal.TemporalConnection;
+import dev.adxcore.platform.temporal.TemporalWorkerRunner;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running ${artifactId}: the ${entities} REST API (JDK HTTP server), the management endpoint
+ * ({@code /health}, {@code /health/live}, {@code /health/ready}, {@code /metrics}) and the Temporal worker of
+ * the activation workflow, over one {@link DatabaseManager}.
+ *
+ * <p>The event bus and the Temporal connection are opened from the environment
+ * ({@code PLATFORM_EVENTS_URL}, {@code PLATFORM_TEMPORAL_*}) unless given to the builder; what the
+ * service opened it also closes. Expensive (pools, threads, sockets): one per process. Thread-safe.
+ */
+public final class ${Entity}Service implements AutoCloseable {
+
+    /** The service name: metric tag, event source service, log field. */
+    public static final String NAME = "${artifactId}";
+
+    private static final Logger log = LoggerFactory.getLogger(${Entity}Service.class);
+
+    static {
+        // The JDK HTTP server writes a response's headers and body in separate packets; without TCP_NODELAY,
+        // Nagle's algorithm and the client's delayed ACK stall every response by ~40 ms (measured: 78 -> 630
+        // requests/s for 4 sequential clients). Read once, when the JDK server is first used in the JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final DatabaseManager db;
+    private final EventBus bus;
+    private final TemporalConnection temporal;
+    private final PrometheusMeterRegistry registry;
+    private final HealthRegistry health;
+    private final HttpServer http;
+    private final ExecutorService httpThreads;
+    private final ManagementServer management;
+    private final String bindAddress;
+    private volatile boolean closed;
+
+    private ${Entity}Service(Builder b) {
+        boolean ok = false;
+        try {
+            this.registry = MeterRegistries.prometheus(NAME);
+            resources.add(registry::close);
+            this.health = HealthRegistry.builder().discoverServiceLoaderChecks(false).build();
+            resources.add(health);
+            DatabaseConfig dbConfig = Objects.requireNonNull(b.databaseConfig, "databaseConfig must be set");
+            this.db = DatabaseManager.create(dbConfig.toBuilder().meterRegistry(registry).build());
+            resources.add(db);
+            if (b.eventBus != null) {
+                this.bus = b.eventBus;
+            } else {
+                this.bus = EventBuses.fromEnvironment(EventBusOptions.builder().meterRegistry(registry)
+                        .serviceName(NAME).build());
+                resources.add(bus);
+            }
+            if (b.temporal != null) {
+                this.temporal = b.temporal;
+            } else {
+                this.temporal = TemporalConnection.open(b.temporalConfig != null ? b.temporalConfig
+                        : TemporalConfig.fromEnvironment().build(), registry);
+                resources.add(temporal);
+            }
+            ${Entity}Events events = new ${Entity}Events(bus, registry);
+
+            TemporalWorkerRunner worker = TemporalWorkerRunner.builder(temporal)
+                    .eventBus(bus)
+                    .permissionChecker(new RolesPermissionChecker())
+                    .workflowImplementationTypes(Activate${Entity}WorkflowImpl.class)
+                    .activityImplementations(new ${Entity}ActivitiesImpl(db, events))
+                    .build();
+            worker.start();
+            resources.add(worker);
+            // Warm the gRPC channel now, so that the first request does not pay for it.
+            try {
+                log.info("Temporal at {}: {}", temporal.target(), temporal.healthCheck().check().status());
+            } catch (Exception e) {
+                log.warn("Temporal at {} did not answer yet: {}", temporal.target(), e.toString());
+            }
+
+            health.registerAll(db.healthChecks());
+            health.registerAll(bus.healthChecks());
+            health.register(temporal.healthCheck());
+
+            HttpServerMetrics metrics = HttpServerMetrics.builder(registry).routes(${Entity}Api.ROUTES).build();
+            this.bindAddress = b.bindAddress;
+            this.httpThreads = new ThreadPoolExecutor(b.httpThreads, b.httpThreads, 60, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), new Named(NAME + "-http"));
+            try {
+                this.http = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 1024);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot listen on " + b.bindAddress + ":" + b.port
+                        + " (in use? choose another port with --port or PLATFORM_SERVICE_PORT)", e);
+            }
+            http.createContext("/", new ${Entity}Api(db, events, temporal.templateClient(), metrics));
+            http.setExecutor(httpThreads);
+            http.start();
+            health.register(new HealthCheck() {
+                @Override
+                public String name() {
+                    return NAME + ".http";
+                }
+
+                @Override
+                public HealthResult check() {
+                    return closed ? HealthResult.down("stopping") : HealthResult.up();
+                }
+
+                @Override
+                public boolean isLiveness() {
+                    return true;
+                }
+            });
+            this.management = ManagementServer.builder().bindAddress(b.managementBindAddress).port(b.managementPort)
+                    .healthRegistry(health).prometheusRegistry(registry).build().start();
+            ok = true;
+        } finally {
+            if (!ok) {
+                closeResources();
+            }
+        }
+        log.info("{} started: API on {}, management on {}, events {}, Temporal {}", NAME, uri(), managementUri(),
+                bus.getClass().getSimpleName(), temporal.target());
+    }
+
+    /**
+     * Starts configuring a service.
+     *
+     * @return a builder: API on 127.0.0.1:8090, management on 127.0.0.1:8091
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the base URI of the ${entities} API, such as {@code http://127.0.0.1:8090} */
+    public URI uri() {
+        String host = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
+        return URI.create("http://" + host + ":" + http.getAddress().getPort());
+    }
+
+    /** @return the base URI of {@code /health} and {@code /metrics} */
+    public URI managementUri() {
+        return management.uri();
+    }
+
+    /** @return the event bus the service publishes on and consumes from */
+    public EventBus eventBus() {
+        return bus;
+    }
+
+    /** @return the database manager (for tools and tests; the service owns and closes it) */
+    public DatabaseManager database() {
+        return db;
+    }
+
+    /** @return the Temporal connection (embedded dev server when no target was configured) */
+    public TemporalConnection temporal() {
+        return temporal;
+    }
+
+    /** @return the registry behind {@code /metrics} */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** @return the registry behind {@code /health} */
+    public HealthRegistry healthRegistry() {
+        return health;
+    }
+
+    /**
+     * Stops accepting requests (waiting up to a second for those in flight), stops the worker (letting
+     * in-flight activities finish), and closes what the service opened. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("{} stopping", NAME);
+        http.stop(1);
+        httpThreads.shutdown();
+        management.close();
+        closeResources();
+        log.info("{} stopped", NAME);
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                log.warn("Closing {} failed", resources.get(i), e);
+            }
+        }
+        resources.clear();
+    }
+
+    private static final class Named implements java.util.concurrent.ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger n = new AtomicInteger();
+
+        Named(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    /**
+     * Configures a {@link ${Entity}Service}. Not thread-safe.
+     */
+    public static final class Builder {
+        private @Nullable DatabaseConfig databaseConfig;
+        private @Nullable EventBus eventBus;
+        private @Nullable TemporalConnection temporal;
+        private @Nullable TemporalConfig temporalConfig;
+        private String bindAddress = "127.0.0.1";
+        private int port = 8090;
+        private String managementBindAddress = "127.0.0.1";
+        private int managementPort = 8091;
+        private int httpThreads = 32;
+
+        private Builder() {
+        }
+
+        /**
+         * The database, connecting as the application role (not the tables' owner, not a superuser).
+         *
+         * @param config from {@link DatabaseConfig#fromEnvironment()} or a builder; required
+         * @return this builder
+         */
+        public Builder databaseConfig(DatabaseConfig config) {
+            this.databaseConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * An event bus to use instead of opening one from {@code PLATFORM_EVENTS_URL}; the caller closes it.
+         *
+         * @param bus the bus
+         * @return this builder
+         */
+        public Builder eventBus(EventBus bus) {
+            this.eventBus = Objects.requireNonNull(bus, "bus");
+            return this;
+        }
+
+        /**
+         * A Temporal connection to use instead of opening one; the caller closes it.
+         *
+         * @param connection the connection
+         * @return this builder
+         */
+        public Builder temporal(TemporalConnection connection) {
+            this.temporal = Objects.requireNonNull(connection, "connection");
+            return this;
+        }
+
+        /**
+         * The Temporal settings used when no connection is given; default {@link TemporalConfig#fromEnvironment()}.
+         *
+         * @param config the settings
+         * @return this builder
+         */
+        public Builder temporalConfig(TemporalConfig config) {
+            this.temporalConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * @param bindAddress where the API listens; default {@code 127.0.0.1} (the gateway is the way in)
+         * @return this builder
+         */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /**
+         * @param port the API port, 0 for any free port; default 8090
+         * @return this builder
+         */
+        public Builder port(int port) {
+            this.port = requirePort("port", port);
+            return this;
+        }
+
+        /**
+         * @param bindAddress where {@code /health} and {@code /metrics} listen; default {@code 127.0.0.1}
+         * @return this builder
+         */
+        public Builder managementBindAddress(String bindAddress) {
+            this.managementBindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        /**
+         * @param port the management port, 0 for any free port; default 8091
+         * @return this builder
+         */
+        public Builder managementPort(int port) {
+            this.managementPort = requirePort("managementPort", port);
+            return this;
+        }
+
+        /**
+         * @param threads request threads (each may hold a database connection); default 32
+         * @return this builder
+         */
+        public Builder httpThreads(int threads) {
+            if (threads < 1 || threads > 1000) {
+                throw new IllegalArgumentException("httpThreads must be between 1 and 1000 (was " + threads + ")");
+            }
+            this.httpThreads = threads;
+            return this;
+        }
+
+        /**
+         * Connects to the database (refusing an application role that would bypass row-level security),
+         * opens the bus and Temporal, starts the worker and the HTTP servers.
+         *
+         * @return the running service
+         * @throws NullPointerException when no database config was set
+         * @throws dev.adxcore.platform.database.UnsafeRoleException when the role would bypass row-level security
+         * @throws UncheckedIOException when a port cannot be bound
+         */
+        public ${Entity}Service start() {
+            return new ${Entity}Service(this);
+        }
+
+        private static int requirePort(String name, int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException(name + " must be between 0 and 65535 (was " + port + ")");
+            }
+            return port;
+        }
+    }
+
+}
