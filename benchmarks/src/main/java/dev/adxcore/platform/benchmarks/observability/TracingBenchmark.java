@@ -1,5 +1,6 @@
 package dev.adxcore.platform.benchmarks.observability;
 
+import org.jspecify.annotations.Nullable;
 import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.events.Event;
@@ -49,11 +50,11 @@ public class TracingBenchmark {
 
     /** {@code off}: no SDK; {@code on}: SDK with an in-memory exporter. */
     @Param({"off", "on"})
-    public String tracing;
+    public String tracing = "off";
 
     private EventBus bus;
-    private InMemorySpanExporter exporter;
-    private OpenTelemetrySdk sdk;
+    private @Nullable InMemorySpanExporter exporter;
+    private @Nullable OpenTelemetrySdk sdk;
     private final AtomicLong seen = new AtomicLong();
     private PlatformContext context;
     private long expected;
