@@ -78,7 +78,7 @@ public final class InMemoryEventBus implements EventBus {
         Objects.requireNonNull(event, "event");
         requireOpen("publish");
         EventSize.requireWithin(event, options.maxEventBytes());
-        return dispatch(event);
+        return EventTracing.publish("memory", event, this::dispatch);
     }
 
     /** Validates every event first, so that an invalid one means none is published. */
@@ -90,7 +90,7 @@ public final class InMemoryEventBus implements EventBus {
             EventSize.requireWithin(Objects.requireNonNull(e, "event"), options.maxEventBytes());
         }
         for (Event e : events) {
-            CompletionStage<Void> stage = dispatch(e);
+            CompletionStage<Void> stage = EventTracing.publish("memory", e, this::dispatch);
             if (stage != DONE) {
                 return stage;
             }

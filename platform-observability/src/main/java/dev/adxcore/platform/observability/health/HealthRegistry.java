@@ -1,6 +1,6 @@
 package dev.adxcore.platform.observability.health;
 
-import dev.adxcore.platform.observability.internal.Durations;
+import dev.adxcore.platform.core.Settings;
 import dev.adxcore.platform.observability.internal.NamedThreadFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,37 +112,30 @@ public final class HealthRegistry implements AutoCloseable {
 
     /**
      * A builder pre-filled from {@code PLATFORM_HEALTH_TIMEOUT}, {@code PLATFORM_HEALTH_CACHE_TTL} and
-     * {@code PLATFORM_HEALTH_SLOW_THRESHOLD} (values such as {@code 2s}, {@code 500ms}, {@code PT2S}); unset
-     * variables keep the defaults.
+     * {@code PLATFORM_HEALTH_SLOW_THRESHOLD} (environment variables or the matching system properties, read
+     * through platform-core's {@link Settings}: {@code 500ms}, {@code 2s}, {@code 1m}, {@code PT2S}); unset
+     * settings keep the defaults.
      *
      * @return a builder
-     * @throws IllegalArgumentException when a variable is not a duration
+     * @throws IllegalArgumentException when a setting is not a duration
      */
     public static Builder fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        return fromEnvironment(Settings.fromEnvironment());
     }
 
     /**
-     * Like {@link #fromEnvironment()}, reading the given map instead of the process environment.
+     * Like {@link #fromEnvironment()}, reading the given settings instead of the process environment.
      *
-     * @param env variable names to values
+     * @param settings where to read {@code PLATFORM_HEALTH_*}
      * @return a builder
-     * @throws IllegalArgumentException when a variable is not a duration
+     * @throws IllegalArgumentException when a setting is not a duration
      */
-    public static Builder fromEnvironment(Map<String, String> env) {
+    public static Builder fromEnvironment(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
         Builder b = builder();
-        String timeout = env.get(ENV_TIMEOUT);
-        if (timeout != null && !timeout.isBlank()) {
-            b.defaultTimeout(Durations.parse(ENV_TIMEOUT, timeout));
-        }
-        String ttl = env.get(ENV_CACHE_TTL);
-        if (ttl != null && !ttl.isBlank()) {
-            b.cacheTtl(Durations.parse(ENV_CACHE_TTL, ttl));
-        }
-        String slow = env.get(ENV_SLOW_THRESHOLD);
-        if (slow != null && !slow.isBlank()) {
-            b.slowThreshold(Durations.parse(ENV_SLOW_THRESHOLD, slow));
-        }
+        settings.duration(ENV_TIMEOUT).ifPresent(b::defaultTimeout);
+        settings.duration(ENV_CACHE_TTL).ifPresent(b::cacheTtl);
+        settings.duration(ENV_SLOW_THRESHOLD).ifPresent(b::slowThreshold);
         return b;
     }
 
@@ -174,7 +167,7 @@ public final class HealthRegistry implements AutoCloseable {
                     + "' is already registered; give each check a unique name");
         }
         log.debug("Registered health check '{}' (critical={}, liveness={}, timeout={})", name, check.isCritical(),
-                check.isLiveness(), Durations.format(timeout));
+                check.isLiveness(), Settings.formatDuration(timeout));
     }
 
     /**
@@ -331,7 +324,7 @@ public final class HealthRegistry implements AutoCloseable {
             Entry e = run.getKey();
             HealthResult r = run.getValue().getNow(null);
             if (r == null) {
-                r = HealthResult.down("timed out after " + Durations.format(e.timeout)).withDuration(e.timeout);
+                r = HealthResult.down("timed out after " + Settings.formatDuration(e.timeout)).withDuration(e.timeout);
             }
             results.put(e.name, r);
             if (!e.critical) {
@@ -343,9 +336,9 @@ public final class HealthRegistry implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HealthRegistry{checks=" + checks.keySet() + ", defaultTimeout=" + Durations.format(defaultTimeout)
-                + ", cacheTtl=" + Durations.format(Duration.ofNanos(cacheTtlNanos)) + ", slowThreshold="
-                + Durations.format(slowThreshold) + '}';
+        return "HealthRegistry{checks=" + checks.keySet() + ", defaultTimeout=" + Settings.formatDuration(defaultTimeout)
+                + ", cacheTtl=" + Settings.formatDuration(Duration.ofNanos(cacheTtlNanos)) + ", slowThreshold="
+                + Settings.formatDuration(slowThreshold) + '}';
     }
 
     /** A report being (or already) built from a given set of runs. */
@@ -412,9 +405,9 @@ public final class HealthRegistry implements AutoCloseable {
                 long since = runningSince;
                 if (since != 0) {
                     // The previous run timed out and its code ignores interruption: do not start another.
-                    HealthResult stuck = HealthResult.down("timed out after " + Durations.format(timeout)
+                    HealthResult stuck = HealthResult.down("timed out after " + Settings.formatDuration(timeout)
                             + "; the previous run has not returned for "
-                            + Durations.format(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(now - since))))
+                            + Settings.formatDuration(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(now - since))))
                             .withDuration(timeout);
                     lastFuture = CompletableFuture.completedFuture(stuck);
                     lastCompletedAt = now;
@@ -443,7 +436,7 @@ public final class HealthRegistry implements AutoCloseable {
             }
             try {
                 ScheduledFuture<?> deadline = timer.schedule(() -> {
-                    if (settle(run, HealthResult.down("timed out after " + Durations.format(timeout))
+                    if (settle(run, HealthResult.down("timed out after " + Settings.formatDuration(timeout))
                             .withDuration(timeout))) {
                         task.cancel(true);
                     }
@@ -527,7 +520,7 @@ public final class HealthRegistry implements AutoCloseable {
             }
             if (slow && !wasSlow) {
                 log.warn("Health check '{}' is slow: took {} ms (slowThreshold {})", name,
-                        TimeUnit.NANOSECONDS.toMillis(result.duration().toNanos()), Durations.format(slowThreshold));
+                        TimeUnit.NANOSECONDS.toMillis(result.duration().toNanos()), Settings.formatDuration(slowThreshold));
             } else if (!slow && wasSlow) {
                 log.info("Health check '{}' is no longer slow: took {} ms", name,
                         TimeUnit.NANOSECONDS.toMillis(result.duration().toNanos()));

@@ -1,6 +1,5 @@
 package dev.adxcore.platform.observability.health;
 
-import dev.adxcore.platform.observability.internal.Durations;
 import dev.adxcore.platform.observability.internal.Json;
 import java.util.Collections;
 import java.util.Map;
@@ -99,7 +98,7 @@ public final class HealthReport {
             HealthResult r = e.getValue();
             Json.string(out, e.getKey());
             out.append(":{\"status\":\"").append(r.status().name()).append("\",\"critical\":")
-                    .append(isCritical(e.getKey())).append(",\"durationMs\":").append(Durations.millis(r.duration()));
+                    .append(isCritical(e.getKey())).append(",\"durationMs\":").append(Json.millis(r.duration()));
             if (r.error().isPresent()) {
                 out.append(",\"error\":");
                 Json.string(out, r.error().get());

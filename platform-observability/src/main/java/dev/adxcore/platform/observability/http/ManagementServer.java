@@ -1,5 +1,6 @@
 package dev.adxcore.platform.observability.http;
 
+import dev.adxcore.platform.core.Settings;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.adxcore.platform.observability.health.HealthRegistry;
@@ -106,38 +107,29 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /**
-     * A builder pre-filled from {@code PLATFORM_MANAGEMENT_BIND_ADDRESS} and {@code PLATFORM_MANAGEMENT_PORT};
-     * unset variables keep the defaults.
+     * A builder pre-filled from {@code PLATFORM_MANAGEMENT_BIND_ADDRESS} and {@code PLATFORM_MANAGEMENT_PORT}
+     * (environment variables or the matching system properties, read through platform-core's
+     * {@link Settings}); unset settings keep the defaults.
      *
      * @return a builder
-     * @throws IllegalArgumentException when the port variable is not a number
+     * @throws IllegalArgumentException when the port setting is not a number
      */
     public static Builder fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        return fromEnvironment(Settings.fromEnvironment());
     }
 
     /**
-     * Like {@link #fromEnvironment()}, reading the given map instead of the process environment.
+     * Like {@link #fromEnvironment()}, reading the given settings instead of the process environment.
      *
-     * @param env variable names to values
+     * @param settings where to read {@code PLATFORM_MANAGEMENT_*}
      * @return a builder
-     * @throws IllegalArgumentException when the port variable is not a number
+     * @throws IllegalArgumentException when the port setting is not a number
      */
-    public static Builder fromEnvironment(Map<String, String> env) {
+    public static Builder fromEnvironment(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
         Builder b = builder();
-        String address = env.get(ENV_BIND_ADDRESS);
-        if (address != null && !address.isBlank()) {
-            b.bindAddress(address.trim());
-        }
-        String port = env.get(ENV_PORT);
-        if (port != null && !port.isBlank()) {
-            try {
-                b.port(Integer.parseInt(port.trim()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(ENV_PORT + " must be a port number between 0 and 65535 (was '"
-                        + port + "')", e);
-            }
-        }
+        settings.string(ENV_BIND_ADDRESS).map(String::trim).filter(a -> !a.isEmpty()).ifPresent(b::bindAddress);
+        settings.integer(ENV_PORT).ifPresent(b::port);
         return b;
     }
 

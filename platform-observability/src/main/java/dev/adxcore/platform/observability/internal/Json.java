@@ -1,43 +1,49 @@
 package dev.adxcore.platform.observability.internal;
 
+import dev.adxcore.platform.core.JsonStrings;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Minimal JSON rendering: strings, numbers, booleans, maps, iterables; anything else as its string. */
+/**
+ * Minimal JSON rendering of health details: numbers, booleans, maps, iterables; strings through platform-core's
+ * {@link JsonStrings}; anything else as its string.
+ */
 public final class Json {
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Json() {
     }
 
     /**
-     * Appends {@code value} as a JSON string literal.
+     * Appends {@code value} as a JSON string literal (escaping by platform-core's {@link JsonStrings}).
      *
      * @param out the target
      * @param value the text
      */
     public static void string(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+        JsonStrings.appendQuoted(out, value);
+    }
+
+    /**
+     * Milliseconds with up to three decimals, for JSON.
+     *
+     * @param d the duration
+     * @return for example {@code 12.345}
+     */
+    public static String millis(Duration d) {
+        long micros = d.toNanos() / 1_000L;
+        long whole = micros / 1_000L;
+        long frac = Math.abs(micros % 1_000L);
+        if (frac == 0) {
+            return Long.toString(whole);
         }
-        out.append('"');
+        String f = String.format(Locale.ROOT, "%03d", frac);
+        int end = f.length();
+        while (f.charAt(end - 1) == '0') {
+            end--;
+        }
+        return whole + "." + f.substring(0, end);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.observability.health;
 
+import dev.adxcore.platform.core.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -85,10 +86,10 @@ class HealthRegistryTest {
 
     @Test
     void environmentVariablesConfigureTheRegistryAndBadValuesAreNamed() {
-        assertThatThrownBy(() -> HealthRegistry.fromEnvironment(Map.of("PLATFORM_HEALTH_TIMEOUT", "soon")))
+        assertThatThrownBy(() -> HealthRegistry.fromEnvironment(Settings.of(Map.of("PLATFORM_HEALTH_TIMEOUT", "soon"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("PLATFORM_HEALTH_TIMEOUT must be a duration such as 2s, 500ms or PT2S (was 'soon')");
-        try (HealthRegistry health = HealthRegistry.fromEnvironment(Map.of("PLATFORM_HEALTH_TIMEOUT", "300ms"))
+                .hasMessage("PLATFORM_HEALTH_TIMEOUT must be a duration such as 500ms, 30s, 5m, 1h or PT30S (was 'soon')");
+        try (HealthRegistry health = HealthRegistry.fromEnvironment(Settings.of(Map.of("PLATFORM_HEALTH_TIMEOUT", "300ms")))
                 .discoverServiceLoaderChecks(false).build()) {
             health.register(HealthCheck.critical("hangs", () -> {
                 Thread.sleep(10_000);

@@ -3,6 +3,7 @@ package dev.adxcore.platform.events.redis.internal;
 import dev.adxcore.platform.events.CloudEventJson;
 import dev.adxcore.platform.events.DeadLetter;
 import dev.adxcore.platform.events.Event;
+import dev.adxcore.platform.events.internal.EventTracing;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventException;
@@ -174,9 +175,11 @@ public final class RedisStreamsEventBus implements EventBus {
     public CompletionStage<Void> publish(Event event) {
         Objects.requireNonNull(event, "event");
         ensureOpen();
-        byte[] json = encode(event);
-        RedisFuture<String> future = connection.async().xadd(streamKey, xaddArgs, Map.of(FIELD_EVENT, json));
-        return confirm(future.toCompletableFuture(), event.id(), List.of(event));
+        return EventTracing.publish("redis", event, e -> {
+            byte[] json = encode(e);
+            RedisFuture<String> future = connection.async().xadd(streamKey, xaddArgs, Map.of(FIELD_EVENT, json));
+            return confirm(future.toCompletableFuture(), e.id(), List.of(e));
+        });
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.adxcore.platform.events.internal.engine;
 
-import dev.adxcore.platform.core.PlatformContext;
+import dev.adxcore.platform.events.internal.EventTracing;
+import dev.adxcore.platform.observability.tracing.PlatformTracing;
+import io.opentelemetry.api.trace.Span;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,7 +10,9 @@ import org.jspecify.annotations.Nullable;
  * (in-memory, Redis, Kafka) goes through {@link #invoke}, on the thread that runs the handler, and the
  * handler-timeout watchdog interrupts that thread.
  *
- * <p>The event's {@linkplain dev.adxcore.platform.events.Event#context() request context} is bound around the call
+ * <p>Each call runs in a {@code CONSUMER} span ({@link EventTracing}) parented on the event's {@code traceparent},
+ * bound together with the event's request context by {@link PlatformTracing#bind} (the span's id becomes the
+ * bound context's trace). The event's {@linkplain dev.adxcore.platform.events.Event#context() request context} is bound around the call
  * and the thread's previous context and MDC restored after it, also when the handler throws or is interrupted.
  *
  * <p>Whatever must surround each handler call belongs here and nowhere else:
@@ -34,11 +38,14 @@ final class HandlerInvocation {
      * @return null on success, else what the handler threw
      */
     static @Nullable Throwable invoke(Member member, Delivery delivery) {
-        try (PlatformContext.Scope ignored = delivery.event.context().bind()) {
+        Span span = EventTracing.startDelivery(delivery.event, member.subscription.id(), delivery.attempts);
+        Throwable failure = null;
+        try (PlatformTracing.Scope ignored = PlatformTracing.bind(span, delivery.event.context())) {
             member.subscription.handler().handle(delivery.event);
-            return null;
         } catch (Throwable t) {
-            return t;
+            failure = t;
         }
+        EventTracing.endDelivery(span, failure);
+        return failure;
     }
 }

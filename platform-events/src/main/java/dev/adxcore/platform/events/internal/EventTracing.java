@@ -1,0 +1,128 @@
+package dev.adxcore.platform.events.internal;
+
+import dev.adxcore.platform.core.TraceParent;
+import dev.adxcore.platform.events.Event;
+import dev.adxcore.platform.observability.tracing.PlatformTracing;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Bus spans with the OTel messaging semantic conventions: a {@code PRODUCER} span per publish (its id becomes the
+ * event's {@value Event#TRACEPARENT} extension) and a {@code CONSUMER} span per delivery attempt, parented on the
+ * event's {@code traceparent} (so retries, and an event replayed from the dead letters or relayed by an outbox,
+ * stay in the publishing trace). Attributes are bounded: the event type (a name chosen by the code), the message
+ * id, the subscription id, the attempt number; never the payload. Through the OTel API only: a no-op unless the
+ * application installs an SDK or the agent. Internal.
+ */
+public final class EventTracing {
+
+    private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
+    private static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
+    private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation.type");
+    private static final AttributeKey<String> MESSAGE_ID = AttributeKey.stringKey("messaging.message.id");
+    private static final AttributeKey<String> GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
+    private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("adxcore.delivery.attempt");
+    private static final AttributeKey<String> TENANT = AttributeKey.stringKey("adxcore.tenant_id");
+
+    private EventTracing() {
+    }
+
+    /**
+     * Publishes inside a producer span; the event that is sent carries the span as its {@code traceparent}.
+     *
+     * @param system the messaging system ({@code redis}, {@code memory})
+     * @param event the event
+     * @param send sends the (possibly re-stamped) event
+     * @return the send's stage itself (same instance); the span ends when it completes
+     */
+    public static CompletionStage<Void> publish(String system, Event event,
+            Function<Event, CompletionStage<Void>> send) {
+        PlatformTracing tracing = PlatformTracing.global();
+        Context parent = PlatformTracing.currentContext();
+        Span span = tracing.span("send " + PlatformTracing.bounded(event.type()), SpanKind.PRODUCER, parent)
+                .setAttribute(SYSTEM, system)
+                .setAttribute(DESTINATION, PlatformTracing.bounded(event.type()))
+                .setAttribute(OPERATION, "send")
+                .setAttribute(MESSAGE_ID, PlatformTracing.bounded(event.id()))
+                .startSpan();
+        event.tenantId().ifPresent(t -> span.setAttribute(TENANT, t.toString()));
+        Event stamped = stamp(event, span);
+        try (Scope ignored = parent.with(span).makeCurrent()) {
+            CompletionStage<Void> stage = send.apply(stamped);
+            stage.whenComplete((ok, error) -> {
+                if (error != null) {
+                    span.recordException(error);
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end();
+            });
+            return stage;
+        } catch (RuntimeException | Error e) {
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
+            span.end();
+            throw e;
+        }
+    }
+
+    /**
+     * The event with the span as its trace, or the event itself when the span has no id or already is its trace.
+     *
+     * @param event the event
+     * @param span the producer span
+     * @return the event to send
+     */
+    static Event stamp(Event event, Span span) {
+        Optional<TraceParent> trace = PlatformTracing.traceParentOf(span);
+        if (trace.isEmpty() || trace.equals(event.trace())) {
+            return event;
+        }
+        return event.toBuilder().extension(Event.TRACEPARENT, trace.get().toHeader()).build();
+    }
+
+    /**
+     * Starts the consumer span of one delivery attempt, parented on the event's {@code traceparent}.
+     *
+     * @param event the event
+     * @param subscriptionId the subscription
+     * @param attempt the attempt number, from 1
+     * @return the span, to be made current with {@link PlatformTracing#bind}
+     */
+    public static Span startDelivery(Event event, String subscriptionId, int attempt) {
+        Object state = event.extensions().get(Event.TRACESTATE);
+        Context parent = PlatformTracing.extract(event.trace().map(TraceParent::toHeader).orElse(null),
+                state == null ? null : state.toString());
+        Span span = PlatformTracing.global()
+                .span("process " + PlatformTracing.bounded(event.type()), SpanKind.CONSUMER, parent)
+                .setAttribute(DESTINATION, PlatformTracing.bounded(event.type()))
+                .setAttribute(OPERATION, "process")
+                .setAttribute(MESSAGE_ID, PlatformTracing.bounded(event.id()))
+                .setAttribute(GROUP, PlatformTracing.bounded(subscriptionId))
+                .setAttribute(ATTEMPT, (long) attempt)
+                .startSpan();
+        event.tenantId().ifPresent(t -> span.setAttribute(TENANT, t.toString()));
+        return span;
+    }
+
+    /**
+     * Ends a delivery span with the attempt's outcome.
+     *
+     * @param span the span
+     * @param failure what the handler threw, or null
+     */
+    public static void endDelivery(Span span, @Nullable Throwable failure) {
+        if (failure != null) {
+            span.recordException(failure);
+            span.setStatus(StatusCode.ERROR, PlatformTracing.bounded(failure.getClass().getName()));
+        }
+        span.end();
+    }
+}
