@@ -18,8 +18,8 @@ CREATE INDEX users_tenant_created_idx ON users (tenant_id, created_at, id);
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON users FOR ALL
-    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+    USING (tenant_id = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END))
+    WITH CHECK (tenant_id = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END));
 
 -- The audit projection: one row per user event, written by the event consumer. event_id makes the
 -- consumer idempotent (delivery is at least once).
@@ -40,8 +40,8 @@ CREATE INDEX user_activity_user_idx ON user_activity (tenant_id, user_id, id);
 ALTER TABLE user_activity ENABLE ROW LEVEL SECURITY;
 ALTER TABLE user_activity FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON user_activity FOR ALL
-    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+    USING (tenant_id = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END))
+    WITH CHECK (tenant_id = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END));
 
 -- What the gateway vouched for when a request started an onboarding workflow: the caller's roles,
 -- recorded in the same transaction as the new user. The workflow's permission checker decides on them
@@ -58,8 +58,8 @@ CREATE TABLE request_grants (
 ALTER TABLE request_grants ENABLE ROW LEVEL SECURITY;
 ALTER TABLE request_grants FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON request_grants FOR ALL
-    USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)
-    WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);
+    USING (tenant_id = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END))
+    WITH CHECK (tenant_id = (CASE WHEN current_setting('app.tenant_tx', true) = extract(epoch FROM transaction_timestamp())::text THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END));
 
 -- The application role only reads and writes rows; it owns nothing, so RLS always applies to it.
 GRANT SELECT, INSERT, UPDATE, DELETE ON users, user_activity, request_grants TO ${app_role};
