@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.spi.MDCAdapter;
 
 /**
  * Who a piece of work runs for and how it is traced: the request context that every platform jar reads.
@@ -60,8 +61,6 @@ public final class PlatformContext {
 
     private static final Logger log = LoggerFactory.getLogger(PlatformContext.class);
     private static final ThreadLocal<@Nullable PlatformContext> CURRENT = new ThreadLocal<>();
-    private static final String[] MDC_KEYS = {MdcKeys.TENANT_ID, MdcKeys.USER_ID, MdcKeys.CORRELATION_ID,
-        MdcKeys.CAUSATION_ID, MdcKeys.TRACE_ID, MdcKeys.SPAN_ID};
 
     private final @Nullable UUID tenantId;
     private final @Nullable String tenantText;
@@ -433,38 +432,59 @@ public final class PlatformContext {
     }
 
     private static Scope open(@Nullable PlatformContext next) {
-        PlatformContext previous = CURRENT.get();
-        String[] saved = new String[MDC_KEYS.length];
-        for (int i = 0; i < MDC_KEYS.length; i++) {
-            saved[i] = MDC.get(MDC_KEYS[i]);
-        }
+        // One allocation (the scope, whose fields hold the MDC values it replaces) and no loops: binding sits on
+        // every request, event delivery and activity, so it is kept within 1.5x of putting the six keys by hand
+        // (BENCHMARKS.md, ContextBindBenchmark).
+        MDCAdapter mdc = MDC.getMDCAdapter();
+        BoundScope scope = new BoundScope(Thread.currentThread(), CURRENT.get(), mdc.get(MdcKeys.TENANT_ID),
+                mdc.get(MdcKeys.USER_ID), mdc.get(MdcKeys.CORRELATION_ID), mdc.get(MdcKeys.CAUSATION_ID),
+                mdc.get(MdcKeys.TRACE_ID), mdc.get(MdcKeys.SPAN_ID));
         if (next == null) {
-            CURRENT.remove();
-            for (String key : MDC_KEYS) {
-                MDC.remove(key);
-            }
+            CURRENT.set(null); // not remove(): the next bind would allocate a new map entry
+            remove(mdc, MdcKeys.TENANT_ID, scope.tenant);
+            remove(mdc, MdcKeys.USER_ID, scope.user);
+            remove(mdc, MdcKeys.CORRELATION_ID, scope.correlation);
+            remove(mdc, MdcKeys.CAUSATION_ID, scope.causation);
+            remove(mdc, MdcKeys.TRACE_ID, scope.traceId);
+            remove(mdc, MdcKeys.SPAN_ID, scope.spanId);
         } else {
             CURRENT.set(next);
-            writeMdc(next);
+            writeMdc(mdc, next, scope.tenant, scope.user, scope.correlation, scope.causation, scope.traceId,
+                    scope.spanId);
         }
-        return new BoundScope(Thread.currentThread(), previous, saved);
+        return scope;
     }
 
     private static void writeMdc(PlatformContext c) {
-        put(MdcKeys.TENANT_ID, c.tenantText);
-        put(MdcKeys.USER_ID, c.userId);
-        MDC.put(MdcKeys.CORRELATION_ID, c.correlationId);
-        put(MdcKeys.CAUSATION_ID, c.causationId);
-        TraceParent t = c.trace;
-        put(MdcKeys.TRACE_ID, t == null ? null : t.traceId());
-        put(MdcKeys.SPAN_ID, t == null ? null : t.spanId());
+        MDCAdapter mdc = MDC.getMDCAdapter();
+        writeMdc(mdc, c, mdc.get(MdcKeys.TENANT_ID), mdc.get(MdcKeys.USER_ID), mdc.get(MdcKeys.CORRELATION_ID),
+                mdc.get(MdcKeys.CAUSATION_ID), mdc.get(MdcKeys.TRACE_ID), mdc.get(MdcKeys.SPAN_ID));
     }
 
-    private static void put(String key, @Nullable String value) {
+    /** Writes c's view, touching only the keys whose value differs from what the MDC holds now. */
+    private static void writeMdc(MDCAdapter mdc, PlatformContext c, @Nullable String tenant, @Nullable String user,
+            @Nullable String correlation, @Nullable String causation, @Nullable String traceId,
+            @Nullable String spanId) {
+        TraceParent t = c.trace;
+        set(mdc, MdcKeys.TENANT_ID, tenant, c.tenantText);
+        set(mdc, MdcKeys.USER_ID, user, c.userId);
+        set(mdc, MdcKeys.CORRELATION_ID, correlation, c.correlationId);
+        set(mdc, MdcKeys.CAUSATION_ID, causation, c.causationId);
+        set(mdc, MdcKeys.TRACE_ID, traceId, t == null ? null : t.traceId());
+        set(mdc, MdcKeys.SPAN_ID, spanId, t == null ? null : t.spanId());
+    }
+
+    private static void set(MDCAdapter mdc, String key, @Nullable String now, @Nullable String value) {
         if (value == null) {
-            MDC.remove(key);
-        } else {
-            MDC.put(key, value);
+            remove(mdc, key, now);
+        } else if (!value.equals(now)) {
+            mdc.put(key, value);
+        }
+    }
+
+    private static void remove(MDCAdapter mdc, String key, @Nullable String now) {
+        if (now != null) {
+            mdc.remove(key);
         }
     }
 
@@ -526,13 +546,26 @@ public final class PlatformContext {
     private static final class BoundScope implements Scope {
         private final Thread thread;
         private final @Nullable PlatformContext previous;
-        private final @Nullable String[] savedMdc;
+        // The MDC values this scope replaced, one field per MdcKeys key (no array: one allocation per bind).
+        final @Nullable String tenant;
+        final @Nullable String user;
+        final @Nullable String correlation;
+        final @Nullable String causation;
+        final @Nullable String traceId;
+        final @Nullable String spanId;
         private boolean closed;
 
-        BoundScope(Thread thread, @Nullable PlatformContext previous, @Nullable String[] savedMdc) {
+        BoundScope(Thread thread, @Nullable PlatformContext previous, @Nullable String tenant, @Nullable String user,
+                @Nullable String correlation, @Nullable String causation, @Nullable String traceId,
+                @Nullable String spanId) {
             this.thread = thread;
             this.previous = previous;
-            this.savedMdc = savedMdc;
+            this.tenant = tenant;
+            this.user = user;
+            this.correlation = correlation;
+            this.causation = causation;
+            this.traceId = traceId;
+            this.spanId = spanId;
         }
 
         @Override
@@ -547,12 +580,25 @@ public final class PlatformContext {
             }
             closed = true;
             if (previous == null) {
-                CURRENT.remove();
+                CURRENT.set(null); // not remove(): the next bind would allocate a new map entry
             } else {
                 CURRENT.set(previous);
             }
-            for (int i = 0; i < MDC_KEYS.length; i++) {
-                put(MDC_KEYS[i], savedMdc[i]);
+            // Restored unconditionally: code inside the scope may have changed these keys by hand.
+            MDCAdapter mdc = MDC.getMDCAdapter();
+            restore(mdc, MdcKeys.SPAN_ID, spanId);
+            restore(mdc, MdcKeys.TRACE_ID, traceId);
+            restore(mdc, MdcKeys.CAUSATION_ID, causation);
+            restore(mdc, MdcKeys.CORRELATION_ID, correlation);
+            restore(mdc, MdcKeys.USER_ID, user);
+            restore(mdc, MdcKeys.TENANT_ID, tenant);
+        }
+
+        private static void restore(MDCAdapter mdc, String key, @Nullable String value) {
+            if (value == null) {
+                mdc.remove(key);
+            } else {
+                mdc.put(key, value);
             }
         }
     }
