@@ -425,6 +425,8 @@ public final class DatabaseManager implements AutoCloseable {
             CausalToken token = h.commit();
             // The flow that wrote carries the write's position on: its later reads and events can wait for it.
             PlatformContext.updateCurrent(context -> context.toBuilder().causalToken(token.toString()).build());
+            currentWrite.remove();
+            h.runAfterCommit();
             return new Committed<>(value, token);
         } catch (SQLException e) {
             if (h != null) {

@@ -107,6 +107,19 @@ public interface Handle {
     int update(TenantStatement statement) throws SQLException;
 
     /**
+     * Runs an action once this read-write unit has committed, on the committing thread, after the commit
+     * returned and before {@code inTransaction} returns; never when the unit rolls back. For work that must not
+     * happen unless the change is durable and need not be part of it: waking a local worker, evicting a cache.
+     * An action that throws is logged (SLF4J, WARN) and does not change the unit's outcome, and the remaining
+     * actions still run, in registration order.
+     *
+     * @param action what to run after the commit
+     * @throws IllegalStateException in a read-only unit (nothing commits), or after the unit ended
+     * @since 0.2.0
+     */
+    void afterCommit(Runnable action);
+
+    /**
      * The unit's JDBC connection, with the tenant set for the rest of the unit. In a read-only unit this
      * turns the unit into one {@code READ ONLY} transaction. Do not close it, commit it, roll it back
      * or change its auto-commit mode: the manager does.

@@ -104,4 +104,36 @@ class BoundContextTest {
         }
         assertThatThrownBy(notes::count).isInstanceOf(TenantNotSetException.class);
     }
+
+    @Test
+    void afterCommitActionsRunOnlyOnceTheUnitCommittedAndSeeTheCommittedRow() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        db.inTransaction(A, h -> {
+            h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'after')", A);
+            h.afterCommit(() -> seen.add("first"));
+            h.afterCommit(() -> {
+                throw new IllegalStateException("a failing action");
+            });
+            // runs after the commit, off the unit: a new unit on this thread sees the row
+            h.afterCommit(() -> seen.addAll(db.read(A, ReadConsistency.latest(),
+                    r -> r.query("SELECT body FROM notes WHERE body = 'after'", x -> x.getString(1)))));
+            assertThat(seen).isEmpty();
+            return null;
+        });
+        assertThat(seen).containsExactly("first", "after");
+
+        seen.clear();
+        assertThatThrownBy(() -> db.inTransaction(A, h -> {
+            h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'rolled-back')", A);
+            h.afterCommit(() -> seen.add("never"));
+            throw new IllegalStateException("business rule");
+        })).hasMessage("business rule");
+        assertThat(seen).isEmpty();
+
+        assertThatThrownBy(() -> db.read(A, ReadConsistency.latest(), h -> {
+            h.afterCommit(() -> seen.add("never"));
+            return null;
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("read-write unit");
+        assertThat(seen).isEmpty();
+    }
 }

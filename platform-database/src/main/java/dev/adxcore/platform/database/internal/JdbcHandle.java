@@ -18,6 +18,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.TransactionState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Handle} implementation. The tenant setting travels in front of the first statement of a
@@ -25,6 +27,8 @@ import org.postgresql.core.TransactionState;
  * as one multi-statement prepared statement: one round trip.
  */
 public final class JdbcHandle implements Handle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcHandle.class);
 
     /** Sets the tenant for the current (possibly implicit) transaction. */
     public static final String SET_TENANT = "SELECT " + RowLevelSecurity.BIND_TENANT;
@@ -53,6 +57,7 @@ public final class JdbcHandle implements Handle {
     private boolean transactional;
     private boolean tenantApplied;
     private boolean open = true;
+    private @Nullable List<Runnable> afterCommit;
 
     private JdbcHandle(Connection connection, @Nullable UUID tenantId, boolean readOnly, String target,
             boolean singleSyncSafe) {
@@ -335,9 +340,45 @@ public final class JdbcHandle implements Handle {
         }
     }
 
+    @Override
+    public void afterCommit(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        ensureOpen();
+        if (readOnly) {
+            throw new IllegalStateException("afterCommit(...) needs a read-write unit (db.inTransaction): a read commits nothing");
+        }
+        List<Runnable> actions = afterCommit;
+        if (actions == null) {
+            actions = new ArrayList<>(2);
+            afterCommit = actions;
+        }
+        actions.add(action);
+    }
+
+    /**
+     * Runs the actions registered with {@link #afterCommit(Runnable)}; the manager calls it once the commit
+     * returned. Each failure is logged and the next action still runs.
+     */
+    public void runAfterCommit() {
+        List<Runnable> actions = afterCommit;
+        if (actions == null) {
+            return;
+        }
+        afterCommit = null;
+        open = false; // an action runs after the unit: it cannot add statements to it
+        for (Runnable action : actions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} - an after-commit action failed (the unit committed): {}", target, e.toString(), e);
+            }
+        }
+    }
+
     /** Makes every further call fail: the unit of work is over. */
     public void close() {
         open = false;
+        afterCommit = null;
     }
 
     private void ensureOpen() {
