@@ -10,10 +10,12 @@ import dev.adxcore.platform.database.Work;
 import dev.adxcore.platform.events.CloudEventJson;
 import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.outbox.internal.Keys;
+import dev.adxcore.platform.outbox.internal.LocalRelays;
 import dev.adxcore.platform.outbox.internal.RoleChecks;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -54,8 +56,13 @@ import org.slf4j.LoggerFactory;
  * every attribute and extension (trace, causal token, custom extensions): the relay publishes an event equal
  * to the recorded one.
  *
- * <p><b>Wake-up.</b> The insert also calls {@code pg_notify('platform_outbox', '')}, which PostgreSQL
- * delivers only at commit (and never for a rolled-back unit), so listening relays publish at once.
+ * <p><b>Wake-up.</b> When an {@link OutboxRelay} of the same database (same primary URL) runs in this JVM, the
+ * unit wakes it once it has committed ({@link Handle#afterCommit}), and never for a rolled-back unit. Otherwise the
+ * insert also calls {@code pg_notify('platform_outbox', '')}, which PostgreSQL delivers only at commit, so
+ * listening relays of other processes publish at once. The local wake-up is preferred because PostgreSQL
+ * serialises the commits of notifying transactions (each holds the notification queue's lock through its commit):
+ * with {@code pg_notify} in every unit, concurrent recording units commit one at a time. Relays of other
+ * instances still find locally woken events, through their own local wake-ups or their poll interval.
  *
  * <p>Cost: one statement (one round trip) per event inside the unit. Thread-safe; create one per
  * {@link DatabaseManager} and share it.
@@ -72,11 +79,17 @@ public final class Outbox {
             + "(SELECT pg_advisory_xact_lock(?, ?), pg_notify('" + Keys.CHANNEL + "', '')) AS recorded";
     private static final String INSERT_WITHOUT_AGGREGATE = INSERT_COLUMNS
             + "(SELECT pg_notify('" + Keys.CHANNEL + "', '')) AS recorded";
+    private static final String INSERT_WITH_AGGREGATE_QUIET = INSERT_COLUMNS
+            + "(SELECT pg_advisory_xact_lock(?, ?)) AS recorded";
+    private static final String INSERT_WITHOUT_AGGREGATE_QUIET = "INSERT INTO " + OutboxSchema.OUTBOX_TABLE
+            + " (tenant_id, event_id, event_type, aggregate_key, partition_no, payload) VALUES (?, ?, ?, ?, ?, ?)";
 
     private final DatabaseManager db;
+    private final String databaseKey;
 
     private Outbox(DatabaseManager db) {
         this.db = db;
+        this.databaseKey = LocalRelays.key(db);
     }
 
     /**
@@ -146,12 +159,19 @@ public final class Outbox {
         }
         byte[] payload = CloudEventJson.writeBytes(event);
         String aggregate = Keys.aggregateKey(event);
+        Set<Runnable> localRelays = LocalRelays.of(databaseKey);
+        if (localRelays != null) {
+            for (Runnable wake : localRelays) {
+                handle.afterCommit(wake);
+            }
+        }
+        boolean notify = localRelays == null;
         if (aggregate == null) {
-            handle.update(INSERT_WITHOUT_AGGREGATE, tenant, event.id(), event.type(), null,
-                    Keys.partition(event.id()), payload);
+            handle.update(notify ? INSERT_WITHOUT_AGGREGATE : INSERT_WITHOUT_AGGREGATE_QUIET, tenant, event.id(),
+                    event.type(), null, Keys.partition(event.id()), payload);
         } else {
-            handle.update(INSERT_WITH_AGGREGATE, tenant, event.id(), event.type(), aggregate,
-                    Keys.partition(aggregate), payload, Keys.AGGREGATE_LOCK_CLASS, Keys.hash(aggregate));
+            handle.update(notify ? INSERT_WITH_AGGREGATE : INSERT_WITH_AGGREGATE_QUIET, tenant, event.id(), event.type(),
+                    aggregate, Keys.partition(aggregate), payload, Keys.AGGREGATE_LOCK_CLASS, Keys.hash(aggregate));
         }
     }
 

@@ -11,6 +11,7 @@ import dev.adxcore.platform.events.InvalidEventException;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthResult;
 import dev.adxcore.platform.outbox.internal.Keys;
+import dev.adxcore.platform.outbox.internal.LocalRelays;
 import dev.adxcore.platform.outbox.internal.RoleChecks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -72,10 +73,12 @@ import org.slf4j.LoggerFactory;
  * aggregate and publish its next event first. Leases would need a fencing token and a lease timeout before
  * takeover; the transaction's lifetime is a lease PostgreSQL ends for us.
  *
- * <p><b>Waking up.</b> With {@link OutboxRelayConfig#isListen()} the relay LISTENs on {@code platform_outbox}
- * (one connection of its pool); recording an event notifies inside the writer's transaction, which PostgreSQL
- * delivers at commit. Without a notification (LISTEN off, connection lost) the relay polls every
- * {@link OutboxRelayConfig#pollInterval()}.
+ * <p><b>Waking up.</b> A started relay is woken directly by the {@link Outbox} units of the same database (same
+ * primary URL) in its JVM once they commit; those units then send no notification. With
+ * {@link OutboxRelayConfig#isListen()} the relay also LISTENs on {@code platform_outbox} (one connection of its
+ * pool) for the commits of processes without a local relay, whose recording notifies inside the writer's
+ * transaction (PostgreSQL delivers it at commit). Without either (LISTEN off, connection lost, an event recorded
+ * in another instance next to its own relay) the relay polls every {@link OutboxRelayConfig#pollInterval()}.
  *
  * <p><b>Failures.</b> A publish that fails (bus down, timeout) leaves the event and everything after it
  * pending; the relay retries with backoff ({@link OutboxRelayConfig#minBackoff()} doubling to
@@ -161,9 +164,12 @@ public final class OutboxRelay implements AutoCloseable {
     private final Timer lag;
     private final List<Meter> meters = new ArrayList<>();
     private final HealthCheck health;
+    private final String databaseKey;
+    private final Runnable localWake = this::wakeWorkers;
 
     private OutboxRelay(DatabaseManager db, EventBus bus, OutboxRelayConfig config) {
         this.db = db;
+        this.databaseKey = LocalRelays.key(db);
         this.bus = bus;
         this.config = config;
         MeterRegistry r = config.meterRegistry();
@@ -248,6 +254,7 @@ public final class OutboxRelay implements AutoCloseable {
         m.scheduleWithFixedDelay(this::refreshStatsQuietly, 0, config.statsInterval().toMillis(), TimeUnit.MILLISECONDS);
         m.scheduleWithFixedDelay(this::purgeQuietly, config.purgeInterval().toMillis(), config.purgeInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+        LocalRelays.register(databaseKey, localWake);
         LOG.info("outbox relay {} - started", config.name());
         return this;
     }
@@ -631,6 +638,7 @@ public final class OutboxRelay implements AutoCloseable {
             return;
         }
         closed = true;
+        LocalRelays.unregister(databaseKey, localWake);
         wake.release(config.workers() + 1);
         ScheduledExecutorService m = maintenance;
         if (m != null) {

@@ -2,6 +2,7 @@ package dev.adxcore.platform.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.events.Event;
@@ -15,7 +16,9 @@ import dev.adxcore.platform.outbox.support.OutboxDatabase;
 import dev.adxcore.platform.test.PlatformTest;
 import dev.adxcore.platform.test.PostgresCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /** The relay: wake-up by notification and by polling, poison events, metrics, health, retention. */
 @PlatformTest(replicas = 0)
@@ -68,14 +73,45 @@ class OutboxRelayTest {
     }
 
     @Test
-    void aCommitWakesAListeningRelayLongBeforeItsPollInterval() {
+    void aCommitWakesTheRelayOfItsOwnJvmAtOnceWithoutSendingANotification() throws SQLException {
         List<String> received = new CopyOnWriteArrayList<>();
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().pollInterval(Duration.ofMinutes(5)).build())) {
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().listen(false).pollInterval(Duration.ofMinutes(5)).build());
+                Connection listener = odb.superuserConnection()) {
+            try (Statement st = listener.createStatement()) {
+                st.execute("LISTEN platform_outbox");
+            }
             bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
             relay.start();
             await().pollDelay(Duration.ofMillis(300)).until(() -> true); // the relay's first look finds nothing
             Event e = record("t1", "{}");
+            // neither LISTEN nor the 5-minute poll: only the local wake-up after the commit can deliver it
+            await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(e.id()));
+            PGNotification[] sent = listener.unwrap(PGConnection.class).getNotifications(200);
+            assertThat(sent == null ? 0 : sent.length).as("notifications sent by a unit next to a local relay").isZero();
+        }
+    }
+
+    @Test
+    void aRecorderWithoutALocalRelayNotifiesAndWakesAListeningRelayLongBeforeItsPollInterval() throws SQLException {
+        String url = odb.appConfig().build().primaryUrl();
+        String elsewhere = url.contains("127.0.0.1") ? url.replace("127.0.0.1", "localhost")
+                : url.replace("localhost", "127.0.0.1");
+        assumeTrue(!elsewhere.equals(url), "the server's URL names 127.0.0.1 or localhost: " + url);
+        List<String> received = new CopyOnWriteArrayList<>();
+        // The same database under another name: to the relay's JVM registry, a process without a relay.
+        try (DatabaseManager otherProcess = DatabaseManager.create(odb.appConfig().name("other").primaryUrl(elsewhere).build());
+                EventBus bus = EventBuses.open("memory:");
+                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().pollInterval(Duration.ofMinutes(5)).build())) {
+            Outbox remote = Outbox.create(otherProcess);
+            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+            relay.start();
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+            Event e = Event.builder("thing.happened").tenantId(A).aggregate("thing", "t2").data("{}").build();
+            otherProcess.inTransaction(A, h -> {
+                remote.record(e);
+                return null;
+            });
             await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(e.id()));
         }
     }

@@ -57,7 +57,9 @@ class RelayTakeoverTest {
                 });
             }
             Processes doomed = Processes.start(RelayProcessMain.class, odb.url, odb.relayRole, busUri);
-            try (OutboxRelay survivor = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name("survivor")
+            // The survivor confirms slower than Redis alone would (100 ms a batch), so that it cannot drain every
+            // partition before the doomed relay's second batch even on a loaded machine.
+            try (OutboxRelay survivor = OutboxRelay.create(relayDb, new SlowConfirmBus(bus, 100), OutboxRelayConfig.builder().name("survivor")
                     .batchSize(40).partitionsPerBatch(8).pollInterval(Duration.ofMillis(100))
                     .meterRegistry(new SimpleMeterRegistry()).build())) {
                 List<String> lines = new ArrayList<>();

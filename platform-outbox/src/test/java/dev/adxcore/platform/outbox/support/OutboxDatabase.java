@@ -97,6 +97,11 @@ public final class OutboxDatabase {
         }
     }
 
+    /** A new superuser connection (the caller closes it). */
+    public Connection superuserConnection() throws SQLException {
+        return java.sql.DriverManager.getConnection(superuserUrl);
+    }
+
     /** A superuser query of one long. */
     public long count(String sql) throws SQLException {
         try (Connection c = java.sql.DriverManager.getConnection(superuserUrl); Statement st = c.createStatement();
