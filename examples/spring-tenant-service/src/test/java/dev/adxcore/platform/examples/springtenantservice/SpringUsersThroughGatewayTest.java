@@ -1,6 +1,7 @@
 package dev.adxcore.platform.examples.springtenantservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +43,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The Spring service as a client of the gateway sees it: the same contract as examples/tenant-service, against the
  * test kit's real PostgreSQL primary with a streaming replica (the application role is not superuser, so
- * row-level security applies), with everything platform-side auto-configured by the starter.
+ * row-level security applies), with everything platform-side auto-configured by the starter: events recorded in
+ * the write's unit, published by the outbox relay on Redis and projected once through the inbox.
  */
 @PlatformTest(replicas = 1)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -71,9 +74,13 @@ class SpringUsersThroughGatewayTest {
         pg = cluster;
         redis = redisServer;
         try (Connection admin = pg.openPrimary(); Statement st = admin.createStatement()) {
-            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "') THEN "
-                    + "CREATE ROLE " + ROLE + " LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
-            st.execute("ALTER ROLE " + ROLE + " LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '" + PASSWORD + "'");
+            // The application role and the outbox relay role (a DBA's once-per-cluster step), same password.
+            for (String role : List.of(ROLE, ROLE + "_relay")) {
+                st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                        + "CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
+                st.execute("ALTER ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '" + PASSWORD + "'");
+            }
+            st.execute("GRANT USAGE ON SCHEMA public TO " + ROLE + ", " + ROLE + "_relay");
         }
         acme = DevTokens.mintDev("alice", UUID.randomUUID().toString(), List.of("admin"), Duration.ofHours(1));
         globex = DevTokens.mintDev("bob", UUID.randomUUID().toString(), List.of("member"), Duration.ofHours(1));
@@ -229,6 +236,50 @@ class SpringUsersThroughGatewayTest {
     }
 
     @Test
+    void everyWriteOfAUserIsProjectedIntoItsActivityOnceThroughTheOutboxAndTheInbox() throws Exception {
+        Reply created = create(acme, "act-" + UUID.randomUUID() + "@acme.example", "Act");
+        String id = created.json.path("id").asText();
+        String correlation = created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
+        Reply updated = call(acme, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"Act 2\",\"version\":0}", null);
+        assertThat(updated.status).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Reply activity = call(acme, "GET", "/api/v1/users/" + id + "/activity", null, updated.causalToken());
+            assertThat(activity.status).isEqualTo(200);
+            List<String> types = new ArrayList<>();
+            activity.json.path("items").forEach(i -> types.add(i.path("type").asText()));
+            assertThat(types).containsExactly("user.created", "user.updated");
+        });
+        Reply activity = call(acme, "GET", "/api/v1/users/" + id + "/activity", null, updated.causalToken());
+        JsonNode first = activity.json.path("items").get(0);
+        // The plain tenant-service's shape: {"items":[{"type","eventId","correlationId","actor","occurredAt"}]}.
+        assertThat(fieldNames(activity.json)).containsExactly("items");
+        assertThat(fieldNames(first)).containsExactly("type", "eventId", "correlationId", "actor", "occurredAt");
+        assertThat(first.path("correlationId").asText()).isEqualTo(correlation);
+        assertThat(first.path("actor").asText()).isEqualTo("alice");
+        assertThat(java.time.OffsetDateTime.parse(first.path("occurredAt").asText())).isNotNull();
+
+        assertThat(call(globex, "GET", "/api/v1/users/" + id + "/activity", null, null).status).isEqualTo(404);
+    }
+
+    @Test
+    void aRolledBackWriteRecordsNoEvent() throws Exception {
+        String email = "dup-ev-" + UUID.randomUUID() + "@acme.example";
+        Reply first = create(acme, email, "First");
+        assertThat(create(acme, email, "Second").status).isEqualTo(409);
+        String id = first.json.path("id").asText();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(call(acme, "GET",
+                "/api/v1/users/" + id + "/activity", null, first.causalToken()).json.path("items")).hasSize(1));
+        try (Connection admin = pg.openPrimary(); Statement st = admin.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM platform_outbox WHERE convert_from(payload, 'UTF8') LIKE '%"
+                        + email + "%'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("outbox rows naming the e-mail: only the committed create's").isEqualTo(1);
+        }
+    }
+
+    @Test
     void deletedUserIsGone() throws Exception {
         Reply created = create(acme, "del-" + UUID.randomUUID() + "@acme.example", "Del");
         String id = created.json.path("id").asText();
@@ -260,6 +311,7 @@ class SpringUsersThroughGatewayTest {
         JsonNode platform = components.path("platformReadiness").path("details");
         assertThat(platform.path("users.primary").path("status").asText()).isEqualTo("UP");
         assertThat(platform.path("users-replica-1").path("status").asText()).isEqualTo("UP");
+        assertThat(platform.path("outbox.spring-tenant-service").path("status").asText()).isEqualTo("UP");
 
         HttpResponse<String> live = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/health/liveness")).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -297,6 +349,13 @@ class SpringUsersThroughGatewayTest {
         @Nullable String causalToken() {
             return response.headers().firstValue("X-Causal-Token").orElse(null);
         }
+    }
+
+    /** The field names of a JSON object, in order. */
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     static String withoutCredentials(String url) {
