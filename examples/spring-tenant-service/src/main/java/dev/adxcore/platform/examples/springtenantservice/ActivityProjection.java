@@ -9,15 +9,18 @@ import dev.adxcore.platform.outbox.Inbox;
 import dev.adxcore.platform.outbox.InboxHandler;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Consumes {@code user.*} events into {@code user_activity}, in the event's tenant, effectively once through the
+ * Consumes {@code user.*} events (the service's own and the onboarding template's
+ * {@code user.onboard.completed}/{@code .failed}) into {@code user_activity}, in the event's tenant, effectively once through the
  * auto-configured {@link Inbox}: a redelivered event (same id) has no second effect. Subscribed while the context
  * lives.
  */
@@ -27,15 +30,17 @@ class ActivityProjection implements InboxHandler, DisposableBean {
     static final String SUBSCRIPTION = "spring-tenant-service.activity";
     private static final Logger log = LoggerFactory.getLogger(ActivityProjection.class);
 
+    private final JsonMapper json;
     private final Subscription subscription;
 
-    ActivityProjection(EventBus bus, Inbox inbox) {
+    ActivityProjection(EventBus bus, Inbox inbox, JsonMapper json) {
+        this.json = json;
         this.subscription = bus.subscribe(inbox.subscription(SUBSCRIPTION, this).types("user.*").build());
     }
 
     @Override
     public void handle(Event event, Handle h) throws Exception {
-        UUID user = event.aggregateType().filter("user"::equals).isPresent() ? uuid(event.aggregateId().orElse(null)) : null;
+        UUID user = userOf(event);
         if (event.tenantId().isEmpty() || user == null) {
             throw new NonRetryableEventException("event " + event.id() + " of type " + event.type()
                     + " names no tenant or user; it cannot be projected", null);
@@ -50,6 +55,17 @@ class ActivityProjection implements InboxHandler, DisposableBean {
     @Override
     public void destroy() throws Exception {
         subscription.close();
+    }
+
+    /** The user an event is about: its aggregate, or the idempotency key ending the template's workflow id. */
+    private @Nullable UUID userOf(Event event) {
+        if (event.aggregateType().filter("user"::equals).isPresent()) {
+            return uuid(event.aggregateId().orElse(null));
+        }
+        if (json.readValue(event.data(), Map.class).get("workflowId") instanceof String id) {
+            return uuid(id.substring(id.lastIndexOf('/') + 1));
+        }
+        return null;
     }
 
     private static @Nullable UUID uuid(@Nullable String text) {

@@ -9,6 +9,11 @@ import dev.adxcore.platform.database.NotFoundException;
 import dev.adxcore.platform.database.OptimisticLockException;
 import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.database.repository.Page;
+import dev.adxcore.platform.temporal.TemplateClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -20,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +59,12 @@ class UsersController {
 
     private final DatabaseManager db;
     private final UserEvents events;
+    private final TemplateClient templates;
 
-    UsersController(DatabaseManager db, UserEvents events) {
+    UsersController(DatabaseManager db, UserEvents events, TemplateClient templates) {
         this.db = db;
         this.events = events;
+        this.templates = templates;
     }
 
     @PostMapping
@@ -77,6 +86,7 @@ class UsersController {
         }
         User user = committed.value();
         log.info("User {} created", user.id());
+        startOnboarding(user);
         return ResponseEntity.created(URI.create("/api/v1/users/" + user.id()))
                 .header(CAUSAL_TOKEN, committed.token().toString()).body(user);
     }
@@ -178,6 +188,50 @@ class UsersController {
         });
         committed.value().orElseThrow(() -> ApiException.notFound("user " + userId));
         return ResponseEntity.noContent().header(CAUSAL_TOKEN, committed.token().toString()).build();
+    }
+
+    /** The onboarding workflow's outcome: RUNNING, COMPLETED with its result, or FAILED with the failure's type. */
+    @GetMapping("/{id}/onboarding")
+    Map<String, @Nullable Object> onboarding(@PathVariable String id) {
+        UUID tenant = tenant();
+        UUID userId = id(id);
+        new UserRepository(db, readConsistency()).findById(tenant, userId)
+                .orElseThrow(() -> ApiException.notFound("user " + userId));
+        WorkflowStub stub = templates.existing(OnboardingWorkflow.class, userId.toString());
+        Map<String, @Nullable Object> body = new LinkedHashMap<>();
+        body.put("workflowId", stub.getExecution() == null ? null : stub.getExecution().getWorkflowId());
+        try {
+            Map<?, ?> output = stub.getResult(250, TimeUnit.MILLISECONDS, Map.class);
+            Object status = output.get("status");
+            body.put("status", status != null ? status : "COMPLETED");
+            body.put("result", output.get("result"));
+        } catch (TimeoutException e) {
+            body.put("status", "RUNNING");
+        } catch (WorkflowNotFoundException e) {
+            throw ApiException.notFound("onboarding of user " + userId);
+        } catch (WorkflowFailedException e) {
+            body.put("status", "FAILED");
+            Throwable cause = e.getCause();
+            if (cause instanceof ApplicationFailure failure) {
+                body.put("failureType", failure.getType());
+                body.put("message", failure.getOriginalMessage());
+            } else {
+                body.put("failureType", cause == null ? "unknown" : cause.getClass().getSimpleName());
+                body.put("message", cause == null ? e.getMessage() : cause.getMessage());
+            }
+        }
+        return body;
+    }
+
+    private void startOnboarding(User user) {
+        try {
+            WorkflowStub stub = templates.start(OnboardingWorkflow.class, String.valueOf(user.id()),
+                    new OnboardUser(String.valueOf(user.id()), user.email()));
+            log.info("Onboarding workflow {} started", stub.getExecution().getWorkflowId());
+        } catch (RuntimeException e) {
+            // The user exists; onboarding can be started again with the same idempotency key.
+            log.error("Could not start onboarding for user {}: {}", user.id(), e.toString());
+        }
     }
 
     /** The user's event projection (written by {@link ActivityProjection}), oldest first, at most 100 entries. */
