@@ -4,10 +4,15 @@ assert new File(project, "src/main/java/com/example/billing/InvoiceService.java"
 assert new File(project, "src/main/java/com/example/billing/impl/InvoiceEvents.java").isFile()
 File reports = new File(project, "target/surefire-reports")
 assert reports.isDirectory()
-['InvoiceRepositoryTest', 'TenantIsolationTest', 'ActivateInvoiceWorkflowTest', 'InvoiceServiceTest'].each {
+['InvoiceRepositoryTest', 'TenantIsolationTest', 'ActivateInvoiceWorkflowTest', 'InvoiceServiceTest',
+ 'InvoiceEventsTest'].each {
     assert new File(reports, "TEST-com.example.billing.${it}.xml").isFile() : "${it} did not run"
 }
+// The events go through the transactional outbox: no publish after the commit remains.
+String events = new File(project, "src/main/java/com/example/billing/impl/InvoiceEvents.java").text
+assert events.contains("outbox.record(") && !events.contains(".publish(") : "InvoiceEvents must record in the outbox"
 String pom = new File(project, "pom.xml").text
+assert pom.contains("<artifactId>platform-outbox</artifactId>")
 assert !pom.contains("<parent>") : "the generated project must not inherit the SDK's parent"
 assert pom.contains("<artifactId>platform-bom</artifactId>")
 return true

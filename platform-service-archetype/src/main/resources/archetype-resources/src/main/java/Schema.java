@@ -1,6 +1,7 @@
 package ${package};
 
 import ${package}.migration.V2__Row_level_security;
+import dev.adxcore.platform.outbox.OutboxSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,13 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The service's schema: the Flyway migrations in {@code classpath:db/migration} (tables, grants) and
- * {@link V2__Row_level_security} (row-level security, the SQL of the platform's {@code RowLevelSecurity}), and
- * the application role they grant to.
+ * The service's schema: the Flyway migrations in {@code classpath:db/migration} (tables, grants),
+ * {@link V2__Row_level_security} (row-level security, the SQL of the platform's {@code RowLevelSecurity}) and
+ * platform-outbox's own migrations ({@link OutboxSchema#MIGRATION_LOCATION}, the {@code platform_outbox} and
+ * {@code platform_inbox} tables, with their own history table), and the two roles they grant to.
  *
- * <p>Two roles take part, on purpose: the <b>owner</b> (a migration user) creates the tables; the
+ * <p>Three roles take part, on purpose: the <b>owner</b> (a migration user) creates the tables; the
  * <b>application role</b> that the service connects as is neither superuser nor owner nor {@code BYPASSRLS},
- * so row-level security always applies to it (platform-database refuses to start otherwise). Thread-safe.
+ * so row-level security always applies to it (platform-database refuses to start otherwise); the <b>relay
+ * role</b> ({@link #relayRole}, also {@code NOSUPERUSER NOBYPASSRLS}) is the outbox relay's: it reads and marks
+ * every tenant's outbox rows through platform-outbox's {@code relay_access} policy and has no grant on any other
+ * table. Neither role is a member of the other ({@code Outbox.create} refuses that). Thread-safe.
  */
 public final class Schema {
 
@@ -50,21 +55,49 @@ public final class Schema {
                 .placeholders(Map.of("app_role", applicationRole))
                 .load();
         MigrateResult result = flyway.migrate();
-        log.info("Schema migrated to version {} ({} migration(s) applied)", result.targetSchemaVersion,
-                result.migrationsExecuted);
-        return result.migrationsExecuted;
+        // The outbox and inbox of platform-outbox, from the files in its jar, with their own history table so
+        // that their V1, V2 never clash with the service's.
+        MigrateResult outbox = Flyway.configure()
+                .dataSource(jdbcUrl, ownerUser, ownerPassword)
+                .locations("classpath:" + OutboxSchema.MIGRATION_LOCATION)
+                .table("platform_outbox_schema_history")
+                .baselineOnMigrate(true).baselineVersion("0")
+                .placeholders(Map.of("app_role", applicationRole, "relay_role", relayRole(applicationRole)))
+                .load().migrate();
+        log.info("Schema migrated to version {} ({} migration(s) applied), outbox to version {} ({})",
+                result.targetSchemaVersion, result.migrationsExecuted, outbox.targetSchemaVersion,
+                outbox.migrationsExecuted);
+        return result.migrationsExecuted + outbox.migrationsExecuted;
     }
 
     /**
-     * Creates the application role when it does not exist yet (LOGIN, NOSUPERUSER, NOBYPASSRLS) and sets its
-     * password.
+     * The outbox relay's role for an application role: {@code <applicationRole>_relay} (for this service
+     * {@code ${appRole}_relay}). It reads, marks and purges every tenant's outbox rows and nothing else.
+     *
+     * @param applicationRole the service's role
+     * @return the relay's role
+     * @throws IllegalArgumentException when the role name is not a plain lower-case identifier
+     */
+    public static String relayRole(String applicationRole) {
+        return requireRole(applicationRole) + "_relay";
+    }
+
+    /**
+     * Creates the application role and its outbox relay role ({@link #relayRole}) when they do not exist yet
+     * (LOGIN, NOSUPERUSER, NOBYPASSRLS, neither a member of the other) and sets their password.
      *
      * @param admin a connection of a superuser or a role with CREATEROLE
-     * @param role the role name, a plain lower-case identifier
-     * @param password its password (not logged)
+     * @param role the application role's name, a plain lower-case identifier
+     * @param password the password of both roles (not logged); give the relay its own with {@code ALTER ROLE}
      * @throws SQLException when a statement fails
+     * @throws IllegalArgumentException when the role name is not a plain lower-case identifier
      */
     public static void createApplicationRole(Connection admin, String role, String password) throws SQLException {
+        createRole(admin, role, password);
+        createRole(admin, relayRole(role), password);
+    }
+
+    private static void createRole(Connection admin, String role, String password) throws SQLException {
         requireRole(role);
         Objects.requireNonNull(password, "password");
         boolean exists;
@@ -81,7 +114,7 @@ public final class Schema {
                 try {
                     st.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD "
                             + literal);
-                    log.info("Application role {} created", role);
+                    log.info("Role {} created", role);
                 } catch (SQLException e) {
                     if (!"42710".equals(e.getSQLState())) { // created concurrently by another process
                         throw e;
@@ -92,10 +125,12 @@ public final class Schema {
         }
     }
 
-    private static void requireRole(String role) {
-        if (role == null || !ROLE.matcher(role).matches()) {
-            throw new IllegalArgumentException("applicationRole must be a plain lower-case SQL identifier such as "
-                    + "${appRole} (was '" + role + "')");
+    private static String requireRole(String role) {
+        // 57 characters leave room for the relay role's "_relay" within PostgreSQL's 63.
+        if (role == null || !ROLE.matcher(role).matches() || role.length() > 57) {
+            throw new IllegalArgumentException("applicationRole must be a plain lower-case SQL identifier of at most "
+                    + "57 characters such as ${appRole} (was '" + role + "')");
         }
+        return role;
     }
 }

@@ -17,6 +17,9 @@ import dev.adxcore.platform.observability.health.HealthResult;
 import dev.adxcore.platform.observability.http.ManagementServer;
 import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
 import dev.adxcore.platform.observability.metrics.MeterRegistries;
+import dev.adxcore.platform.outbox.Outbox;
+import dev.adxcore.platform.outbox.OutboxRelay;
+import dev.adxcore.platform.outbox.OutboxRelayConfig;
 import dev.adxcore.platform.temporal.TemporalConfig;
 import dev.adxcore.platform.temporal.TemporalConnection;
 import dev.adxcore.platform.temporal.TemporalWorkerRunner;
@@ -39,8 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running ${artifactId}: the ${entities} REST API (JDK HTTP server), the management endpoint
- * ({@code /health}, {@code /health/live}, {@code /health/ready}, {@code /metrics}) and the Temporal worker of
- * the activation workflow, over one {@link DatabaseManager}.
+ * ({@code /health}, {@code /health/live}, {@code /health/ready}, {@code /metrics}), the Temporal worker of
+ * the activation workflow and the {@link OutboxRelay} that publishes the events the writes recorded in the
+ * outbox, over the application role's {@link DatabaseManager} and the relay role's own small pool.
  *
  * <p>The event bus and the Temporal connection are opened from the environment
  * ({@code PLATFORM_EVENTS_URL}, {@code PLATFORM_TEMPORAL_*}) unless given to the builder; what the
@@ -65,6 +69,7 @@ public final class ${Entity}Service implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final DatabaseManager db;
     private final EventBus bus;
+    private final OutboxRelay relay;
     private final TemporalConnection temporal;
     private final PrometheusMeterRegistry registry;
     private final HealthRegistry health;
@@ -98,7 +103,18 @@ public final class ${Entity}Service implements AutoCloseable {
                         : TemporalConfig.fromEnvironment().build(), registry);
                 resources.add(temporal);
             }
-            ${Entity}Events events = new ${Entity}Events(bus, registry);
+            // Events are recorded in the write's own transaction (platform-outbox) and published by the relay,
+            // which connects as the relay role: it reads every tenant's outbox rows and nothing else.
+            ${Entity}Events events = new ${Entity}Events(Outbox.create(db));
+            DatabaseConfig relayConfig = b.relayDatabaseConfig != null ? b.relayDatabaseConfig
+                    : dbConfig.toBuilder().name(dbConfig.name() + "-outbox-relay")
+                            .username(Schema.relayRole(dbConfig.username())).replicaUrls(List.of())
+                            .maxConnections(4).build();
+            DatabaseManager relayDb = DatabaseManager.create(relayConfig.toBuilder().meterRegistry(registry).build());
+            resources.add(relayDb);
+            this.relay = OutboxRelay.create(relayDb, bus, (b.relayConfig != null ? b.relayConfig.toBuilder()
+                    : OutboxRelayConfig.fromEnvironment().name(NAME)).meterRegistry(registry).build()).start();
+            resources.add(relay);
 
             TemporalWorkerRunner worker = TemporalWorkerRunner.builder(temporal)
                     .eventBus(bus)
@@ -117,6 +133,7 @@ public final class ${Entity}Service implements AutoCloseable {
 
             health.registerAll(db.healthChecks());
             health.registerAll(bus.healthChecks());
+            health.registerAll(relay.healthChecks());
             health.register(temporal.healthCheck());
 
             HttpServerMetrics metrics = HttpServerMetrics.builder(registry).routes(${Entity}Api.ROUTES).build();
@@ -156,8 +173,8 @@ public final class ${Entity}Service implements AutoCloseable {
                 closeResources();
             }
         }
-        log.info("{} started: API on {}, management on {}, events {}, Temporal {}", NAME, uri(), managementUri(),
-                bus.getClass().getSimpleName(), temporal.target());
+        log.info("{} started: API on {}, management on {}, events {} (through the outbox relay), Temporal {}", NAME,
+                uri(), managementUri(), bus.getClass().getSimpleName(), temporal.target());
     }
 
     /**
@@ -180,9 +197,14 @@ public final class ${Entity}Service implements AutoCloseable {
         return management.uri();
     }
 
-    /** @return the event bus the service publishes on and consumes from */
+    /** @return the event bus the service's outbox relay publishes to and its workers consume from */
     public EventBus eventBus() {
         return bus;
+    }
+
+    /** @return the relay publishing the recorded events (its stats, parked events, requeue) */
+    public OutboxRelay outboxRelay() {
+        return relay;
     }
 
     /** @return the database manager (for tools and tests; the service owns and closes it) */
@@ -255,6 +277,8 @@ public final class ${Entity}Service implements AutoCloseable {
      */
     public static final class Builder {
         private @Nullable DatabaseConfig databaseConfig;
+        private @Nullable DatabaseConfig relayDatabaseConfig;
+        private @Nullable OutboxRelayConfig relayConfig;
         private @Nullable EventBus eventBus;
         private @Nullable TemporalConnection temporal;
         private @Nullable TemporalConfig temporalConfig;
@@ -275,6 +299,31 @@ public final class ${Entity}Service implements AutoCloseable {
          */
         public Builder databaseConfig(DatabaseConfig config) {
             this.databaseConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * The outbox relay's connection: its own role, which reads every tenant's outbox rows and nothing else
+         * ({@link Schema#relayRole}). Default: the service's primary URL and password as
+         * {@code <username>_relay}, no replicas, four connections.
+         *
+         * @param config the relay's database configuration (at least {@code workers + 2} connections)
+         * @return this builder
+         */
+        public Builder relayDatabaseConfig(DatabaseConfig config) {
+            this.relayDatabaseConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * The outbox relay's settings. Default: {@link OutboxRelayConfig#fromEnvironment()}
+         * ({@code PLATFORM_OUTBOX_*}) named after the service; the service's meter registry is used either way.
+         *
+         * @param config the relay's settings
+         * @return this builder
+         */
+        public Builder relayConfig(OutboxRelayConfig config) {
+            this.relayConfig = Objects.requireNonNull(config, "config");
             return this;
         }
 
@@ -360,12 +409,14 @@ public final class ${Entity}Service implements AutoCloseable {
         }
 
         /**
-         * Connects to the database (refusing an application role that would bypass row-level security),
-         * opens the bus and Temporal, starts the worker and the HTTP servers.
+         * Connects to the database (refusing an application role that would bypass row-level security) and as
+         * the relay role, opens the bus and Temporal, starts the outbox relay, the worker and the HTTP servers.
          *
          * @return the running service
          * @throws NullPointerException when no database config was set
-         * @throws dev.adxcore.platform.database.UnsafeRoleException when the role would bypass row-level security
+         * @throws dev.adxcore.platform.database.UnsafeRoleException when a role would bypass row-level security,
+         *         or the application role is a member of the relay role
+         * @throws IllegalStateException when the relay role is not the outbox's relay role (migrated with another)
          * @throws UncheckedIOException when a port cannot be bound
          */
         public ${Entity}Service start() {

@@ -11,9 +11,12 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * PLATFORM_DB_PRIMARY_URL, PLATFORM_DB_REPLICA_URLS, PLATFORM_DB_USERNAME, PLATFORM_DB_PASSWORD, ...
  *                                    the application role's connection (platform-database)
+ *                                    the outbox relay connects as PLATFORM_DB_USERNAME + "_relay" with the
+ *                                    same password and primary URL (Schema.relayRole)
  * PLATFORM_DB_MIGRATION_USERNAME     when set, migrate the schema first as this (owner) user
  * PLATFORM_DB_MIGRATION_PASSWORD     its password
  * PLATFORM_EVENTS_URL                memory: (default) or redis://host:6379
+ * PLATFORM_OUTBOX_*                  the outbox relay's settings (platform-outbox), e.g. PLATFORM_OUTBOX_WORKERS
  * PLATFORM_TEMPORAL_TARGET           host:7233; unset starts the embedded dev server
  * PLATFORM_SERVICE_BIND_ADDRESS      127.0.0.1
  * PLATFORM_SERVICE_PORT              8090

@@ -16,6 +16,7 @@ import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBuses;
 import dev.adxcore.platform.events.EventSubscription;
+import dev.adxcore.platform.outbox.Outbox;
 import dev.adxcore.platform.temporal.StandardWorkflow;
 import dev.adxcore.platform.temporal.StandardWorkflowOutput;
 import dev.adxcore.platform.temporal.TemplateClient;
@@ -24,7 +25,6 @@ import dev.adxcore.platform.temporal.TemporalWorkerRunner;
 import dev.adxcore.platform.temporal.WorkflowStatus;
 import dev.adxcore.platform.test.PlatformTest;
 import dev.adxcore.platform.test.PostgresCluster;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
@@ -59,7 +59,7 @@ class Activate${Entity}WorkflowTest {
                         .eventBus(bus)
                         .permissionChecker(new RolesPermissionChecker())
                         .workflowImplementationTypes(Activate${Entity}WorkflowImpl.class)
-                        .activityImplementations(new ${Entity}ActivitiesImpl(db, new ${Entity}Events(bus, new SimpleMeterRegistry())))
+                        .activityImplementations(new ${Entity}ActivitiesImpl(db, new ${Entity}Events(Outbox.create(db))))
                         .build()) {
             bus.subscribe(EventSubscription.builder("test", completed::add).types("${entity}.activate.completed").build());
             worker.start();

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The schema on the test kit's PostgreSQL, migrated once per database by the owner, and the config of the
- * application role the service connects as (row-level security applies to it).
+ * The schema on the test kit's PostgreSQL, migrated once per database by the owner, and the configs of the
+ * application role the service connects as (row-level security applies to it) and of the outbox relay's role.
  */
 final class TestDatabase {
 
@@ -33,6 +33,13 @@ final class TestDatabase {
         return DatabaseConfig.builder().name("${entities}").primaryUrl(url)
                 .replicaUrls(pg.replicaJdbcUrls().stream().map(TestDatabase::withoutCredentials).toList())
                 .username(ROLE).password(PASSWORD).build();
+    }
+
+    /** The outbox relay's connection: its own role ({@link Schema#relayRole}), the primary only. */
+    static DatabaseConfig relay(PostgresCluster pg) throws SQLException {
+        migrated(pg);
+        return DatabaseConfig.builder().name("${entities}-outbox-relay").primaryUrl(withoutCredentials(pg.primaryJdbcUrl()))
+                .username(Schema.relayRole(ROLE)).password(PASSWORD).maxConnections(4).build();
     }
 
     /** The kit's URLs carry the superuser's credentials: the service connects as the application role instead. */

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adxcore.platform.core.PlatformHeaders;
+import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBuses;
+import dev.adxcore.platform.events.EventSubscription;
+import dev.adxcore.platform.events.Subscription;
 import dev.adxcore.platform.temporal.TemporalConfig;
 import dev.adxcore.platform.temporal.TemporalConnection;
 import dev.adxcore.platform.test.PlatformTest;
@@ -16,6 +19,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The running service over HTTP, with the identity headers the gateway sets, against the kit's PostgreSQL
  * primary and replica, the in-memory bus and the embedded Temporal server: readiness, the API's answers and
- * error bodies, tenant isolation through the API.
+ * error bodies, tenant isolation through the API, the writes' events published by the service's outbox relay.
  */
 @PlatformTest(replicas = 1)
 class ${Entity}ServiceTest {
@@ -91,6 +97,32 @@ class ${Entity}ServiceTest {
         assertThat(call(UUID.randomUUID().toString(), "DELETE", "/api/v1/${entities}/" + id, null, null).statusCode())
                 .isEqualTo(404);
         assertThat(call(tenant, "DELETE", "/api/v1/${entities}/" + id, null, token).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void theServicesRelayPublishesTheEventsOfItsWrites() throws Exception {
+        String tenant = UUID.randomUUID().toString();
+        BlockingQueue<Event> received = new LinkedBlockingQueue<>();
+        try (Subscription ignored = bus.subscribe(EventSubscription.builder("service-test", event -> {
+            if (event.tenantId().map(UUID::toString).filter(tenant::equals).isPresent()) {
+                received.add(event);
+            }
+        }).types("${entity}.created", "${entity}.deleted").build())) {
+            HttpResponse<String> created = call(tenant, "POST", "/api/v1/${entities}", "{\"name\":\"published\"}", null);
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String id = JSON.readTree(created.body()).path("id").asText();
+            assertThat(call(tenant, "DELETE", "/api/v1/${entities}/" + id, null, null).statusCode()).isEqualTo(204);
+
+            // In order per ${entity}: the relay publishes the outbox rows of one aggregate in commit order.
+            Event first = received.poll(30, TimeUnit.SECONDS);
+            Event second = received.poll(30, TimeUnit.SECONDS);
+            assertThat(first).as("${entity}.created through the relay").isNotNull();
+            assertThat(second).as("${entity}.deleted through the relay").isNotNull();
+            assertThat(first.type()).isEqualTo("${entity}.created");
+            assertThat(second.type()).isEqualTo("${entity}.deleted");
+            assertThat(first.aggregateId()).contains(id);
+            assertThat(second.aggregateId()).contains(id);
+        }
     }
 
     @Test

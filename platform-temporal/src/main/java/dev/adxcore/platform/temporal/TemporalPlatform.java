@@ -6,6 +6,7 @@ import dev.adxcore.platform.temporal.internal.PlatformContextPropagator;
 import dev.adxcore.platform.temporal.internal.PlatformPlugin;
 import dev.adxcore.platform.temporal.internal.PlatformWorkerInterceptor;
 import dev.adxcore.platform.temporal.internal.TemplateActivitiesImpl;
+import dev.adxcore.platform.temporal.internal.TracingInterceptors;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.worker.Worker;
@@ -33,6 +34,11 @@ import java.util.Objects;
  * interceptor to every worker factory built on the client. Without the interceptor workflows and activities run
  * with no context, so template workflows fail their workflow task with a message naming the fix.
  *
+ * <p>Both also bring OpenTelemetry spans (through the OTel API: a no-op unless the application installs an SDK or
+ * the agent): {@code StartWorkflow}/{@code SignalWorkflow} on the client, {@code RunWorkflow} and
+ * {@code RunActivity} on workers, {@code StartActivity}/{@code StartChildWorkflow}/{@code SignalExternalWorkflow}
+ * from workflow code, none while a workflow replays; the span context travels in the {@code _tracer-data} header.
+ *
  * @since 0.1.0
  */
 public final class TemporalPlatform {
@@ -53,7 +59,7 @@ public final class TemporalPlatform {
      */
     public static WorkflowClientOptions.Builder clientOptions() {
         return WorkflowClientOptions.newBuilder().setContextPropagators(List.of(PlatformContextPropagator.INSTANCE))
-                .setPlugins(PlatformPlugin.INSTANCE);
+                .setInterceptors(TracingInterceptors.CLIENT).setPlugins(PlatformPlugin.INSTANCE);
     }
 
     /**
@@ -65,7 +71,8 @@ public final class TemporalPlatform {
      * @since 0.1.0
      */
     public static WorkerFactoryOptions.Builder workerFactoryOptions() {
-        return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(PlatformWorkerInterceptor.INSTANCE);
+        return WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(TracingInterceptors.WORKER, PlatformWorkerInterceptor.INSTANCE);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -65,5 +66,38 @@ class RedisBusTracingTest {
                     assertThat(c.getTraceId()).isEqualTo(producer.getTraceId());
                     assertThat(c.getParentSpanId()).isEqualTo(producer.getSpanId());
                 });
+    }
+
+    @Test
+    void publishAllMakesOneProducerSpanPerEventEachParentingItsConsumer() throws Exception {
+        String prefix = redis.key(UUID.randomUUID().toString().substring(0, 8) + ":");
+        EventBus bus = EventBuses.open(URI.create(redis.uri() + "?streamKeyPrefix=" + prefix),
+                EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).serviceName("test").build());
+        try {
+            bus.subscribe(EventSubscription.builder("welcome", e -> { }).types("user.created", "user.deleted")
+                    .build());
+            try (PlatformContext.Scope ignored = PlatformContext.builder()
+                    .trace(TraceParent.parse(PARENT).orElseThrow()).build().bind()) {
+                bus.publishAll(List.of(Event.builder("user.created").build(), Event.builder("user.deleted").build()))
+                        .toCompletableFuture().get();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> OTEL.getSpans().stream()
+                    .filter(s -> s.getKind() == SpanKind.CONSUMER).count() == 2);
+        } finally {
+            bus.close(Duration.ofSeconds(5));
+        }
+        List<SpanData> producers = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.PRODUCER).toList();
+        assertThat(producers).extracting(SpanData::getName)
+                .containsExactlyInAnyOrder("send user.created", "send user.deleted");
+        assertThat(producers).allSatisfy(p -> {
+            assertThat(p.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(p.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+            assertThat(p.getAttributes().asMap().toString()).contains("messaging.system=redis");
+        });
+        for (SpanData consumer : OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.CONSUMER).toList()) {
+            SpanData producer = producers.stream().filter(p -> p.getSpanId().equals(consumer.getParentSpanId()))
+                    .findFirst().orElseThrow();
+            assertThat(consumer.getName()).isEqualTo(producer.getName().replace("send", "process"));
+        }
     }
 }

@@ -19,15 +19,17 @@ public class ${Entity}ActivitiesImpl implements ${Entity}Activities {
 
     private static final Logger log = LoggerFactory.getLogger(${Entity}ActivitiesImpl.class);
 
+    private final DatabaseManager db;
     private final ${Entity}Repository repository;
     private final ${Entity}Events events;
 
     /**
      * @param db the database
-     * @param events publishes {@code ${entity}.updated} for the activation
+     * @param events records {@code ${entity}.updated} in the activation's unit of work
      */
     public ${Entity}ActivitiesImpl(DatabaseManager db, ${Entity}Events events) {
-        this.repository = new ${Entity}Repository(Objects.requireNonNull(db, "db"));
+        this.db = Objects.requireNonNull(db, "db");
+        this.repository = new ${Entity}Repository(db);
         this.events = Objects.requireNonNull(events, "events");
     }
 
@@ -41,14 +43,17 @@ public class ${Entity}ActivitiesImpl implements ${Entity}Activities {
         }
         ${Entity} activated;
         try {
-            activated = repository.update(new ${Entity}(current.id(), current.name(), ${Entity}.ACTIVE,
-                    current.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+            activated = db.inTransaction(h -> {
+                ${Entity} changed = repository.update(new ${Entity}(current.id(), current.name(), ${Entity}.ACTIVE,
+                        current.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+                events.record("${entity}.updated", changed);   // in the same unit as the update
+                return changed;
+            }).value();
         } catch (NotFoundException e) {
             throw ApplicationFailure.newNonRetryableFailure("${entity} " + id + " was deleted during activation",
                     "NotFound");
         }
         log.info("${Entity} {} activated", id);
-        events.publish("${entity}.updated", activated);
         return new ActivationResult(id.toString(), activated.status(), Objects.requireNonNull(activated.version()));
     }
 }

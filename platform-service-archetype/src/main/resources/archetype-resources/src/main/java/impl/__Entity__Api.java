@@ -70,7 +70,7 @@ public final class ${Entity}Api implements HttpHandler {
 
     /**
      * @param db the database
-     * @param events the event publisher
+     * @param events records the write's event in the write's unit of work (the outbox)
      * @param templates starts the activation workflow
      * @param metrics the request timer
      */
@@ -155,14 +155,16 @@ public final class ${Entity}Api implements HttpHandler {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Committed<${Entity}> committed;
         try {
-            committed = db.inTransaction(h -> repository.create(new ${Entity}(null, input.name(), ${Entity}.PENDING,
-                    null, null, now)));
+            committed = db.inTransaction(h -> {
+                ${Entity} created = repository.create(new ${Entity}(null, input.name(), ${Entity}.PENDING, null, null, now));
+                events.record("${entity}.created", created);   // commits with the ${entity}, or not at all
+                return created;
+            });
         } catch (DuplicateKeyException e) {
             throw nameTaken();
         }
         ${Entity} created = committed.value();
         log.info("${Entity} {} created", created.id());
-        events.publish("${entity}.created", created);
         startActivation(created);
         exchange.getResponseHeaders().set("Location", Routes.COLLECTION + "/" + created.id());
         exchange.getResponseHeaders().set(PlatformHeaders.CAUSAL_TOKEN, committed.token().toString());
@@ -239,8 +241,10 @@ public final class ${Entity}Api implements HttpHandler {
         try {
             committed = db.inTransaction(h -> {
                 ${Entity} current = repository.findById(id).orElseThrow(() -> ApiException.notFound("${entity} " + id));
-                return repository.update(new ${Entity}(id, input.name() != null ? input.name() : current.name(),
+                ${Entity} updated = repository.update(new ${Entity}(id, input.name() != null ? input.name() : current.name(),
                         current.status(), input.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+                events.record("${entity}.updated", updated);
+                return updated;
             });
         } catch (OptimisticLockException e) {
             throw new ApiException(409, "version_conflict", "${entity} " + id + " was changed since version "
@@ -251,7 +255,6 @@ public final class ${Entity}Api implements HttpHandler {
             throw nameTaken();
         }
         ${Entity} updated = committed.value();
-        events.publish("${entity}.updated", updated);
         exchange.getResponseHeaders().set(PlatformHeaders.CAUSAL_TOKEN, committed.token().toString());
         send(exchange, 200, Json.${entity}(updated));
         return 200;
@@ -262,11 +265,11 @@ public final class ${Entity}Api implements HttpHandler {
             Optional<${Entity}> current = repository.findById(id);
             if (current.isPresent()) {
                 repository.delete(id);
+                events.record("${entity}.deleted", current.get());
             }
             return current;
         });
-        ${Entity} deleted = committed.value().orElseThrow(() -> ApiException.notFound("${entity} " + id));
-        events.publish("${entity}.deleted", deleted);
+        committed.value().orElseThrow(() -> ApiException.notFound("${entity} " + id));
         exchange.getResponseHeaders().set(PlatformHeaders.CAUSAL_TOKEN, committed.token().toString());
         exchange.sendResponseHeaders(204, -1);
         return 204;

@@ -2,53 +2,43 @@ package ${package}.impl;
 
 import ${package}.${Entity};
 import dev.adxcore.platform.events.Event;
-import dev.adxcore.platform.events.EventBus;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.adxcore.platform.outbox.Outbox;
 import java.net.URI;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The one place the service's write events leave it: {@code ${entity}.created}, {@code ${entity}.updated},
- * {@code ${entity}.deleted}, published after the write committed. A publication failure is logged and counted
- * ({@code ${artifactId}.events.publish.failures}) but does not fail the request whose write already committed.
- * Every caller goes through {@link #publish}, so moving to a transactional outbox changes this class only.
+ * The one place the service's write events are made: {@code ${entity}.created}, {@code ${entity}.updated},
+ * {@code ${entity}.deleted}, recorded in the outbox <b>inside the read-write unit of work that makes the
+ * change</b>. The event commits with the write or not at all (a rolled-back write leaves no event, a committed
+ * one cannot be lost by a crash before publishing); the service's {@code OutboxRelay} publishes it to the bus,
+ * at least once and in order per ${entity}. Tenant, actor, correlation, causation and trace come from the bound
+ * request context. Thread-safe.
  */
 public final class ${Entity}Events {
 
     static final URI SOURCE = URI.create("/${artifactId}");
-    private static final Logger log = LoggerFactory.getLogger(${Entity}Events.class);
 
-    private final EventBus bus;
-    private final Counter failures;
+    private final Outbox outbox;
 
-    /**
-     * @param bus the bus
-     * @param registry where the failure counter lives
-     */
-    public ${Entity}Events(EventBus bus, MeterRegistry registry) {
-        this.bus = Objects.requireNonNull(bus, "bus");
-        this.failures = Counter.builder("${artifactId}.events.publish.failures")
-                .description("${entity} events that could not be published after their write committed")
-                .register(registry);
+    /** @param outbox the service's outbox (on the application role's database) */
+    public ${Entity}Events(Outbox outbox) {
+        this.outbox = Objects.requireNonNull(outbox, "outbox");
     }
 
     /**
-     * Publishes one event and waits (at most 5 s) until the bus has it. Tenant, actor, correlation, causation,
-     * trace and causal token come from the bound request context.
+     * Records one event in the read-write unit of work running on this thread; call it inside the
+     * {@code db.inTransaction(...)} of the write.
      *
      * @param type the event type
      * @param value the ${entity} as stored (for deletions: as it was)
-     * @return the event, also when publishing failed
+     * @return the recorded event
+     * @throws SQLException when the outbox insert fails (the unit then rolls back)
+     * @throws IllegalStateException outside a read-write unit of work, or in a unit without a tenant
      */
-    public Event publish(String type, ${Entity} value) {
+    public Event record(String type, ${Entity} value) throws SQLException {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("id", String.valueOf(value.id()));
         data.put("name", value.name());
@@ -60,17 +50,7 @@ public final class ${Entity}Events {
                 .aggregate("${entity}", String.valueOf(value.id()))
                 .data(Json.text(data))
                 .build();
-        try {
-            bus.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            failures.increment();
-            log.error("Could not publish {} for ${entity} {} (the write is committed): {}", type, value.id(),
-                    e instanceof ExecutionException ? e.getCause() : e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failures.increment();
-            log.error("Interrupted while publishing {} for ${entity} {}", type, value.id());
-        }
+        outbox.record(event);
         return event;
     }
 }

@@ -1,58 +1,41 @@
 package dev.adxcore.platform.examples.springtenantservice;
 
 import dev.adxcore.platform.events.Event;
-import dev.adxcore.platform.events.EventBus;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.adxcore.platform.outbox.Outbox;
 import java.net.URI;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Publishes {@code user.created|updated|deleted} after the write committed, awaited up to 5 s. The bound request
- * context fills tenant, actor, correlation and trace. A failure is logged and counted, never answered: the write
- * stands (a transactional outbox would close that gap).
+ * Records {@code user.created|updated|deleted} in the outbox, inside the read-write unit of work that makes the
+ * change: the event commits with the write or not at all, and the auto-configured relay publishes it (at least
+ * once, in order per user). The bound request context fills tenant, actor, correlation and trace.
  */
 @Component
 class UserEvents {
 
-    private static final Logger log = LoggerFactory.getLogger(UserEvents.class);
     private static final URI SOURCE = URI.create("/spring-tenant-service");
 
-    private final EventBus bus;
+    private final Outbox outbox;
     private final JsonMapper json;
-    private final Counter failures;
 
-    UserEvents(EventBus bus, JsonMapper json, MeterRegistry registry) {
-        this.bus = bus;
+    UserEvents(Outbox outbox, JsonMapper json) {
+        this.outbox = outbox;
         this.json = json;
-        this.failures = Counter.builder("tenant_service.events.publish.failures")
-                .description("user events that could not be published after their write committed").register(registry);
     }
 
-    void publish(String type, User user) {
-        java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+    /** Records one user event in the read-write unit running on this thread; fails (rolling it back) outside one. */
+    void record(String type, User user) throws SQLException {
+        Map<String, Object> data = new LinkedHashMap<>();
         data.put("userId", String.valueOf(user.id()));
         data.put("email", user.email());
         data.put("displayName", user.displayName());
         data.put("status", user.status());
         data.put("version", user.version());
-        Event event = Event.builder(type).source(SOURCE).sourceService("spring-tenant-service")
-                .aggregate("user", String.valueOf(user.id())).data(json.writeValueAsString(data)).build();
-        try {
-            bus.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            failures.increment();
-            log.error("Could not publish {} for user {} (the write is committed): {}", type, user.id(),
-                    e instanceof ExecutionException ? e.getCause() : e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failures.increment();
-        }
+        outbox.record(Event.builder(type).source(SOURCE).sourceService("spring-tenant-service")
+                .aggregate("user", String.valueOf(user.id())).data(json.writeValueAsString(data)).build());
     }
 }

@@ -9,9 +9,15 @@ import dev.adxcore.platform.database.NotFoundException;
 import dev.adxcore.platform.database.OptimisticLockException;
 import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.database.repository.Page;
+import dev.adxcore.platform.temporal.TemplateClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +25,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +42,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /api/v1/users}: the contract of examples/tenant-service. The tenant, caller and correlation id are the
+ * {@code /api/v1/users}: the contract of examples/tenant-service. Each write records its event in the outbox in
+ * the same unit of work. The tenant, caller and correlation id are the
  * request's {@link PlatformContext}, bound from the gateway's headers by the starter's filter; every unit of work
  * is scoped to that tenant, and row-level security enforces it.
  */
@@ -50,10 +59,12 @@ class UsersController {
 
     private final DatabaseManager db;
     private final UserEvents events;
+    private final TemplateClient templates;
 
-    UsersController(DatabaseManager db, UserEvents events) {
+    UsersController(DatabaseManager db, UserEvents events, TemplateClient templates) {
         this.db = db;
         this.events = events;
+        this.templates = templates;
     }
 
     @PostMapping
@@ -64,14 +75,18 @@ class UsersController {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         Committed<User> committed;
         try {
-            committed = db.inTransaction(tenant, h -> users.create(tenant,
-                    new User(null, Objects.requireNonNull(input.email()), Objects.requireNonNull(input.displayName()), "pending", null, null, now)));
+            committed = db.inTransaction(tenant, h -> {
+                User created = users.create(tenant, new User(null, Objects.requireNonNull(input.email()),
+                        Objects.requireNonNull(input.displayName()), "pending", null, null, now));
+                events.record("user.created", created);
+                return created;
+            });
         } catch (DuplicateKeyException e) {
             throw emailTaken();
         }
         User user = committed.value();
         log.info("User {} created", user.id());
-        events.publish("user.created", user);
+        startOnboarding(user);
         return ResponseEntity.created(URI.create("/api/v1/users/" + user.id()))
                 .header(CAUSAL_TOKEN, committed.token().toString()).body(user);
     }
@@ -141,9 +156,11 @@ class UsersController {
         try {
             committed = db.inTransaction(tenant, h -> {
                 User current = users.findById(tenant, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
-                return users.update(tenant, new User(userId, input.email() != null ? input.email() : current.email(),
+                User updated = users.update(tenant, new User(userId, input.email() != null ? input.email() : current.email(),
                         input.displayName() != null ? input.displayName() : current.displayName(), current.status(),
                         input.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+                events.record("user.updated", updated);
+                return updated;
             });
         } catch (OptimisticLockException e) {
             throw new ApiException(409, "version_conflict", "user " + userId + " was changed since version "
@@ -153,7 +170,6 @@ class UsersController {
         } catch (DuplicateKeyException e) {
             throw emailTaken();
         }
-        events.publish("user.updated", committed.value());
         return ResponseEntity.ok().header(CAUSAL_TOKEN, committed.token().toString()).body(committed.value());
     }
 
@@ -164,12 +180,82 @@ class UsersController {
         UserRepository users = new UserRepository(db, ReadConsistency.latest());
         Committed<Optional<User>> committed = db.inTransaction(tenant, h -> {
             Optional<User> current = users.findById(tenant, userId);
-            current.ifPresent(u -> users.delete(tenant, userId));
+            if (current.isPresent()) {
+                users.delete(tenant, userId);
+                events.record("user.deleted", current.get());
+            }
             return current;
         });
-        User user = committed.value().orElseThrow(() -> ApiException.notFound("user " + userId));
-        events.publish("user.deleted", user);
+        committed.value().orElseThrow(() -> ApiException.notFound("user " + userId));
         return ResponseEntity.noContent().header(CAUSAL_TOKEN, committed.token().toString()).build();
+    }
+
+    /** The onboarding workflow's outcome: RUNNING, COMPLETED with its result, or FAILED with the failure's type. */
+    @GetMapping("/{id}/onboarding")
+    Map<String, @Nullable Object> onboarding(@PathVariable String id) {
+        UUID tenant = tenant();
+        UUID userId = id(id);
+        new UserRepository(db, readConsistency()).findById(tenant, userId)
+                .orElseThrow(() -> ApiException.notFound("user " + userId));
+        WorkflowStub stub = templates.existing(OnboardingWorkflow.class, userId.toString());
+        Map<String, @Nullable Object> body = new LinkedHashMap<>();
+        body.put("workflowId", stub.getExecution() == null ? null : stub.getExecution().getWorkflowId());
+        try {
+            Map<?, ?> output = stub.getResult(250, TimeUnit.MILLISECONDS, Map.class);
+            Object status = output.get("status");
+            body.put("status", status != null ? status : "COMPLETED");
+            body.put("result", output.get("result"));
+        } catch (TimeoutException e) {
+            body.put("status", "RUNNING");
+        } catch (WorkflowNotFoundException e) {
+            throw ApiException.notFound("onboarding of user " + userId);
+        } catch (WorkflowFailedException e) {
+            body.put("status", "FAILED");
+            Throwable cause = e.getCause();
+            if (cause instanceof ApplicationFailure failure) {
+                body.put("failureType", failure.getType());
+                body.put("message", failure.getOriginalMessage());
+            } else {
+                body.put("failureType", cause == null ? "unknown" : cause.getClass().getSimpleName());
+                body.put("message", cause == null ? e.getMessage() : cause.getMessage());
+            }
+        }
+        return body;
+    }
+
+    private void startOnboarding(User user) {
+        try {
+            WorkflowStub stub = templates.start(OnboardingWorkflow.class, String.valueOf(user.id()),
+                    new OnboardUser(String.valueOf(user.id()), user.email()));
+            log.info("Onboarding workflow {} started", stub.getExecution().getWorkflowId());
+        } catch (RuntimeException e) {
+            // The user exists; onboarding can be started again with the same idempotency key.
+            log.error("Could not start onboarding for user {}: {}", user.id(), e.toString());
+        }
+    }
+
+    /** The user's event projection (written by {@link ActivityProjection}), oldest first, at most 100 entries. */
+    @GetMapping("/{id}/activity")
+    Map<String, Object> activity(@PathVariable String id) {
+        UUID tenant = tenant();
+        UUID userId = id(id);
+        ReadConsistency consistency = readConsistency();
+        new UserRepository(db, consistency).findById(tenant, userId)
+                .orElseThrow(() -> ApiException.notFound("user " + userId));
+        // Row-level security keeps the query to the tenant's rows.
+        List<Map<String, @Nullable Object>> items = db.read(tenant, consistency, h -> h.query("SELECT event_type, "
+                + "event_id, correlation_id, actor_id, occurred_at FROM user_activity WHERE user_id = ? ORDER BY id LIMIT "
+                + MAX_LIMIT, row -> {
+                    Map<String, @Nullable Object> item = new LinkedHashMap<>();
+                    item.put("type", row.getString("event_type"));
+                    item.put("eventId", row.getString("event_id"));
+                    item.put("correlationId", row.getString("correlation_id"));
+                    item.put("actor", row.getString("actor_id"));
+                    item.put("occurredAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                            row.getObject("occurred_at", OffsetDateTime.class)));
+                    return item;
+                }, userId));
+        return Map.of("items", items);
     }
 
     private static UUID tenant() {

@@ -1,9 +1,12 @@
 package dev.adxcore.platform.examples.springtenantservice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adxcore.platform.examples.demo.DemoTenant;
+import dev.adxcore.platform.examples.demo.Tour;
 import dev.adxcore.platform.examples.gateway.ApiGateway;
 import dev.adxcore.platform.examples.gateway.DevTokens;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
@@ -16,13 +19,17 @@ import dev.adxcore.platform.events.EventSubscription;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * The Spring service as a client of the gateway sees it: the same contract as examples/tenant-service, against the
  * test kit's real PostgreSQL primary with a streaming replica (the application role is not superuser, so
- * row-level security applies), with everything platform-side auto-configured by the starter.
+ * row-level security applies), with everything platform-side auto-configured by the starter: events recorded in
+ * the write's unit, published by the outbox relay on Redis and projected once through the inbox.
  */
 @PlatformTest(replicas = 1)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -71,9 +79,13 @@ class SpringUsersThroughGatewayTest {
         pg = cluster;
         redis = redisServer;
         try (Connection admin = pg.openPrimary(); Statement st = admin.createStatement()) {
-            st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + ROLE + "') THEN "
-                    + "CREATE ROLE " + ROLE + " LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
-            st.execute("ALTER ROLE " + ROLE + " LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '" + PASSWORD + "'");
+            // The application role and the outbox relay role (a DBA's once-per-cluster step), same password.
+            for (String role : List.of(ROLE, ROLE + "_relay")) {
+                st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                        + "CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
+                st.execute("ALTER ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '" + PASSWORD + "'");
+            }
+            st.execute("GRANT USAGE ON SCHEMA public TO " + ROLE + ", " + ROLE + "_relay");
         }
         acme = DevTokens.mintDev("alice", UUID.randomUUID().toString(), List.of("admin"), Duration.ofHours(1));
         globex = DevTokens.mintDev("bob", UUID.randomUUID().toString(), List.of("member"), Duration.ofHours(1));
@@ -86,6 +98,7 @@ class SpringUsersThroughGatewayTest {
         p.add("platform.database.username", () -> ROLE);
         p.add("platform.database.password", () -> PASSWORD);
         p.add("platform.events.url", () -> redis.uri() + "?streamKeyPrefix=" + redis.key("events"));
+        p.add("platform.temporal.embedded-port", () -> "0");
         p.add("tenant-service.migration.username", () -> pg.username());
         p.add("tenant-service.migration.password", () -> pg.password());
     }
@@ -170,13 +183,14 @@ class SpringUsersThroughGatewayTest {
 
     @Test
     void staleVersionIs409AndCurrentVersionUpdates() throws Exception {
-        String id = create(acme, "v-" + UUID.randomUUID() + "@acme.example", "V").json.path("id").asText();
+        // A member's user: its onboarding is denied, so no activation changes the version meanwhile.
+        String id = create(globex, "v-" + UUID.randomUUID() + "@globex.example", "V").json.path("id").asText();
 
-        Reply updated = call(acme, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"V2\",\"version\":0}", null);
+        Reply updated = call(globex, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"V2\",\"version\":0}", null);
         assertThat(updated.status).isEqualTo(200);
         assertThat(updated.json.path("version").asLong()).isEqualTo(1);
 
-        Reply stale = call(acme, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"V3\",\"version\":0}", null);
+        Reply stale = call(globex, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"V3\",\"version\":0}", null);
         assertThat(stale.status).isEqualTo(409);
         assertThat(stale.json.path("error").asText()).isEqualTo("version_conflict");
     }
@@ -229,6 +243,86 @@ class SpringUsersThroughGatewayTest {
     }
 
     @Test
+    void everyWriteOfAUserIsProjectedIntoItsActivityThroughTheOutboxAndTheInbox() throws Exception {
+        // A member's user: its onboarding is denied, so the user's own writes are all it has.
+        Reply created = create(globex, "act-" + UUID.randomUUID() + "@globex.example", "Act");
+        String id = created.json.path("id").asText();
+        String correlation = created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
+        Reply updated = call(globex, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"Act 2\",\"version\":0}", null);
+        assertThat(updated.status).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(types(call(globex, "GET",
+                "/api/v1/users/" + id + "/activity", null, updated.causalToken()))).contains("user.created", "user.updated"));
+        Reply activity = call(globex, "GET", "/api/v1/users/" + id + "/activity", null, updated.causalToken());
+        List<String> types = types(activity);
+        assertThat(types.indexOf("user.created")).isLessThan(types.indexOf("user.updated"));
+        assertThat(types.stream().filter("user.created"::equals)).as("projected once").hasSize(1);
+        JsonNode first = activity.json.path("items").get(0);
+        // The plain tenant-service's shape: {"items":[{"type","eventId","correlationId","actor","occurredAt"}]}.
+        assertThat(fieldNames(activity.json)).containsExactly("items");
+        assertThat(fieldNames(first)).containsExactly("type", "eventId", "correlationId", "actor", "occurredAt");
+        assertThat(first.path("type").asText()).isEqualTo("user.created");
+        assertThat(first.path("correlationId").asText()).isEqualTo(correlation);
+        assertThat(first.path("actor").asText()).isEqualTo("bob");
+        assertThat(java.time.OffsetDateTime.parse(first.path("occurredAt").asText())).isNotNull();
+
+        assertThat(call(acme, "GET", "/api/v1/users/" + id + "/activity", null, null).status).isEqualTo(404);
+    }
+
+    @Test
+    void aWriteThatRollsBackRecordsNoEvent() throws Exception {
+        String email = "dup-ev-" + UUID.randomUUID() + "@globex.example";
+        assertThat(create(globex, email, "First").status).isEqualTo(201);
+        assertThat(create(globex, email, "Second").status).isEqualTo(409);
+
+        try (Connection admin = pg.openPrimary(); Statement st = admin.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM platform_outbox WHERE "
+                        + "convert_from(payload, 'UTF8') LIKE '%" + email + "%'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("outbox rows naming the e-mail: only the committed create's").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void adminsUserIsOnboardedAndItsEventsAreProjected() throws Exception {
+        Reply created = create(acme, "onboard-" + UUID.randomUUID() + "@acme.example", "Onboarded");
+        String id = created.json.path("id").asText();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(types(call(acme, "GET",
+                "/api/v1/users/" + id + "/activity", null, created.causalToken())))
+                .contains("user.created", "user.updated", "user.onboard.completed"));
+        Reply onboarding = call(acme, "GET", "/api/v1/users/" + id + "/onboarding", null, null);
+        assertThat(onboarding.json.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(onboarding.json.path("result").path("status").asText()).isEqualTo("active");
+        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, null).json.path("status").asText()).isEqualTo("active");
+    }
+
+    @Test
+    void memberWithoutAnAdminRoleIsDeniedOnboarding() throws Exception {
+        String id = create(globex, "member-" + UUID.randomUUID() + "@globex.example", "Member").json.path("id").asText();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null).json.path("status").asText())
+                .isEqualTo("FAILED"));
+        Reply onboarding = call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null);
+        assertThat(onboarding.json.path("failureType").asText()).isEqualTo("PermissionDenied");
+        assertThat(call(globex, "GET", "/api/v1/users/" + id, null, null).json.path("status").asText()).isEqualTo("pending");
+    }
+
+    /** The demo's own end-to-end tour (examples/demo), unchanged, against this service behind the gateway. */
+    @Test
+    void theDemosTourPassesAgainstTheSpringService() {
+        ByteArrayOutputStream narration = new ByteArrayOutputStream();
+        Tour.Result result;
+        try (PrintStream out = new PrintStream(narration, true, StandardCharsets.UTF_8)) {
+            result = new Tour(gateway.uri(), DemoTenant.acme(), DemoTenant.globex(), out).run();
+        }
+
+        assertThat(result.firstActivity()).contains("user.created", "user.updated", "user.onboard.completed");
+        assertThat(narration.toString(StandardCharsets.UTF_8)).contains("Tour passed.");
+    }
+
+    @Test
     void deletedUserIsGone() throws Exception {
         Reply created = create(acme, "del-" + UUID.randomUUID() + "@acme.example", "Del");
         String id = created.json.path("id").asText();
@@ -260,6 +354,7 @@ class SpringUsersThroughGatewayTest {
         JsonNode platform = components.path("platformReadiness").path("details");
         assertThat(platform.path("users.primary").path("status").asText()).isEqualTo("UP");
         assertThat(platform.path("users-replica-1").path("status").asText()).isEqualTo("UP");
+        assertThat(platform.path("outbox.spring-tenant-service").path("status").asText()).isEqualTo("UP");
 
         HttpResponse<String> live = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                 + "/actuator/health/liveness")).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -297,6 +392,19 @@ class SpringUsersThroughGatewayTest {
         @Nullable String causalToken() {
             return response.headers().firstValue("X-Causal-Token").orElse(null);
         }
+    }
+
+    private static List<String> types(Reply activity) {
+        List<String> types = new ArrayList<>();
+        activity.json.path("items").forEach(i -> types.add(i.path("type").asText()));
+        return types;
+    }
+
+    /** The field names of a JSON object, in order. */
+    static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     static String withoutCredentials(String url) {

@@ -189,9 +189,40 @@ public final class RedisStreamsEventBus implements EventBus {
         if (events.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        for (Event e : events) {
+            Objects.requireNonNull(e, "event");
+        }
+        // One producer span per event, as publish makes: each event carries its own span as its traceparent, and
+        // every span ends when the whole batch is confirmed (or fails).
+        CompletableFuture<Void> batchDone = new CompletableFuture<>();
+        List<Event> stamped = new ArrayList<>(events.size());
+        for (Event e : events) {
+            EventTracing.publish("redis", e, s -> {
+                stamped.add(s);
+                return batchDone;
+            });
+        }
+        CompletionStage<Void> confirmed;
+        try {
+            confirmed = sendBatch(stamped);
+        } catch (RuntimeException | Error e) {
+            batchDone.completeExceptionally(e);
+            throw e;
+        }
+        confirmed.whenComplete((ok, error) -> {
+            if (error == null) {
+                batchDone.complete(null);
+            } else {
+                batchDone.completeExceptionally(error);
+            }
+        });
+        return confirmed;
+    }
+
+    private CompletionStage<Void> sendBatch(List<Event> events) {
         List<byte[]> encoded = new ArrayList<>(events.size());
         for (Event e : events) {
-            encoded.add(encode(Objects.requireNonNull(e, "event")));
+            encoded.add(encode(e));
         }
         List<CompletableFuture<String>> futures = new ArrayList<>(events.size());
         RedisAsyncCommands<String, byte[]> async = batchConnection.async();

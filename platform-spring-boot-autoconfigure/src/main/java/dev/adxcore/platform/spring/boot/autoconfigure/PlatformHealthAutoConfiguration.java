@@ -28,7 +28,7 @@ import org.springframework.context.annotation.Configuration;
  * @since 0.1.0
  */
 @AutoConfiguration(after = {PlatformDatabaseAutoConfiguration.class, PlatformEventsAutoConfiguration.class,
-        PlatformTemporalAutoConfiguration.class})
+        PlatformTemporalAutoConfiguration.class, PlatformOutboxAutoConfiguration.class})
 @ConditionalOnBooleanProperty(name = "platform.health.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PlatformHealthProperties.class)
 public final class PlatformHealthAutoConfiguration {

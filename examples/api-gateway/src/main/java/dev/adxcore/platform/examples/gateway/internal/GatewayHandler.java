@@ -13,6 +13,7 @@ import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -142,6 +143,8 @@ public final class GatewayHandler extends Handler.Abstract {
         final TraceParent trace;
         final HttpServerMetrics.Sample sample;
         final String clientAddress;
+        /** The request's SERVER span (not recording without an SDK). */
+        final Span span;
         @Nullable String routeTemplate;
         @Nullable String path;
         @Nullable Identity identity;
@@ -153,7 +156,8 @@ public final class GatewayHandler extends Handler.Abstract {
         int attempt;
 
         Exchange(String method, String correlationId, TraceParent trace, HttpServerMetrics.Sample sample,
-                String clientAddress) {
+                String clientAddress, Span span) {
+            this.span = span;
             this.method = method;
             this.correlationId = correlationId;
             this.trace = trace;
@@ -165,11 +169,13 @@ public final class GatewayHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         HttpFields headers = request.getHeaders();
+        String traceparent = headers.get(TraceParent.HEADER);
+        String clientAddress = Request.getRemoteAddr(request);
+        Span span = GatewayTracing.startServer(request.getMethod(), traceparent, headers.get("tracestate"),
+                request.isSecure() ? "https" : "http", clientAddress);
         Exchange ex = new Exchange(request.getMethod(),
                 PlatformHeaders.correlationIdOrNew(headers.get(PlatformHeaders.CORRELATION_ID)),
-                TraceParent.parse(headers.get(TraceParent.HEADER)).map(TraceParent::newChild)
-                        .orElseGet(TraceParent::newRoot),
-                metrics.start(), Request.getRemoteAddr(request));
+                GatewayTracing.traceOf(span, traceparent), metrics.start(), clientAddress, span);
         Callback done = Callback.from(() -> {
             finish(ex, response.getStatus());
             callback.succeeded();
@@ -419,11 +425,14 @@ public final class GatewayHandler extends Handler.Abstract {
                 .path(target)
                 .timeout(Math.max(1, ex.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         Identity identity = ex.identity;
+        Span clientSpan = GatewayTracing.startClient(ex.span, ex.method, route.template(), base.uri.getHost(),
+                base.uri.getPort(), ex.attempt);
+        java.util.Map<String, String> traceHeaders = GatewayTracing.outgoing(clientSpan, ex.trace);
         upstream.headers(out -> {
             copyRequestHeaders(request.getHeaders(), out);
             addForwardingHeaders(request, out, ex);
             out.put(PlatformHeaders.CORRELATION_ID, ex.correlationId);
-            out.put(TraceParent.HEADER, ex.trace.toHeader());
+            traceHeaders.forEach(out::put);
             if (identity != null) {
                 out.put(PlatformHeaders.USER_ID, identity.userId());
                 out.put(PlatformHeaders.TENANT_ID, identity.tenantId());
@@ -435,7 +444,8 @@ public final class GatewayHandler extends Handler.Abstract {
             upstream.body(new LimitedRequestContent(request, config.maxRequestBodyBytes()));
         }
         boolean retryable = !hasBody && ex.attempt <= config.retries() && IDEMPOTENT.contains(ex.method);
-        upstream.send(new UpstreamResponseListener(request, response, done, ex, route, path, breaker, retryable));
+        upstream.send(new UpstreamResponseListener(request, response, done, ex, route, path, breaker, retryable,
+                clientSpan));
     }
 
     /**
@@ -532,12 +542,15 @@ public final class GatewayHandler extends Handler.Abstract {
         private final RequestPath path;
         private final @Nullable CircuitBreaker breaker;
         private final boolean retryable;
+        private final Span clientSpan;
         private final long startNanos = System.nanoTime();
         private boolean begun;
         private volatile boolean clientFailed;
 
         UpstreamResponseListener(Request request, Response response, Callback done, Exchange ex,
-                GatewayConfig.Route route, RequestPath path, @Nullable CircuitBreaker breaker, boolean retryable) {
+                GatewayConfig.Route route, RequestPath path, @Nullable CircuitBreaker breaker, boolean retryable,
+                Span clientSpan) {
+            this.clientSpan = clientSpan;
             this.request = request;
             this.response = response;
             this.done = done;
@@ -605,6 +618,8 @@ public final class GatewayHandler extends Handler.Abstract {
 
         @Override
         public void onComplete(Result result) {
+            GatewayTracing.endClient(clientSpan, begun ? result.getResponse().getStatus() : 0,
+                    result.isSucceeded() ? null : result.getFailure());
             CircuitBreaker b = breaker;
             if (b != null) {
                 long nanos = System.nanoTime() - startNanos;
@@ -687,6 +702,10 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private void finish(Exchange ex, int status) {
         long nanos = ex.sample.stop(ex.method, ex.routeTemplate, status);
+        if (ex.routeTemplate != null) {
+            GatewayTracing.route(ex.span, ex.method, ex.routeTemplate);
+        }
+        GatewayTracing.endServer(ex.span, status);
         if (!access.isInfoEnabled()) {
             return;
         }
