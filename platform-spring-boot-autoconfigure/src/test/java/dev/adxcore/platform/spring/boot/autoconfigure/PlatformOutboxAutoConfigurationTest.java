@@ -179,11 +179,13 @@ class PlatformOutboxAutoConfigurationTest {
 
     /**
      * The whole path: an event recorded in a committed unit of the application role reaches a subscriber of the
-     * application's bus through the auto-configured relay, woken by the commit's notification (its poll interval is
-     * an hour), and the relay stops with the context.
+     * application's bus through the auto-configured relay, woken at commit (its poll interval is an hour) — directly
+     * by a unit of this JVM (platform-outbox's local wake-up), and by LISTEN/NOTIFY for a unit of a process without
+     * a relay (a recorder on another URL of the same database stands in for it) — and the relay stops with the
+     * context.
      */
     @Test
-    void aRecordedEventOfACommittedUnitReachesASubscriberThroughTheRelayWokenByTheCommit() {
+    void aRecordedEventOfACommittedUnitReachesASubscriberThroughTheRelayWokenAtCommit() {
         String name = "relay-" + UUID.randomUUID().toString().substring(0, 8);
         runner.withUserConfiguration(Meters.class).withPropertyValues(database).withPropertyValues(relay())
                 .withPropertyValues("platform.outbox.relay.name=" + name, "platform.outbox.relay.poll-interval=1h")
@@ -195,27 +197,37 @@ class PlatformOutboxAutoConfigurationTest {
                     assertThat(ctx.getBean(MeterRegistry.class).find("platform.outbox.pending").tag("relay", name).gauge())
                             .isNotNull();
                     List<Event> received = new CopyOnWriteArrayList<>();
-                    EventBus bus = ctx.getBean(EventBus.class);
-                    bus.subscribe(EventSubscription.builder("spring-outbox-test", received::add).build());
+                    ctx.getBean(EventBus.class).subscribe(EventSubscription.builder("spring-outbox-test", received::add)
+                            .build());
                     awaitListening();
 
-                    UUID tenant = UUID.randomUUID();
-                    Event event = Event.builder("thing.happened").tenantId(tenant).aggregate("thing", "t1")
-                            .data("{\"n\":1}").build();
-                    DatabaseManager db = ctx.getBean(DatabaseManager.class);
-                    Outbox outbox = ctx.getBean(Outbox.class);
-                    db.inTransaction(tenant, h -> {
-                        outbox.record(event);
-                        return null;
-                    });
+                    Event local = recordAndAwait(ctx.getBean(DatabaseManager.class), ctx.getBean(Outbox.class), received);
+                    assertThat(local.data()).isEqualTo("{\"n\":1}");
 
-                    await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch(e -> e.id().equals(event.id())));
-                    Event delivered = received.stream().filter(e -> e.id().equals(event.id())).findFirst().orElseThrow();
-                    assertThat(delivered.tenantId()).hasValue(tenant);
-                    assertThat(delivered.data()).isEqualTo("{\"n\":1}");
+                    String url = property("platform.database.primary-url");
+                    String hostAndPort = url.substring("jdbc:postgresql://".length(), url.indexOf('/', "jdbc:postgresql://".length()));
+                    try (DatabaseManager elsewhere = DatabaseManager.create(DatabaseConfig.builder().name("writer-only")
+                            .primaryUrl(url.replace(hostAndPort, hostAndPort + "," + hostAndPort)).username(appRole)
+                            .password(PASSWORD).minConnections(1).maxConnections(1).build())) {
+                        recordAndAwait(elsewhere, Outbox.create(elsewhere), received);
+                    }
                     ctx.close();
                     assertThat(relay.healthChecks().get(0).check().status()).isEqualTo(HealthStatus.DOWN);
                 });
+    }
+
+    private static Event recordAndAwait(DatabaseManager db, Outbox outbox, List<Event> received) {
+        UUID tenant = UUID.randomUUID();
+        Event event = Event.builder("thing.happened").tenantId(tenant).aggregate("thing", tenant.toString())
+                .data("{\"n\":1}").build();
+        db.inTransaction(tenant, h -> {
+            outbox.record(event);
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch(e -> e.id().equals(event.id())));
+        Event delivered = received.stream().filter(e -> e.id().equals(event.id())).findFirst().orElseThrow();
+        assertThat(delivered.tenantId()).hasValue(tenant);
+        return delivered;
     }
 
     /** Waits until the relay's connection has run LISTEN, so that the commit's notification cannot be missed. */
