@@ -12,7 +12,10 @@
 # Needs wrk (benchmarks/gateway/setup.sh), a JDK 17+, and a PostgreSQL primary (optionally a replica) in
 # PLATFORM_DB_PRIMARY_URL, PLATFORM_DB_REPLICA_URLS, the application role PLATFORM_DB_USERNAME/_PASSWORD
 # (not superuser, no BYPASSRLS) and the owner PLATFORM_DB_MIGRATION_USERNAME/_PASSWORD (examples/infrastructure
-# sets all of these up). Both services get the same heap and collector. Caveat recorded with the figures: the
+# sets all of these up; the relay role <username>_relay too). The two services' schemas differ (their own Flyway
+# histories), so the Spring service gets a database of its own: SPRING_DB_PRIMARY_URL (and SPRING_DB_REPLICA_URLS),
+# default: PLATFORM_DB_PRIMARY_URL with the database name + "_spring" (create it, owned by the migration role).
+# Both services get the same heap and collector. Caveat recorded with the figures: the
 # plain service also runs its Temporal worker (the embedded dev server when PLATFORM_TEMPORAL_TARGET is unset:
 # set it to a real server for a fair RSS) and its onboarding/activity consumers, which the Spring example omits.
 # Run it alone on a quiet machine.
@@ -42,8 +45,9 @@ GW_JAR=$ROOT/examples/api-gateway/target/api-gateway.jar
 SPRING_JAR=$ROOT/examples/spring-tenant-service/target/spring-tenant-service.jar
 PLAIN_CP_FILE=$ROOT/examples/tenant-service/target/classpath.txt
 if [ "$BUILD" = 1 ]; then
-  (cd "$ROOT" && ./mvnw -q -pl examples/api-gateway,examples/tenant-service,examples/spring-tenant-service -am package -DskipTests \
-    && ./mvnw -q -pl examples/tenant-service dependency:build-classpath -Dmdep.outputFile=target/classpath.txt)
+  # one reactor run (a fresh clone has nothing installed): each module writes its own target/classpath.txt
+  (cd "$ROOT" && ./mvnw -q -pl examples/api-gateway,examples/tenant-service,examples/spring-tenant-service -am package \
+    dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DskipTests)
 fi
 PLAIN_CP=$ROOT/examples/tenant-service/target/classes:$(cat "$PLAIN_CP_FILE")
 
@@ -77,9 +81,10 @@ start_service() {
       > "$WORK/$name.log" 2>&1 &
   else
     # The same PLATFORM_DB_* settings, as the Spring properties they are (platform.database.*).
-    local env=(PLATFORM_DATABASE_PRIMARY_URL="$PLATFORM_DB_PRIMARY_URL" PLATFORM_DATABASE_USERNAME="$PLATFORM_DB_USERNAME"
-      PLATFORM_DATABASE_PASSWORD="${PLATFORM_DB_PASSWORD:-}")
-    [ -n "${PLATFORM_DB_REPLICA_URLS:-}" ] && env+=(PLATFORM_DATABASE_REPLICA_URLS="$PLATFORM_DB_REPLICA_URLS")
+    local env=(PLATFORM_DATABASE_PRIMARY_URL="${SPRING_DB_PRIMARY_URL:-${PLATFORM_DB_PRIMARY_URL}_spring}"
+      PLATFORM_DATABASE_USERNAME="$PLATFORM_DB_USERNAME" PLATFORM_DATABASE_PASSWORD="${PLATFORM_DB_PASSWORD:-}"
+      PLATFORM_OUTBOX_RELAY_USERNAME="${PLATFORM_DB_USERNAME}_relay")
+    [ -n "${SPRING_DB_REPLICA_URLS:-}" ] && env+=(PLATFORM_DATABASE_REPLICA_URLS="$SPRING_DB_REPLICA_URLS")
     [ -n "${PLATFORM_DB_MIGRATION_USERNAME:-}" ] && env+=(TENANT_SERVICE_MIGRATION_USERNAME="$PLATFORM_DB_MIGRATION_USERNAME"
       TENANT_SERVICE_MIGRATION_PASSWORD="${PLATFORM_DB_MIGRATION_PASSWORD:-}")
     [ -n "${PLATFORM_EVENTS_URL:-}" ] && env+=(PLATFORM_EVENTS_URL="$PLATFORM_EVENTS_URL")
