@@ -137,7 +137,7 @@ public final class DatabaseManager implements AutoCloseable {
         this.fallbackFailed = fallbackCounter(registry, "failed");
         this.monitor = replicas.length == 0 ? null
                 : new ReplicaMonitor(config.name(), primary, replicaList, config.replicaRecheckInterval(),
-                        config.maxReplicaLag(), config.acquireTimeout());
+                        config.maxReplicaLag());
         this.replicaDataSource = new RoutingDataSource(this::replicaConnection, primary);
         this.router = new ReadRouter(replicaList, config.maxReplicaLag());
         this.healthChecks = DatabaseHealthChecks.build(config.name(), primaryName, primary, replicaList, monitor,
@@ -202,12 +202,15 @@ public final class DatabaseManager implements AutoCloseable {
         hc.setMinimumIdle(config.minConnections());
         hc.setMaximumPoolSize(config.maxConnections());
         hc.setConnectionTimeout(config.acquireTimeout().toMillis());
-        hc.setValidationTimeout(Math.max(250, Math.min(config.acquireTimeout().toMillis(), 5000) - 1));
+        // A pooled connection is checked (when idle for a while) with this bound: short, so that a frozen server
+        // costs a borrower this much before the pool gives up on the connection, not the whole acquire timeout.
+        hc.setValidationTimeout(Math.max(250, Math.min(config.acquireTimeout().toMillis() - 1, 1000)));
         hc.setInitializationFailTimeout(failFast ? config.acquireTimeout().toMillis() : -1);
         hc.setMetricsTrackerFactory(metrics);
         hc.addDataSourceProperty("ApplicationName", name);
         hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.acquireTimeout().toSeconds())));
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        hc.addDataSourceProperty("socketTimeout", String.valueOf(config.socketTimeout().toSeconds()));
         config.driverProperties().forEach(hc::addDataSourceProperty);
         return new HikariDataSource(hc);
     }
