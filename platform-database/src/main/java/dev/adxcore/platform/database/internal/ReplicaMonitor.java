@@ -49,6 +49,7 @@ public final class ReplicaMonitor implements AutoCloseable {
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
     private volatile long primaryLsn;
     private final ScheduledExecutorService executor;
+    private volatile boolean closed;
 
     /**
      * Creates the monitor (not started).
@@ -139,11 +140,20 @@ public final class ReplicaMonitor implements AutoCloseable {
     }
 
     /**
-     * Probes one replica now and updates its state. Never throws.
+     * Probes one replica now and updates its state. Never throws. Probes of one replica (the monitor's and
+     * a health check's) take turns on its probe connection.
      *
      * @param r the replica
      */
     public void probe(Replica r) {
+        synchronized (r) {
+            if (!closed) {
+                probeNow(r);
+            }
+        }
+    }
+
+    private void probeNow(Replica r) {
         boolean wasAvailable = r.isAvailable();
         String before = r.reason();
         try {
@@ -266,6 +276,7 @@ public final class ReplicaMonitor implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -273,7 +284,9 @@ public final class ReplicaMonitor implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         for (Replica r : replicas) {
-            dropProbeConnection(r);
+            synchronized (r) {
+                dropProbeConnection(r);
+            }
         }
     }
 }
