@@ -81,6 +81,20 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
+   * Like {@link #eventBusUri()}, through a proxy of this server (from {@link #proxy()}), so that tests can slow
+   * down or silence the bus's network.
+   *
+   * @param through the proxy
+   * @return {@code redis://127.0.0.1:<proxy port>?streamKeyPrefix=t:<class>:<random>:events:}
+   * @since 0.3.0
+   */
+  public String eventBusUri(FaultProxy through) {
+    String base = through.url();
+    String prefix = java.net.URLEncoder.encode(keyPrefix + "events:", java.nio.charset.StandardCharsets.UTF_8);
+    return base + (base.contains("?") ? "&" : "?") + "streamKeyPrefix=" + prefix;
+  }
+
+  /**
    * The server's host.
    *
    * @return host name or address

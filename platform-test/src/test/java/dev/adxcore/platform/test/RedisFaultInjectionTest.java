@@ -75,6 +75,14 @@ class RedisFaultInjectionTest {
   }
 
   @Test
+  void eventBusUriThroughTheProxyKeepsTheKeyPrefix(RedisServer redis) {
+    FaultProxy proxy = redis.proxy();
+    assertThat(redis.proxy()).isSameAs(proxy);
+    assertThat(redis.eventBusUri(proxy)).startsWith("redis://127.0.0.1:" + proxy.port() + "?streamKeyPrefix=")
+        .endsWith(redis.eventBusUri().substring(redis.eventBusUri().indexOf("streamKeyPrefix=") + 16));
+  }
+
+  @Test
   void latencyDelaysEveryCommand(RedisServer redis) {
     FaultProxy proxy = redis.proxy();
     RedisClient client = RedisClient.create(proxy.url());
