@@ -61,6 +61,14 @@ import org.slf4j.LoggerFactory;
  * an earlier unit left at session level is ignored by every later borrower of the connection. SQL failures are rethrown as {@link DatabaseException}
  * subclasses.
  *
+ * <p><b>Bounds.</b> No unit of work waits without a deadline, also when a server hangs instead of refusing (a
+ * paused VM, a silent network): getting a connection is bounded by {@link DatabaseConfig#acquireTimeout()},
+ * each wait for the server's answer by {@link DatabaseConfig#socketTimeout()} (5 s by default). A write that
+ * meets a hanging primary fails with {@link DatabaseUnavailableException}; a read that meets a hanging replica
+ * runs again on the primary. {@link Handle#allowLongStatements(java.time.Duration)} lifts the bound for one
+ * unit. Replica probes wait at most 1 s to connect and min(recheck interval, 1 s) for an answer, so a
+ * recovered replica is back in rotation at its next probe.
+ *
  * <p><b>Start-up.</b> {@link #create(DatabaseConfig)} connects to the primary and refuses to start
  * (or warns, see {@link DatabaseConfig.RoleCheck}) when the application role would bypass
  * row-level security. Replicas that are down at start-up are simply out of rotation.

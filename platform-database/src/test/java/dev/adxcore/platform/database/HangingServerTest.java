@@ -158,6 +158,21 @@ class HangingServerTest {
     }
 
     @Test
+    void writesResumeRightAfterACrashedPrimaryStartsAgain() {
+        app.pg.crashPrimary();
+        try {
+            assertThatThrownBy(() -> write("crashed")).isInstanceOf(DatabaseUnavailableException.class);
+        } finally {
+            app.pg.startPrimary();
+        }
+        Duration resumed = untilWriteSucceeds();
+        report("writes resumed after the crashed primary started again in", resumed);
+        // broken pooled connections are checked on borrow and replaced at once
+        assertThat(resumed).isLessThan(config.acquireTimeout().plus(MARGIN));
+        awaitInRotation();
+    }
+
+    @Test
     void aUnitThatSaysSoMayWaitLongerThanTheSocketTimeout() throws SQLException {
         try (DatabaseManager shortBound = DatabaseManager.create(app.config().name("short").replicaUrls(java.util.List.of())
                 .maxConnections(1).minConnections(1).socketTimeout(Duration.ofSeconds(1)).build())) {
