@@ -32,6 +32,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>PLATFORM_DB_MIN_CONNECTIONS</td><td>idle connections kept per server</td><td>2</td></tr>
  *   <tr><td>PLATFORM_DB_MAX_CONNECTIONS</td><td>connections per server</td><td>10</td></tr>
  *   <tr><td>PLATFORM_DB_ACQUIRE_TIMEOUT</td><td>wait for a pooled connection</td><td>5s</td></tr>
+ *   <tr><td>PLATFORM_DB_SOCKET_TIMEOUT</td><td>longest wait for the server's answer to a statement (pgjdbc
+ *       {@code socketTimeout}, whole seconds)</td><td>5s</td></tr>
  *   <tr><td>PLATFORM_DB_REPLICA_RECHECK_INTERVAL</td><td>replica health probe period</td><td>1s</td></tr>
  *   <tr><td>PLATFORM_DB_MAX_REPLICA_LAG</td><td>lag that takes a replica out of rotation</td><td>10s</td></tr>
  *   <tr><td>PLATFORM_DB_ROLE_CHECK</td><td>{@code refuse} or {@code warn}</td><td>refuse</td></tr>
@@ -66,6 +68,7 @@ public final class DatabaseConfig {
     private final int minConnections;
     private final int maxConnections;
     private final Duration acquireTimeout;
+    private final Duration socketTimeout;
     private final Duration replicaRecheckInterval;
     private final Duration maxReplicaLag;
     private final RoleCheck roleCheck;
@@ -82,6 +85,7 @@ public final class DatabaseConfig {
         this.minConnections = b.minConnections;
         this.maxConnections = b.maxConnections;
         this.acquireTimeout = b.acquireTimeout;
+        this.socketTimeout = b.socketTimeout;
         this.replicaRecheckInterval = b.replicaRecheckInterval;
         this.maxReplicaLag = b.maxReplicaLag;
         this.roleCheck = b.roleCheck;
@@ -156,6 +160,9 @@ public final class DatabaseConfig {
         if ((v = env(environment, "PLATFORM_DB_ACQUIRE_TIMEOUT")) != null) {
             b.acquireTimeout(duration("PLATFORM_DB_ACQUIRE_TIMEOUT", v));
         }
+        if ((v = env(environment, "PLATFORM_DB_SOCKET_TIMEOUT")) != null) {
+            b.socketTimeout(duration("PLATFORM_DB_SOCKET_TIMEOUT", v));
+        }
         if ((v = env(environment, "PLATFORM_DB_REPLICA_RECHECK_INTERVAL")) != null) {
             b.replicaRecheckInterval(duration("PLATFORM_DB_REPLICA_RECHECK_INTERVAL", v));
         }
@@ -225,6 +232,7 @@ public final class DatabaseConfig {
         b.minConnections = minConnections;
         b.maxConnections = maxConnections;
         b.acquireTimeout = acquireTimeout;
+        b.socketTimeout = socketTimeout;
         b.replicaRecheckInterval = replicaRecheckInterval;
         b.maxReplicaLag = maxReplicaLag;
         b.roleCheck = roleCheck;
@@ -274,6 +282,20 @@ public final class DatabaseConfig {
         return acquireTimeout;
     }
 
+    /**
+     * How long a statement, a commit or a login waits for the server's answer before the connection is
+     * given up (pgjdbc's {@code socketTimeout}): what bounds a unit of work when the server hangs (a
+     * frozen process, a silent network) instead of refusing. A unit of work meeting it fails with
+     * {@link DatabaseUnavailableException} (a read on a replica is retried on the primary). Statements meant
+     * to run longer say so with {@link Handle#allowLongStatements(Duration)}.
+     *
+     * @return the socket timeout, whole seconds
+     * @since 0.3.0
+     */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
     /** @return how often each replica is probed */
     public Duration replicaRecheckInterval() {
         return replicaRecheckInterval;
@@ -309,7 +331,7 @@ public final class DatabaseConfig {
         return "DatabaseConfig{name=" + name + ", primaryUrl=" + primaryUrl + ", replicaUrls=" + replicaUrls
                 + ", username=" + username + ", password=" + (password.isEmpty() ? "<empty>" : "****")
                 + ", minConnections=" + minConnections + ", maxConnections=" + maxConnections
-                + ", acquireTimeout=" + acquireTimeout + ", replicaRecheckInterval=" + replicaRecheckInterval
+                + ", acquireTimeout=" + acquireTimeout + ", socketTimeout=" + socketTimeout + ", replicaRecheckInterval=" + replicaRecheckInterval
                 + ", maxReplicaLag=" + maxReplicaLag + ", roleCheck=" + roleCheck + ", tenantColumn=" + tenantColumn
                 + ", driverProperties=" + driverProperties.keySet() + '}';
     }
@@ -328,6 +350,7 @@ public final class DatabaseConfig {
         private int minConnections = 2;
         private int maxConnections = 10;
         private Duration acquireTimeout = Duration.ofSeconds(5);
+        private Duration socketTimeout = Duration.ofSeconds(5);
         private Duration replicaRecheckInterval = Duration.ofSeconds(1);
         private Duration maxReplicaLag = Duration.ofSeconds(10);
         private RoleCheck roleCheck = RoleCheck.REFUSE;
@@ -438,6 +461,21 @@ public final class DatabaseConfig {
         }
 
         /**
+         * Sets how long a statement, commit or login waits for the server's answer (pgjdbc's
+         * {@code socketTimeout}, counted in whole seconds: a fraction is rounded up). It bounds every
+         * unit of work when a server hangs; a driver property {@code socketTimeout} given with
+         * {@link #driverProperty(String, String)} wins over it.
+         *
+         * @param socketTimeout between 1s and 1h
+         * @return this builder
+         * @since 0.3.0
+         */
+        public Builder socketTimeout(Duration socketTimeout) {
+            this.socketTimeout = Objects.requireNonNull(socketTimeout, "socketTimeout");
+            return this;
+        }
+
+        /**
          * Sets how often each replica is probed (answering, in recovery, replay position).
          *
          * @param replicaRecheckInterval at least 50ms
@@ -543,6 +581,12 @@ public final class DatabaseConfig {
             if (acquireTimeout.compareTo(Duration.ofMillis(250)) < 0) {
                 throw new IllegalArgumentException("acquireTimeout must be >= 250ms (was " + acquireTimeout.toMillis() + "ms)");
             }
+            if (socketTimeout.compareTo(Duration.ofSeconds(1)) < 0 || socketTimeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("socketTimeout must be between 1s and 1h (was "
+                        + socketTimeout.toMillis() + "ms); pgjdbc counts it in whole seconds. For statements "
+                        + "that run longer, use Handle.allowLongStatements(...) in their unit of work");
+            }
+            socketTimeout = Duration.ofSeconds((socketTimeout.toMillis() + 999) / 1000);
             if (replicaRecheckInterval.compareTo(Duration.ofMillis(50)) < 0) {
                 throw new IllegalArgumentException("replicaRecheckInterval must be >= 50ms (was "
                         + replicaRecheckInterval.toMillis() + "ms)");

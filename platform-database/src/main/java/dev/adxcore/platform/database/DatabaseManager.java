@@ -61,6 +61,14 @@ import org.slf4j.LoggerFactory;
  * an earlier unit left at session level is ignored by every later borrower of the connection. SQL failures are rethrown as {@link DatabaseException}
  * subclasses.
  *
+ * <p><b>Bounds.</b> No unit of work waits without a deadline, also when a server hangs instead of refusing (a
+ * paused VM, a silent network): getting a connection is bounded by {@link DatabaseConfig#acquireTimeout()},
+ * each wait for the server's answer by {@link DatabaseConfig#socketTimeout()} (5 s by default). A write that
+ * meets a hanging primary fails with {@link DatabaseUnavailableException}; a read that meets a hanging replica
+ * runs again on the primary. {@link Handle#allowLongStatements(java.time.Duration)} lifts the bound for one
+ * unit. Replica probes wait at most 1 s to connect and min(recheck interval, 1 s) for an answer, so a
+ * recovered replica is back in rotation at its next probe.
+ *
  * <p><b>Start-up.</b> {@link #create(DatabaseConfig)} connects to the primary and refuses to start
  * (or warns, see {@link DatabaseConfig.RoleCheck}) when the application role would bypass
  * row-level security. Replicas that are down at start-up are simply out of rotation.
@@ -137,7 +145,7 @@ public final class DatabaseManager implements AutoCloseable {
         this.fallbackFailed = fallbackCounter(registry, "failed");
         this.monitor = replicas.length == 0 ? null
                 : new ReplicaMonitor(config.name(), primary, replicaList, config.replicaRecheckInterval(),
-                        config.maxReplicaLag(), config.acquireTimeout());
+                        config.maxReplicaLag());
         this.replicaDataSource = new RoutingDataSource(this::replicaConnection, primary);
         this.router = new ReadRouter(replicaList, config.maxReplicaLag());
         this.healthChecks = DatabaseHealthChecks.build(config.name(), primaryName, primary, replicaList, monitor,
@@ -202,12 +210,15 @@ public final class DatabaseManager implements AutoCloseable {
         hc.setMinimumIdle(config.minConnections());
         hc.setMaximumPoolSize(config.maxConnections());
         hc.setConnectionTimeout(config.acquireTimeout().toMillis());
-        hc.setValidationTimeout(Math.max(250, Math.min(config.acquireTimeout().toMillis(), 5000) - 1));
+        // A pooled connection is checked (when idle for a while) with this bound: short, so that a frozen server
+        // costs a borrower this much before the pool gives up on the connection, not the whole acquire timeout.
+        hc.setValidationTimeout(Math.max(250, Math.min(config.acquireTimeout().toMillis() - 1, 1000)));
         hc.setInitializationFailTimeout(failFast ? config.acquireTimeout().toMillis() : -1);
         hc.setMetricsTrackerFactory(metrics);
         hc.addDataSourceProperty("ApplicationName", name);
         hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.acquireTimeout().toSeconds())));
         hc.addDataSourceProperty("tcpKeepAlive", "true");
+        hc.addDataSourceProperty("socketTimeout", String.valueOf(config.socketTimeout().toSeconds()));
         config.driverProperties().forEach(hc::addDataSourceProperty);
         return new HikariDataSource(hc);
     }

@@ -128,4 +128,25 @@ public interface Handle {
      * @throws SQLException when setting the tenant fails
      */
     Connection connection() throws SQLException;
+
+    /**
+     * Lets the statements of the rest of this unit of work wait up to {@code maxWait} for the server, instead
+     * of the configured {@link DatabaseConfig#socketTimeout()}: for a report, a batch or a migration step that
+     * is meant to run long. Only this unit is affected; its connection gets the configured bound back when the
+     * unit ends. The server keeps no bound of its own: combine with {@code SET LOCAL statement_timeout} if the
+     * statement must also be stopped there.
+     *
+     * <pre>{@code
+     * db.read(tenantId, ReadConsistency.replica(), h -> {
+     *     h.allowLongStatements(Duration.ofMinutes(2));
+     *     return h.query("SELECT ... a yearly report ...", mapper);
+     * });
+     * }</pre>
+     *
+     * @param maxWait how long each wait for the server may last, at least 1 ms
+     * @throws SQLException when the connection is already broken
+     * @throws IllegalArgumentException when {@code maxWait} is zero, negative or longer than {@link Integer#MAX_VALUE} ms
+     * @since 0.3.0
+     */
+    void allowLongStatements(java.time.Duration maxWait) throws SQLException;
 }

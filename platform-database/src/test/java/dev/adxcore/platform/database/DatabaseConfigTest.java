@@ -33,6 +33,20 @@ class DatabaseConfigTest {
     }
 
     @Test
+    void socketTimeoutDefaultsToFiveSecondsAndIsRoundedUpToWholeSeconds() {
+        assertThat(valid().build().socketTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(valid().socketTimeout(Duration.ofMillis(1500)).build().socketTimeout())
+                .isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void socketTimeoutBelowOneSecondIsRejectedWithTheWayToRunLongStatements() {
+        assertThatThrownBy(() -> valid().socketTimeout(Duration.ofMillis(500)).build())
+                .hasMessageContaining("socketTimeout must be between 1s and 1h (was 500ms)")
+                .hasMessageContaining("Handle.allowLongStatements");
+    }
+
+    @Test
     void nonPostgresUrlIsRejected() {
         assertThatThrownBy(() -> valid().addReplicaUrl("jdbc:mysql://r1/app").build())
                 .hasMessage("replicaUrls[0] must start with jdbc:postgresql: (was 'jdbc:mysql://r1/app')");
@@ -62,6 +76,7 @@ class DatabaseConfigTest {
                 Map.entry("PLATFORM_DB_MIN_CONNECTIONS", "1"),
                 Map.entry("PLATFORM_DB_MAX_CONNECTIONS", "7"),
                 Map.entry("PLATFORM_DB_ACQUIRE_TIMEOUT", "750ms"),
+                Map.entry("PLATFORM_DB_SOCKET_TIMEOUT", "12s"),
                 Map.entry("PLATFORM_DB_REPLICA_RECHECK_INTERVAL", "PT2S"),
                 Map.entry("PLATFORM_DB_MAX_REPLICA_LAG", "3s"),
                 Map.entry("PLATFORM_DB_ROLE_CHECK", "warn"))).build();
@@ -73,6 +88,7 @@ class DatabaseConfigTest {
         assertThat(config.minConnections()).isEqualTo(1);
         assertThat(config.maxConnections()).isEqualTo(7);
         assertThat(config.acquireTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.socketTimeout()).isEqualTo(Duration.ofSeconds(12));
         assertThat(config.replicaRecheckInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.maxReplicaLag()).isEqualTo(Duration.ofSeconds(3));
         assertThat(config.roleCheck()).isEqualTo(DatabaseConfig.RoleCheck.WARN);

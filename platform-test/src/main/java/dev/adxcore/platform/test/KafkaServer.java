@@ -118,8 +118,40 @@ public final class KafkaServer implements AutoCloseable {
   }
 
   /**
-   * Starts the stopped broker again on the same port with its data; returns once it is in its cluster metadata.
-   * Idempotent.
+   * Crashes the broker: the same as {@link #kill()} (SIGKILL), named like the other servers' crash methods.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServer()} is false
+   * @since 0.3.0
+   */
+  public void crash() {
+    control().kill();
+  }
+
+  /**
+   * Freezes the broker (SIGSTOP of its JVM, as a paused VM would): its port still accepts connections, open
+   * ones stay open, nothing answers until {@link #thaw()}. Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServer()} is false
+   * @throws IllegalStateException when the broker is not running
+   * @since 0.3.0
+   */
+  public void freeze() {
+    control().freeze();
+  }
+
+  /**
+   * Resumes a frozen broker (SIGCONT). Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServer()} is false
+   * @since 0.3.0
+   */
+  public void thaw() {
+    control().thaw();
+  }
+
+  /**
+   * Starts the stopped or killed broker again on the same port with its data (it checks the real process, so a
+   * {@code kill -9} from outside counts as stopped); returns once it is in its cluster metadata. Idempotent.
    *
    * @throws UnsupportedOperationException when {@link #canControlServer()} is false
    * @throws TestServersUnavailableException when it does not come back
@@ -132,7 +164,7 @@ public final class KafkaServer implements AutoCloseable {
   private KafkaHost control() {
     if (!host.controllable()) {
       throw new UnsupportedOperationException("a Kafka broker from " + source() + " cannot be stopped or started by"
-          + " the test kit; only a private local broker can (unset PLATFORM_TEST_KAFKA_BOOTSTRAP_SERVERS, set "
+          + " the test kit (nor crashed or frozen); only a private local broker can (unset PLATFORM_TEST_KAFKA_BOOTSTRAP_SERVERS, set "
           + TestServerSettings.SERVERS + "=local and add the test dependency dev.adxcore:platform-test-kafka)");
     }
     if (!exclusive) {

@@ -89,6 +89,16 @@ final class KafkaServers {
       }
 
       @Override
+      public void freeze() {
+        host.freeze();
+      }
+
+      @Override
+      public void thaw() {
+        host.thaw();
+      }
+
+      @Override
       public void close() {
         OPEN.remove(this);
         host.close();

@@ -33,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>For fault tests it can be crashed ({@link #crash()}, SIGKILL) and started again on the same port
+ * ({@link #restart()}), frozen ({@link #freeze()}, SIGSTOP, until {@link #thaw()}), and reached through a
+ * {@link FaultProxy} ({@link #proxy()}).
+ *
  * <p>Thread-safe. Costs one process; {@link #close()} stops it.
  *
  * @since 0.2.0
@@ -42,11 +46,15 @@ public final class PgBouncer implements AutoCloseable {
   /** Environment variable naming the pgbouncer binary (default: {@code pgbouncer} on the PATH, else /usr/sbin/pgbouncer). */
   public static final String ENV_BINARY = "PLATFORM_TEST_PGBOUNCER_BIN";
 
-  private final Process process;
+  private final List<String> command;
   private final int port;
   private final Path workDir;
+  private Process process;
+  private boolean frozen;
+  private @Nullable FaultProxy proxy;
 
-  private PgBouncer(Process process, int port, Path workDir) {
+  private PgBouncer(List<String> command, Process process, int port, Path workDir) {
+    this.command = List.copyOf(command);
     this.process = process;
     this.port = port;
     this.workDir = workDir;
@@ -129,15 +137,109 @@ public final class PgBouncer implements AutoCloseable {
         command.add(osUser());
       }
       command.add(config.toString());
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pgbouncer.log").toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-      PgBouncer bouncer = new PgBouncer(process, port, dir);
+      PgBouncer bouncer = new PgBouncer(command, launch(command, dir), port, dir);
       bouncer.awaitListening(Duration.ofSeconds(10));
       return bouncer;
     } catch (IOException e) {
       throw new TestServersUnavailableException("cannot start pgbouncer: " + e.getMessage(), e);
     }
+  }
+
+  private static Process launch(List<String> command, Path dir) throws IOException {
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pgbouncer.log").toFile()))
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+  }
+
+  /**
+   * Kills the pooler with SIGKILL, as a crash would: every client connection through it breaks.
+   * {@link #restart()} starts it again on the same port. Idempotent.
+   *
+   * @since 0.3.0
+   */
+  public synchronized void crash() {
+    if (process.isAlive()) {
+      dev.adxcore.platform.test.internal.ProcessTrees.kill(process.toHandle());
+    }
+    frozen = false;
+  }
+
+  /**
+   * Starts a crashed pooler again on the same port and configuration; returns once it listens. Does nothing
+   * while it runs.
+   *
+   * @throws TestServersUnavailableException when it does not start within 10 s
+   * @since 0.3.0
+   */
+  public synchronized void restart() {
+    if (process.isAlive()) {
+      return;
+    }
+    try {
+      process = launch(command, workDir);
+    } catch (IOException e) {
+      throw new TestServersUnavailableException("cannot start pgbouncer again: " + e.getMessage(), e);
+    }
+    frozen = false;
+    awaitListening(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Freezes the pooler (SIGSTOP): its port still accepts connections, nothing answers until {@link #thaw()}.
+   * Idempotent.
+   *
+   * @throws IllegalStateException when it is not running
+   * @since 0.3.0
+   */
+  public synchronized void freeze() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("pgbouncer on 127.0.0.1:" + port + " is not running: restart() it first");
+    }
+    if (!frozen) {
+      dev.adxcore.platform.test.internal.ProcessTrees.freeze(process.toHandle());
+      frozen = true;
+    }
+  }
+
+  /**
+   * Resumes a frozen pooler (SIGCONT). Idempotent.
+   *
+   * @since 0.3.0
+   */
+  public synchronized void thaw() {
+    if (frozen && process.isAlive()) {
+      dev.adxcore.platform.test.internal.ProcessTrees.thaw(process.toHandle());
+    }
+    frozen = false;
+  }
+
+  /**
+   * A {@link FaultProxy} in front of the pooler, started on first call and closed with it; its
+   * {@link FaultProxy#url()} is a {@code jdbc:postgresql://127.0.0.1:<proxy port>/} prefix: append the
+   * database name and {@code ?prepareThreshold=0}, or use {@link #jdbcUrl(FaultProxy, String)}.
+   *
+   * @return the proxy (the same one on every call)
+   * @since 0.3.0
+   */
+  public synchronized FaultProxy proxy() {
+    FaultProxy current = proxy;
+    if (current == null) {
+      current = FaultProxy.start("127.0.0.1", port, p -> "jdbc:postgresql://127.0.0.1:" + p + "/", null);
+      proxy = current;
+    }
+    return current;
+  }
+
+  /**
+   * Like {@link #jdbcUrl(String)}, through a proxy of this pooler.
+   *
+   * @param through the proxy from {@link #proxy()}
+   * @param database the database name
+   * @return {@code jdbc:postgresql://127.0.0.1:<proxy port>/<database>?prepareThreshold=0}
+   * @since 0.3.0
+   */
+  public String jdbcUrl(FaultProxy through, String database) {
+    return "jdbc:postgresql://127.0.0.1:" + through.port() + "/" + database + "?prepareThreshold=0";
   }
 
   private void awaitListening(Duration timeout) {
@@ -189,7 +291,12 @@ public final class PgBouncer implements AutoCloseable {
 
   /** Stops the process and removes its files. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (proxy != null) {
+      proxy.close();
+      proxy = null;
+    }
+    thaw();
     process.destroy();
     try {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {

@@ -57,4 +57,14 @@ public @interface PlatformTest {
    * @since 0.1.0
    */
   boolean isolatedServers() default false;
+
+  /**
+   * Whether the class's private Redis keeps every acknowledged write on disk (append-only file fsynced on every
+   * write), so that data survives {@link RedisServer#crash()} and {@link RedisServer#start()}; needs
+   * {@link #isolatedServers()}. Same as {@link TestServerSettings#REDIS_DURABLE} for this class alone.
+   *
+   * @return true for a durable Redis
+   * @since 0.3.0
+   */
+  boolean durableRedis() default false;
 }

@@ -155,6 +155,7 @@ public final class PlatformTestExtension implements ParameterResolver, TestExecu
     private final Class<?> testClass;
     private final int replicas;
     private final boolean isolated;
+    private final boolean durableRedis;
     private @Nullable ServerPool pool;
     private @Nullable PostgresCluster postgres;
     private @Nullable RedisServer redis;
@@ -164,6 +165,11 @@ public final class PlatformTestExtension implements ParameterResolver, TestExecu
       this.testClass = testClass;
       this.replicas = annotation == null ? 1 : annotation.replicas();
       this.isolated = annotation != null && annotation.isolatedServers();
+      this.durableRedis = annotation != null && annotation.durableRedis();
+      if (durableRedis && !isolated) {
+        throw new IllegalArgumentException("@PlatformTest(durableRedis = true) on " + testClass.getName()
+            + " needs isolatedServers = true: the shared Redis is not durable");
+      }
       if (replicas < 0) {
         throw new IllegalArgumentException("@PlatformTest(replicas = " + replicas + ") on " + testClass.getName()
             + ": replicas must be >= 0");
@@ -172,7 +178,11 @@ public final class PlatformTestExtension implements ParameterResolver, TestExecu
 
     synchronized ServerPool pool() {
       if (pool == null) {
-        pool = isolated ? ServerPool.create(TestServerSettings.fromEnvironment()) : ServerPool.shared();
+        TestServerSettings settings = TestServerSettings.fromEnvironment();
+        if (durableRedis) {
+          settings = settings.toBuilder().redisDurable(true).build();
+        }
+        pool = isolated ? ServerPool.create(settings) : ServerPool.shared();
       }
       return pool;
     }

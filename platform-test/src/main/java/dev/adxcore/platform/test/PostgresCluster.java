@@ -9,7 +9,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -25,9 +27,13 @@ import org.slf4j.LoggerFactory;
  * Replication is asynchronous: after writing on the primary, call {@link #awaitReplication()} before
  * expecting the rows on a replica.
  *
- * <p>Servers can be stopped and started again on the same ports ({@link #stopReplica(int)} and friends)
- * when {@link #canControlServers()}: only for private local servers that belong to this handle alone
- * ({@code @PlatformTest(isolatedServers = true)} or {@link TestServers#privatePostgres(int)}).
+ * <p>Servers can be stopped and started again on the same ports ({@link #stopReplica(int)} and friends),
+ * crashed ({@link #crashPrimary()}: SIGKILL of the postmaster and all its processes) and frozen
+ * ({@link #freezePrimary()}: SIGSTOP, until {@link #thawPrimary()}) when {@link #canControlServers()}: only for
+ * private local servers that belong to this handle alone ({@code @PlatformTest(isolatedServers = true)} or
+ * {@link TestServers#privatePostgres(int)}). {@link #primaryProxy()} and {@link #replicaProxy(int)} put a
+ * {@link FaultProxy} between client and server for latency and silent-network faults, with servers of any
+ * source.
  *
  * <p>Thread-safe. {@link #close()} drops the database, and stops the servers when they are private to it.
  *
@@ -42,6 +48,7 @@ public final class PostgresCluster implements AutoCloseable {
   private final Duration connectTimeout;
   private final boolean exclusive;
   private final @Nullable ServerPool ownedPool;
+  private final Map<Integer, FaultProxy> proxies = new HashMap<>();
   private volatile boolean closed;
 
   PostgresCluster(PgServers servers, PgEndpoint primary, List<PgEndpoint> replicas, String databaseName,
@@ -343,8 +350,9 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   /**
-   * Whether {@link #stopPrimary()}, {@link #startPrimary()}, {@link #stopReplica(int)} and
-   * {@link #startReplica(int)} work: true only for private local servers that belong to this handle alone.
+   * Whether {@link #stopPrimary()}, {@link #startPrimary()}, {@link #stopReplica(int)},
+   * {@link #startReplica(int)} and the crash and freeze methods work: true only for private local servers that
+   * belong to this handle alone.
    *
    * @return whether this handle may stop and start its servers
    * @since 0.1.0
@@ -368,8 +376,9 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a stopped replica again on the same port; it catches up with the primary by streaming. Returns
-   * once it accepts read-only connections. Idempotent.
+   * Starts a stopped or crashed replica again on the same port (it checks the postmaster's real process, so a
+   * {@code kill -9} from outside counts as stopped); it catches up with the primary by streaming. Returns once
+   * it accepts read-only connections. Idempotent.
    *
    * @param index 0-based replica index
    * @throws UnsupportedOperationException when {@link #canControlServers()} is false
@@ -392,7 +401,8 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   /**
-   * Starts the stopped primary again on the same port. Idempotent.
+   * Starts the stopped or crashed primary again on the same port (after a crash, with crash recovery), whether
+   * the kit or something else stopped it: it checks the postmaster's real process. Idempotent.
    *
    * @throws UnsupportedOperationException when {@link #canControlServers()} is false
    * @since 0.1.0
@@ -403,16 +413,125 @@ public final class PostgresCluster implements AutoCloseable {
 
   private PgServers control() {
     if (!servers.controllable()) {
-      throw new UnsupportedOperationException("PostgreSQL servers from " + source() + " cannot be stopped or"
-          + " started by the test kit; only private local servers can (unset " + TestServerSettings.POSTGRES_URL
+      throw new UnsupportedOperationException("PostgreSQL servers from " + source() + " cannot be stopped, started,"
+          + " crashed or frozen by the test kit (use primaryProxy()/replicaProxy(i) for network faults); only private"
+          + " local servers can (unset " + TestServerSettings.POSTGRES_URL
           + " and set " + TestServerSettings.SERVERS + "=local)");
     }
     if (!exclusive) {
       throw new UnsupportedOperationException("these PostgreSQL servers are shared by every test class of the JVM;"
-          + " use @PlatformTest(isolatedServers = true) or TestServers.privatePostgres(...) to stop and start"
-          + " servers");
+          + " use @PlatformTest(isolatedServers = true) or TestServers.privatePostgres(...) to stop, start, crash or"
+          + " freeze servers");
     }
     return servers;
+  }
+
+  /**
+   * A {@link FaultProxy} in front of the primary, started on first call and closed with this handle; its
+   * {@link FaultProxy#url()} is this database's JDBC URL through the proxy. Works with servers of every source.
+   *
+   * @return the primary's proxy (the same one on every call)
+   * @since 0.3.0
+   */
+  public FaultProxy primaryProxy() {
+    return proxy(-1, primary);
+  }
+
+  /**
+   * A {@link FaultProxy} in front of one replica, started on first call and closed with this handle.
+   *
+   * @param index 0-based replica index
+   * @return that replica's proxy (the same one on every call)
+   * @throws IndexOutOfBoundsException when there is no such replica
+   * @since 0.3.0
+   */
+  public FaultProxy replicaProxy(int index) {
+    return proxy(index, replica(index));
+  }
+
+  private synchronized FaultProxy proxy(int node, PgEndpoint endpoint) {
+    if (closed) {
+      throw new IllegalStateException("this PostgresCluster is closed");
+    }
+    return proxies.computeIfAbsent(node, n -> FaultProxy.start(endpoint.host(), endpoint.port(),
+        port -> endpoint.withAddress("127.0.0.1", port).jdbcUrl(databaseName),
+        port -> withoutCredentials(endpoint.withAddress("127.0.0.1", port).jdbcUrl(databaseName))));
+  }
+
+  /**
+   * Kills the primary as a crash would: SIGKILL of its postmaster and every process it started (no shutdown
+   * checkpoint; committed transactions are recovered from the WAL). {@link #startPrimary()} starts it again on
+   * the same port, with crash recovery. Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServers()} is false; the message says why
+   * @since 0.3.0
+   */
+  public void crashPrimary() {
+    control().crash(-1);
+  }
+
+  /**
+   * Kills one replica as a crash would (SIGKILL of its postmaster and processes); {@link #startReplica(int)}
+   * starts it again, and it catches up by streaming. Idempotent.
+   *
+   * @param index 0-based replica index
+   * @throws UnsupportedOperationException when {@link #canControlServers()} is false
+   * @throws IndexOutOfBoundsException when there is no such replica
+   * @since 0.3.0
+   */
+  public void crashReplica(int index) {
+    replica(index);
+    control().crash(index);
+  }
+
+  /**
+   * Freezes the primary: SIGSTOP of its postmaster and every process it started, as a paused VM or a stuck
+   * disk would. Its port still accepts TCP connections (the kernel does), open connections stay open, and
+   * nothing answers until {@link #thawPrimary()}. Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServers()} is false
+   * @throws IllegalStateException when the primary is not running
+   * @since 0.3.0
+   */
+  public void freezePrimary() {
+    control().freeze(-1);
+  }
+
+  /**
+   * Resumes a frozen primary (SIGCONT); waiting statements carry on. Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServers()} is false
+   * @since 0.3.0
+   */
+  public void thawPrimary() {
+    control().thaw(-1);
+  }
+
+  /**
+   * Freezes one replica (SIGSTOP of its postmaster and processes) until {@link #thawReplica(int)}.
+   *
+   * @param index 0-based replica index
+   * @throws UnsupportedOperationException when {@link #canControlServers()} is false
+   * @throws IllegalStateException when the replica is not running
+   * @throws IndexOutOfBoundsException when there is no such replica
+   * @since 0.3.0
+   */
+  public void freezeReplica(int index) {
+    replica(index);
+    control().freeze(index);
+  }
+
+  /**
+   * Resumes a frozen replica (SIGCONT). Idempotent.
+   *
+   * @param index 0-based replica index
+   * @throws UnsupportedOperationException when {@link #canControlServers()} is false
+   * @throws IndexOutOfBoundsException when there is no such replica
+   * @since 0.3.0
+   */
+  public void thawReplica(int index) {
+    replica(index);
+    control().thaw(index);
   }
 
   /**
@@ -427,6 +546,10 @@ public final class PostgresCluster implements AutoCloseable {
       return;
     }
     closed = true;
+    synchronized (this) {
+      proxies.values().forEach(FaultProxy::close);
+      proxies.clear();
+    }
     if (ownedPool != null) {
       ownedPool.close();
       return;

@@ -14,9 +14,12 @@ import org.slf4j.LoggerFactory;
  * one to each test class; {@link TestServers} hands them out elsewhere. Test classes share the server, so
  * every key a test writes must start with {@link #keyPrefix()} (use {@link #key(String)}).
  *
- * <p>The server can be stopped and started again on the same port when {@link #canControlServer()}: only for
- * a private local server that belongs to this handle alone. Thread-safe. {@link #close()} deletes the keys
- * under the prefix, and stops the server when it is private to this handle.
+ * <p>The server can be stopped and started again on the same port, crashed ({@link #crash()}, SIGKILL) and
+ * frozen ({@link #freeze()}, SIGSTOP until {@link #thaw()}) when {@link #canControlServer()}: only for a
+ * private local server that belongs to this handle alone; with {@code @PlatformTest(durableRedis = true)} (or
+ * {@link TestServerSettings#REDIS_DURABLE}) it keeps every acknowledged write across a crash. {@link #proxy()}
+ * puts a {@link FaultProxy} between client and server, with servers of any source. Thread-safe.
+ * {@link #close()} deletes the keys under the prefix, and stops the server when it is private to this handle.
  *
  * @since 0.1.0
  */
@@ -30,6 +33,7 @@ public final class RedisServer implements AutoCloseable {
   private final Duration connectTimeout;
   private final boolean exclusive;
   private final @Nullable ServerPool ownedPool;
+  private @Nullable FaultProxy proxy;
   private volatile boolean closed;
 
   RedisServer(RedisHost host, String keyPrefix, Duration connectTimeout, boolean exclusive,
@@ -72,6 +76,20 @@ public final class RedisServer implements AutoCloseable {
    */
   public String eventBusUri() {
     String base = uri();
+    String prefix = java.net.URLEncoder.encode(keyPrefix + "events:", java.nio.charset.StandardCharsets.UTF_8);
+    return base + (base.contains("?") ? "&" : "?") + "streamKeyPrefix=" + prefix;
+  }
+
+  /**
+   * Like {@link #eventBusUri()}, through a proxy of this server (from {@link #proxy()}), so that tests can slow
+   * down or silence the bus's network.
+   *
+   * @param through the proxy
+   * @return {@code redis://127.0.0.1:<proxy port>?streamKeyPrefix=t:<class>:<random>:events:}
+   * @since 0.3.0
+   */
+  public String eventBusUri(FaultProxy through) {
+    String base = through.url();
     String prefix = java.net.URLEncoder.encode(keyPrefix + "events:", java.nio.charset.StandardCharsets.UTF_8);
     return base + (base.contains("?") ? "&" : "?") + "streamKeyPrefix=" + prefix;
   }
@@ -129,8 +147,8 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Stops the server, keeping its port; connections fail until {@link #start()}. Its data is lost (a
-   * private server keeps nothing on disk). Idempotent.
+   * Stops the server, keeping its port; connections fail until {@link #start()}. Its data is lost unless the
+   * server is {@link #isDurable() durable}. Idempotent.
    *
    * @throws UnsupportedOperationException when {@link #canControlServer()} is false; the message says why
    * @since 0.1.0
@@ -140,7 +158,9 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts the stopped server again on the same port and returns once it answers. Idempotent.
+   * Starts the stopped or crashed server again on the same port and returns once it answers (a durable one
+   * after loading its append-only file). It checks the real process, so a {@code kill -9} from outside counts
+   * as stopped. Idempotent.
    *
    * @throws UnsupportedOperationException when {@link #canControlServer()} is false
    * @since 0.1.0
@@ -149,15 +169,83 @@ public final class RedisServer implements AutoCloseable {
     control().start();
   }
 
+  /**
+   * Kills the server with SIGKILL, as a crash would (no shutdown save); {@link #start()} starts it again on
+   * the same port. A {@link #isDurable() durable} server keeps every write it acknowledged. Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServer()} is false; the message says why
+   * @since 0.3.0
+   */
+  public void crash() {
+    control().crash();
+  }
+
+  /**
+   * Freezes the server (SIGSTOP, as a paused VM would): its port still accepts connections, open ones stay
+   * open, nothing answers until {@link #thaw()}. Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServer()} is false
+   * @throws IllegalStateException when the server is not running
+   * @since 0.3.0
+   */
+  public void freeze() {
+    control().freeze();
+  }
+
+  /**
+   * Resumes a frozen server (SIGCONT); waiting commands carry on. Idempotent.
+   *
+   * @throws UnsupportedOperationException when {@link #canControlServer()} is false
+   * @since 0.3.0
+   */
+  public void thaw() {
+    control().thaw();
+  }
+
+  /**
+   * Whether the server keeps every acknowledged write on disk across {@link #crash()} and {@link #start()}
+   * ({@code appendonly yes}, {@code appendfsync always}): only private servers the kit started with
+   * {@code @PlatformTest(durableRedis = true)} or {@link TestServerSettings#REDIS_DURABLE}.
+   *
+   * @return whether the server is durable
+   * @since 0.3.0
+   */
+  public boolean isDurable() {
+    return host.isDurable();
+  }
+
+  /**
+   * A {@link FaultProxy} in front of the server, started on first call and closed with this handle; its
+   * {@link FaultProxy#url()} is {@link #uri()} through the proxy. Works with servers of every source.
+   *
+   * @return the proxy (the same one on every call)
+   * @since 0.3.0
+   */
+  public synchronized FaultProxy proxy() {
+    if (closed) {
+      throw new IllegalStateException("this RedisServer is closed");
+    }
+    FaultProxy current = proxy;
+    if (current == null) {
+      dev.adxcore.platform.test.internal.RedisEndpoint e = host.endpoint();
+      current = FaultProxy.start(e.host(), e.port(),
+          port -> new dev.adxcore.platform.test.internal.RedisEndpoint("127.0.0.1", port, e.database(), e.user(),
+              e.password()).uri(), null);
+      proxy = current;
+    }
+    return current;
+  }
+
   private RedisHost control() {
     if (!host.controllable()) {
-      throw new UnsupportedOperationException("a Redis server from " + source() + " cannot be stopped or started"
-          + " by the test kit; only a private local server can (unset " + TestServerSettings.REDIS_URL + " and set "
+      throw new UnsupportedOperationException("a Redis server from " + source() + " cannot be stopped, started,"
+          + " crashed or frozen by the test kit (use proxy() for network faults); only a private local server can (unset " + TestServerSettings.REDIS_URL + " and set "
           + TestServerSettings.SERVERS + "=local)");
     }
     if (!exclusive) {
       throw new UnsupportedOperationException("this Redis server is shared by every test class of the JVM;"
-          + " use @PlatformTest(isolatedServers = true) or TestServers.privateRedis() to stop and start it");
+          + " use @PlatformTest(isolatedServers = true) or TestServers.privateRedis() to stop, start, crash or freeze"
+          + " it");
     }
     return host;
   }
@@ -174,6 +262,12 @@ public final class RedisServer implements AutoCloseable {
       return;
     }
     closed = true;
+    synchronized (this) {
+      if (proxy != null) {
+        proxy.close();
+        proxy = null;
+      }
+    }
     if (ownedPool != null) {
       ownedPool.close();
       return;

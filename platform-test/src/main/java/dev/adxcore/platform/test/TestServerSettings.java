@@ -90,6 +90,15 @@ public final class TestServerSettings {
    * failing when no source can provide them. Unset: such tests fail.
    */
   public static final String SKIP_UNAVAILABLE = "PLATFORM_TEST_SKIP_UNAVAILABLE";
+  /**
+   * Environment variable: {@code true} makes the Redis servers the kit starts itself (installed or Maven
+   * binaries) durable: an append-only file fsynced on every write, kept across {@link RedisServer#crash()} and
+   * {@link RedisServer#start()}. Default {@code false} (nothing on disk). Servers from explicit settings and
+   * containers keep their own configuration.
+   *
+   * @since 0.3.0
+   */
+  public static final String REDIS_DURABLE = "PLATFORM_TEST_REDIS_DURABLE";
   /** The PostgreSQL major versions the SDK supports and tests. */
   public static final List<Integer> SUPPORTED_POSTGRES_VERSIONS = List.of(15, 16, 17, 18);
   /** The PostgreSQL major version used unless {@value #POSTGRES_VERSION} says otherwise. */
@@ -135,6 +144,7 @@ public final class TestServerSettings {
   private final @Nullable Path binaryCache;
   private final @Nullable String postgresOsUser;
   private final Set<String> skipUnavailable;
+  private final boolean redisDurable;
 
   private TestServerSettings(Builder b) {
     this.postgresUrl = b.postgresUrl;
@@ -154,6 +164,7 @@ public final class TestServerSettings {
     this.binaryCache = b.binaryCache;
     this.postgresOsUser = b.postgresOsUser;
     this.skipUnavailable = Set.copyOf(b.skipUnavailable);
+    this.redisDurable = b.redisDurable;
   }
 
   /**
@@ -240,6 +251,13 @@ public final class TestServerSettings {
         }
       }
       b.skipUnavailable(servers);
+    }
+    value = read(env, properties, REDIS_DURABLE);
+    if (value != null) {
+      if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+        throw new IllegalArgumentException(REDIS_DURABLE + " must be true or false (was '" + value + "')");
+      }
+      b.redisDurable(Boolean.parseBoolean(value));
     }
     value = read(env, properties, POSTGRES_BIN);
     if (value != null) {
@@ -434,6 +452,16 @@ public final class TestServerSettings {
   }
 
   /**
+   * Whether Redis servers the kit starts itself are durable ({@value #REDIS_DURABLE}).
+   *
+   * @return true for an append-only file fsynced on every write, kept across crashes
+   * @since 0.3.0
+   */
+  public boolean isRedisDurable() {
+    return redisDurable;
+  }
+
+  /**
    * The servers whose tests are skipped rather than failed when no source provides them
    * ({@value #SKIP_UNAVAILABLE}).
    *
@@ -522,6 +550,7 @@ public final class TestServerSettings {
     b.binaryCache = binaryCache;
     b.postgresOsUser = postgresOsUser;
     b.skipUnavailable = new ArrayList<>(skipUnavailable);
+    b.redisDurable = redisDurable;
     return b;
   }
 
@@ -547,7 +576,8 @@ public final class TestServerSettings {
         + ", replicationTimeout=" + replicationTimeout
         + ", binaryCache=" + (binaryCache == null ? "-" : binaryCache)
         + ", postgresOsUser=" + (postgresOsUser == null ? "-" : postgresOsUser)
-        + ", skipUnavailable=" + skipUnavailable + '}';
+        + ", skipUnavailable=" + skipUnavailable
+        + ", redisDurable=" + redisDurable + '}';
   }
 
   /**
@@ -573,6 +603,7 @@ public final class TestServerSettings {
     private @Nullable Path binaryCache;
     private @Nullable String postgresOsUser;
     private List<String> skipUnavailable = new ArrayList<>();
+    private boolean redisDurable;
 
     private Builder() {
     }
@@ -685,6 +716,19 @@ public final class TestServerSettings {
      */
     public Builder postgresOsUser(@Nullable String user) {
       this.postgresOsUser = user;
+      return this;
+    }
+
+    /**
+     * Makes the Redis servers the kit starts itself durable ({@value #REDIS_DURABLE}): an append-only file
+     * fsynced on every write, kept across {@link RedisServer#crash()} and {@link RedisServer#start()}.
+     *
+     * @param durable true to keep every acknowledged write on disk
+     * @return this builder
+     * @since 0.3.0
+     */
+    public Builder redisDurable(boolean durable) {
+      this.redisDurable = durable;
       return this;
     }
 

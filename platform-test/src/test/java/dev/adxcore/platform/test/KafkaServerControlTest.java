@@ -41,6 +41,29 @@ class KafkaServerControlTest {
   }
 
   @Test
+  void aFrozenBrokerHoldsASendUntilThawed() throws Exception {
+    try (KafkaServer kafka = TestServers.privateKafka()) {
+      String topic = kafka.topic("frozen");
+      KafkaKitTest.createTopic(kafka, topic);
+      try (KafkaProducer<String, String> producer = KafkaKitTest.producer(kafka)) {
+        producer.send(new ProducerRecord<>(topic, "k", "warm-up")).get(20, TimeUnit.SECONDS);
+        kafka.freeze();
+        java.util.concurrent.Future<?> sent;
+        try {
+          sent = producer.send(new ProducerRecord<>(topic, "k", "while frozen"));
+          Thread.sleep(700);
+          assertThat(sent.isDone()).isFalse();
+        } finally {
+          kafka.thaw();
+        }
+        sent.get(60, TimeUnit.SECONDS);
+      }
+      assertThat(KafkaKitTest.readAll(kafka, topic, 2)).extracting(r -> r.value())
+          .containsExactly("warm-up", "while frozen");
+    }
+  }
+
+  @Test
   void theBrokerStopsWhenTheJvmThatStartedItIsKilled() throws Exception {
     Process owner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), KafkaOwningMain.class.getName()).redirectErrorStream(true).start();

@@ -58,6 +58,7 @@ public final class JdbcHandle implements Handle {
     private boolean tenantApplied;
     private boolean open = true;
     private @Nullable List<Runnable> afterCommit;
+    private int restoreNetworkTimeoutMillis = -1;
 
     private JdbcHandle(Connection connection, @Nullable UUID tenantId, boolean readOnly, String target,
             boolean singleSyncSafe) {
@@ -375,10 +376,34 @@ public final class JdbcHandle implements Handle {
         }
     }
 
-    /** Makes every further call fail: the unit of work is over. */
+    @Override
+    public void allowLongStatements(java.time.Duration maxWait) throws SQLException {
+        ensureOpen();
+        java.util.Objects.requireNonNull(maxWait, "maxWait");
+        if (maxWait.isNegative() || maxWait.isZero() || maxWait.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("maxWait must be between 1ms and " + Integer.MAX_VALUE + "ms (was "
+                    + maxWait + ")");
+        }
+        if (restoreNetworkTimeoutMillis < 0) {
+            restoreNetworkTimeoutMillis = connection.getNetworkTimeout();
+        }
+        connection.setNetworkTimeout(Runnable::run, (int) Math.max(1, maxWait.toMillis()));
+    }
+
+    /** Makes every further call fail: the unit of work is over. Gives the connection its socket timeout back. */
     public void close() {
         open = false;
         afterCommit = null;
+        if (restoreNetworkTimeoutMillis >= 0) {
+            try {
+                if (!connection.isClosed()) {
+                    connection.setNetworkTimeout(Runnable::run, restoreNetworkTimeoutMillis);
+                }
+            } catch (SQLException | RuntimeException e) {
+                // the connection broke: the pool discards it
+            }
+            restoreNetworkTimeoutMillis = -1;
+        }
     }
 
     private void ensureOpen() {

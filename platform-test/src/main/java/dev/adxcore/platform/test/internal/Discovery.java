@@ -185,10 +185,11 @@ public final class Discovery {
       }
     }
     if (binary.isPresent()) {
-      return LocalRedis.start(binary.get(), workspace(), Source.LOCAL);
+      return LocalRedis.start(binary.get(), workspace(), Source.LOCAL, settings.isRedisDurable());
     }
     if (shipped.isPresent()) {
-      return LocalRedis.start(maven.unpackRedis(shipped.get(), settings.binaryCache()), workspace(), Source.MAVEN);
+      return LocalRedis.start(maven.unpackRedis(shipped.get(), settings.binaryCache()), workspace(), Source.MAVEN,
+          settings.isRedisDurable());
     }
     String installedFinding = mode == ServerMode.MAVEN
         ? "skipped (" + TestServerSettings.SERVERS + "=maven)"

@@ -28,6 +28,16 @@ public interface KafkaHost extends AutoCloseable {
     throw new UnsupportedOperationException(source().label() + " Kafka cannot be started by the test kit");
   }
 
+  /** Suspends the broker's process (SIGSTOP): connections stay open, nothing answers. */
+  default void freeze() {
+    throw new UnsupportedOperationException(source().label() + " Kafka cannot be frozen by the test kit");
+  }
+
+  /** Resumes a frozen broker (SIGCONT). Idempotent. */
+  default void thaw() {
+    throw new UnsupportedOperationException(source().label() + " Kafka cannot be thawed by the test kit");
+  }
+
   /** Stops the broker if this kit started it, and deletes its files. Idempotent. */
   @Override
   void close();

@@ -37,6 +37,7 @@ public final class LocalKafka implements KafkaHost {
   private final int port;
   private final String clusterId;
   private @Nullable Process process;
+  private boolean frozen;
   private boolean closed;
 
   private LocalKafka(Path dir, int port, String clusterId) {
@@ -207,6 +208,7 @@ public final class LocalKafka implements KafkaHost {
   @Override
   public synchronized void stop() {
     if (process != null) {
+      thawIfFrozen();
       terminate(false);
       LOG.info("Private Kafka broker on 127.0.0.1:{} stopped", port);
     }
@@ -215,6 +217,7 @@ public final class LocalKafka implements KafkaHost {
   @Override
   public synchronized void kill() {
     if (process != null) {
+      frozen = false;
       terminate(true);
       LOG.info("Private Kafka broker on 127.0.0.1:{} killed", port);
     }
@@ -225,10 +228,49 @@ public final class LocalKafka implements KafkaHost {
     if (closed) {
       throw new IllegalStateException("the private Kafka broker was already closed");
     }
-    if (process == null) {
+    Process running = process;
+    if (running == null || !running.isAlive()) {
+      process = null;
+      frozen = false;
       launch();
       LOG.info("Private Kafka broker on 127.0.0.1:{} started again", port);
     }
+  }
+
+  @Override
+  public synchronized void freeze() {
+    if (closed) {
+      throw new IllegalStateException("the private Kafka broker was already closed");
+    }
+    Process running = process;
+    if (running == null || !running.isAlive()) {
+      throw new IllegalStateException("the Kafka broker on 127.0.0.1:" + port + " is not running: start it before"
+          + " freezing it");
+    }
+    if (!frozen) {
+      ProcessTrees.freeze(running.toHandle());
+      frozen = true;
+      LOG.info("Private Kafka broker on 127.0.0.1:{} frozen (SIGSTOP of {})", port, running.pid());
+    }
+  }
+
+  @Override
+  public synchronized void thaw() {
+    if (thawIfFrozen()) {
+      LOG.info("Private Kafka broker on 127.0.0.1:{} thawed", port);
+    }
+  }
+
+  private boolean thawIfFrozen() {
+    if (!frozen) {
+      return false;
+    }
+    Process running = process;
+    if (running != null && running.isAlive()) {
+      ProcessTrees.thaw(running.toHandle());
+    }
+    frozen = false;
+    return true;
   }
 
   private void terminate(boolean forcibly) {

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ final class LocalPostgresCluster implements PgServers {
     final Path log;
     final PgEndpoint endpoint;
     volatile boolean running = true;
+    volatile boolean frozen;
 
     Node(Path dataDir, Path log, PgEndpoint endpoint) {
       this.dataDir = dataDir;
@@ -186,7 +188,16 @@ final class LocalPostgresCluster implements PgServers {
 
   @Override
   public boolean isRunning(int node) {
-    return node(node).running;
+    Node n = node(node);
+    return n.running && postmaster(n).isPresent();
+  }
+
+  /** The node's live postmaster, from {@code postmaster.pid}: a server killed from outside has none. */
+  private static Optional<ProcessHandle> postmaster(Node n) {
+    return Workspace.readPid(n.dataDir().resolve("postmaster.pid"))
+        .flatMap(ProcessHandle::of)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(true));
   }
 
   @Override
@@ -195,6 +206,14 @@ final class LocalPostgresCluster implements PgServers {
     if (!n.running || closed) {
       return;
     }
+    if (postmaster(n).isEmpty()) {
+      n.running = false;
+      n.frozen = false;
+      LOG.info("Private PostgreSQL {} on {} was not running (killed from outside)", describe(node),
+          n.endpoint().address());
+      return;
+    }
+    thawIfFrozen(n);
     Exec.run(List.of(tool(bin, "pg_ctl"), "-D", n.dataDir().toString(), "-m", "fast", "-w", "-t", "60", "stop"),
         osUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
     n.running = false;
@@ -207,13 +226,64 @@ final class LocalPostgresCluster implements PgServers {
       throw new IllegalStateException("the private PostgreSQL servers were already closed");
     }
     Node n = node(node);
-    if (n.running) {
+    if (n.running && postmaster(n).isPresent()) {
       return;
     }
     Exec.run(List.of(tool(bin, "pg_ctl"), "-D", n.dataDir().toString(), "-l", n.log.toString(), "-w", "-t", "60",
         "start"), osUser, workDir.resolve("tools.log"), TOOL_TIMEOUT);
     n.running = true;
+    n.frozen = false;
     LOG.info("Private PostgreSQL {} on {} started again", describe(node), n.endpoint().address());
+  }
+
+  @Override
+  public synchronized void crash(int node) {
+    if (closed) {
+      throw new IllegalStateException("the private PostgreSQL servers were already closed");
+    }
+    Node n = node(node);
+    Optional<ProcessHandle> postmaster = postmaster(n);
+    if (postmaster.isPresent()) {
+      ProcessTrees.kill(postmaster.get());
+      LOG.info("Private PostgreSQL {} on {} crashed (SIGKILL of postmaster {} and its processes)", describe(node),
+          n.endpoint().address(), postmaster.get().pid());
+    }
+    n.running = false;
+    n.frozen = false;
+  }
+
+  @Override
+  public synchronized void freeze(int node) {
+    if (closed) {
+      throw new IllegalStateException("the private PostgreSQL servers were already closed");
+    }
+    Node n = node(node);
+    if (n.frozen) {
+      return;
+    }
+    ProcessHandle postmaster = postmaster(n).orElseThrow(() -> new IllegalStateException("PostgreSQL "
+        + describe(node) + " on " + n.endpoint().address() + " is not running: start it before freezing it"));
+    ProcessTrees.freeze(postmaster);
+    n.frozen = true;
+    LOG.info("Private PostgreSQL {} on {} frozen (SIGSTOP of postmaster {} and its processes)", describe(node),
+        n.endpoint().address(), postmaster.pid());
+  }
+
+  @Override
+  public synchronized void thaw(int node) {
+    Node n = node(node);
+    if (thawIfFrozen(n)) {
+      LOG.info("Private PostgreSQL {} on {} thawed", describe(node), n.endpoint().address());
+    }
+  }
+
+  private static boolean thawIfFrozen(Node n) {
+    if (!n.frozen) {
+      return false;
+    }
+    postmaster(n).ifPresent(ProcessTrees::thaw);
+    n.frozen = false;
+    return true;
   }
 
   private static String describe(int node) {
@@ -247,6 +317,7 @@ final class LocalPostgresCluster implements PgServers {
     if (!node.running) {
       return;
     }
+    thawIfFrozen(node);
     try {
       Exec.run(List.of(tool(bin, "pg_ctl"), "-D", node.dataDir().toString(), "-m", "immediate", "-w", "-t", "30",
           "stop"), osUser, workDir.resolve("tools.log"), Duration.ofSeconds(40));

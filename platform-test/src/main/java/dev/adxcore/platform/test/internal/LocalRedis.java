@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private {@code redis-server} child process on a free port of 127.0.0.1, keeping nothing on disk, from an
- * installed binary or from the one embedded-redis ships on Maven Central.
+ * A private {@code redis-server} child process on a free port of 127.0.0.1, from an installed binary or from
+ * the one embedded-redis ships on Maven Central. It keeps nothing on disk, unless durable: then it writes an
+ * append-only file fsynced on every write ({@code appendonly yes}, {@code appendfsync always}) into a folder
+ * that outlives crashes and restarts, so every acknowledged write survives {@link #crash()}.
  */
 final class LocalRedis implements RedisHost {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRedis.class);
@@ -23,22 +25,30 @@ final class LocalRedis implements RedisHost {
   private final Path workDir;
   private final RedisEndpoint endpoint;
   private final Source source;
+  private final boolean durable;
   private @Nullable Process process;
+  private boolean frozen;
   private boolean closed;
 
-  private LocalRedis(Path binary, Path workDir, RedisEndpoint endpoint, Source source, Process process) {
+  private LocalRedis(Path binary, Path workDir, RedisEndpoint endpoint, Source source, boolean durable,
+      Process process) {
     this.binary = binary;
     this.workDir = workDir;
     this.endpoint = endpoint;
     this.source = source;
+    this.durable = durable;
     this.process = process;
   }
 
   static LocalRedis start(Path binary, Path workDir) {
-    return start(binary, workDir, Source.LOCAL);
+    return start(binary, workDir, Source.LOCAL, false);
   }
 
   static LocalRedis start(Path binary, Path workDir, Source source) {
+    return start(binary, workDir, source, false);
+  }
+
+  static LocalRedis start(Path binary, Path workDir, Source source, boolean durable) {
     long started = System.nanoTime();
     try {
       Files.createDirectories(workDir.resolve("redis"));
@@ -49,10 +59,10 @@ final class LocalRedis implements RedisHost {
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = Workspace.freePort();
       try {
-        Process process = launch(binary, workDir, port);
-        LOG.info("Private Redis ({} binary {}) started on 127.0.0.1:{} in {} ms", source.label(), binary, port,
-            (System.nanoTime() - started) / 1_000_000);
-        return new LocalRedis(binary, workDir, RedisEndpoint.local(port), source, process);
+        Process process = launch(binary, workDir, port, durable);
+        LOG.info("Private Redis ({} binary {}{}) started on 127.0.0.1:{} in {} ms", source.label(), binary,
+            durable ? ", durable: appendonly, appendfsync always" : "", port, (System.nanoTime() - started) / 1_000_000);
+        return new LocalRedis(binary, workDir, RedisEndpoint.local(port), source, durable, process);
       } catch (TestServersUnavailableException e) {
         // most likely another process took the port between our probe and the server's bind: retry
         last = e;
@@ -62,13 +72,13 @@ final class LocalRedis implements RedisHost {
   }
 
   /** Starts redis-server on {@code port} and waits until it answers PING. */
-  private static Process launch(Path binary, Path workDir, int port) {
+  private static Process launch(Path binary, Path workDir, int port, boolean durable) {
     Path log = workDir.resolve("redis.log");
     Process process;
     try {
       process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", "no", "--dir", workDir.resolve("redis").toString(), "--daemonize", "no",
-          "--protected-mode", "no"))
+          "--save", "", "--appendonly", durable ? "yes" : "no", "--appendfsync", durable ? "always" : "everysec",
+          "--dir", workDir.resolve("redis").toString(), "--daemonize", "no", "--protected-mode", "no"))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();
@@ -121,11 +131,17 @@ final class LocalRedis implements RedisHost {
   }
 
   @Override
+  public boolean isDurable() {
+    return durable;
+  }
+
+  @Override
   public synchronized void stop() {
     Process running = process;
     if (running == null) {
       return;
     }
+    thawIfFrozen(running);
     terminate(running);
     process = null;
     LOG.info("Private Redis on {} stopped", endpoint.address());
@@ -136,9 +152,59 @@ final class LocalRedis implements RedisHost {
     if (closed) {
       throw new IllegalStateException("the private Redis was already closed");
     }
-    if (process == null) {
-      process = launch(binary, workDir, endpoint.port());
-      LOG.info("Private Redis on {} started again", endpoint.address());
+    Process running = process;
+    if (running == null || !running.isAlive()) {
+      process = launch(binary, workDir, endpoint.port(), durable);
+      frozen = false;
+      LOG.info("Private Redis on {} started again{}", endpoint.address(), durable ? " from its append-only file" : "");
+    }
+  }
+
+  @Override
+  public synchronized void crash() {
+    if (closed) {
+      throw new IllegalStateException("the private Redis was already closed");
+    }
+    Process running = process;
+    if (running != null && running.isAlive()) {
+      ProcessTrees.kill(running.toHandle());
+      LOG.info("Private Redis on {} crashed (SIGKILL of {})", endpoint.address(), running.pid());
+    }
+    process = null;
+    frozen = false;
+  }
+
+  @Override
+  public synchronized void freeze() {
+    if (closed) {
+      throw new IllegalStateException("the private Redis was already closed");
+    }
+    Process running = process;
+    if (running == null || !running.isAlive()) {
+      throw new IllegalStateException("Redis on " + endpoint.address() + " is not running: start it before freezing it");
+    }
+    if (!frozen) {
+      ProcessTrees.freeze(running.toHandle());
+      frozen = true;
+      LOG.info("Private Redis on {} frozen (SIGSTOP of {})", endpoint.address(), running.pid());
+    }
+  }
+
+  @Override
+  public synchronized void thaw() {
+    Process running = process;
+    if (running != null && frozen) {
+      thawIfFrozen(running);
+      LOG.info("Private Redis on {} thawed", endpoint.address());
+    }
+  }
+
+  private void thawIfFrozen(Process running) {
+    if (frozen) {
+      if (running.isAlive()) {
+        ProcessTrees.thaw(running.toHandle());
+      }
+      frozen = false;
     }
   }
 

@@ -169,6 +169,15 @@ public final class PgEndpoint {
     return url.toString();
   }
 
+  /**
+   * @param otherHost the host to reach this server through (a proxy)
+   * @param otherPort its port
+   * @return this endpoint with another address, the same login and parameters
+   */
+  public PgEndpoint withAddress(String otherHost, int otherPort) {
+    return new PgEndpoint(otherHost, otherPort, database, user, password, parameters);
+  }
+
   /** @return {@code host:port} */
   public String address() {
     return host + ':' + port;

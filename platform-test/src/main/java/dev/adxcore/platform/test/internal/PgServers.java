@@ -54,6 +54,34 @@ public interface PgServers extends AutoCloseable {
     throw new UnsupportedOperationException(source().label() + " servers cannot be started by the test kit");
   }
 
+  /**
+   * Kills a node and all its processes with SIGKILL, as a crash would; {@link #start} starts it again (with
+   * crash recovery). Idempotent.
+   *
+   * @param node -1 for the primary, else the 0-based replica index
+   */
+  default void crash(int node) {
+    throw new UnsupportedOperationException(source().label() + " servers cannot be crashed by the test kit");
+  }
+
+  /**
+   * Suspends a node and all its processes (SIGSTOP): connections stay open, nothing answers.
+   *
+   * @param node -1 for the primary, else the 0-based replica index
+   */
+  default void freeze(int node) {
+    throw new UnsupportedOperationException(source().label() + " servers cannot be frozen by the test kit");
+  }
+
+  /**
+   * Resumes a frozen node (SIGCONT). Idempotent.
+   *
+   * @param node -1 for the primary, else the 0-based replica index
+   */
+  default void thaw(int node) {
+    throw new UnsupportedOperationException(source().label() + " servers cannot be thawed by the test kit");
+  }
+
   /** Stops what this cluster started; does nothing to servers it was only given. Idempotent. */
   @Override
   void close();

@@ -23,6 +23,26 @@ public interface RedisHost extends AutoCloseable {
     throw new UnsupportedOperationException(source().label() + " Redis cannot be started by the test kit");
   }
 
+  /** Kills the server with SIGKILL, as a crash would; {@link #start} starts it again. Idempotent. */
+  default void crash() {
+    throw new UnsupportedOperationException(source().label() + " Redis cannot be crashed by the test kit");
+  }
+
+  /** Suspends the server (SIGSTOP): connections stay open, nothing answers. */
+  default void freeze() {
+    throw new UnsupportedOperationException(source().label() + " Redis cannot be frozen by the test kit");
+  }
+
+  /** Resumes a frozen server (SIGCONT). Idempotent. */
+  default void thaw() {
+    throw new UnsupportedOperationException(source().label() + " Redis cannot be thawed by the test kit");
+  }
+
+  /** @return whether the server keeps every write on disk across a crash (appendonly, fsync always) */
+  default boolean isDurable() {
+    return false;
+  }
+
   /** Stops the server if this kit started it. Idempotent. */
   @Override
   void close();
