@@ -70,6 +70,7 @@ public final class PlatformDatabaseAutoConfiguration {
                 b.maxConnections(p.getMaxConnections());
             }
             Props.duration(PREFIX + ".acquire-timeout", p.getAcquireTimeout(), b::acquireTimeout);
+            Props.duration(PREFIX + ".socket-timeout", p.getSocketTimeout(), b::socketTimeout);
             Props.duration(PREFIX + ".replica-recheck-interval", p.getReplicaRecheckInterval(), b::replicaRecheckInterval);
             Props.duration(PREFIX + ".max-replica-lag", p.getMaxReplicaLag(), b::maxReplicaLag);
             if (p.getRoleCheck() != null) {

@@ -35,6 +35,8 @@ public class PlatformDatabaseProperties {
     private @Nullable Integer maxConnections;
     /** How long a caller waits for a pooled connection, such as 5s. */
     private @Nullable String acquireTimeout;
+    /** How long a statement or commit waits for the server before the connection is given up, such as 5s (default). */
+    private @Nullable String socketTimeout;
     /** Period of the replica health probe, such as 1s. */
     private @Nullable String replicaRecheckInterval;
     /** Replication lag that takes a replica out of rotation, such as 10s. */
@@ -128,6 +130,16 @@ public class PlatformDatabaseProperties {
     /** @param acquireTimeout the acquire timeout, such as 5s */
     public void setAcquireTimeout(@Nullable String acquireTimeout) {
         this.acquireTimeout = acquireTimeout;
+    }
+
+    /** @return the socket timeout as written, or null */
+    public @Nullable String getSocketTimeout() {
+        return socketTimeout;
+    }
+
+    /** @param socketTimeout how long a statement waits for the server, such as 5s */
+    public void setSocketTimeout(@Nullable String socketTimeout) {
+        this.socketTimeout = socketTimeout;
     }
 
     /** @return the replica recheck interval as written, or null */

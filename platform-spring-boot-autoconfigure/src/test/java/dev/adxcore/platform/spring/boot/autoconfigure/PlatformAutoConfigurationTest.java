@@ -58,6 +58,20 @@ class PlatformAutoConfigurationTest {
     }
 
     @Test
+    void waitBoundsComeFromPropertiesInTheSdksDurationGrammar() {
+        runner.withPropertyValues(database).withPropertyValues("platform.database.socket-timeout=12s",
+                "platform.database.acquire-timeout=1500ms").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            DatabaseConfig config = ctx.getBean(DatabaseConfig.class);
+            assertThat(config.socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(12));
+            assertThat(config.acquireTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+        });
+        runner.withPropertyValues(database).withPropertyValues("platform.database.socket-timeout=12")
+                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("platform.database.socket-timeout"));
+    }
+
+    @Test
     void noDatabaseManagerWithoutPrimaryUrl() {
         runner.run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(DatabaseManager.class)
                 .doesNotHaveBean(DatabaseConfig.class));
