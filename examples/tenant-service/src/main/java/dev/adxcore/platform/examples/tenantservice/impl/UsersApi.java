@@ -71,8 +71,8 @@ import org.slf4j.LoggerFactory;
  * incoming {@code traceparent} (a malformed one is ignored: a new root) and bound with the request context
  * ({@link PlatformTracing#bind}), so the database units, events and workflow starts of the request are its
  * children and the context's trace is the span. Attributes follow the HTTP semantic conventions with the route
- * template, never the raw path or ids. With the OTel Java agent attached, its server span is used instead of a
- * second one.
+ * template, never the raw path or ids. With the OTel Java agent attached, its server span is used (and named for
+ * the route) instead of a second one.
  */
 public final class UsersApi implements HttpHandler {
 
@@ -148,10 +148,9 @@ public final class UsersApi implements HttpHandler {
             if (template == null) {
                 throw new ApiException(404, "not_found", "no such resource");
             }
-            if (own) {
-                span.updateName(spanMethod + " " + template);
-                span.setAttribute(HTTP_ROUTE, template);
-            }
+            // Also on the agent's span, which only knows the server's context path "/".
+            span.updateName(spanMethod + " " + template);
+            span.setAttribute(HTTP_ROUTE, template);
             try (PlatformTracing.Scope ignored = PlatformTracing.bind(span, caller(exchange, correlationId))) {
                 status = route(exchange, template, method, segments);
             }
