@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *       {@code SignalWithStartWorkflow:<type>} or {@code SignalWorkflow:<signal>} around the call, parented on
  *       {@link PlatformTracing#currentContext()} (OTel's current span, else the bound platform context's trace).</li>
  *   <li><b>Worker</b> ({@link #WORKER}): a {@code SERVER} span {@code RunWorkflow:<type>} around the workflow method
- *       and {@code RunActivity:<type>} around each activity attempt (local ones included); from workflow code, a
+ *       and {@code RunActivity:<type>} around each activity attempt (local ones included), {@code HandleSignal:<signal>}
+ *       around each signal handler; from workflow code, a
  *       {@code CLIENT} span {@code StartActivity:<name>}, {@code StartChildWorkflow:<type>} or
  *       {@code SignalExternalWorkflow:<signal>} that ends once the command is scheduled.</li>
  * </ul>
@@ -263,6 +264,25 @@ public final class TracingInterceptors {
                     .setAttribute(WORKFLOW_TYPE, PlatformTracing.bounded(info.getWorkflowType()))
                     .startSpan();
             return within(span, parent, () -> super.execute(input));
+        }
+
+        @Override
+        public void handleSignal(SignalInput input) {
+            if (Workflow.isReplaying()) {
+                super.handleSignal(input);
+                return;
+            }
+            Context parent = parentOf(input.getHeader());
+            WorkflowInfo info = Workflow.getInfo();
+            Span span = span("HandleSignal:" + input.getSignalName(), SpanKind.SERVER, parent)
+                    .setAttribute(WORKFLOW_ID, PlatformTracing.bounded(info.getWorkflowId()))
+                    .setAttribute(RUN_ID, info.getRunId())
+                    .setAttribute(SIGNAL_NAME, PlatformTracing.bounded(input.getSignalName()))
+                    .startSpan();
+            within(span, parent, () -> {
+                super.handleSignal(input);
+                return null;
+            });
         }
     }
 

@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * ignored, so the span is a new root) and a {@code CLIENT} span per upstream attempt ({@code <method>}, with the
  * route template as {@code url.template}), whose id is the {@code traceparent} the upstream receives. Raw paths,
  * queries and ids are never recorded. Through the OTel API only: a no-op unless the application installs an SDK.
- * With the OTel Java agent attached none of these spans is made, because the agent's Jetty server and client
- * instrumentation makes them. Stateless; thread-safe.
+ * With the OTel Java agent attached neither span is made, because the agent's Jetty server and client
+ * instrumentation makes them; the gateway only names the agent's server span for its route (the agent sees Jetty's
+ * core handler, which has no routes). Stateless; thread-safe.
  */
 final class GatewayTracing {
 
@@ -55,12 +56,13 @@ final class GatewayTracing {
      * @param tracestate the incoming header, may be null
      * @param scheme http or https
      * @param clientAddress the peer address
-     * @return the span (not recording without an SDK; {@link Span#getInvalid()} with the agent)
+     * @return the span (not recording without an SDK; with the agent, the agent's server span, which the gateway
+     *     does not end)
      */
     static Span startServer(String method, @Nullable String traceparent, @Nullable String tracestate, String scheme,
             String clientAddress) {
         if (!enabled()) {
-            return Span.getInvalid();
+            return Span.current();
         }
         String m = method(method);
         return PlatformTracing.global().span(m, SpanKind.SERVER, PlatformTracing.extract(traceparent, tracestate))
@@ -83,12 +85,15 @@ final class GatewayTracing {
     }
 
     /**
-     * Ends a server span with the response status; 5xx is an error.
+     * Ends a server span with the response status; 5xx is an error. The agent's span is left to the agent.
      *
      * @param span the span
      * @param status the status code
      */
     static void endServer(Span span, int status) {
+        if (!enabled()) {
+            return;   // the agent's span: the agent records the status and ends it
+        }
         span.setAttribute(STATUS, (long) status);
         if (status >= 500) {
             span.setAttribute(ERROR_TYPE, Integer.toString(status));
@@ -106,9 +111,8 @@ final class GatewayTracing {
      * @return the trace
      */
     static TraceParent traceOf(Span server, @Nullable String traceparent) {
-        Span span = enabled() ? server : Span.current();
-        Optional<TraceParent> own = span.getSpanContext().isRemote() ? Optional.empty()
-                : PlatformTracing.traceParentOf(span);
+        Optional<TraceParent> own = server.getSpanContext().isRemote() ? Optional.empty()
+                : PlatformTracing.traceParentOf(server);
         return own.orElseGet(() -> TraceParent.parse(traceparent).map(TraceParent::newChild)
                 .orElseGet(TraceParent::newRoot));
     }

@@ -18,7 +18,12 @@ import dev.adxcore.platform.database.ReadConsistency;
 import dev.adxcore.platform.database.repository.Page;
 import dev.adxcore.platform.examples.tenantservice.User;
 import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
+import dev.adxcore.platform.observability.tracing.PlatformTracing;
 import dev.adxcore.platform.temporal.TemplateClient;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
@@ -61,6 +66,13 @@ import org.slf4j.LoggerFactory;
  * answer 404. Reads go to a replica unless the request carries the {@code X-Causal-Token} a write returned,
  * which makes them wait for a replica that has that write, or use the primary
  * ({@link ReadConsistency#readYourWrites()}).
+ *
+ * <p>Each request is an OpenTelemetry {@code SERVER} span {@code <method> <route template>}, parented on the
+ * incoming {@code traceparent} (a malformed one is ignored: a new root) and bound with the request context
+ * ({@link PlatformTracing#bind}), so the database units, events and workflow starts of the request are its
+ * children and the context's trace is the span. Attributes follow the HTTP semantic conventions with the route
+ * template, never the raw path or ids. With the OTel Java agent attached, its server span is used (and named for
+ * the route) instead of a second one.
  */
 public final class UsersApi implements HttpHandler {
 
@@ -74,6 +86,13 @@ public final class UsersApi implements HttpHandler {
     private static final int DEFAULT_LIMIT = 20;
     private static final int MAX_LIMIT = 100;
     private static final int MAX_OFFSET = 100_000;
+    private static final AttributeKey<String> HTTP_METHOD = AttributeKey.stringKey("http.request.method");
+    private static final AttributeKey<String> HTTP_ROUTE = AttributeKey.stringKey("http.route");
+    private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
+    private static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+    private static final List<String> KNOWN_METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
+            "OPTIONS", "TRACE", "CONNECT");
 
     private final DatabaseManager db;
     private final UserRepository users;
@@ -115,13 +134,24 @@ public final class UsersApi implements HttpHandler {
         String correlationId = PlatformHeaders.correlationIdOrNew(
                 exchange.getRequestHeaders().getFirst(PlatformHeaders.CORRELATION_ID));
         exchange.getResponseHeaders().set(PlatformHeaders.CORRELATION_ID, correlationId);
+        Span agentSpan = Span.current();
+        boolean own = !PlatformTracing.agentAttached() || !agentSpan.getSpanContext().isValid();
+        String spanMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
+        Span span = own ? PlatformTracing.global().span(spanMethod, SpanKind.SERVER, PlatformTracing.extract(
+                        exchange.getRequestHeaders().getFirst(PlatformHeaders.TRACEPARENT),
+                        exchange.getRequestHeaders().getFirst(PlatformHeaders.TRACESTATE)))
+                .setAttribute(HTTP_METHOD, spanMethod).setAttribute(URL_SCHEME, "http").startSpan()
+                : agentSpan;
         try {
             String[] segments = segments(exchange.getRequestURI().getRawPath());
             template = template(segments);
             if (template == null) {
                 throw new ApiException(404, "not_found", "no such resource");
             }
-            try (PlatformContext.Scope ignored = caller(exchange, correlationId).bind()) {
+            // Also on the agent's span, which only knows the server's context path "/".
+            span.updateName(spanMethod + " " + template);
+            span.setAttribute(HTTP_ROUTE, template);
+            try (PlatformTracing.Scope ignored = PlatformTracing.bind(span, caller(exchange, correlationId))) {
                 status = route(exchange, template, method, segments);
             }
         } catch (ApiException e) {
@@ -138,6 +168,14 @@ public final class UsersApi implements HttpHandler {
                     "the request failed; quote correlation id " + correlationId)));
         } finally {
             exchange.close();
+            if (own) {
+                span.setAttribute(HTTP_STATUS, (long) status);
+                if (status >= 500) {
+                    span.setAttribute(ERROR_TYPE, Integer.toString(status));
+                    span.setStatus(StatusCode.ERROR);
+                }
+                span.end();
+            }
             long nanos = sample.stop(method, template, status);
             if (log.isDebugEnabled()) {
                 log.debug("{} {} -> {} in {} us", method, template, status, nanos / 1000);
