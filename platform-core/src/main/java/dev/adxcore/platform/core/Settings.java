@@ -57,7 +57,8 @@ import org.jspecify.annotations.Nullable;
  * then {@code build()} validates everything together. Nothing is connected or started by it.
  *
  * <p>Immutable and thread-safe. A settings object built from the environment reads it at each call (system
- * properties can change in tests); the others hold a copy.
+ * properties can change in tests); the others hold a copy. Creating one is cheap (a map copy at most); each
+ * lookup is a map, system-property or environment read and a parse, with no I/O.
  *
  * @since 0.1.0
  */
