@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * when {@link #canControlServers()}: only for private local servers that belong to this handle alone
  * ({@code @PlatformTest(isolatedServers = true)} or {@link TestServers#privatePostgres(int)}).
  *
- * <p>Thread-safe. {@link #close()} drops the database, and stops the servers when they are private to it.
+ * <p>Thread-safe. {@link #close()} drops the database, and stops the servers when they are private to it. Each
+ * {@code open...} call costs a new JDBC connection (no pool): close what you open.
  *
  * @since 0.1.0
  */

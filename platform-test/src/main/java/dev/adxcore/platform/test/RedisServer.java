@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server can be stopped and started again on the same port when {@link #canControlServer()}: only for
  * a private local server that belongs to this handle alone. Thread-safe. {@link #close()} deletes the keys
- * under the prefix, and stops the server when it is private to this handle.
+ * under the prefix, and stops the server when it is private to this handle. A handle on the shared server is
+ * cheap (a prefix and no connection of its own); closing it costs one connection and a key scan.
  *
  * @since 0.1.0
  */
