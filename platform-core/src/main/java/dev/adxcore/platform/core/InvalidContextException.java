@@ -5,7 +5,7 @@ package dev.adxcore.platform.core;
  * malformed. The message names the field or header and says what is expected; it shows the rejected value
  * only when that value is short printable ASCII, so hostile input never reaches a log raw.
  *
- * <p>Services answer it with {@code 400 Bad Request} at the edge.
+ * <p>Services answer it with {@code 400 Bad Request} at the edge. Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -3,7 +3,8 @@ package dev.adxcore.platform.core;
 /**
  * The SLF4J MDC keys under which every platform jar logs the bound {@link PlatformContext}: use them in log
  * patterns ({@code %X{tenant_id}}) and JSON encoders. {@link PlatformContext#bind()} writes exactly these keys
- * (and removes those the context has no value for) and restores them on close.
+ * (and removes those the context has no value for) and restores them on close. Constants only: immutable and
+ * thread-safe.
  *
  * @since 0.1.0
  */

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The identity headers ({@link #IDENTITY}) are trusted only from the gateway, which verifies the caller's
  * token, strips whatever a client sent under these names and sets them itself; a service must not be reachable
  * around the gateway. Works with any HTTP library: headers are read through a function and written through a
- * consumer. Thread-safe (stateless).
+ * consumer. Thread-safe (stateless); each call costs a few string operations and, for {@code extract}, the
+ * context's validation (no I/O).
  *
  * @since 0.1.0
  */

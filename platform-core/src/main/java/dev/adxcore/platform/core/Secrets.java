@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <p>A parameter is secret when its name contains {@code password}, {@code passwd}, {@code pwd},
  * {@code secret}, {@code token}, {@code apikey}, {@code api_key}, {@code api-key}, {@code credential} or
  * {@code jaas} (any case). User-info without a colon is masked whole, because Redis URIs put a bare password
- * there. Thread-safe (stateless).
+ * there. Thread-safe (stateless); each call costs at most two precompiled regex passes over the text (no I/O), so
+ * mask once when a value is logged, not per record.
  *
  * @since 0.1.0
  */

@@ -52,12 +52,16 @@ import org.jspecify.annotations.Nullable;
  *       masked, hostile text not shown) and say what is expected.</li>
  * </ul>
  *
- * <p>Every {@code fromEnvironment()} in the SDK is a static method of a configuration type, reads through this
- * class, and returns that type's <em>builder</em>, filled from the environment: override what code decides,
- * then {@code build()} validates everything together. Nothing is connected or started by it.
+ * <p>The {@code fromEnvironment()} of the configuration types ({@code OutboxRelayConfig}, {@code TemporalConfig},
+ * {@code HealthRegistry}, {@code ManagementServer}) read through this class and return that type's
+ * <em>builder</em>, filled from the environment: override what code decides, then {@code build()} validates
+ * everything together. Nothing is connected or started by them. Two differ: {@code DatabaseConfig.fromEnvironment()}
+ * reads environment variables only (no system properties) and returns a built config, and
+ * {@code EventBuses.fromEnvironment()} opens a bus.
  *
  * <p>Immutable and thread-safe. A settings object built from the environment reads it at each call (system
- * properties can change in tests); the others hold a copy.
+ * properties can change in tests); the others hold a copy. Creating one is cheap (a map copy at most); each
+ * lookup is a map, system-property or environment read and a parse, with no I/O.
  *
  * @since 0.1.0
  */

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The outcome of a committed read-write unit of work: the value the work returned and the
  * {@link CausalToken} of the commit, for later {@link ReadConsistency#causal(CausalToken)} reads.
- * Immutable.
+ * Immutable, and thread-safe when its value is; cheap (two references).
  *
  * @param <T> the type of the work's result
  * @since 0.1.0

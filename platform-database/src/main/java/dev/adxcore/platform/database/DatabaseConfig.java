@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Built with {@link #builder()} (validated once, in {@link Builder#build()}) or read from
  * {@code PLATFORM_DB_*} environment variables with {@link #fromEnvironment()}. The password never
- * appears in {@link #toString()}. Thread-safe.
+ * appears in {@link #toString()}. Thread-safe. Cheap to build: nothing connects until
+ * {@link DatabaseManager#create} opens the pools.
  *
  * <table>
  *   <caption>Environment variables read by {@link #fromEnvironment()}</caption>

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * {@link ForeignKeyViolationException}, {@link NotFoundException}, {@link OptimisticLockException},
  * {@link TenantNotSetException}, {@link TenantIsolationException}, {@link DatabaseUnavailableException});
  * other SQL errors surface as this class, always with the original {@link SQLException} as the cause.
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

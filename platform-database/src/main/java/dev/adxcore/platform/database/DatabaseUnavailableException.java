@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server needed by the work could not be reached: no connection within the acquire timeout, or the connection broke. Writes fail fast with this when the primary is down; replica outages never surface as this exception because reads fall back to the primary.
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A write violated a unique constraint (SQLSTATE 23505): a row with the same key already exists.
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

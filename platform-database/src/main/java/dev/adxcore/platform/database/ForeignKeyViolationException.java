@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A write violated a foreign key (SQLSTATE 23503): it references a missing row, or a row it deletes is still referenced.
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

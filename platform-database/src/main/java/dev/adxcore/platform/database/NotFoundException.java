@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The row to update or delete does not exist for the unit's tenant (rows of other tenants are invisible and count as missing).
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An update carried a stale version: the row exists but was changed by someone else since it was read.
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

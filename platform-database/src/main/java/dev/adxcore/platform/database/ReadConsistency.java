@@ -7,7 +7,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a read-only unit of work can accept, which decides the server it runs on. Immutable.
+ * What a read-only unit of work can accept, which decides the server it runs on. Immutable and thread-safe;
+ * cheap (the common kinds are shared constants).
  * <ul>
  *   <li>{@link #latest()}: the primary; sees every committed write.</li>
  *   <li>{@link #replica()}: any healthy replica within the configured lag bound, round-robin; the

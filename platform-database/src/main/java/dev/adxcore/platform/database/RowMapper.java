@@ -6,6 +6,9 @@ import java.sql.SQLException;
 /**
  * Maps the current row of a {@link ResultSet} to a value. Must not move the cursor.
  *
+ * <p>Called once per row on the thread running the query, while the unit holds its connection: it should be
+ * cheap, and thread-safe when it is shared (as in a {@code TableMapping}) by units on several threads.
+ *
  * @param <T> the mapped type
  * @since 0.1.0
  */

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Row-level security refused a write whose row does not belong to the unit's tenant (SQLSTATE 42501).
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Tenant-scoped work ran without a tenant: row-level security refused the write or the operation needs a tenant.
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The start-up safety check refused the application role because row-level security would not apply to it (superuser, BYPASSRLS, owner of a tenant table without FORCE ROW LEVEL SECURITY, or a tenant table without row-level security).
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -6,6 +6,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A unit of work run by {@link DatabaseManager} with a {@link Handle} whose tenant is already set.
  *
+ * <p>Called on the thread that started the unit, with the handle confined to that call: it need not be
+ * thread-safe. It holds a pooled connection (and, for a read-write unit, a transaction) for as long as it runs,
+ * so its cost to the pool is its duration: keep it short and do no remote calls inside it.
+ *
  * @param <T> what the work returns
  * @since 0.1.0
  */

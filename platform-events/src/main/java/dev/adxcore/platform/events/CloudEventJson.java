@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * JSON event whose data is JSON; attributes of unknown name are kept as extensions, so
  * {@code read(write(e))} equals {@code e} and {@code write(read(json))} keeps every attribute.
  *
- * <p>Thread-safe; uses a streaming parser (no tree).
+ * <p>Thread-safe (stateless); uses a streaming parser (no tree), so each call costs one pass over the event
+ * and allocates only the output (the text, or the event and its data string).
  *
  * @since 0.1.0
  */

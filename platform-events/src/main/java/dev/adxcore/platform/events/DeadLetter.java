@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An event that a subscription gave up on, with the cause: the last exception's class and message,
- * how many attempts were made and when the first and last failures happened.
+ * how many attempts were made and when the first and last failures happened. Immutable and thread-safe.
  *
  * @param event the event, unchanged
  * @param subscriptionId the subscription (consumer group) that failed to handle it

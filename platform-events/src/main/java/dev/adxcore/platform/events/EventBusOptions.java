@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * Transport-independent settings of an {@link EventBus}; transport-specific settings come from the bus
  * URI's query parameters or the provider's own builder.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe; cheap to build: {@code build()} validates every field (no I/O).
  *
  * @since 0.1.0
  */

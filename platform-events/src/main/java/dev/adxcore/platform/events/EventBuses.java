@@ -21,6 +21,10 @@ import java.util.ServiceLoader;
  * }
  * }</pre>
  *
+ * <p>Thread-safe (stateless). Each {@code open} scans the class path's providers and starts a new bus, with its
+ * own threads and, for Redis and Kafka, connections: an expensive resource, so open one per service, share it
+ * and close it at shutdown.
+ *
  * @since 0.1.0
  */
 public final class EventBuses {

@@ -3,7 +3,7 @@ package dev.adxcore.platform.events;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base class of the unchecked exceptions thrown by the event API.
+ * Base class of the unchecked exceptions thrown by the event API. Immutable once thrown.
  *
  * @since 0.1.0
  */

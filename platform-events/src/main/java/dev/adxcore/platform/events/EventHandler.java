@@ -12,6 +12,10 @@ package dev.adxcore.platform.events;
  * crash or timeout, so handlers should be idempotent. Handlers of one subscription may run concurrently
  * for different aggregates; events of one aggregate are delivered to a subscription in order.
  *
+ * <p>Called on the bus's handler threads: an implementation must be thread-safe when the subscription's
+ * concurrency is above 1, or when several consumers share it. A slow handler costs throughput: each call holds
+ * one of the subscription's concurrency slots for as long as it runs.
+ *
  * @since 0.1.0
  */
 @FunctionalInterface

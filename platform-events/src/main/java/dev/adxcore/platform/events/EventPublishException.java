@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Publishing failed: the bus is closed or full, or the transport did not accept the event within its
- * timeout. The event was not (or not provably) stored; the caller may retry.
+ * timeout. The event was not (or not provably) stored; the caller may retry. Immutable once thrown.
  *
  * @since 0.1.0
  */

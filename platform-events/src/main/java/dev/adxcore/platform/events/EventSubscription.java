@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * }</pre>
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe; cheap to build: {@code build()} validates every field (no I/O). It is only a
+ * description: the consumer, with its threads, exists once it is passed to {@code subscribe}.
  *
  * @since 0.1.0
  */

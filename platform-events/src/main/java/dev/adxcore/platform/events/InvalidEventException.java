@@ -3,6 +3,7 @@ package dev.adxcore.platform.events;
 /**
  * An event (or its JSON form) breaks the envelope's rules: a bad type, malformed JSON data, a payload
  * over the bus's size limit, a bad extension. Thrown when building, publishing or parsing; never retried.
+ * Immutable once thrown.
  *
  * @since 0.1.0
  */

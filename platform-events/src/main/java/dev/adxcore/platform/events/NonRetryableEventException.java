@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Thrown by an {@link EventHandler} when retrying cannot help (the event is invalid for this consumer,
  * a business rule rejects it): the bus moves the event to the dead letters at once. Any other exception
- * from a handler is retried per the subscription's {@link RetryPolicy}.
+ * from a handler is retried per the subscription's {@link RetryPolicy}. Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * attempts, each wait varied at random by up to {@code ±jitter} of itself so that failing consumers do
  * not retry in lockstep.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe; computing a backoff is constant time (no allocation beyond the result).
  *
  * @param maxAttempts attempts in all, including the first, at least 1
  * @param initialBackoff the wait after the first failure, not negative

@@ -7,6 +7,9 @@ import dev.adxcore.platform.events.Event;
  * A handler whose database changes commit together with the inbox entry that marks the event as handled
  * (see {@link Inbox}).
  *
+ * <p>Called on the bus's handler threads inside an open transaction, so each call costs a pooled connection for
+ * as long as it runs: keep it short. Must be thread-safe when the subscription's concurrency is above 1.
+ *
  * @since 0.1.0
  */
 @FunctionalInterface

@@ -4,7 +4,7 @@ import dev.adxcore.platform.events.EventException;
 
 /**
  * A relay batch could not be published (the bus is down, or did not confirm within the publish timeout). The
- * events stay pending and the relay retries them in order; nothing is lost.
+ * events stay pending and the relay retries them in order; nothing is lost. Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -104,7 +104,9 @@ import org.slf4j.LoggerFactory;
  * policies of {@link OutboxSchema}): it sees every tenant's outbox rows and nothing else. {@link #create}
  * checks it.
  *
- * <p>Thread-safe. Starts {@code workers} threads, one listener thread and one maintenance thread; close it.
+ * <p>Thread-safe. An expensive resource: once started it runs {@code workers} relay threads, one listener
+ * thread when {@code listen} is on (holding one connection of the pool) and one maintenance thread, and every
+ * batch costs a few round trips to the database and a publish: create one per service and close it.
  *
  * @since 0.1.0
  */

@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Settings of an {@link OutboxRelay}. Immutable, validated in {@link Builder#build()}.
+ * Settings of an {@link OutboxRelay}. Immutable and thread-safe, validated in {@link Builder#build()}, which is
+ * cheap (no connection, no thread).
  *
  * <table>
  *   <caption>settings</caption>

@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  *         .baselineOnMigrate(true).load().migrate();
  * }</pre>
  *
- * <p>Thread-safe (stateless).
+ * <p>Thread-safe (stateless). {@link #statements} and {@link #migration} read the jar's resource files at each
+ * call (cheap, no database); {@link #apply} costs one round trip per statement on the given connection.
  *
  * @since 0.1.0
  */

@@ -3,7 +3,7 @@ package dev.adxcore.platform.outbox;
 import java.time.Duration;
 
 /**
- * A snapshot of the outbox across every tenant, as the relay role sees it.
+ * A snapshot of the outbox across every tenant, as the relay role sees it. Immutable.
  *
  * @param pending events committed and not yet published (parked ones excluded)
  * @param parked events parked as poison, waiting for an operator

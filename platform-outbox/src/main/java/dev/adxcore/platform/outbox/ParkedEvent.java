@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * An event the relay parked instead of publishing: the bus refused it as invalid (or, with
- * {@link OutboxRelayConfig#maxAttempts()} set, publishing it failed that many times).
+ * {@link OutboxRelayConfig#maxAttempts()} set, publishing it failed that many times). Immutable.
  *
  * @param outboxId the row's id, for {@link OutboxRelay#requeue(long)}
  * @param tenantId the event's tenant

@@ -26,7 +26,8 @@ import dev.adxcore.platform.core.PlatformContext;
  * <p>Implementations must be thread-safe (activities run concurrently). The context is also bound while the checker
  * runs ({@link PlatformContext#current()}, the MDC), so a checker that reads the database with the bound tenant
  * needs no extra code. A checker that throws is retried like any activity (a transient outage of the authorization
- * service); when the retries are exhausted the operation is denied.
+ * service); when the retries are exhausted the operation is denied. Each template run costs one call per checker,
+ * on a worker thread, so a checker that does I/O adds that round trip to every run.
  *
  * @since 0.1.0
  */

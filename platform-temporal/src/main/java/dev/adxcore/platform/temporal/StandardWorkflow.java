@@ -84,6 +84,11 @@ import org.slf4j.Logger;
  * the template then publishes {@code <operation>.cancelled} from a detached scope and rethrows, so the
  * workflow ends as cancelled.
  *
+ * <h2>Threads and cost</h2>
+ * Stateless; call {@link #run} only from workflow code, on the workflow's own thread. Besides the business step, a
+ * run costs two local activities (the permission check and the completion event), each a marker in the workflow's
+ * history, and one bus publish on the worker.
+ *
  * @since 0.1.0
  */
 public final class StandardWorkflow {

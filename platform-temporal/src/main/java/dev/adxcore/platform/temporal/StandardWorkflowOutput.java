@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * What a standard-template workflow returns: its id, its status, the business step's result and when
  * it completed (workflow time). Serialized by Temporal's default (Jackson) data converter; declare it
  * with a concrete type argument in the workflow method, e.g.
- * {@code StandardWorkflowOutput<InvoiceIssued> issue(IssueInvoice request)}.
+ * {@code StandardWorkflowOutput<InvoiceIssued> issue(IssueInvoice request)}. Immutable (its result as far as
+ * that is).
  *
  * @param workflowId the workflow id ({@code <workflow type>/<tenant>/<idempotency key>} when started
  *     through {@link TemplateClient})

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where and how to reach Temporal: target, namespace, task queue, worker identity, TLS, and the
  * embedded dev server used when no target is set. Immutable and thread-safe; built and validated once
- * by {@link Builder#build()}.
+ * by {@link Builder#build()}, which is cheap: nothing connects, and no file is read, until
+ * {@link TemporalConnection#open} runs.
  *
  * <pre>{@code
  * TemporalConfig config = TemporalConfig.fromEnvironment()   // a builder filled from PLATFORM_TEMPORAL_*

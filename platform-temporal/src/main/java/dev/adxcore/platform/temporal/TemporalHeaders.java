@@ -15,7 +15,7 @@ import java.util.List;
  * malformed value (or with values but no {@link #CORRELATION_ID}) is logged once per header name, without the
  * value, and treated as no context at all, so a standard-template workflow started with it is denied.
  *
- * <p>Constants only; thread-safe.
+ * <p>Constants only; immutable and thread-safe, no cost at run time.
  *
  * @since 0.1.0
  */

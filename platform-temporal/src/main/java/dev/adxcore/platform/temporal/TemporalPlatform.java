@@ -19,7 +19,8 @@ import java.util.Objects;
  * The platform's wiring for SDK objects a team builds itself, typically a {@code TestWorkflowEnvironment} in tests:
  * the client options that carry the {@link dev.adxcore.platform.core.PlatformContext} in Temporal headers and bind it
  * on workers, and the template's own activities for a worker. {@link TemporalConnection} and
- * {@link TemporalWorkerRunner} use the same wiring. Stateless.
+ * {@link TemporalWorkerRunner} use the same wiring. Stateless and thread-safe; each call is cheap (it builds new
+ * options objects and connects nothing).
  *
  * <pre>{@code
  * TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()

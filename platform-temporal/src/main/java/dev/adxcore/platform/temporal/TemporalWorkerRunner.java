@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * Thread-safe; start and close once.
+ * Thread-safe; start and close once. An expensive resource: once started, its worker factory runs poller and
+ * executor threads that hold long-polls open on the connection: one per task queue per process.
  *
  * @since 0.1.0
  */

@@ -2,7 +2,7 @@ package dev.adxcore.platform.temporal;
 
 /**
  * Where a standard-template workflow stands. Carried in {@link StandardWorkflowOutput} and in the
- * {@code status} field of the events the template publishes.
+ * {@code status} field of the events the template publishes. Immutable and thread-safe, like every enum.
  *
  * @since 0.1.0
  */

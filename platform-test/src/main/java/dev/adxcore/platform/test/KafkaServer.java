@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #canControlServer()}: only for a private local broker that belongs to this handle alone
  * ({@code @PlatformTest(isolatedServers = true)} or {@link TestServers#privateKafka()}). Thread-safe. Topics are
  * not deleted by {@link #close()}: the kit's brokers are throwaway; on an explicit broker, the prefix keeps
- * test runs apart.
+ * test runs apart. A handle on the shared broker is cheap (a prefix); the broker's first start costs seconds
+ * (a child JVM or a container).
  *
  * @since 0.1.0
  */

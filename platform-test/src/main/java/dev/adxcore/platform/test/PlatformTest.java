@@ -31,6 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link TestServersUnavailableException}, whose message names the four options (or, when
  * {@link TestServerSettings#SKIP_UNAVAILABLE} names that server, its tests are reported as skipped).
  *
+ * <p>Cost: the JVM's first class that asks for a server pays its start (seconds); later classes share it and
+ * pay only their own database or key prefix, unless {@code isolatedServers} gives them private servers, each a
+ * start of its own. Test classes may run in parallel: the kit is thread-safe.
+ *
  * @since 0.1.0
  */
 @Documented

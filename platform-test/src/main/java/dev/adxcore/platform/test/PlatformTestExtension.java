@@ -19,6 +19,9 @@ import org.opentest4j.TestAbortedException;
  * source can provide fails with the kit's message, or is reported as skipped with it when
  * {@value TestServerSettings#SKIP_UNAVAILABLE} names that server.
  *
+ * <p>Thread-safe (the per-class state is guarded by its own lock), so test classes may run in parallel. Cost as
+ * in {@link PlatformTest}: a server's first start is paid once per JVM, then a database or prefix per class.
+ *
  * @since 0.1.0
  */
 public final class PlatformTestExtension implements ParameterResolver, TestExecutionExceptionHandler,

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link FaultProxy} between client and server for latency and silent-network faults, with servers of any
  * source.
  *
- * <p>Thread-safe. {@link #close()} drops the database, and stops the servers when they are private to it.
+ * <p>Thread-safe. {@link #close()} drops the database, and stops the servers when they are private to it. Each
+ * {@code open...} call costs a new JDBC connection (no pool): close what you open.
  *
  * @since 0.1.0
  */

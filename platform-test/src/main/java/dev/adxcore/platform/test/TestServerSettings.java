@@ -39,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every environment variable has a system property twin: lower case with dots, e.g.
  * {@code -Dplatform.test.postgres.url=...}; the system property wins when both are set.
- * Instances are immutable and thread-safe; {@link #toString()} masks passwords.
+ * Instances are immutable and thread-safe; {@link #toString()} masks passwords. Building or reading one is cheap
+ * (no server is probed or started until servers are asked for).
  *
  * @since 0.1.0
  */

@@ -8,7 +8,8 @@ package dev.adxcore.platform.test;
  * stopped when the JVM exits; every call returns a new database or key prefix, and closing the handle only
  * drops that database or deletes those keys. {@link #privatePostgres(int)} and {@link #privateRedis()} start
  * servers for the caller alone (closing the handle stops them), which the caller may also stop and start.
- * Thread-safe.
+ * Thread-safe. The first use costs the servers' start (seconds: {@code initdb} and replicas, or containers);
+ * later calls cost a {@code CREATE DATABASE} or a key prefix. A private server costs a start of its own.
  *
  * @since 0.1.0
  */

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The test kit could not provide a server a test asked for: an explicit setting points at a server that
  * does not answer or is the wrong kind (a "replica" not in recovery), or no source of servers is possible.
- * The message names the setting, what was found and the fix.
+ * The message names the setting, what was found and the fix. Immutable once thrown.
  *
  * @since 0.1.0
  */

@@ -3,7 +3,10 @@ package dev.adxcore.platform.core.internal;
 import dev.adxcore.platform.core.InvalidContextException;
 import java.util.UUID;
 
-/** The validation rules of every request-context value, in one place. Internal. */
+/**
+ * The validation rules of every request-context value, in one place. Internal. Thread-safe (stateless); each
+ * check costs one pass over the value (the tenant check also parses the UUID); no I/O.
+ */
 public final class ContextValues {
 
     /** The most roles a context carries. */

@@ -12,7 +12,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** An executor service whose tasks carry the submitter's {@link PlatformContext}. Internal. */
+/**
+ * An executor service whose tasks carry the submitter's {@link PlatformContext}. Internal. Thread-safe as far as
+ * the delegate is; each submission adds one wrapper allocation that captures the current context.
+ */
 public final class PropagatingExecutorService implements ExecutorService {
 
     private final ExecutorService delegate;

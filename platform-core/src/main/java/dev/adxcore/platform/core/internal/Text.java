@@ -2,7 +2,10 @@ package dev.adxcore.platform.core.internal;
 
 import org.jspecify.annotations.Nullable;
 
-/** Character-class checks and log-safe previews of untrusted text. Internal: do not use outside platform-core. */
+/**
+ * Character-class checks and log-safe previews of untrusted text. Internal: do not use outside platform-core.
+ * Thread-safe (stateless); each call costs at most one pass over the given text.
+ */
 public final class Text {
 
     private static final int PREVIEW = 64;

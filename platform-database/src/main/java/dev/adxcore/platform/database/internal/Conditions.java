@@ -6,6 +6,7 @@ package dev.adxcore.platform.database.internal;
  * must not read or change run-time settings ({@code set_config}, {@code current_setting}, in any
  * spelling: quoted, schema-qualified, any case), so a condition can neither switch its unit's tenant
  * nor leave one behind on the connection. Other function calls ({@code lower(name) = ?}) are allowed.
+ * Thread-safe (stateless); a check costs one pass over the condition, no I/O.
  */
 public final class Conditions {
 

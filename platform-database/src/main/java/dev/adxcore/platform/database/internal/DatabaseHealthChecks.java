@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The health checks of one database: the primary (critical) and each replica (non-critical). They
- * carry no timeout of their own, so the registry's timeout bounds them.
+ * carry no timeout of their own, so the registry's timeout bounds them. Thread-safe (stateless); each run of
+ * a check costs a pooled connection of that server and one round trip.
  */
 public final class DatabaseHealthChecks {
 

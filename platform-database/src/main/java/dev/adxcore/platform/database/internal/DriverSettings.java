@@ -22,6 +22,9 @@ import org.postgresql.Driver;
  *   <li>{@code prepareThreshold} 0 or more, {@code binaryTransfer} on or off: one Sync, the fast form.</li>
  * </ul>
  * Any other {@code preferQueryMode} value is refused, with the setting and the fix in the message.
+ *
+ * <p>Immutable and thread-safe; read once when the manager is created, so its cost (parsing the URLs) is paid
+ * at start-up only.
  */
 public final class DriverSettings {
 

@@ -2,7 +2,10 @@ package dev.adxcore.platform.database.internal;
 
 import java.util.regex.Pattern;
 
-/** Validates and quotes SQL identifiers. Only plain lower-case identifiers are accepted, then always quoted. */
+/**
+ * Validates and quotes SQL identifiers. Only plain lower-case identifiers are accepted, then always quoted.
+ * Thread-safe (stateless); each call costs one regex match.
+ */
 public final class Identifiers {
 
     private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");

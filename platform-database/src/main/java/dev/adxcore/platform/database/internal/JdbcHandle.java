@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link Handle} implementation. The tenant setting travels in front of the first statement of a
  * transaction (read-write units) or in front of every statement (read-only units in autocommit),
- * as one multi-statement prepared statement: one round trip.
+ * as one multi-statement prepared statement: one round trip. Not thread-safe: confined to the thread running
+ * its unit of work, like the connection it wraps.
  */
 public final class JdbcHandle implements Handle {
 

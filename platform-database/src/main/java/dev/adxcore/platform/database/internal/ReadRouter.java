@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Chooses the replica a read may use: round-robin over the replicas in rotation that satisfy the
  * read's {@link ReadConsistency} (lag within the bound, or replayed past the causal token). Holds no
- * connections of its own. Thread-safe.
+ * connections of its own. Thread-safe. Choosing is lock-free and costs a scan of the replicas' cached state;
+ * only {@link #causalCandidate} costs a round trip, on the replica it asks.
  */
 public final class ReadRouter {
 

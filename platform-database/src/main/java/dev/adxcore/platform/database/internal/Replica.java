@@ -4,7 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * One replica's pool and its health as last observed. Written by the monitor (and by readers that see
- * it fail), read lock-free by the router.
+ * it fail), read lock-free by the router. Thread-safe (volatile fields). Holds the replica's connection pool,
+ * an expensive resource closed with the manager.
  */
 public final class Replica {
 

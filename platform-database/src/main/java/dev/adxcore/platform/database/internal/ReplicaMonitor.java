@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * Lag is measured by WAL position, not by replay timestamp (which grows on an idle primary): the
  * monitor samples the primary's WAL position over time, and a replica's lag is the age of the oldest
  * primary sample it has not yet replayed.
+ *
+ * <p>Thread-safe. Costs a scheduler of one thread per replica plus one, and each interval one round trip to the
+ * primary and to each replica; closed with the manager.
  */
 public final class ReplicaMonitor implements AutoCloseable {
 

@@ -7,7 +7,10 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** A {@link DataSource} whose connections come from whatever the router picks at each call. */
+/**
+ * A {@link DataSource} whose connections come from whatever the router picks at each call. Thread-safe if its
+ * source is; each {@code getConnection} costs a borrow from the chosen pool.
+ */
 public final class RoutingDataSource implements DataSource {
 
     /** Picks and borrows a connection. */

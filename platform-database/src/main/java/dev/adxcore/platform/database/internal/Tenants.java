@@ -4,7 +4,10 @@ import dev.adxcore.platform.database.TenantNotSetException;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** Validates the tenant handed to a public entry point: neither null nor the nil UUID. */
+/**
+ * Validates the tenant handed to a public entry point: neither null nor the nil UUID. Thread-safe (stateless);
+ * constant time.
+ */
 public final class Tenants {
 
     private static final UUID NIL = new UUID(0L, 0L);

@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One page of a keyset-paginated listing. Immutable.
+ * One page of a keyset-paginated listing. Immutable, and thread-safe when its items are; cheap (a list copy).
  *
  * @param <T> the entity type
  * @param <ID> the identifier type

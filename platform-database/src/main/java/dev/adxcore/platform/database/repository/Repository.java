@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * {@link dev.adxcore.platform.database.DatabaseException} subclasses. See {@link JdbcRepository} for the
  * JDBC base class.
  *
+ * <p>Implementations are thread-safe and hold no connection; each call costs a unit of work (a pooled connection
+ * and usually one round trip), or joins the read-write unit already running on the thread.
+ *
  * @param <T> the entity type
  * @param <ID> the identifier type
  * @since 0.1.0

@@ -12,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How an entity maps to a tenant table: the table, its id column, its other columns, an optional
- * version column for optimistic locking, and a row mapper. Immutable once built; identifiers must be
- * plain lower-case SQL identifiers and are quoted.
+ * version column for optimistic locking, and a row mapper. Immutable once built, and thread-safe if its
+ * functions are; identifiers must be plain lower-case SQL identifiers and are quoted. Cheap to build (no I/O):
+ * keep one per entity in a constant.
  *
  * <pre>{@code
  * TableMapping<Invoice, UUID> INVOICES = TableMapping.<Invoice, UUID>builder("invoices")

@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * Row-level security remains the second layer: even SQL that forgets the tenant sees only the
  * unit's tenant. Builders are mutable and not thread-safe; built {@link TenantStatement}s are immutable.
+ * Building costs string work and identifier checks only, no I/O.
  *
  * <pre>{@code
  * TenantStatement q = TenantSql.select("orders")

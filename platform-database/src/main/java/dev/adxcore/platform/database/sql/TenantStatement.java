@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * tenant first among the filter values. Run it with
  * {@link dev.adxcore.platform.database.Handle#query(TenantStatement, dev.adxcore.platform.database.RowMapper)}
  * or {@link dev.adxcore.platform.database.Handle#update(TenantStatement)}; the handle refuses a
- * statement built for another tenant. Immutable; {@link #toString()} shows the SQL, never the values.
+ * statement built for another tenant. Immutable and thread-safe (when its values are); {@link #toString()}
+ * shows the SQL, never the values. Cheap: building one costs string work only, no I/O.
  *
  * @since 0.1.0
  */

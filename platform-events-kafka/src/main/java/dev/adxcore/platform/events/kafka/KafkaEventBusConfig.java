@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * {@code secret}, {@code jaas}, {@code token} or {@code credential}, or ends in {@code .key}) are masked as
  * {@code ****} in {@link #toString()}, in log lines and in error messages.
  *
- * <p>Immutable and thread-safe; validated once, when built.
+ * <p>Immutable and thread-safe; validated once, when built, which is cheap: nothing connects to a broker until
+ * a bus is opened.
  *
  * @since 0.1.0
  */

@@ -19,8 +19,9 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>A bus holds one idempotent producer, one admin client and one consumer (with its fetch thread) per
- * {@code subscribe} call: create one bus per service and share it.
+ * <p>Thread-safe (stateless). A bus is an expensive resource: it holds broker connections, one idempotent
+ * producer, one admin client, its delivery threads and one consumer (with its fetch thread) per
+ * {@code subscribe} call: create one bus per service, share it and close it.
  *
  * @since 0.1.0
  */

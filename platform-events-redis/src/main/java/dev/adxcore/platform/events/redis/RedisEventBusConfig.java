@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * URI parameters ({@code timeout}, {@code database}, {@code clientName}, {@code verifyPeer}) pass through
  * to the connection. {@link #toString()} masks credentials.
  *
- * <p>Immutable and thread-safe; validated once, when built.
+ * <p>Immutable and thread-safe; validated once, when built, which is cheap: nothing connects to Redis until a
+ * bus is opened.
  *
  * @since 0.1.0
  */

@@ -21,8 +21,9 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>A bus holds one Redis client, one connection for publishing and acknowledging, one for batch
- * publishing and one per subscription (a blocking reader): create one bus per service and share it.
+ * <p>Thread-safe (stateless). A bus is an expensive resource: it holds one Redis client (with its event-loop
+ * threads), one connection for publishing and acknowledging, one for batch publishing and one per subscription
+ * (a blocking reader), plus the delivery engine's threads: create one bus per service, share it and close it.
  *
  * @since 0.1.0
  */

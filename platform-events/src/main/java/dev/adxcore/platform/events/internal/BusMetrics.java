@@ -28,8 +28,11 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code platform.events.consumer.errors} (counter; transport, subscription): transport errors in a
  *       consumer's fetch loop or while storing a dead letter (the consumer goes on)</li>
  * </ul>
+ *
+ * <p>Thread-safe. Meters are registered on first use and cached, so recording costs a map lookup and an increment.
  */
-public final class BusMetrics implements PublishMeters {
+public final class BusMetrics
+ implements PublishMeters {
 
     /** Distinct event types tagged by name; later types are tagged {@code other}. */
     public static final int MAX_TYPES = 100;

@@ -11,6 +11,8 @@ import java.util.Map;
  * <p>An upper bound is computed from the attribute lengths (data is written raw, at most 3 UTF-8 bytes per
  * char; an attribute string at most 6 bytes per char once escaped, plus names and punctuation). Only when
  * that bound exceeds the limit is the event written to measure its exact size. Internal: not part of the API.
+ *
+ * <p>Thread-safe (stateless); the common check costs a pass over the attribute lengths and allocates nothing.
  */
 public final class EventSize {
 

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * whose members are its consumers, so handlers run on the engine's pool, a retry waits on its timer and its
  * watchdog interrupts handler calls past their timeout. Events are not persisted: what is queued when the
  * process dies is lost. Internal: users go through {@link EventBus}.
+ *
+ * <p>Thread-safe. An expensive resource: each bus has its own engine (handler pool, timer and watchdog threads)
+ * and holds up to {@code capacity} events per subscription id in memory: open one per process and close it.
  */
 public final class InMemoryEventBus implements EventBus {
 

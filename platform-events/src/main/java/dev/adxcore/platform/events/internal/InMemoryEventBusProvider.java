@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * Provides {@link InMemoryEventBus} for {@code memory:} URIs, for example
  * {@code memory:?capacity=10000&whenFull=fail} (parameters in {@link MemoryBusConfig}). Found through
- * {@link java.util.ServiceLoader}. Internal: use {@code EventBuses.open("memory:")}.
+ * {@link java.util.ServiceLoader}. Internal: use {@code EventBuses.open("memory:")}. Thread-safe (stateless);
+ * creating a bus is expensive (it starts the bus's engine threads).
  */
 @AutoService(EventBusProvider.class)
 public final class InMemoryEventBusProvider implements EventBusProvider {

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.adxcore.platform.events.InvalidEventException;
 import java.io.IOException;
 
-/** Shared Jackson objects. Internal: not part of the API. */
+/**
+ * Shared Jackson objects. Internal: not part of the API. Thread-safe: the mapper and factory are configured once
+ * and shared, because creating a mapper is expensive.
+ */
 public final class Json {
 
     /** The one mapper of this jar; thread-safe once configured. */

@@ -19,7 +19,10 @@ import java.util.Set;
  *       10,000,000; default 10,000.</li>
  * </ul>
  *
- * @param capacity events buffered per subscription id
+ * <p>Immutable and thread-safe; cheap to parse: it validates every parameter (no I/O).
+ *
+ * @param capacity
+ events buffered per subscription id
  * @param blockWhenFull whether a publish waits for room
  * @param deadLetterCapacity dead letters kept per subscription id
  */

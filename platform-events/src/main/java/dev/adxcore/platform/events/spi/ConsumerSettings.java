@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * How the engine runs one consumer: how many handler calls at once, how many records in flight, and the name
- * its fetch thread carries. Immutable and thread-safe.
+ * its fetch thread carries. Immutable and thread-safe; cheap to build (it only checks the numbers).
  *
  * @since 0.1.0
  */

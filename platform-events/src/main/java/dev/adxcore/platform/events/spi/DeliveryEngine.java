@@ -44,8 +44,9 @@ import java.util.regex.Pattern;
  *       {@link #publishMeters()}. Tenant ids and event ids are never tags.</li>
  * </ul>
  *
- * <p>Thread-safe. Holds a cached pool of daemon handler threads, one timer thread and one watchdog thread, plus
- * one fetch thread per consumer: create one per bus and {@link #close()} it after the bus's consumers.
+ * <p>Thread-safe. An expensive resource: holds a cached pool of daemon handler threads, one timer thread and one
+ * watchdog thread, plus one fetch thread per consumer: create one per bus and {@link #close()} it after the
+ * bus's consumers.
  *
  * @since 0.1.0
  */

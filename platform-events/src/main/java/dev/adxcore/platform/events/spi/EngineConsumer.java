@@ -8,7 +8,8 @@ import java.util.function.Predicate;
 /**
  * One consumer run by the {@link DeliveryEngine}: a fetch thread calling its {@link ConsumerTransport}, and the
  * handler calls of its subscription. A transport's bus returns it (or a wrapper) from
- * {@code EventBus.subscribe}. Thread-safe.
+ * {@code EventBus.subscribe}. Thread-safe. Costs a fetch thread and up to {@code maxInFlight} records in memory
+ * while it runs: close it when the subscription is no longer needed.
  *
  * @param <R> the transport's record handle
  * @since 0.1.0

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * is {@link HealthStatus#DOWN} counts as {@link HealthStatus#DEGRADED}. A report without checks is
  * {@link HealthStatus#UP}.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe; cheap to hold, and {@link #toJson()} renders the JSON once and caches it.
  *
  * @since 0.1.0
  */

@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
  * {@link #down(Throwable)}, ...) and leaves {@link #duration()} at zero: the registry that runs the
  * check measures the duration and stamps it with {@link #withDuration(Duration)}.
  *
- * <p>Immutable and thread-safe. Detail values should be simple (strings, numbers, booleans) so that
- * they render as JSON; never put secrets (passwords, tokens, full connection strings) in details.
+ * <p>Immutable and thread-safe; cheap to create (a copy of the details map at most). Detail values should be
+ * simple (strings, numbers, booleans) so that they render as JSON; never put secrets (passwords, tokens, full
+ * connection strings) in details.
  *
  * @since 0.1.0
  */

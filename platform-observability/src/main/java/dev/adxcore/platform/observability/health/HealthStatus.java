@@ -5,7 +5,7 @@ package dev.adxcore.platform.observability.health;
  *
  * <p>Order matters: {@link #UP} is better than {@link #DEGRADED}, which is better than {@link #DOWN}.
  * A report's status is the worst status of its checks, where a failing <em>non-critical</em> check
- * counts as {@link #DEGRADED} rather than {@link #DOWN}.
+ * counts as {@link #DEGRADED} rather than {@link #DOWN}. Immutable and thread-safe, like every enum.
  *
  * @since 0.1.0
  */

@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * address, set {@code bindAddress("0.0.0.0")} (or {@code PLATFORM_MANAGEMENT_BIND_ADDRESS=0.0.0.0}) and
  * keep the port off any public ingress.
  *
- * <p>Thread-safe. Owns a socket and threads: {@link #close()} it.
+ * <p>Thread-safe. Once started, an expensive resource: it owns a listening socket, the JDK server's dispatcher
+ * thread and two handler threads: one per process, and {@link #close()} it.
  *
  * @since 0.1.0
  */

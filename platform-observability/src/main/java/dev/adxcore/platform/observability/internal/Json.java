@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Minimal JSON rendering of health details: numbers, booleans, maps, iterables; strings through platform-core's
- * {@link JsonStrings}; anything else as its string.
+ * {@link JsonStrings}; anything else as its string. Thread-safe (stateless); costs one pass over the value,
+ * appending to the caller's builder.
  */
 public final class Json {
 

@@ -3,7 +3,10 @@ package dev.adxcore.platform.observability.internal;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Daemon threads named {@code prefix-N}, so they never keep a JVM alive and show up clearly in dumps. */
+/**
+ * Daemon threads named {@code prefix-N}, so they never keep a JVM alive and show up clearly in dumps.
+ * Thread-safe (an atomic counter); each call costs one new, unstarted thread.
+ */
 public final class NamedThreadFactory implements ThreadFactory {
 
     private final String prefix;

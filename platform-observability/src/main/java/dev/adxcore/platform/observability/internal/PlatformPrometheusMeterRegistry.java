@@ -13,7 +13,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** A Prometheus registry that owns its JVM binders and releases them on close. */
+/**
+ * A Prometheus registry that owns its JVM binders and releases them on close. Thread-safe, like every Micrometer
+ * registry; an expensive resource (every meter of the process, and a GC notification listener): one per process.
+ */
 public final class PlatformPrometheusMeterRegistry extends PrometheusMeterRegistry {
 
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();

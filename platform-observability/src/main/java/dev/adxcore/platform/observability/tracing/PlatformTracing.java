@@ -46,7 +46,8 @@ import org.jspecify.annotations.Nullable;
  * workflows) are always made.
  *
  * <p>Instances are immutable and thread-safe; {@link #global()} reads {@link GlobalOpenTelemetry}, a no-op until
- * the application installs an SDK or the agent.
+ * the application installs an SDK or the agent. Creating one is cheap (a tracer lookup) and {@link #global()}
+ * caches it; without an SDK a span costs almost nothing, with one it costs what the SDK's span processing costs.
  *
  * @since 0.1.0
  */

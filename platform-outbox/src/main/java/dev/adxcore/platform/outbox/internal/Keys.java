@@ -3,7 +3,10 @@ package dev.adxcore.platform.outbox.internal;
 import dev.adxcore.platform.events.Event;
 import org.jspecify.annotations.Nullable;
 
-/** How events map to ordering keys, partitions and advisory-lock keys (shared by the recorder and the relay). */
+/**
+ * How events map to ordering keys, partitions and advisory-lock keys (shared by the recorder and the relay).
+ * Thread-safe (stateless); each call is a cheap hash of the key, no I/O.
+ */
 public final class Keys {
 
     /** Partitions of the outbox: the unit a relay instance owns (by lock) while it publishes. */

@@ -4,7 +4,10 @@ import dev.adxcore.platform.database.Handle;
 import java.sql.SQLException;
 import java.util.List;
 
-/** Catalog queries about the relay role (the roles named in the outbox's {@code relay_access} policy). */
+/**
+ * Catalog queries about the relay role (the roles named in the outbox's {@code relay_access} policy).
+ * Thread-safe (stateless); each check costs two catalog queries on the given handle.
+ */
 public final class RoleChecks {
 
     private static final String RELAY_ROLES_OF_CURRENT_USER = "SELECT DISTINCT r.rolname::text FROM pg_policy p"

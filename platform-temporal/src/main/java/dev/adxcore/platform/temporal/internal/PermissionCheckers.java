@@ -7,7 +7,10 @@ import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Chooses the permission checkers: the explicit ones, else the ServiceLoader ones, else none (deny all). */
+/**
+ * Chooses the permission checkers: the explicit ones, else the ServiceLoader ones, else none (deny all).
+ * Thread-safe (stateless); called once per worker, so its cost (a ServiceLoader scan at most) is paid at start.
+ */
 public final class PermissionCheckers {
 
     private static final Logger log = LoggerFactory.getLogger(PermissionCheckers.class);

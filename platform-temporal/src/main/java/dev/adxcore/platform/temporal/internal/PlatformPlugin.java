@@ -15,7 +15,8 @@ import java.util.List;
  * {@code TemporalPlatform.clientOptions()} goes: the {@link PlatformContextPropagator} and the client side of
  * {@link TracingInterceptors} on the client, and the {@link PlatformWorkerInterceptor} with the worker side of
  * {@link TracingInterceptors} inside it on every {@code WorkerFactory} built on that client, a
- * {@code TestWorkflowEnvironment}'s included. Each is added only when it is not there yet. Stateless.
+ * {@code TestWorkflowEnvironment}'s included. Each is added only when it is not there yet. Stateless and
+ * thread-safe; it runs once per client or worker factory built, so its cost is negligible.
  */
 public final class PlatformPlugin extends SimplePlugin {
 

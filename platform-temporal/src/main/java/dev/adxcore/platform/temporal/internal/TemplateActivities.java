@@ -8,6 +8,9 @@ import io.temporal.activity.ActivityMethod;
  * the workflow (where its {@code PermissionChecker}s and {@code EventBus} live). The prefix keeps the
  * activity types ({@code AdxPlatform.CheckPermission}, {@code AdxPlatform.PublishEvent}) clear of a
  * product team's own names.
+ *
+ * <p>Implementations must be thread-safe: local activities run concurrently on the worker's activity threads.
+ * Each call costs a local activity, recorded as a marker in the workflow's history.
  */
 @ActivityInterface(namePrefix = "AdxPlatform.")
 public interface TemplateActivities {

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The platform steps of the template. Both run as local activities, with the workflow's context bound by
  * {@link PlatformWorkerInterceptor} (causation id = the workflow). Thread-safe when its checkers and bus are.
+ * A permission call costs what the checkers cost; a publish costs one bus publish, awaited up to the publish
+ * timeout on the activity thread.
  */
 public final class TemplateActivitiesImpl implements TemplateActivities {
 

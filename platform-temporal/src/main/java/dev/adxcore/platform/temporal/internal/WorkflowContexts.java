@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  * the code of each workflow thread:
  * a {@link PlatformContext.Scope} that is closed when the code returns, throws, or is destroyed on eviction, so the
  * pooled thread is left exactly as it was.
+ *
+ * <p>Thread-safe: its state lives in workflow-thread locals, so each workflow thread sees only its own. Cheap: a
+ * thread-local read, and a scope (an MDC write) while bound.
  */
 public final class WorkflowContexts {
 

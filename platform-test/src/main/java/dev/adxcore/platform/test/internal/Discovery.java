@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds each server in the documented order: explicit settings, then Testcontainers when a Docker daemon
  * answers, then private servers from installed binaries, then private servers from binaries that Maven
- * downloaded from Maven Central. One instance per {@code TestServers}; thread-safe.
+ * downloaded from Maven Central. One instance per {@code TestServers}; thread-safe. Finding a server is
+ * expensive (a Docker probe of up to 500 ms, then a start that takes seconds), so the probe's result is kept.
  */
 public final class Discovery {
   private static final Logger LOG = LoggerFactory.getLogger(Discovery.class);

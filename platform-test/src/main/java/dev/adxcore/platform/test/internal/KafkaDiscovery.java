@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Finds a Kafka broker in the kit's order: explicit settings ({@value #BOOTSTRAP_SERVERS}), then Testcontainers
  * when a Docker daemon answers, then a private broker in a child JVM when the broker jars
  * ({@code dev.adxcore:platform-test-kafka}) are on the class path. The server mode, Docker host and connect
- * timeout come from {@link TestServerSettings}. Thread-safe (stateless).
+ * timeout come from {@link TestServerSettings}. Thread-safe (stateless). Expensive: finding a broker costs a
+ * connect probe, and starting one costs seconds (a container or a child JVM).
  */
 public final class KafkaDiscovery {
   /** Environment variable (or system property platform.test.kafka.bootstrap.servers): an existing broker. */

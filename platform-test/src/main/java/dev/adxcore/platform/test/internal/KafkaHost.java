@@ -1,6 +1,9 @@
 package dev.adxcore.platform.test.internal;
 
-/** A Kafka broker handed to tests, however it was obtained. */
+/**
+ * A Kafka broker handed to tests, however it was obtained. Implementations are thread-safe; holding one is
+ * expensive (a broker process or container): close it once, when done.
+ */
 public interface KafkaHost extends AutoCloseable {
   /** @return where the broker came from */
   Source source();

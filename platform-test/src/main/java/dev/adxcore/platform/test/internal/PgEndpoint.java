@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 
-/** One PostgreSQL server: where it listens and how to log in; builds JDBC URLs for any database on it. */
+/**
+ * One PostgreSQL server: where it listens and how to log in; builds JDBC URLs for any database on it.
+ * Immutable and thread-safe; cheap to hold, while each {@code connect} opens a new JDBC connection.
+ */
 public final class PgEndpoint {
   private final String host;
   private final int port;

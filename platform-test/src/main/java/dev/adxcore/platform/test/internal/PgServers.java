@@ -2,7 +2,10 @@ package dev.adxcore.platform.test.internal;
 
 import java.util.List;
 
-/** A PostgreSQL primary with zero or more streaming hot standbys, however it was obtained. */
+/**
+ * A PostgreSQL primary with zero or more streaming hot standbys, however it was obtained. Implementations are
+ * thread-safe; holding one is expensive (server processes or containers): close it once, when done.
+ */
 public interface PgServers extends AutoCloseable {
 
   /** @return where the servers came from */

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One Redis server and how to log in to it.
+ * One Redis server and how to log in to it. Immutable and thread-safe; cheap (no connection).
  *
  * @param host host name or address
  * @param port TCP port

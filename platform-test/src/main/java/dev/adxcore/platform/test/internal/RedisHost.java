@@ -1,6 +1,9 @@
 package dev.adxcore.platform.test.internal;
 
-/** A Redis server handed to tests, however it was obtained. */
+/**
+ * A Redis server handed to tests, however it was obtained. Implementations are thread-safe; holding one is
+ * expensive (a server process or container): close it once, when done.
+ */
 public interface RedisHost extends AutoCloseable {
   /** @return where the server came from */
   Source source();

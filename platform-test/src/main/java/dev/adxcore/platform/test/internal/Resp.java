@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A minimal blocking Redis (RESP2) client for the kit's own needs: probing, authenticating, deleting a
- * test class's keys. Not thread-safe; one per use.
+ * test class's keys. Not thread-safe; one per use. Each instance costs a TCP connection: close it.
  */
 public final class Resp implements Closeable {
   private final Socket socket;

@@ -14,7 +14,8 @@ import java.sql.Statement;
 /**
  * The test kit's self-check ({@code ./mvnw -q -pl platform-test compile exec:java}): finds or starts the
  * servers exactly as tests would, proves replication, read-only replicas and Redis, prints what it used and
- * stops what it started. Exit code 0 when everything works, 1 otherwise.
+ * stops what it started. Exit code 0 when everything works, 1 otherwise. Runs once, on one thread (main); costs
+ * what tests pay for their servers (seconds).
  */
 public final class SelfCheck {
   private SelfCheck() {

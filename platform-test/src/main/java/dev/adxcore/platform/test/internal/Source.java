@@ -1,6 +1,9 @@
 package dev.adxcore.platform.test.internal;
 
-/** Where a server came from; {@link #label()} is what {@code source()} reports to tests. */
+/**
+ * Where a server came from; {@link #label()} is what {@code source()} reports to tests. Immutable and
+ * thread-safe, like every enum.
+ */
 public enum Source {
   /** Named by explicit settings such as {@code PLATFORM_TEST_POSTGRES_URL}. */
   SETTINGS("settings"),

@@ -2,7 +2,10 @@ package dev.adxcore.platform.test.internal;
 
 import java.util.regex.Pattern;
 
-/** Masks secrets in server URLs before they reach a message, a log line or {@code toString()}. */
+/**
+ * Masks secrets in server URLs before they reach a message, a log line or {@code toString()}. Thread-safe
+ * (stateless); each call costs two regex passes.
+ */
 public final class Urls {
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;]*");
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(://[^/@:]*:)[^/@]*@");

@@ -71,7 +71,9 @@ import org.slf4j.LoggerFactory;
  * each subscription id is a consumer group; each subscribe call is a group member: a {@link KafkaTransport}
  * (polling, offsets, rebalances) run by the shared delivery engine. Publishing uses one idempotent producer
  * ({@code acks=all}); {@code max.block.ms}, {@code delivery.timeout.ms} and {@code request.timeout.ms} follow
- * {@code EventBusOptions.publishTimeout}, so a publish never waits longer. Thread-safe.
+ * {@code EventBusOptions.publishTimeout}, so a publish never waits longer. Thread-safe. An expensive resource:
+ * broker connections, a producer, an admin client and the engine's threads, plus a consumer and a fetch thread
+ * per subscribe call; one per service, closed at shutdown.
  */
 public final class KafkaEventBus implements EventBus {
 

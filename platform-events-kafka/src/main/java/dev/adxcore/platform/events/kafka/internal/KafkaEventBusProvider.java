@@ -7,7 +7,10 @@ import dev.adxcore.platform.events.EventBusProvider;
 import dev.adxcore.platform.events.kafka.KafkaEventBusConfig;
 import java.net.URI;
 
-/** Creates Kafka buses for {@code kafka://} URIs. Stateless; found through {@link java.util.ServiceLoader}. */
+/**
+ * Creates Kafka buses for {@code kafka://} URIs. Stateless; found through {@link java.util.ServiceLoader}.
+ * Creating a bus is expensive (a producer, an admin client, threads and broker connections).
+ */
 @AutoService(EventBusProvider.class)
 public final class KafkaEventBusProvider implements EventBusProvider {
 

@@ -8,7 +8,10 @@ import dev.adxcore.platform.events.redis.RedisEventBusConfig;
 import java.net.URI;
 import java.util.Locale;
 
-/** Creates Redis Streams buses for {@code redis://} and {@code rediss://} URIs. Stateless. */
+/**
+ * Creates Redis Streams buses for {@code redis://} and {@code rediss://} URIs. Stateless. Creating a bus is
+ * expensive (a Redis client, its connections and threads).
+ */
 @AutoService(EventBusProvider.class)
 public final class RedisEventBusProvider implements EventBusProvider {
 

@@ -65,6 +65,8 @@ import org.slf4j.LoggerFactory;
  * The Redis Streams {@link EventBus}: every event goes to one stream ({@code <prefix>stream}) with
  * {@code XADD MAXLEN ~}; each subscription id is a consumer group on it; each subscribe call is a consumer:
  * a {@link StreamConsumer} (reading, claiming, acknowledging) run by the shared delivery engine. Thread-safe.
+ * An expensive resource: a Redis client, two shared connections, one maintenance thread and the engine's
+ * threads, plus a connection and a fetch thread per subscribe call; one per service, closed at shutdown.
  */
 public final class RedisStreamsEventBus implements EventBus {
 

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Reads the bus settings from a redis URI's query and masks credentials. Internal. */
+/**
+ * Reads the bus settings from a redis URI's query and masks credentials. Internal. Thread-safe (stateless);
+ * cheap: parsing costs string work only, once per bus.
+ */
 public final class UriParameters {
 
     /** Query parameters that Lettuce reads itself and that pass through unchanged. */

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One record on its way through a {@link Lanes}, with its failure history. Its fields are written by the
- * thread that runs it and read after hand-offs through the lanes' lock or the timer. Internal.
+ * thread that runs it and read after hand-offs through the lanes' lock or the timer. Internal. Not thread-safe
+ * by itself: one thread owns it at a time. One small allocation per record.
  */
 public final class Delivery {
     /** The transport's record (for the memory bus: the event itself, wrapped). */

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * The delivery engine of one bus: a cached pool of handler threads (daemon), a timer for retries, a watchdog
  * that interrupts handler calls past their timeout, and the meters. Lanes ({@link Lanes}) run on it. The
  * watchdog sleeps until the earliest deadline of the calls in progress (at most the shortest handler timeout
- * it has seen, at most 1 s), so an idle engine wakes about once a second. Thread-safe. Internal.
+ * it has seen, at most 1 s), so an idle engine wakes about once a second. Thread-safe. An expensive resource
+ * (a thread pool and two threads): one per bus, shut down with it. Internal.
  */
 public final class Engine {
 

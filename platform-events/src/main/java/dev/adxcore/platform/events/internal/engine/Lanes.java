@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * a key are ready at once. At most {@code maxConcurrency} workers (the sum of the members' concurrency, or the
  * consumer's) take ready deliveries. A retry waits on the engine's timer, not on a worker, so other keys go on.
  *
- * <p>Every delivery ends in exactly one {@link Sink#acknowledge} or {@link Sink#release}. Thread-safe. Internal.
+ * <p>Every delivery ends in exactly one {@link Sink#acknowledge} or {@link Sink#release}. Thread-safe (one lock per
+ * lanes). Costs memory per queued delivery and borrows the engine's handler threads; it owns no thread. Internal.
  */
 public final class Lanes {
 

@@ -3,7 +3,10 @@ package dev.adxcore.platform.events.internal.engine;
 import dev.adxcore.platform.events.EventSubscription;
 import java.time.Duration;
 
-/** One subscription whose handler a {@link Lanes} calls; several share a lanes in the in-memory bus. Internal. */
+/**
+ * One subscription whose handler a {@link Lanes} calls; several share a lanes in the in-memory bus. Internal.
+ * Immutable and thread-safe; cheap to create (no thread, no I/O).
+ */
 public final class Member {
     private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
 

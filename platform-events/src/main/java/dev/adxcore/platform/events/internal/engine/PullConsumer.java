@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * fewer than {@code maxInFlight} records are in flight, handing each to its {@link Lanes} (or acknowledging it
  * at once when the subscription does not want it). The fetch loop never exits while the consumer runs: a
  * failure is counted, logged (the first, then every 50th), followed by a backoff (50 ms doubling to 2 s).
- * Thread-safe. Internal.
+ * Thread-safe. Costs one fetch thread while it runs and up to {@code maxInFlight} records in memory. Internal.
  *
  * @param <R> the transport's record handle
  */

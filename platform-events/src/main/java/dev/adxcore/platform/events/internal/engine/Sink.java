@@ -5,6 +5,7 @@ import dev.adxcore.platform.events.DeadLetter;
 /**
  * Where a {@link Lanes} sends the outcome of each delivery: exactly one of {@link #acknowledge} or
  * {@link #release} per delivery, {@link #deadLetter} before the acknowledgement of a dead letter. Internal.
+ * Called from the engine's handler and timer threads: implementations must be thread-safe and cheap.
  */
 public interface Sink {
     /** @param d handled, skipped, or dead-lettered */

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * A {@code platform.*} property that the SDK refused while the application started. Its message is the SDK's own
  * validation message (it names the setting, the bad value and the fix); Spring Boot's failure report shows it
- * unchanged, with the property prefix to look at.
+ * unchanged, with the property prefix to look at. Immutable once thrown.
  *
  * @since 0.1.0
  */

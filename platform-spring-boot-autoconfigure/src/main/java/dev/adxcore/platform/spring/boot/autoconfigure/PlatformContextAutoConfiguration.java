@@ -16,6 +16,8 @@ import org.springframework.core.task.TaskDecorator;
  * {@code @Async} executor and task scheduler ({@code platform.context.propagate-to-tasks}). Each backs off when
  * the application defines its own (any {@link TaskDecorator} replaces ours).
  *
+ * <p>Stateless; Spring calls its bean methods once, at start-up. The beans are cheap: no thread, no connection.
+ *
  * @since 0.1.0
  */
 @AutoConfiguration(beforeName = {"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",

@@ -23,7 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * application code runs; absent headers mean no tenant, which the application decides about.
  *
  * <p>The service trusts these headers: it must only be reachable through the gateway, which strips them from
- * clients. Runs first ({@link Ordered#HIGHEST_PRECEDENCE}). Thread-safe.
+ * clients. Runs first ({@link Ordered#HIGHEST_PRECEDENCE}). Thread-safe (stateless); per request it costs the
+ * headers' parse and validation and an MDC bind, no I/O.
  *
  * @since 0.1.0
  */

@@ -6,7 +6,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code platform.context.*}: the request context ({@code PlatformContext}) read from the gateway's headers for
  * every Spring MVC request and carried into {@code @Async} and scheduled tasks.
  *
- * <p>A mutable bean that Spring binds once at start-up.
+ * <p>A mutable bean that Spring binds once at start-up; not thread-safe, so read it only while the context
+ * starts. Cheap: binding it connects nothing.
  *
  * @since 0.1.0
  */

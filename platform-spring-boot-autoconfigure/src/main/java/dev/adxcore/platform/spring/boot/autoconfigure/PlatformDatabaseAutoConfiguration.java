@@ -21,6 +21,9 @@ import org.springframework.context.annotation.Bean;
  * {@code DatabaseConfig} bean; metrics on the application's {@link MeterRegistry}; its health checks in the
  * platform's health registry. Backs off for each bean the application defines itself.
  *
+ * <p>Stateless; Spring calls its bean methods once, at start-up. The manager it creates is the expensive part (a
+ * connection pool per server and a replica monitor): one per application context, closed with it.
+ *
  * @since 0.1.0
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")

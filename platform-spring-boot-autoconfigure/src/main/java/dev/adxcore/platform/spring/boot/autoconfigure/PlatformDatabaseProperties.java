@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * auto-configured when {@code platform.database.primary-url} is set. Durations use the SDK's one grammar
  * ({@code 500ms}, {@code 5s}, {@code PT5S}; a bare number is refused). Unset values keep the SDK's defaults.
  *
- * <p>A mutable bean that Spring binds once at start-up; not for use from several threads.
+ * <p>A mutable bean that Spring binds once at start-up; not for use from several threads. Cheap: binding it
+ * connects nothing.
  *
  * @since 0.1.0
  */

@@ -22,6 +22,9 @@ import org.springframework.core.env.Environment;
  * checks in the platform's health registry. Backs off when the application defines its own bus, or with
  * {@code platform.events.enabled=false}.
  *
+ * <p>Stateless; Spring calls its bean methods once, at start-up. The bus it opens is the expensive part (its
+ * threads and, for Redis or Kafka, its connections): one per application context, closed with it.
+ *
  * @since 0.1.0
  */
 @AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code EventBusProvider} ServiceLoader SPI: {@code memory:}, {@code redis://host:6379} (platform-events-redis),
  * {@code kafka://host:9092} (platform-events-kafka). Durations use the SDK's grammar ({@code 5s}, {@code PT5S}).
  *
- * <p>A mutable bean that Spring binds once at start-up.
+ * <p>A mutable bean that Spring binds once at start-up; not thread-safe, so read it only while the context
+ * starts. Cheap: binding it connects nothing.
  *
  * @since 0.1.0
  */

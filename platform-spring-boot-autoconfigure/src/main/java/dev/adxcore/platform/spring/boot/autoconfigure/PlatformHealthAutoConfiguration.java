@@ -25,6 +25,9 @@ import org.springframework.context.annotation.Configuration;
  * timeouts and result cache behind Actuator. Backs off when the application defines its own registry, or with
  * {@code platform.health.enabled=false}.
  *
+ * <p>Stateless; Spring calls its bean methods once, at start-up. The registry it creates runs the checks on its own
+ * threads, and a probe costs what the checks cost unless a cached result is still fresh.
+ *
  * @since 0.1.0
  */
 @AutoConfiguration(after = {PlatformDatabaseAutoConfiguration.class, PlatformEventsAutoConfiguration.class,

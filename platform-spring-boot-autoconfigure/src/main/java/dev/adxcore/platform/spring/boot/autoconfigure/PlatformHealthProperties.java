@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * by its timeout, with results cached, and which Actuator serves as the {@code platformReadiness} and
  * {@code platformLiveness} contributors of the readiness and liveness groups.
  *
- * <p>A mutable bean that Spring binds once at start-up.
+ * <p>A mutable bean that Spring binds once at start-up; not thread-safe, so read it only while the context
+ * starts. Cheap: binding it connects nothing.
  *
  * @since 0.1.0
  */

@@ -37,6 +37,9 @@ import org.springframework.context.annotation.Configuration;
  * <p>The outbox schema must exist before the {@code Outbox} bean is created ({@code Outbox.create} checks the
  * application role against it): migrate first, as the example's migration does.
  *
+ * <p>Stateless; Spring calls its bean methods once, at start-up. The relay and its own pool are the expensive
+ * part ({@code workers + 2} connections and as many threads): one per application context, closed with it.
+ *
  * @since 0.1.0
  */
 @AutoConfiguration(after = {PlatformDatabaseAutoConfiguration.class, PlatformEventsAutoConfiguration.class},

@@ -38,6 +38,10 @@ import org.springframework.util.ClassUtils;
  * {@link PermissionChecker} beans for the standard template. The worker starts after the context is refreshed
  * and stops gracefully on shutdown. Each bean backs off when the application defines its own.
  *
+ * <p>Stateless; Spring calls its bean methods once, at start-up. The connection (a gRPC channel to the Temporal
+ * service, or an in-process dev server) and the worker's polling threads are the expensive part: one per
+ * application context, closed with it.
+ *
  * @since 0.1.0
  */
 @AutoConfiguration(after = PlatformEventsAutoConfiguration.class,

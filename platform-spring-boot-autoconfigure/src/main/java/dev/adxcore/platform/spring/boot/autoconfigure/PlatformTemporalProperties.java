@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code platform.temporal.target} is set, or when {@code platform.temporal.embedded=true} starts the SDK's
  * in-process dev server (local runs and tests only: its state is lost on exit).
  *
- * <p>A mutable bean that Spring binds once at start-up.
+ * <p>A mutable bean that Spring binds once at start-up; not thread-safe, so read it only while the context
+ * starts. Cheap: binding it connects nothing.
  *
  * @since 0.1.0
  */

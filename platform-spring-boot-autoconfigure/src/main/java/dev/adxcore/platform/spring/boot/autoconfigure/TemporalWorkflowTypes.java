@@ -6,7 +6,7 @@ import java.util.List;
  * Workflow implementation classes for the auto-configured Temporal worker. Temporal creates a workflow object per
  * execution, so workflows are declared as classes, not beans; activities are beans (any bean that implements an
  * {@code @ActivityInterface} is registered). Declare one or more of these as beans, or list the classes in
- * {@code platform.temporal.worker.workflow-types}.
+ * {@code platform.temporal.worker.workflow-types}. Immutable.
  *
  * <pre>{@code
  * @Bean TemporalWorkflowTypes workflows() { return TemporalWorkflowTypes.of(OnboardingWorkflowImpl.class); }

@@ -8,7 +8,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Matches when {@code platform.temporal.target} is set or {@code platform.temporal.embedded=true}: a service never
- * starts an in-process dev server just because platform-temporal is on its classpath.
+ * starts an in-process dev server just because platform-temporal is on its classpath. Thread-safe (stateless);
+ * a match costs two property lookups.
  */
 public final class OnTemporalConfigured extends SpringBootCondition {
 

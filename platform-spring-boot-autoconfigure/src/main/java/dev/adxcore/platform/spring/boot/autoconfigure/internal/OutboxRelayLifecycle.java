@@ -6,7 +6,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Starts the auto-configured relay once the context is refreshed and closes it on shutdown. Its phase is below the
  * web server's, so the relay starts before the first request is taken and stops only after the last one finished:
- * what those requests recorded is still published by this instance.
+ * what those requests recorded is still published by this instance. Spring calls it from one thread at a time
+ * (its running flag is volatile); stopping costs the relay's close, which waits for its threads.
  */
 public final class OutboxRelayLifecycle implements SmartLifecycle {
 

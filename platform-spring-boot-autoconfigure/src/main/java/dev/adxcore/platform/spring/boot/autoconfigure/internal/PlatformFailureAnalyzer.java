@@ -6,7 +6,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Turns a refused {@code platform.*} property into Spring Boot's "APPLICATION FAILED TO START" report: the
- * description is the SDK's exact message, the action names the properties to fix.
+ * description is the SDK's exact message, the action names the properties to fix. Thread-safe (stateless);
+ * called at most once, when start-up fails, so its cost does not matter.
  */
 public final class PlatformFailureAnalyzer extends AbstractFailureAnalyzer<PlatformConfigurationException> {
 

@@ -14,7 +14,8 @@ import org.springframework.boot.health.contributor.Status;
  * One Actuator contributor over one of the registry's reports (readiness or liveness). The registry runs the
  * checks in parallel, each within its timeout, with cached results, so this indicator answers within the longest
  * timeout even when a check hangs. {@code DEGRADED} (a failing non-critical check) stays {@code UP} for Actuator,
- * so a probe keeps the instance in rotation, and shows as {@code "platformStatus": "DEGRADED"}.
+ * so a probe keeps the instance in rotation, and shows as {@code "platformStatus": "DEGRADED"}. Thread-safe
+ * (stateless); each call costs the registry's report plus one small map per check.
  */
 public final class PlatformHealthIndicator implements HealthIndicator {
 

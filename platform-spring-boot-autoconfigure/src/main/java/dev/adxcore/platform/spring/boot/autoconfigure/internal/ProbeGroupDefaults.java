@@ -11,7 +11,8 @@ import org.springframework.util.ClassUtils;
  * Defaults (lowest precedence, so any setting of the application wins) that put the platform's contributors into
  * Actuator's Kubernetes probe groups: {@code readiness = readinessState + platformReadiness},
  * {@code liveness = livenessState + platformLiveness}, with the probes enabled outside Kubernetes too.
- * Only with spring-boot-health on the classpath and {@code platform.health.enabled} not false.
+ * Only with spring-boot-health on the classpath and {@code platform.health.enabled} not false. Thread-safe
+ * (stateless); runs once per environment and adds at most one property source, so its cost is negligible.
  */
 public final class ProbeGroupDefaults implements EnvironmentPostProcessor {
 

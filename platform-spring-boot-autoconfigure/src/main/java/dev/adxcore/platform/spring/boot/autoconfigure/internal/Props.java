@@ -7,7 +7,10 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
-/** Reads bound property text through platform-core's one grammar and turns refusals into start-up failures. */
+/**
+ * Reads bound property text through platform-core's one grammar and turns refusals into start-up failures.
+ * Thread-safe (stateless); each call costs one parse, at start-up only.
+ */
 public final class Props {
 
     private Props() {

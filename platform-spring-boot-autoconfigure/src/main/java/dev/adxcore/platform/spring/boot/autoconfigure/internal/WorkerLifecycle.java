@@ -5,7 +5,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the auto-configured worker once the context is refreshed (every activity bean exists) and stops it,
- * gracefully, before the beans it uses are destroyed.
+ * gracefully, before the beans it uses are destroyed. Spring calls it from one thread at a time; stopping costs
+ * the worker's graceful shutdown, which waits for running activities up to the shutdown timeout.
  */
 public final class WorkerLifecycle implements SmartLifecycle {
 
