@@ -52,12 +52,12 @@ import org.jspecify.annotations.Nullable;
  *       masked, hostile text not shown) and say what is expected.</li>
  * </ul>
  *
- * <p>The {@code fromEnvironment()} of the configuration types ({@code OutboxRelayConfig}, {@code TemporalConfig},
- * {@code HealthRegistry}, {@code ManagementServer}) read through this class and return that type's
- * <em>builder</em>, filled from the environment: override what code decides, then {@code build()} validates
- * everything together. Nothing is connected or started by them. Two differ: {@code DatabaseConfig.fromEnvironment()}
- * reads environment variables only (no system properties) and returns a built config, and
- * {@code EventBuses.fromEnvironment()} opens a bus.
+ * <p>The {@code fromEnvironment()} of the configuration types ({@code DatabaseConfig}, {@code OutboxRelayConfig},
+ * {@code TemporalConfig}, {@code HealthRegistry}, {@code ManagementServer}) read through this class and return
+ * that type's <em>builder</em>, filled from the environment: override what code decides, then {@code build()}
+ * validates everything together. Nothing is connected or started by them. {@code EventBuses.fromEnvironment()}
+ * is the one factory of that name that opens something (a bus, from {@code PLATFORM_EVENTS_URL}): a bus has no
+ * configuration type of its own, its URI is its configuration.
  *
  * <p>Immutable and thread-safe. A settings object built from the environment reads it at each call (system
  * properties can change in tests); the others hold a copy. Creating one is cheap (a map copy at most); each

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.database;
 
+import dev.adxcore.platform.core.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
@@ -106,115 +107,60 @@ public final class DatabaseConfig {
     }
 
     /**
-     * Reads the configuration from the process environment ({@code PLATFORM_DB_*}, see the class
-     * documentation).
+     * Reads the configuration from the process environment and system properties ({@code PLATFORM_DB_*}, see the
+     * class documentation; {@code -Dplatform.db.primary.url=...} works too) into a builder, like every
+     * {@code fromEnvironment()} of the SDK: adjust what code decides (the meter registry, a name), then
+     * {@link Builder#build()} validates everything together.
      *
-     * @return the validated configuration
-     * @throws IllegalArgumentException when a variable is missing or invalid; the message names it
+     * @return a builder holding every setting found
+     * @throws IllegalArgumentException when a number or duration cannot be parsed; the message names the setting
      * @since 0.1.0
      */
-    public static DatabaseConfig fromEnvironment() {
-        return fromEnvironment(System.getenv()).build();
+    public static Builder fromEnvironment() {
+        return fromEnvironment(Settings.fromEnvironment());
     }
 
     /**
-     * Reads {@code PLATFORM_DB_*} settings from the given map into a builder, so that callers can
-     * adjust (for example the meter registry) before {@link Builder#build()}.
+     * Reads {@code PLATFORM_DB_*} settings from the given map into a builder (tests, or variables of another
+     * process).
      *
-     * @param environment variables, usually {@link System#getenv()}
+     * @param environment variables, such as {@link System#getenv()}
      * @return a builder holding every setting found
      * @throws IllegalArgumentException when a number or duration cannot be parsed; the message names the variable
      * @since 0.1.0
      */
     public static Builder fromEnvironment(Map<String, String> environment) {
-        Objects.requireNonNull(environment, "environment");
+        return fromEnvironment(Settings.of(Objects.requireNonNull(environment, "environment")));
+    }
+
+    /**
+     * Reads {@code PLATFORM_DB_*} settings through the SDK's one settings reader (its duration grammar: ISO-8601 or
+     * {@code 500ms}/{@code 5s}/{@code 2m}/{@code 1h}; a bare number is refused).
+     *
+     * @param settings where the settings come from
+     * @return a builder holding every setting found
+     * @throws IllegalArgumentException when a number or duration cannot be parsed; the message names the setting
+     * @since 0.2.0
+     */
+    public static Builder fromEnvironment(Settings settings) {
+        Objects.requireNonNull(settings, "settings");
         Builder b = builder();
-        String v;
-        if ((v = env(environment, "PLATFORM_DB_NAME")) != null) {
-            b.name(v);
+        settings.string("PLATFORM_DB_NAME").ifPresent(b::name);
+        settings.string("PLATFORM_DB_PRIMARY_URL").ifPresent(b::primaryUrl);
+        List<String> replicas = settings.list("PLATFORM_DB_REPLICA_URLS");
+        if (!replicas.isEmpty()) {
+            b.replicaUrls(replicas);
         }
-        if ((v = env(environment, "PLATFORM_DB_PRIMARY_URL")) != null) {
-            b.primaryUrl(v);
-        }
-        if ((v = env(environment, "PLATFORM_DB_REPLICA_URLS")) != null) {
-            List<String> urls = new ArrayList<>();
-            for (String url : v.split(",")) {
-                if (!url.isBlank()) {
-                    urls.add(url.trim());
-                }
-            }
-            b.replicaUrls(urls);
-        }
-        if ((v = env(environment, "PLATFORM_DB_USERNAME")) != null) {
-            b.username(v);
-        }
-        String password = environment.get("PLATFORM_DB_PASSWORD");
-        if (password != null) {
-            b.password(password);
-        }
-        if ((v = env(environment, "PLATFORM_DB_MIN_CONNECTIONS")) != null) {
-            b.minConnections(integer("PLATFORM_DB_MIN_CONNECTIONS", v));
-        }
-        if ((v = env(environment, "PLATFORM_DB_MAX_CONNECTIONS")) != null) {
-            b.maxConnections(integer("PLATFORM_DB_MAX_CONNECTIONS", v));
-        }
-        if ((v = env(environment, "PLATFORM_DB_ACQUIRE_TIMEOUT")) != null) {
-            b.acquireTimeout(duration("PLATFORM_DB_ACQUIRE_TIMEOUT", v));
-        }
-        if ((v = env(environment, "PLATFORM_DB_SOCKET_TIMEOUT")) != null) {
-            b.socketTimeout(duration("PLATFORM_DB_SOCKET_TIMEOUT", v));
-        }
-        if ((v = env(environment, "PLATFORM_DB_REPLICA_RECHECK_INTERVAL")) != null) {
-            b.replicaRecheckInterval(duration("PLATFORM_DB_REPLICA_RECHECK_INTERVAL", v));
-        }
-        if ((v = env(environment, "PLATFORM_DB_MAX_REPLICA_LAG")) != null) {
-            b.maxReplicaLag(duration("PLATFORM_DB_MAX_REPLICA_LAG", v));
-        }
-        if ((v = env(environment, "PLATFORM_DB_ROLE_CHECK")) != null) {
-            try {
-                b.roleCheck(RoleCheck.valueOf(v.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "PLATFORM_DB_ROLE_CHECK must be 'refuse' or 'warn' (was '" + v + "')", e);
-            }
-        }
+        settings.string("PLATFORM_DB_USERNAME").ifPresent(b::username);
+        settings.string("PLATFORM_DB_PASSWORD").ifPresent(b::password);
+        settings.integer("PLATFORM_DB_MIN_CONNECTIONS").ifPresent(b::minConnections);
+        settings.integer("PLATFORM_DB_MAX_CONNECTIONS").ifPresent(b::maxConnections);
+        settings.duration("PLATFORM_DB_ACQUIRE_TIMEOUT").ifPresent(b::acquireTimeout);
+        settings.duration("PLATFORM_DB_SOCKET_TIMEOUT").ifPresent(b::socketTimeout);
+        settings.duration("PLATFORM_DB_REPLICA_RECHECK_INTERVAL").ifPresent(b::replicaRecheckInterval);
+        settings.duration("PLATFORM_DB_MAX_REPLICA_LAG").ifPresent(b::maxReplicaLag);
+        settings.enumValue("PLATFORM_DB_ROLE_CHECK", RoleCheck.class).ifPresent(b::roleCheck);
         return b;
-    }
-
-    private static @Nullable String env(Map<String, String> environment, String key) {
-        String v = environment.get(key);
-        return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static int integer(String key, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer (was '" + value + "')", e);
-        }
-    }
-
-    static Duration duration(String key, String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (v.startsWith("pt") || v.startsWith("p")) {
-                return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-            }
-            if (v.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-            }
-            if (v.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-            }
-            if (v.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-            }
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException(
-                    key + " must be a duration such as 500ms, 5s, 2m or PT5S (was '" + value + "')", e);
-        }
-        throw new IllegalArgumentException(
-                key + " must be a duration such as 500ms, 5s, 2m or PT5S (was '" + value + "')");
     }
 
     /**

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * health-aware read routing, tenant-scoped units of work, health checks and metrics.
  *
  * <pre>{@code
- * try (DatabaseManager db = DatabaseManager.create(DatabaseConfig.fromEnvironment())) {
+ * try (DatabaseManager db = DatabaseManager.create(DatabaseConfig.fromEnvironment().build())) {
  *     Committed<UUID> created = db.inTransaction(tenantId, h ->
  *             h.queryOne("INSERT INTO notes (tenant_id, body) VALUES (?, ?) RETURNING id",
  *                     row -> row.getObject(1, UUID.class), tenantId, "hello").orElseThrow());

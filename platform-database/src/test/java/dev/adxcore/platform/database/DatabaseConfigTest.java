@@ -1,5 +1,6 @@
 package dev.adxcore.platform.database;
 
+import dev.adxcore.platform.core.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -97,9 +98,37 @@ class DatabaseConfigTest {
     @Test
     void fromEnvironmentNamesTheMalformedVariable() {
         assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_ACQUIRE_TIMEOUT", "soon")))
-                .hasMessage("PLATFORM_DB_ACQUIRE_TIMEOUT must be a duration such as 500ms, 5s, 2m or PT5S (was 'soon')");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(sdkMessage(() -> Settings.parseDuration("PLATFORM_DB_ACQUIRE_TIMEOUT", "soon")))
+                .hasMessageContaining("PLATFORM_DB_ACQUIRE_TIMEOUT").hasMessageContaining("soon");
         assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_MAX_CONNECTIONS", "ten")))
-                .hasMessage("PLATFORM_DB_MAX_CONNECTIONS must be an integer (was 'ten')");
+                .hasMessage(sdkMessage(() -> Settings.parseInt("PLATFORM_DB_MAX_CONNECTIONS", "ten")));
+        // one grammar across the SDK: a bare number is refused (seconds? milliseconds?), an hour is written 1h
+        assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_SOCKET_TIMEOUT", "30")))
+                .hasMessageContaining("PLATFORM_DB_SOCKET_TIMEOUT");
+        assertThat(DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_PRIMARY_URL", "jdbc:postgresql://p/app",
+                "PLATFORM_DB_USERNAME", "app", "PLATFORM_DB_SOCKET_TIMEOUT", "1h")).build().socketTimeout())
+                .isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void fromEnvironmentAlsoReadsSystemPropertiesAndReturnsABuilderLikeEveryOtherConfig() {
+        System.setProperty("platform.db.primary.url", "jdbc:postgresql://from-property/app");
+        try {
+            DatabaseConfig config = DatabaseConfig.fromEnvironment().username("app").build();
+            assertThat(config.primaryUrl()).isEqualTo("jdbc:postgresql://from-property/app");
+        } finally {
+            System.clearProperty("platform.db.primary.url");
+        }
+    }
+
+    private static String sdkMessage(Runnable parse) {
+        try {
+            parse.run();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("the value was accepted");
     }
 
     @Test

@@ -40,7 +40,7 @@ public final class ${Entity}ServiceMain {
         DatabaseConfig db;
         ${Entity}Service.Builder builder;
         try {
-            db = DatabaseConfig.fromEnvironment();
+            db = DatabaseConfig.fromEnvironment().build();
             builder = ${Entity}Service.builder().databaseConfig(db)
                     .bindAddress(env.string("PLATFORM_SERVICE_BIND_ADDRESS").orElse("127.0.0.1"))
                     .port(env.integer("PLATFORM_SERVICE_PORT").orElse(8090))

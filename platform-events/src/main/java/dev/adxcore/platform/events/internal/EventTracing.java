@@ -37,7 +37,9 @@ public final class EventTracing {
     }
 
     /**
-     * Publishes inside a producer span; the event that is sent carries the span as its {@code traceparent}.
+     * Publishes inside a producer span; the event that is sent carries the span as its {@code traceparent}. The span's
+     * parent is the current trace, or, when nothing is current (a relay or replay thread), the event's own
+     * {@code traceparent}.
      *
      * @param system the messaging system ({@code redis}, {@code memory})
      * @param event the event
@@ -48,6 +50,12 @@ public final class EventTracing {
             Function<Event, CompletionStage<Void>> send) {
         PlatformTracing tracing = PlatformTracing.global();
         Context parent = PlatformTracing.currentContext();
+        if (!Span.fromContext(parent).getSpanContext().isValid() && event.trace().isPresent()) {
+            // Nothing is current (an outbox relay's thread, a dead-letter replay, a tool): the event's own trace,
+            // stamped when it was built or recorded, is where the publish belongs.
+            Object state = event.extensions().get(Event.TRACESTATE);
+            parent = PlatformTracing.extract(event.trace().get().toHeader(), state == null ? null : state.toString());
+        }
         Span span = tracing.span("send " + PlatformTracing.bounded(event.type()), SpanKind.PRODUCER, parent)
                 .setAttribute(SYSTEM, system)
                 .setAttribute(DESTINATION, PlatformTracing.bounded(event.type()))

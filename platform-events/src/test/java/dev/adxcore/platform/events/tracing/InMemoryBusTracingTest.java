@@ -43,6 +43,29 @@ class InMemoryBusTracingTest {
     }
 
     @Test
+    void anEventPublishedWhereNoTraceIsCurrentStaysInTheTraceItWasBuiltIn() throws Exception {
+        bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build());
+        List<String> received = new CopyOnWriteArrayList<>();
+        bus.subscribe(EventSubscription.builder("audit", e -> received.add(e.id())).build());
+        Event built;
+        try (PlatformContext.Scope ignored = PlatformContext.builder().tenantId(TENANT)
+                .trace(TraceParent.parse(PARENT).orElseThrow()).build().bind()) {
+            built = Event.builder("user.created").build(); // as recorded in an outbox inside the request
+        }
+        // later, on a thread with no context at all (the outbox relay's)
+        Thread relay = new Thread(() -> bus.publish(built).toCompletableFuture().join());
+        relay.start();
+        relay.join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> OTEL.getSpans().size() >= 2);
+        SpanData producer = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst().orElseThrow();
+        assertThat(producer.getTraceId()).as("the request's trace, not a new root").isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(producer.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        SpanData consumer = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.CONSUMER).findFirst().orElseThrow();
+        assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanId());
+        assertThat(received).containsExactly(built.id());
+    }
+
+    @Test
     void publishThenConsumeIsOneTraceAndEachRetryIsAConsumerSpanOfThePublish() throws Exception {
         bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build());
         AtomicInteger calls = new AtomicInteger();

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (TenantService service = TenantService.builder()
- *         .databaseConfig(DatabaseConfig.fromEnvironment())
+ *         .databaseConfig(DatabaseConfig.fromEnvironment().build())
  *         .start()) {
  *     System.out.println("users API on " + service.uri());
  * }

@@ -38,7 +38,7 @@ public final class TenantServiceMain {
         Map<String, String> env = System.getenv();
         DatabaseConfig db;
         try {
-            db = DatabaseConfig.fromEnvironment();
+            db = DatabaseConfig.fromEnvironment().build();
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("tenant-service: " + e.getMessage());
             System.exit(2);
