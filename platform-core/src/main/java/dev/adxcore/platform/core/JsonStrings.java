@@ -15,8 +15,7 @@ public final class JsonStrings {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private JsonStrings() {
-    }
+    private JsonStrings() {}
 
     /**
      * Appends {@code value} as a JSON string literal, quotes included.
@@ -42,7 +41,9 @@ public final class JsonStrings {
                 default -> {
                     if (c < 0x20 || c == 0x2028 || c == 0x2029) {
                         unicode(out, c);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    } else if (Character.isHighSurrogate(c)
+                            && i + 1 < n
+                            && Character.isLowSurrogate(value.charAt(i + 1))) {
                         out.append(c).append(value.charAt(++i));
                     } else if (Character.isSurrogate(c)) {
                         unicode(out, c);
@@ -67,7 +68,10 @@ public final class JsonStrings {
     }
 
     private static void unicode(StringBuilder out, char c) {
-        out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+        out.append("\\u")
+                .append(HEX[(c >> 12) & 0xF])
+                .append(HEX[(c >> 8) & 0xF])
+                .append(HEX[(c >> 4) & 0xF])
                 .append(HEX[c & 0xF]);
     }
 }

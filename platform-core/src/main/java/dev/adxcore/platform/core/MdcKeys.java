@@ -23,6 +23,5 @@ public final class MdcKeys {
     /** The W3C span id (16 lowercase hex characters). */
     public static final String SPAN_ID = "span_id";
 
-    private MdcKeys() {
-    }
+    private MdcKeys() {}
 }

@@ -80,8 +80,7 @@ public final class MdcScope implements AutoCloseable {
         private String[] values = new String[4];
         private int size;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Adds an entry (setting a key twice keeps the last value).

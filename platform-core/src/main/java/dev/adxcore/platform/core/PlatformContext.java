@@ -147,7 +147,8 @@ public final class PlatformContext {
     public static PlatformContext require() {
         PlatformContext c = CURRENT.get();
         if (c == null) {
-            throw new IllegalStateException("no PlatformContext is bound on thread '" + Thread.currentThread().getName()
+            throw new IllegalStateException("no PlatformContext is bound on thread '"
+                    + Thread.currentThread().getName()
                     + "': bind one with PlatformContext.bind() (try-with-resources) where the request enters the service, "
                     + "and hand work to other threads with PlatformContext.wrap(...) or propagating(executor)");
         }
@@ -436,9 +437,15 @@ public final class PlatformContext {
         // every request, event delivery and activity, so it is kept within 1.5x of putting the six keys by hand
         // (BENCHMARKS.md, ContextBindBenchmark).
         MDCAdapter mdc = MDC.getMDCAdapter();
-        BoundScope scope = new BoundScope(Thread.currentThread(), CURRENT.get(), mdc.get(MdcKeys.TENANT_ID),
-                mdc.get(MdcKeys.USER_ID), mdc.get(MdcKeys.CORRELATION_ID), mdc.get(MdcKeys.CAUSATION_ID),
-                mdc.get(MdcKeys.TRACE_ID), mdc.get(MdcKeys.SPAN_ID));
+        BoundScope scope = new BoundScope(
+                Thread.currentThread(),
+                CURRENT.get(),
+                mdc.get(MdcKeys.TENANT_ID),
+                mdc.get(MdcKeys.USER_ID),
+                mdc.get(MdcKeys.CORRELATION_ID),
+                mdc.get(MdcKeys.CAUSATION_ID),
+                mdc.get(MdcKeys.TRACE_ID),
+                mdc.get(MdcKeys.SPAN_ID));
         if (next == null) {
             CURRENT.set(null); // not remove(): the next bind would allocate a new map entry
             remove(mdc, MdcKeys.TENANT_ID, scope.tenant);
@@ -449,7 +456,14 @@ public final class PlatformContext {
             remove(mdc, MdcKeys.SPAN_ID, scope.spanId);
         } else {
             CURRENT.set(next);
-            writeMdc(mdc, next, scope.tenant, scope.user, scope.correlation, scope.causation, scope.traceId,
+            writeMdc(
+                    mdc,
+                    next,
+                    scope.tenant,
+                    scope.user,
+                    scope.correlation,
+                    scope.causation,
+                    scope.traceId,
                     scope.spanId);
         }
         return scope;
@@ -457,13 +471,26 @@ public final class PlatformContext {
 
     private static void writeMdc(PlatformContext c) {
         MDCAdapter mdc = MDC.getMDCAdapter();
-        writeMdc(mdc, c, mdc.get(MdcKeys.TENANT_ID), mdc.get(MdcKeys.USER_ID), mdc.get(MdcKeys.CORRELATION_ID),
-                mdc.get(MdcKeys.CAUSATION_ID), mdc.get(MdcKeys.TRACE_ID), mdc.get(MdcKeys.SPAN_ID));
+        writeMdc(
+                mdc,
+                c,
+                mdc.get(MdcKeys.TENANT_ID),
+                mdc.get(MdcKeys.USER_ID),
+                mdc.get(MdcKeys.CORRELATION_ID),
+                mdc.get(MdcKeys.CAUSATION_ID),
+                mdc.get(MdcKeys.TRACE_ID),
+                mdc.get(MdcKeys.SPAN_ID));
     }
 
     /** Writes c's view, touching only the keys whose value differs from what the MDC holds now. */
-    private static void writeMdc(MDCAdapter mdc, PlatformContext c, @Nullable String tenant, @Nullable String user,
-            @Nullable String correlation, @Nullable String causation, @Nullable String traceId,
+    private static void writeMdc(
+            MDCAdapter mdc,
+            PlatformContext c,
+            @Nullable String tenant,
+            @Nullable String user,
+            @Nullable String correlation,
+            @Nullable String causation,
+            @Nullable String traceId,
             @Nullable String spanId) {
         TraceParent t = c.trace;
         set(mdc, MdcKeys.TENANT_ID, tenant, c.tenantText);
@@ -490,10 +517,16 @@ public final class PlatformContext {
 
     @Override
     public boolean equals(@Nullable Object o) {
-        return this == o || o instanceof PlatformContext c && Objects.equals(tenantId, c.tenantId)
-                && Objects.equals(userId, c.userId) && roles.equals(c.roles) && correlationId.equals(c.correlationId)
-                && Objects.equals(causationId, c.causationId) && Objects.equals(trace, c.trace)
-                && Objects.equals(traceState, c.traceState) && Objects.equals(causalToken, c.causalToken);
+        return this == o
+                || o instanceof PlatformContext c
+                        && Objects.equals(tenantId, c.tenantId)
+                        && Objects.equals(userId, c.userId)
+                        && roles.equals(c.roles)
+                        && correlationId.equals(c.correlationId)
+                        && Objects.equals(causationId, c.causationId)
+                        && Objects.equals(trace, c.trace)
+                        && Objects.equals(traceState, c.traceState)
+                        && Objects.equals(causalToken, c.causalToken);
     }
 
     @Override
@@ -555,8 +588,14 @@ public final class PlatformContext {
         final @Nullable String spanId;
         private boolean closed;
 
-        BoundScope(Thread thread, @Nullable PlatformContext previous, @Nullable String tenant, @Nullable String user,
-                @Nullable String correlation, @Nullable String causation, @Nullable String traceId,
+        BoundScope(
+                Thread thread,
+                @Nullable PlatformContext previous,
+                @Nullable String tenant,
+                @Nullable String user,
+                @Nullable String correlation,
+                @Nullable String causation,
+                @Nullable String traceId,
                 @Nullable String spanId) {
             this.thread = thread;
             this.previous = previous;
@@ -574,8 +613,11 @@ public final class PlatformContext {
                 return;
             }
             if (Thread.currentThread() != thread) {
-                log.warn("A PlatformContext scope opened on thread '{}' was closed on thread '{}'; ignored (close scopes "
-                        + "on the thread that opened them)", thread.getName(), Thread.currentThread().getName());
+                log.warn(
+                        "A PlatformContext scope opened on thread '{}' was closed on thread '{}'; ignored (close scopes "
+                                + "on the thread that opened them)",
+                        thread.getName(),
+                        Thread.currentThread().getName());
                 return;
             }
             closed = true;
@@ -620,8 +662,7 @@ public final class PlatformContext {
         private @Nullable String traceState;
         private @Nullable String causalToken;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the tenant.
@@ -771,7 +812,8 @@ public final class PlatformContext {
          * @since 0.1.0
          */
         public PlatformContext build() {
-            return new PlatformContext(this, correlationId == null ? UUID.randomUUID().toString() : correlationId);
+            return new PlatformContext(
+                    this, correlationId == null ? UUID.randomUUID().toString() : correlationId);
         }
     }
 }

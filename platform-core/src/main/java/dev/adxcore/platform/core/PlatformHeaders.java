@@ -49,11 +49,10 @@ public final class PlatformHeaders {
     /** The headers that say who the caller is: set only by the gateway, stripped from client requests. */
     public static final List<String> IDENTITY = List.of(TENANT_ID, USER_ID, ROLES);
     /** Every header of the carrier. */
-    public static final List<String> ALL = List.of(TENANT_ID, USER_ID, ROLES, CORRELATION_ID, CAUSATION_ID,
-            CAUSAL_TOKEN, TRACEPARENT, TRACESTATE);
+    public static final List<String> ALL =
+            List.of(TENANT_ID, USER_ID, ROLES, CORRELATION_ID, CAUSATION_ID, CAUSAL_TOKEN, TRACEPARENT, TRACESTATE);
 
-    private PlatformHeaders() {
-    }
+    private PlatformHeaders() {}
 
     /**
      * Reads a context from request headers.
@@ -173,7 +172,9 @@ public final class PlatformHeaders {
      * @since 0.1.0
      */
     public static String correlationIdOrNew(@Nullable String candidate) {
-        if (candidate != null && !candidate.isEmpty() && candidate.length() <= 128
+        if (candidate != null
+                && !candidate.isEmpty()
+                && candidate.length() <= 128
                 && Text.onlyAlnumAnd(candidate, "._:+/=-")) {
             return candidate;
         }

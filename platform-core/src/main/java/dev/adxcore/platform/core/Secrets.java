@@ -30,14 +30,14 @@ public final class Secrets {
     /** What a masked value is replaced by. */
     public static final String MASK = "****";
 
-    private static final String SECRET_WORDS = "password|passwd|pwd|secret|token|apikey|api_key|api-key|credential|jaas";
+    private static final String SECRET_WORDS =
+            "password|passwd|pwd|secret|token|apikey|api_key|api-key|credential|jaas";
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(" + SECRET_WORDS + ").*");
     private static final Pattern USER_INFO = Pattern.compile("(?<=://)([^/@?#\\s]*)@");
-    private static final Pattern SECRET_PARAM = Pattern.compile(
-            "(?i)([?&;][a-z0-9._-]*(?:" + SECRET_WORDS + ")[a-z0-9._-]*=)[^&;#\\s]*");
+    private static final Pattern SECRET_PARAM =
+            Pattern.compile("(?i)([?&;][a-z0-9._-]*(?:" + SECRET_WORDS + ")[a-z0-9._-]*=)[^&;#\\s]*");
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /**
      * Masks the password in a URI's user-info and the values of secret query parameters.

@@ -162,7 +162,8 @@ public final class Settings {
         try {
             return new URI(base + (kept.isEmpty() ? "" : "?" + String.join("&", kept)) + fragment);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("URI is malformed (was " + Secrets.maskUri(uri) + "): " + e.getReason(), e);
+            throw new IllegalArgumentException(
+                    "URI is malformed (was " + Secrets.maskUri(uri) + "): " + e.getReason(), e);
         }
     }
 
@@ -252,7 +253,8 @@ public final class Settings {
      * @since 0.1.0
      */
     public String require(String name) {
-        return string(name).orElseThrow(() -> new IllegalArgumentException(describe(name) + " is required but not set"));
+        return string(name)
+                .orElseThrow(() -> new IllegalArgumentException(describe(name) + " is required but not set"));
     }
 
     /**
@@ -367,16 +369,19 @@ public final class Settings {
     public static Duration parseDuration(String setting, String text) {
         String t = text.trim();
         if (!t.isEmpty() && allDigits(t, t.charAt(0) == '-' ? 1 : 0)) {
-            throw new IllegalArgumentException(setting + " must be a duration with a unit, such as 500ms, 30s, 5m, 1h "
-                    + "or PT30S (was " + Text.preview(text) + ": a bare number is ambiguous, write " + t + "s or " + t + "ms)");
+            throw new IllegalArgumentException(
+                    setting + " must be a duration with a unit, such as 500ms, 30s, 5m, 1h " + "or PT30S (was "
+                            + Text.preview(text) + ": a bare number is ambiguous, write " + t + "s or " + t + "ms)");
         }
         Duration d = null;
         try {
-            if (!t.isEmpty() && (t.charAt(0) == 'P' || t.charAt(0) == 'p' || t.startsWith("-P") || t.startsWith("-p"))) {
+            if (!t.isEmpty()
+                    && (t.charAt(0) == 'P' || t.charAt(0) == 'p' || t.startsWith("-P") || t.startsWith("-p"))) {
                 d = Duration.parse(t.toUpperCase(Locale.ROOT));
             } else {
                 int unitAt = 0;
-                while (unitAt < t.length() && (Character.isDigit(t.charAt(unitAt)) || (unitAt == 0 && t.charAt(0) == '-'))) {
+                while (unitAt < t.length()
+                        && (Character.isDigit(t.charAt(unitAt)) || (unitAt == 0 && t.charAt(0) == '-'))) {
                     unitAt++;
                 }
                 if (unitAt > 0 && unitAt < t.length()) {
@@ -532,8 +537,10 @@ public final class Settings {
                 return constant;
             }
         }
-        throw new IllegalArgumentException(setting + " must be one of " + Arrays.stream(type.getEnumConstants())
-                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(", "))
+        throw new IllegalArgumentException(setting + " must be one of "
+                + Arrays.stream(type.getEnumConstants())
+                        .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                        .collect(Collectors.joining(", "))
                 + " (was " + Text.preview(text) + ")");
     }
 
@@ -550,8 +557,8 @@ public final class Settings {
         try {
             return new URI(text.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(setting + " must be a URI (was '" + Secrets.maskUri(text.trim()) + "': "
-                    + e.getReason() + ")");
+            throw new IllegalArgumentException(
+                    setting + " must be a URI (was '" + Secrets.maskUri(text.trim()) + "': " + e.getReason() + ")");
         }
     }
 
@@ -583,8 +590,13 @@ public final class Settings {
         StringBuilder sb = new StringBuilder("Settings{");
         boolean first = true;
         for (Map.Entry<String, String> e : values.entrySet()) {
-            sb.append(first ? "" : ", ").append(e.getKey()).append('=')
-                    .append(Secrets.isSecretName(e.getKey()) ? Secrets.mask(e.getValue()) : Secrets.maskUri(e.getValue()));
+            sb.append(first ? "" : ", ")
+                    .append(e.getKey())
+                    .append('=')
+                    .append(
+                            Secrets.isSecretName(e.getKey())
+                                    ? Secrets.mask(e.getValue())
+                                    : Secrets.maskUri(e.getValue()));
             first = false;
         }
         return sb.append('}').toString();

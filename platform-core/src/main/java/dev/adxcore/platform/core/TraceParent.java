@@ -60,7 +60,9 @@ public final class TraceParent {
         if (h.length() < LENGTH || h.charAt(2) != '-' || h.charAt(35) != '-' || h.charAt(52) != '-') {
             return Optional.empty();
         }
-        if (!Text.isLowerHex(h, 0, 2) || !Text.isLowerHex(h, 3, 35) || !Text.isLowerHex(h, 36, 52)
+        if (!Text.isLowerHex(h, 0, 2)
+                || !Text.isLowerHex(h, 3, 35)
+                || !Text.isLowerHex(h, 36, 52)
                 || !Text.isLowerHex(h, 53, 55)) {
             return Optional.empty();
         }
@@ -91,12 +93,12 @@ public final class TraceParent {
      */
     public static TraceParent of(String traceId, String spanId, int flags) {
         if (traceId.length() != 32 || !Text.isLowerHex(traceId, 0, 32) || isZero(traceId)) {
-            throw new IllegalArgumentException("traceId must be 32 lowercase hex characters, not all zero (was "
-                    + Text.preview(traceId) + ")");
+            throw new IllegalArgumentException(
+                    "traceId must be 32 lowercase hex characters, not all zero (was " + Text.preview(traceId) + ")");
         }
         if (spanId.length() != 16 || !Text.isLowerHex(spanId, 0, 16) || isZero(spanId)) {
-            throw new IllegalArgumentException("spanId must be 16 lowercase hex characters, not all zero (was "
-                    + Text.preview(spanId) + ")");
+            throw new IllegalArgumentException(
+                    "spanId must be 16 lowercase hex characters, not all zero (was " + Text.preview(spanId) + ")");
         }
         if (flags < 0 || flags > 255) {
             throw new IllegalArgumentException("trace flags must be 0 to 255 (was " + flags + ")");
@@ -210,7 +212,9 @@ public final class TraceParent {
 
     @Override
     public boolean equals(@Nullable Object o) {
-        return o instanceof TraceParent other && traceId.equals(other.traceId) && spanId.equals(other.spanId)
+        return o instanceof TraceParent other
+                && traceId.equals(other.traceId)
+                && spanId.equals(other.spanId)
                 && flags == other.flags;
     }
 

@@ -24,9 +24,23 @@ class PlatformHeadersTest {
 
     @Test
     void extractsEveryHeaderAndStartsAChildSpanOfTheCaller() {
-        PlatformContext c = PlatformHeaders.extract(headers("x-tenant-id", TENANT, "X-User-Id", "alice",
-                "X-Roles", " admin , approver,,", "X-Correlation-Id", "corr-1", "X-Causation-Id", "req-7",
-                "X-Causal-Token", "0/16B3748", "traceparent", PARENT, "tracestate", "vendor=abc")::get);
+        PlatformContext c = PlatformHeaders.extract(headers(
+                "x-tenant-id",
+                TENANT,
+                "X-User-Id",
+                "alice",
+                "X-Roles",
+                " admin , approver,,",
+                "X-Correlation-Id",
+                "corr-1",
+                "X-Causation-Id",
+                "req-7",
+                "X-Causal-Token",
+                "0/16B3748",
+                "traceparent",
+                PARENT,
+                "tracestate",
+                "vendor=abc")::get);
         assertThat(c.tenantId()).contains(UUID.fromString(TENANT));
         assertThat(c.userId()).contains("alice");
         assertThat(c.roles()).containsExactly("admin", "approver");
@@ -60,26 +74,39 @@ class PlatformHeadersTest {
     @Test
     void malformedIdentityHeadersAreRefusedNamingTheHeader() {
         assertThatThrownBy(() -> PlatformHeaders.extract(headers("X-Tenant-Id", "not-a-uuid")::get))
-                .isInstanceOf(InvalidContextException.class).hasMessageStartingWith("X-Tenant-Id header: tenant id must be a UUID");
+                .isInstanceOf(InvalidContextException.class)
+                .hasMessageStartingWith("X-Tenant-Id header: tenant id must be a UUID");
         assertThatThrownBy(() -> PlatformHeaders.extract(headers("X-User-Id", "a\r\nSet-Cookie: x")::get))
-                .hasMessageStartingWith("X-User-Id header: ").hasMessageNotContaining("Set-Cookie");
+                .hasMessageStartingWith("X-User-Id header: ")
+                .hasMessageNotContaining("Set-Cookie");
         assertThatThrownBy(() -> PlatformHeaders.extract(headers("X-Roles", "admin,<script>")::get))
                 .hasMessageStartingWith("X-Roles header: ");
         assertThatThrownBy(() -> PlatformHeaders.extract(headers("X-Correlation-Id", "x".repeat(129))::get))
-                .hasMessageStartingWith("X-Correlation-Id header: ").hasMessageContaining("129 characters, not shown");
+                .hasMessageStartingWith("X-Correlation-Id header: ")
+                .hasMessageContaining("129 characters, not shown");
         assertThatThrownBy(() -> PlatformHeaders.extract(headers("X-Causal-Token", "';--")::get))
                 .hasMessageStartingWith("X-Causal-Token header: ");
     }
 
     @Test
     void injectWritesWhatExtractReads() {
-        PlatformContext c = PlatformContext.builder().tenantId(TENANT).userId("alice").roles("admin", "approver")
-                .correlationId("corr-1").causationId("req-7").causalToken("0/1").trace(TraceParent.parse(PARENT).orElseThrow())
-                .traceState("k=v").build();
+        PlatformContext c = PlatformContext.builder()
+                .tenantId(TENANT)
+                .userId("alice")
+                .roles("admin", "approver")
+                .correlationId("corr-1")
+                .causationId("req-7")
+                .causalToken("0/1")
+                .trace(TraceParent.parse(PARENT).orElseThrow())
+                .traceState("k=v")
+                .build();
         Map<String, String> out = new LinkedHashMap<>();
         PlatformHeaders.inject(c, out::put);
-        assertThat(out).containsEntry("X-Tenant-Id", TENANT).containsEntry("X-Roles", "admin,approver")
-                .containsEntry("traceparent", PARENT).containsEntry("tracestate", "k=v");
+        assertThat(out)
+                .containsEntry("X-Tenant-Id", TENANT)
+                .containsEntry("X-Roles", "admin,approver")
+                .containsEntry("traceparent", PARENT)
+                .containsEntry("tracestate", "k=v");
         PlatformContext back = PlatformHeaders.extract(out::get);
         assertThat(back.tenantId()).isEqualTo(c.tenantId());
         assertThat(back.userId()).isEqualTo(c.userId());

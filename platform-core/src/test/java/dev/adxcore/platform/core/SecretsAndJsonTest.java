@@ -21,8 +21,10 @@ class SecretsAndJsonTest {
                 .isEqualTo("jdbc:postgresql://db/app?user=a&password=****&sslpassword=****&ssl=true");
         assertThat(Secrets.maskUri("kafka://b:9092?sasl.jaas.config=org.Login%20required&security.protocol=SASL_SSL"))
                 .isEqualTo("kafka://b:9092?sasl.jaas.config=****&security.protocol=SASL_SSL");
-        assertThat(Secrets.maskUri("jdbc:sqlserver://h;user=a;Password=x;db=b")).isEqualTo("jdbc:sqlserver://h;user=a;Password=****;db=b");
-        assertThat(Secrets.maskUri("https://h/cb?access_token=abc&api-key=k")).isEqualTo("https://h/cb?access_token=****&api-key=****");
+        assertThat(Secrets.maskUri("jdbc:sqlserver://h;user=a;Password=x;db=b"))
+                .isEqualTo("jdbc:sqlserver://h;user=a;Password=****;db=b");
+        assertThat(Secrets.maskUri("https://h/cb?access_token=abc&api-key=k"))
+                .isEqualTo("https://h/cb?access_token=****&api-key=****");
     }
 
     @Test
@@ -42,6 +44,7 @@ class SecretsAndJsonTest {
         assertThat(JsonStrings.quote("\u2028\u2029")).isEqualTo("\"\\u2028\\u2029\"");
         assertThat(JsonStrings.quote("ok \uD83D\uDE00")).isEqualTo("\"ok \uD83D\uDE00\"");
         assertThat(JsonStrings.quote("lone \uD83D x \uDE00")).isEqualTo("\"lone \\ud83d x \\ude00\"");
-        assertThat(JsonStrings.appendQuoted(new StringBuilder("x="), "é").toString()).isEqualTo("x=\"é\"");
+        assertThat(JsonStrings.appendQuoted(new StringBuilder("x="), "é").toString())
+                .isEqualTo("x=\"é\"");
     }
 }

@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class SettingsTest {
 
-    enum Mode { READ_ONLY, READ_WRITE }
+    enum Mode {
+        READ_ONLY,
+        READ_WRITE
+    }
 
     @Test
     void oneDurationGrammarForEverySetting() {
@@ -41,8 +44,11 @@ class SettingsTest {
 
     @Test
     void malformedAndNegativeDurationsAreRefused() {
-        for (String bad : new String[] {"", "s", "1.5s", "5 s", "10 sec", "PT", "-PT1S", "ten", "99999999999999999999s"}) {
-            assertThatThrownBy(() -> Settings.parseDuration("d", bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad :
+                new String[] {"", "s", "1.5s", "5 s", "10 sec", "PT", "-PT1S", "ten", "99999999999999999999s"}) {
+            assertThatThrownBy(() -> Settings.parseDuration("d", bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("d must");
         }
         assertThatThrownBy(() -> Settings.parseDuration("d", "-5s")).hasMessage("d must not be negative (was '-5s')");
@@ -50,8 +56,16 @@ class SettingsTest {
 
     @Test
     void formatWritesWhatParseReads() {
-        for (Duration d : new Duration[] {Duration.ZERO, Duration.ofMillis(1500), Duration.ofSeconds(2), Duration.ofMinutes(5),
-                Duration.ofHours(3), Duration.ofNanos(250_000), Duration.ofNanos(7), Duration.ofSeconds(90)}) {
+        for (Duration d : new Duration[] {
+            Duration.ZERO,
+            Duration.ofMillis(1500),
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(5),
+            Duration.ofHours(3),
+            Duration.ofNanos(250_000),
+            Duration.ofNanos(7),
+            Duration.ofSeconds(90)
+        }) {
             assertThat(Settings.parseDuration("x", Settings.formatDuration(d))).isEqualTo(d);
         }
         assertThat(Settings.formatDuration(Duration.ofSeconds(90))).isEqualTo("90s");
@@ -60,9 +74,27 @@ class SettingsTest {
 
     @Test
     void typedGettersNameTheSettingInErrors() {
-        Settings s = Settings.of(Map.of("N", "12", "B", "TRUE", "L", " a, b ,,c ", "E", "read-write", "U",
-                "redis://u:pw@h:1", "BAD_N", "1x", "BAD_B", "yes", "BAD_E", "sideways", "BAD_U", "redis://u:pw@h:1/a b",
-                "BLANK", "   "));
+        Settings s = Settings.of(Map.of(
+                "N",
+                "12",
+                "B",
+                "TRUE",
+                "L",
+                " a, b ,,c ",
+                "E",
+                "read-write",
+                "U",
+                "redis://u:pw@h:1",
+                "BAD_N",
+                "1x",
+                "BAD_B",
+                "yes",
+                "BAD_E",
+                "sideways",
+                "BAD_U",
+                "redis://u:pw@h:1/a b",
+                "BLANK",
+                "   "));
         assertThat(s.integer("N")).contains(12);
         assertThat(s.longInteger("N")).contains(12L);
         assertThat(s.bool("B")).contains(true);
@@ -75,7 +107,8 @@ class SettingsTest {
         assertThatThrownBy(() -> s.bool("BAD_B")).hasMessage("BAD_B must be true or false (was 'yes')");
         assertThatThrownBy(() -> s.enumValue("BAD_E", Mode.class))
                 .hasMessage("BAD_E must be one of read-only, read-write (was 'sideways')");
-        assertThatThrownBy(() -> s.uri("BAD_U")).hasMessageStartingWith("BAD_U must be a URI (was 'redis://u:****@h:1/a b'")
+        assertThatThrownBy(() -> s.uri("BAD_U"))
+                .hasMessageStartingWith("BAD_U must be a URI (was 'redis://u:****@h:1/a b'")
                 .hasMessageNotContaining("pw");
         assertThatThrownBy(() -> s.require("MISSING")).hasMessage("MISSING is required but not set");
     }
@@ -91,7 +124,8 @@ class SettingsTest {
             assertThat(env.names()).contains(name);
             System.setProperty("platform.core.test.only.setting", "15");
             assertThatThrownBy(() -> env.duration(name))
-                    .hasMessageStartingWith(name + " (-Dplatform.core.test.only.setting or environment variable) must be a duration");
+                    .hasMessageStartingWith(
+                            name + " (-Dplatform.core.test.only.setting or environment variable) must be a duration");
         } finally {
             System.clearProperty("platform.core.test.only.setting");
         }
@@ -106,7 +140,8 @@ class SettingsTest {
         assertThat(q.duration("blockTime")).contains(Duration.ofMillis(200));
         assertThat(q.string("clientName")).contains("a b");
         assertThat(q.string("flag")).isEmpty();
-        assertThatThrownBy(() -> q.integer("blockTime")).hasMessage("URI parameter 'blockTime' must be a whole number (was '200ms')");
+        assertThatThrownBy(() -> q.integer("blockTime"))
+                .hasMessage("URI parameter 'blockTime' must be a whole number (was '200ms')");
         assertThatThrownBy(() -> q.requireOnly(Set.of("blockTime", "batchSize", "clientName"), "redis URI parameter"))
                 .hasMessage("unknown redis URI parameter 'flag' (known: batchSize, blockTime, clientName)");
         assertThatThrownBy(() -> Settings.fromUriQuery(URI.create("redis://:pw@h?a=1&a=2")))
@@ -125,8 +160,11 @@ class SettingsTest {
 
     @Test
     void toStringMasksSecrets() {
-        assertThat(Settings.of(Map.of("PLATFORM_DATABASE_PASSWORD", "s3cret", "URL", "redis://:pw@h")).toString())
-                .doesNotContain("s3cret").doesNotContain("pw@").contains("PLATFORM_DATABASE_PASSWORD=****");
+        assertThat(Settings.of(Map.of("PLATFORM_DATABASE_PASSWORD", "s3cret", "URL", "redis://:pw@h"))
+                        .toString())
+                .doesNotContain("s3cret")
+                .doesNotContain("pw@")
+                .contains("PLATFORM_DATABASE_PASSWORD=****");
     }
 
     @Test

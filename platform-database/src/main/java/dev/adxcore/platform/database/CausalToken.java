@@ -78,7 +78,8 @@ public final class CausalToken implements Comparable<CausalToken> {
     /** @return the {@code pg_lsn} text form, such as {@code 0/16B3748} */
     @Override
     public String toString() {
-        return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT) + '/'
+        return Long.toHexString(lsn >>> 32).toUpperCase(java.util.Locale.ROOT)
+                + '/'
                 + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase(java.util.Locale.ROOT);
     }
 }

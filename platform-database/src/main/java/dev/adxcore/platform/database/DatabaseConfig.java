@@ -4,7 +4,6 @@ import dev.adxcore.platform.core.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -278,7 +277,8 @@ public final class DatabaseConfig {
         return "DatabaseConfig{name=" + name + ", primaryUrl=" + primaryUrl + ", replicaUrls=" + replicaUrls
                 + ", username=" + username + ", password=" + (password.isEmpty() ? "<empty>" : "****")
                 + ", minConnections=" + minConnections + ", maxConnections=" + maxConnections
-                + ", acquireTimeout=" + acquireTimeout + ", socketTimeout=" + socketTimeout + ", replicaRecheckInterval=" + replicaRecheckInterval
+                + ", acquireTimeout=" + acquireTimeout + ", socketTimeout=" + socketTimeout
+                + ", replicaRecheckInterval=" + replicaRecheckInterval
                 + ", maxReplicaLag=" + maxReplicaLag + ", roleCheck=" + roleCheck + ", tenantColumn=" + tenantColumn
                 + ", driverProperties=" + driverProperties.keySet() + '}';
     }
@@ -305,8 +305,7 @@ public final class DatabaseConfig {
         private Map<String, String> driverProperties = new LinkedHashMap<>();
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Names this database: pools are called {@code <name>-primary}, {@code <name>-replica-1}, ...
@@ -522,24 +521,27 @@ public final class DatabaseConfig {
                 throw new IllegalArgumentException("maxConnections must be >= 1 (was " + maxConnections + ")");
             }
             if (maxConnections < minConnections) {
-                throw new IllegalArgumentException("maxConnections must be >= minConnections (was "
-                        + maxConnections + " < " + minConnections + ")");
+                throw new IllegalArgumentException("maxConnections must be >= minConnections (was " + maxConnections
+                        + " < " + minConnections + ")");
             }
             if (acquireTimeout.compareTo(Duration.ofMillis(250)) < 0) {
-                throw new IllegalArgumentException("acquireTimeout must be >= 250ms (was " + acquireTimeout.toMillis() + "ms)");
+                throw new IllegalArgumentException(
+                        "acquireTimeout must be >= 250ms (was " + acquireTimeout.toMillis() + "ms)");
             }
-            if (socketTimeout.compareTo(Duration.ofSeconds(1)) < 0 || socketTimeout.compareTo(Duration.ofHours(1)) > 0) {
+            if (socketTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                    || socketTimeout.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("socketTimeout must be between 1s and 1h (was "
                         + socketTimeout.toMillis() + "ms); pgjdbc counts it in whole seconds. For statements "
                         + "that run longer, use Handle.allowLongStatements(...) in their unit of work");
             }
             socketTimeout = Duration.ofSeconds((socketTimeout.toMillis() + 999) / 1000);
             if (replicaRecheckInterval.compareTo(Duration.ofMillis(50)) < 0) {
-                throw new IllegalArgumentException("replicaRecheckInterval must be >= 50ms (was "
-                        + replicaRecheckInterval.toMillis() + "ms)");
+                throw new IllegalArgumentException(
+                        "replicaRecheckInterval must be >= 50ms (was " + replicaRecheckInterval.toMillis() + "ms)");
             }
             if (maxReplicaLag.isNegative() || maxReplicaLag.isZero()) {
-                throw new IllegalArgumentException("maxReplicaLag must be > 0 (was " + maxReplicaLag.toMillis() + "ms)");
+                throw new IllegalArgumentException(
+                        "maxReplicaLag must be > 0 (was " + maxReplicaLag.toMillis() + "ms)");
             }
             if (!Pattern.matches("[a-z_][a-z0-9_]{0,62}", tenantColumn)) {
                 throw new IllegalArgumentException(

@@ -110,14 +110,19 @@ public final class DatabaseManager implements AutoCloseable {
         MeterRegistry registry = config.meterRegistry();
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
         this.primaryName = config.name() + "-primary";
-        LOG.info("{} - starting: primary {}, {} replica(s), user {}", config.name(), config.primaryUrl(),
-                config.replicaUrls().size(), config.username());
+        LOG.info(
+                "{} - starting: primary {}, {} replica(s), user {}",
+                config.name(),
+                config.primaryUrl(),
+                config.replicaUrls().size(),
+                config.username());
         this.primary = pool(primaryName, config.primaryUrl(), metrics, true);
         List<Replica> replicaList = new ArrayList<>();
         try {
             for (int i = 0; i < config.replicaUrls().size(); i++) {
                 String name = config.name() + "-replica-" + (i + 1);
-                replicaList.add(new Replica(name, pool(name, config.replicaUrls().get(i), metrics, false)));
+                replicaList.add(
+                        new Replica(name, pool(name, config.replicaUrls().get(i), metrics, false)));
             }
         } catch (RuntimeException e) {
             replicaList.forEach(r -> r.pool().close());
@@ -130,26 +135,30 @@ public final class DatabaseManager implements AutoCloseable {
             counters(r.name(), registry);
             meters.add(Gauge.builder("platform.db.replica.lag", r, x -> x.lagNanos(System.nanoTime()) / 1e9)
                     .tags(io.micrometer.core.instrument.Tags.of("db", config.name(), "replica", r.name()))
-                    .baseUnit("seconds").description("estimated replay lag of the replica (WAL-position based)")
+                    .baseUnit("seconds")
+                    .description("estimated replay lag of the replica (WAL-position based)")
                     .register(registry));
             meters.add(Gauge.builder("platform.db.replica.lag.bytes", r, Replica::lagBytes)
                     .tags(io.micrometer.core.instrument.Tags.of("db", config.name(), "replica", r.name()))
-                    .baseUnit("bytes").description("WAL the replica had not replayed at the last probe")
+                    .baseUnit("bytes")
+                    .description("WAL the replica had not replayed at the last probe")
                     .register(registry));
             meters.add(Gauge.builder("platform.db.replica.available", r, x -> x.isAvailable() ? 1 : 0)
                     .tags(io.micrometer.core.instrument.Tags.of("db", config.name(), "replica", r.name()))
-                    .description("1 when the replica answers and is in recovery").register(registry));
+                    .description("1 when the replica answers and is in recovery")
+                    .register(registry));
         }
         this.fallbackUnavailable = fallbackCounter(registry, "unavailable");
         this.fallbackLagging = fallbackCounter(registry, "lagging");
         this.fallbackFailed = fallbackCounter(registry, "failed");
-        this.monitor = replicas.length == 0 ? null
-                : new ReplicaMonitor(config.name(), primary, replicaList, config.replicaRecheckInterval(),
-                        config.maxReplicaLag());
+        this.monitor = replicas.length == 0
+                ? null
+                : new ReplicaMonitor(
+                        config.name(), primary, replicaList, config.replicaRecheckInterval(), config.maxReplicaLag());
         this.replicaDataSource = new RoutingDataSource(this::replicaConnection, primary);
         this.router = new ReadRouter(replicaList, config.maxReplicaLag());
-        this.healthChecks = DatabaseHealthChecks.build(config.name(), primaryName, primary, replicaList, monitor,
-                config.maxReplicaLag());
+        this.healthChecks = DatabaseHealthChecks.build(
+                config.name(), primaryName, primary, replicaList, monitor, config.maxReplicaLag());
     }
 
     /**
@@ -167,8 +176,12 @@ public final class DatabaseManager implements AutoCloseable {
         try {
             db = new DatabaseManager(config);
         } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
-            throw new DatabaseUnavailableException(config.name() + "-primary is unavailable at start-up: "
-                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()), e);
+            throw new DatabaseUnavailableException(
+                    config.name() + "-primary is unavailable at start-up: "
+                            + (e.getCause() == null
+                                    ? e.getMessage()
+                                    : e.getCause().getMessage()),
+                    e);
         }
         try {
             db.checkRole();
@@ -179,8 +192,13 @@ public final class DatabaseManager implements AutoCloseable {
             db.close();
             throw e;
         }
-        LOG.info("{} - started ({} of {} replica(s) in rotation)", config.name(),
-                java.util.Arrays.stream(db.replicas).filter(Replica::isAvailable).count(), db.replicas.length);
+        LOG.info(
+                "{} - started ({} of {} replica(s) in rotation)",
+                config.name(),
+                java.util.Arrays.stream(db.replicas)
+                        .filter(Replica::isAvailable)
+                        .count(),
+                db.replicas.length);
         return db;
     }
 
@@ -195,8 +213,10 @@ public final class DatabaseManager implements AutoCloseable {
         urls.addAll(config.replicaUrls());
         DriverSettings settings = DriverSettings.of(urls, config.driverProperties());
         if (!settings.isSingleSyncSafe()) {
-            LOG.info("{} - read-only units use an explicit READ ONLY transaction per statement because of {}",
-                    config.name(), String.join(", ", settings.reasons()));
+            LOG.info(
+                    "{} - read-only units use an explicit READ ONLY transaction per statement because of {}",
+                    config.name(),
+                    String.join(", ", settings.reasons()));
         }
         return settings.isSingleSyncSafe();
     }
@@ -216,9 +236,12 @@ public final class DatabaseManager implements AutoCloseable {
         hc.setInitializationFailTimeout(failFast ? config.acquireTimeout().toMillis() : -1);
         hc.setMetricsTrackerFactory(metrics);
         hc.addDataSourceProperty("ApplicationName", name);
-        hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, config.acquireTimeout().toSeconds())));
+        hc.addDataSourceProperty(
+                "connectTimeout",
+                String.valueOf(Math.max(1, config.acquireTimeout().toSeconds())));
         hc.addDataSourceProperty("tcpKeepAlive", "true");
-        hc.addDataSourceProperty("socketTimeout", String.valueOf(config.socketTimeout().toSeconds()));
+        hc.addDataSourceProperty(
+                "socketTimeout", String.valueOf(config.socketTimeout().toSeconds()));
         config.driverProperties().forEach(hc::addDataSourceProperty);
         return new HikariDataSource(hc);
     }
@@ -227,8 +250,15 @@ public final class DatabaseManager implements AutoCloseable {
         Map<ReadConsistency.Kind, Counter> byKind = new EnumMap<>(ReadConsistency.Kind.class);
         for (ReadConsistency.Kind kind : ReadConsistency.Kind.values()) {
             Counter c = Counter.builder("platform.db.reads")
-                    .tags("db", config.name(), "target", target, "consistency", kind.name().toLowerCase(java.util.Locale.ROOT))
-                    .description("read-only units of work by the pool that served them").register(registry);
+                    .tags(
+                            "db",
+                            config.name(),
+                            "target",
+                            target,
+                            "consistency",
+                            kind.name().toLowerCase(java.util.Locale.ROOT))
+                    .description("read-only units of work by the pool that served them")
+                    .register(registry);
             byKind.put(kind, c);
             meters.add(c);
         }
@@ -236,8 +266,10 @@ public final class DatabaseManager implements AutoCloseable {
     }
 
     private Counter fallbackCounter(MeterRegistry registry, String reason) {
-        Counter c = Counter.builder("platform.db.read.fallbacks").tags("db", config.name(), "reason", reason)
-                .description("replica reads served by the primary instead").register(registry);
+        Counter c = Counter.builder("platform.db.read.fallbacks")
+                .tags("db", config.name(), "reason", reason)
+                .description("replica reads served by the primary instead")
+                .register(registry);
         meters.add(c);
         return c;
     }
@@ -253,9 +285,11 @@ public final class DatabaseManager implements AutoCloseable {
             return;
         }
         if (config.roleCheck() == DatabaseConfig.RoleCheck.REFUSE) {
-            throw new UnsafeRoleException("refusing to start: row-level security would not protect tenants: "
-                    + String.join("; ", findings) + ". Fix the role or tables, or set roleCheck WARN "
-                    + "(PLATFORM_DB_ROLE_CHECK=warn) for tools that must run anyway.", null);
+            throw new UnsafeRoleException(
+                    "refusing to start: row-level security would not protect tenants: "
+                            + String.join("; ", findings) + ". Fix the role or tables, or set roleCheck WARN "
+                            + "(PLATFORM_DB_ROLE_CHECK=warn) for tools that must run anyway.",
+                    null);
         }
         for (String finding : findings) {
             LOG.warn("{} - UNSAFE: {} (roleCheck=WARN, starting anyway)", config.name(), finding);
@@ -348,11 +382,15 @@ public final class DatabaseManager implements AutoCloseable {
         if (context.isPresent() && context.get().tenantId().isPresent()) {
             return context.get().tenantId().get();
         }
-        throw new TenantNotSetException(operation + " needs a tenant, and " + (context.isEmpty()
-                ? "no PlatformContext is bound to this thread" : "the bound PlatformContext has none")
-                + ": bind one with a tenant (PlatformContext.builder().tenantId(...).build().bind(), as the request "
-                + "edge does), pass the tenant explicitly, or use the ...WithoutTenant variant for tables that are "
-                + "not per tenant", null);
+        throw new TenantNotSetException(
+                operation + " needs a tenant, and "
+                        + (context.isEmpty()
+                                ? "no PlatformContext is bound to this thread"
+                                : "the bound PlatformContext has none")
+                        + ": bind one with a tenant (PlatformContext.builder().tenantId(...).build().bind(), as the request "
+                        + "edge does), pass the tenant explicitly, or use the ...WithoutTenant variant for tables that are "
+                        + "not per tenant",
+                null);
     }
 
     /**
@@ -412,7 +450,8 @@ public final class DatabaseManager implements AutoCloseable {
     }
 
     private Counter readCounter(String target, ReadConsistency.Kind kind) {
-        return Objects.requireNonNull(Objects.requireNonNull(reads.get(target), target).get(kind), target);
+        return Objects.requireNonNull(
+                Objects.requireNonNull(reads.get(target), target).get(kind), target);
     }
 
     private <T extends @Nullable Object> Committed<T> write(@Nullable UUID tenantId, Work<T> work) {
@@ -435,7 +474,8 @@ public final class DatabaseManager implements AutoCloseable {
             T value = work.run(h);
             CausalToken token = h.commit();
             // The flow that wrote carries the write's position on: its later reads and events can wait for it.
-            PlatformContext.updateCurrent(context -> context.toBuilder().causalToken(token.toString()).build());
+            PlatformContext.updateCurrent(
+                    context -> context.toBuilder().causalToken(token.toString()).build());
             currentWrite.remove();
             h.runAfterCommit();
             return new Committed<>(value, token);
@@ -466,8 +506,8 @@ public final class DatabaseManager implements AutoCloseable {
         JdbcHandle joined = currentWrite.get();
         if (joined != null) {
             if (!Objects.equals(joined.tenantId().orElse(null), tenantId)) {
-                throw new TenantIsolationException("a read for another tenant cannot run inside this thread's "
-                        + "read-write unit of work", null);
+                throw new TenantIsolationException(
+                        "a read for another tenant cannot run inside this thread's " + "read-write unit of work", null);
             }
             try {
                 return work.run(joined);
@@ -485,7 +525,8 @@ public final class DatabaseManager implements AutoCloseable {
             // The cached replay positions are older than the write: ask one replica directly.
             Replica candidate = router.nextAvailable();
             if (candidate != null) {
-                borrowed = router.causalCandidate(candidate, consistency.token().orElseThrow().lsn());
+                borrowed = router.causalCandidate(
+                        candidate, consistency.token().orElseThrow().lsn());
                 if (borrowed != null) {
                     chosen = candidate;
                 }
@@ -504,15 +545,19 @@ public final class DatabaseManager implements AutoCloseable {
                 throw SqlErrors.map(e, tenantId, chosen.name());
             }
             if (SqlErrors.isConnectionFailure(e) && chosen.markOut("failed during a read: " + e.getMessage())) {
-                LOG.warn("{} - out of rotation: failed during a read ({}); reads go to the primary until it "
-                        + "answers again", chosen.name(), e.getMessage());
+                LOG.warn(
+                        "{} - out of rotation: failed during a read ({}); reads go to the primary until it "
+                                + "answers again",
+                        chosen.name(),
+                        e.getMessage());
             }
             fallbackFailed.increment();
             return readOnPrimary(tenantId, kind, work);
         }
     }
 
-    private <T extends @Nullable Object> T readOnPrimary(@Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work) {
+    private <T extends @Nullable Object> T readOnPrimary(
+            @Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work) {
         try {
             T value = readOn(primary, null, primaryName, tenantId, work);
             readCounter(primaryName, kind).increment();
@@ -522,8 +567,9 @@ public final class DatabaseManager implements AutoCloseable {
         }
     }
 
-    private <T extends @Nullable Object> T readOn(DataSource pool, @Nullable Connection borrowed, String target,
-            @Nullable UUID tenantId, Work<T> work) throws SQLException {
+    private <T extends @Nullable Object> T readOn(
+            DataSource pool, @Nullable Connection borrowed, String target, @Nullable UUID tenantId, Work<T> work)
+            throws SQLException {
         Connection c = borrowed != null ? borrowed : pool.getConnection();
         JdbcHandle h = JdbcHandle.readOnly(c, tenantId, target, singleSyncSafe);
         try {

@@ -148,8 +148,10 @@ public final class ReadConsistency {
     public String toString() {
         return switch (kind) {
             case LATEST -> "latest";
-            case REPLICA -> this == READ_YOUR_WRITES ? "readYourWrites"
-                    : maxLag == null ? "replica" : "replica(maxLag=" + maxLag + ")";
+            case REPLICA ->
+                this == READ_YOUR_WRITES
+                        ? "readYourWrites"
+                        : maxLag == null ? "replica" : "replica(maxLag=" + maxLag + ")";
             case CAUSAL -> "causal(" + token + ")";
         };
     }

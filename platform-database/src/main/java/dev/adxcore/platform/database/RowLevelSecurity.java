@@ -54,18 +54,17 @@ public final class RowLevelSecurity {
      *
      * @since 0.2.0
      */
-    public static final String BIND_TENANT = "set_config('app.tenant_id', ?, true), set_config('app.tenant_tx', "
-            + CURRENT_TRANSACTION + ", true)";
+    public static final String BIND_TENANT =
+            "set_config('app.tenant_id', ?, true), set_config('app.tenant_tx', " + CURRENT_TRANSACTION + ", true)";
 
     /**
      * The expression that yields the unit's tenant, or {@code NULL} when none is bound to the current
      * transaction (none set, or a value left at session level by an earlier transaction).
      */
-    public static final String CURRENT_TENANT = "(CASE WHEN current_setting('app.tenant_tx', true) = " + CURRENT_TRANSACTION
-            + " THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END)";
+    public static final String CURRENT_TENANT = "(CASE WHEN current_setting('app.tenant_tx', true) = "
+            + CURRENT_TRANSACTION + " THEN NULLIF(current_setting('app.tenant_id', true), '')::uuid END)";
 
-    private RowLevelSecurity() {
-    }
+    private RowLevelSecurity() {}
 
     /**
      * The statements that put a table with a {@code tenant_id} column under row-level security.

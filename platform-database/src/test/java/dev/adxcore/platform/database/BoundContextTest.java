@@ -41,17 +41,23 @@ class BoundContextTest {
     }
 
     private static PlatformContext tenant(UUID tenant) {
-        return PlatformContext.builder().tenantId(tenant).userId("alice").correlationId("corr-1").build();
+        return PlatformContext.builder()
+                .tenantId(tenant)
+                .userId("alice")
+                .correlationId("corr-1")
+                .build();
     }
 
     @Test
     void aUnitWithoutAnExplicitTenantWritesAndReadsAsTheBoundTenant() {
         try (PlatformContext.Scope ignored = tenant(A).bind()) {
             db.inTransaction(h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'a1')", A));
-            List<String> bodies = db.read(ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+            List<String> bodies =
+                    db.read(ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
             assertThat(bodies).containsExactly("a1");
         }
-        List<String> others = db.read(B, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        List<String> others =
+                db.read(B, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
         assertThat(others).containsExactly("b1");
     }
 
@@ -59,10 +65,13 @@ class BoundContextTest {
     void withoutABoundTenantTheUnitIsRefusedWithAMessageSayingWhatToDo() {
         assertThatThrownBy(() -> db.inTransaction(h -> h.update("DELETE FROM notes")))
                 .isInstanceOf(TenantNotSetException.class)
-                .hasMessageContaining("no PlatformContext is bound").hasMessageContaining("WithoutTenant");
-        try (PlatformContext.Scope ignored = PlatformContext.builder().correlationId("c").build().bind()) {
+                .hasMessageContaining("no PlatformContext is bound")
+                .hasMessageContaining("WithoutTenant");
+        try (PlatformContext.Scope ignored =
+                PlatformContext.builder().correlationId("c").build().bind()) {
             assertThatThrownBy(() -> db.read(ReadConsistency.latest(), h -> h.query("SELECT 1", r -> r.getInt(1))))
-                    .isInstanceOf(TenantNotSetException.class).hasMessageContaining("has none");
+                    .isInstanceOf(TenantNotSetException.class)
+                    .hasMessageContaining("has none");
         }
     }
 
@@ -70,22 +79,28 @@ class BoundContextTest {
     void theCommitsCausalTokenTravelsWithTheBoundContextAndReadYourWritesWaitsForIt() {
         try (PlatformContext.Scope ignored = tenant(A).bind()) {
             assertThat(ReadConsistency.readYourWrites().resolved()).isEqualTo(ReadConsistency.replica());
-            Committed<Integer> written = db.inTransaction(h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'a2')", A));
-            assertThat(PlatformContext.require().causalToken()).contains(written.token().toString());
+            Committed<Integer> written =
+                    db.inTransaction(h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'a2')", A));
+            assertThat(PlatformContext.require().causalToken())
+                    .contains(written.token().toString());
             assertThat(PlatformContext.require().userId()).contains("alice");
             ReadConsistency resolved = ReadConsistency.readYourWrites().resolved();
             assertThat(resolved.kind()).isEqualTo(ReadConsistency.Kind.CAUSAL);
             assertThat(resolved.token()).contains(written.token());
             // Routed to a replica that has the write, or the primary: the row is always there.
-            List<String> mine = db.read(ReadConsistency.readYourWrites(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+            List<String> mine = db.read(
+                    ReadConsistency.readYourWrites(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
             assertThat(mine).containsExactly("a2");
         }
-        assertThat(PlatformContext.current()).as("the scope restored the thread").isEmpty();
+        assertThat(PlatformContext.current())
+                .as("the scope restored the thread")
+                .isEmpty();
     }
 
     @Test
     void aTokenFromOutsideThatIsNoWalPositionMakesReadYourWritesUseThePrimary() {
-        PlatformContext odd = tenant(A).toBuilder().causalToken("not-a-wal-position").build();
+        PlatformContext odd =
+                tenant(A).toBuilder().causalToken("not-a-wal-position").build();
         try (PlatformContext.Scope ignored = odd.bind()) {
             assertThat(ReadConsistency.readYourWrites().resolved()).isEqualTo(ReadConsistency.latest());
         }
@@ -93,10 +108,13 @@ class BoundContextTest {
 
     @Test
     void repositoryOverloadsWithoutATenantUseTheBoundOne() {
-        var notes = new dev.adxcore.platform.database.repository.JdbcRepository<String, UUID>(db,
+        var notes = new dev.adxcore.platform.database.repository.JdbcRepository<String, UUID>(
+                db,
                 dev.adxcore.platform.database.repository.TableMapping.<String, UUID>builder("notes")
-                        .id("id", s -> null).column("body", s -> s).mapper(r -> r.getString("body")).build()) {
-        };
+                        .id("id", s -> null)
+                        .column("body", s -> s)
+                        .mapper(r -> r.getString("body"))
+                        .build()) {};
         try (PlatformContext.Scope ignored = tenant(A).bind()) {
             notes.create("a3");
             assertThat(notes.count()).isEqualTo(1);
@@ -115,7 +133,9 @@ class BoundContextTest {
                 throw new IllegalStateException("a failing action");
             });
             // runs after the commit, off the unit: a new unit on this thread sees the row
-            h.afterCommit(() -> seen.addAll(db.read(A, ReadConsistency.latest(),
+            h.afterCommit(() -> seen.addAll(db.read(
+                    A,
+                    ReadConsistency.latest(),
                     r -> r.query("SELECT body FROM notes WHERE body = 'after'", x -> x.getString(1)))));
             assertThat(seen).isEmpty();
             return null;
@@ -124,16 +144,19 @@ class BoundContextTest {
 
         seen.clear();
         assertThatThrownBy(() -> db.inTransaction(A, h -> {
-            h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'rolled-back')", A);
-            h.afterCommit(() -> seen.add("never"));
-            throw new IllegalStateException("business rule");
-        })).hasMessage("business rule");
+                    h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'rolled-back')", A);
+                    h.afterCommit(() -> seen.add("never"));
+                    throw new IllegalStateException("business rule");
+                }))
+                .hasMessage("business rule");
         assertThat(seen).isEmpty();
 
         assertThatThrownBy(() -> db.read(A, ReadConsistency.latest(), h -> {
-            h.afterCommit(() -> seen.add("never"));
-            return null;
-        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("read-write unit");
+                    h.afterCommit(() -> seen.add("never"));
+                    return null;
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("read-write unit");
         assertThat(seen).isEmpty();
     }
 }

@@ -1,9 +1,9 @@
 package dev.adxcore.platform.database;
 
-import dev.adxcore.platform.core.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.adxcore.platform.core.Settings;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class DatabaseConfigTest {
 
     private static DatabaseConfig.Builder valid() {
-        return DatabaseConfig.builder().primaryUrl("jdbc:postgresql://db:5432/app").username("app");
+        return DatabaseConfig.builder()
+                .primaryUrl("jdbc:postgresql://db:5432/app")
+                .username("app");
     }
 
     @Test
@@ -24,7 +26,8 @@ class DatabaseConfigTest {
     @Test
     void missingPrimaryUrlNamesTheVariableAndTheBuilderMethod() {
         assertThatThrownBy(() -> DatabaseConfig.builder().username("app").build())
-                .hasMessage("primaryUrl is required (set PLATFORM_DB_PRIMARY_URL or DatabaseConfig.builder().primaryUrl(...))");
+                .hasMessage(
+                        "primaryUrl is required (set PLATFORM_DB_PRIMARY_URL or DatabaseConfig.builder().primaryUrl(...))");
     }
 
     @Test
@@ -55,7 +58,8 @@ class DatabaseConfigTest {
 
     @Test
     void passwordInUrlIsRejectedWithoutRepeatingIt() {
-        assertThatThrownBy(() -> valid().primaryUrl("jdbc:postgresql://db/app?password=s3cret").build())
+        assertThatThrownBy(() -> valid().primaryUrl("jdbc:postgresql://db/app?password=s3cret")
+                        .build())
                 .hasMessageNotContaining("s3cret")
                 .hasMessageContaining("must not contain a password");
     }
@@ -69,18 +73,19 @@ class DatabaseConfigTest {
     @Test
     void fromEnvironmentReadsEveryPlatformDbVariable() {
         DatabaseConfig config = DatabaseConfig.fromEnvironment(Map.ofEntries(
-                Map.entry("PLATFORM_DB_PRIMARY_URL", "jdbc:postgresql://p/app"),
-                Map.entry("PLATFORM_DB_REPLICA_URLS", "jdbc:postgresql://r1/app, jdbc:postgresql://r2/app"),
-                Map.entry("PLATFORM_DB_USERNAME", "app"),
-                Map.entry("PLATFORM_DB_PASSWORD", "pw"),
-                Map.entry("PLATFORM_DB_NAME", "orders"),
-                Map.entry("PLATFORM_DB_MIN_CONNECTIONS", "1"),
-                Map.entry("PLATFORM_DB_MAX_CONNECTIONS", "7"),
-                Map.entry("PLATFORM_DB_ACQUIRE_TIMEOUT", "750ms"),
-                Map.entry("PLATFORM_DB_SOCKET_TIMEOUT", "12s"),
-                Map.entry("PLATFORM_DB_REPLICA_RECHECK_INTERVAL", "PT2S"),
-                Map.entry("PLATFORM_DB_MAX_REPLICA_LAG", "3s"),
-                Map.entry("PLATFORM_DB_ROLE_CHECK", "warn"))).build();
+                        Map.entry("PLATFORM_DB_PRIMARY_URL", "jdbc:postgresql://p/app"),
+                        Map.entry("PLATFORM_DB_REPLICA_URLS", "jdbc:postgresql://r1/app, jdbc:postgresql://r2/app"),
+                        Map.entry("PLATFORM_DB_USERNAME", "app"),
+                        Map.entry("PLATFORM_DB_PASSWORD", "pw"),
+                        Map.entry("PLATFORM_DB_NAME", "orders"),
+                        Map.entry("PLATFORM_DB_MIN_CONNECTIONS", "1"),
+                        Map.entry("PLATFORM_DB_MAX_CONNECTIONS", "7"),
+                        Map.entry("PLATFORM_DB_ACQUIRE_TIMEOUT", "750ms"),
+                        Map.entry("PLATFORM_DB_SOCKET_TIMEOUT", "12s"),
+                        Map.entry("PLATFORM_DB_REPLICA_RECHECK_INTERVAL", "PT2S"),
+                        Map.entry("PLATFORM_DB_MAX_REPLICA_LAG", "3s"),
+                        Map.entry("PLATFORM_DB_ROLE_CHECK", "warn")))
+                .build();
         assertThat(config.primaryUrl()).isEqualTo("jdbc:postgresql://p/app");
         assertThat(config.replicaUrls()).containsExactly("jdbc:postgresql://r1/app", "jdbc:postgresql://r2/app");
         assertThat(config.username()).isEqualTo("app");
@@ -100,14 +105,22 @@ class DatabaseConfigTest {
         assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_ACQUIRE_TIMEOUT", "soon")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(sdkMessage(() -> Settings.parseDuration("PLATFORM_DB_ACQUIRE_TIMEOUT", "soon")))
-                .hasMessageContaining("PLATFORM_DB_ACQUIRE_TIMEOUT").hasMessageContaining("soon");
+                .hasMessageContaining("PLATFORM_DB_ACQUIRE_TIMEOUT")
+                .hasMessageContaining("soon");
         assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_MAX_CONNECTIONS", "ten")))
                 .hasMessage(sdkMessage(() -> Settings.parseInt("PLATFORM_DB_MAX_CONNECTIONS", "ten")));
         // one grammar across the SDK: a bare number is refused (seconds? milliseconds?), an hour is written 1h
         assertThatThrownBy(() -> DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_SOCKET_TIMEOUT", "30")))
                 .hasMessageContaining("PLATFORM_DB_SOCKET_TIMEOUT");
-        assertThat(DatabaseConfig.fromEnvironment(Map.of("PLATFORM_DB_PRIMARY_URL", "jdbc:postgresql://p/app",
-                "PLATFORM_DB_USERNAME", "app", "PLATFORM_DB_SOCKET_TIMEOUT", "1h")).build().socketTimeout())
+        assertThat(DatabaseConfig.fromEnvironment(Map.of(
+                                "PLATFORM_DB_PRIMARY_URL",
+                                "jdbc:postgresql://p/app",
+                                "PLATFORM_DB_USERNAME",
+                                "app",
+                                "PLATFORM_DB_SOCKET_TIMEOUT",
+                                "1h"))
+                        .build()
+                        .socketTimeout())
                 .isEqualTo(Duration.ofHours(1));
     }
 
@@ -115,7 +128,8 @@ class DatabaseConfigTest {
     void fromEnvironmentAlsoReadsSystemPropertiesAndReturnsABuilderLikeEveryOtherConfig() {
         System.setProperty("platform.db.primary.url", "jdbc:postgresql://from-property/app");
         try {
-            DatabaseConfig config = DatabaseConfig.fromEnvironment().username("app").build();
+            DatabaseConfig config =
+                    DatabaseConfig.fromEnvironment().username("app").build();
             assertThat(config.primaryUrl()).isEqualTo("jdbc:postgresql://from-property/app");
         } finally {
             System.clearProperty("platform.db.primary.url");

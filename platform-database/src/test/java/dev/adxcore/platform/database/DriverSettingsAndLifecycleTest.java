@@ -38,7 +38,8 @@ class DriverSettingsAndLifecycleTest {
     @ParameterizedTest(name = "preferQueryMode={0}")
     @ValueSource(strings = {"simpel", "extendedCache", "batch"})
     void anUnknownQueryModeIsRefusedAtStartUpNamingTheSettingAndTheFix(String mode) {
-        assertThatThrownBy(() -> DatabaseManager.create(app.config().driverProperty("preferQueryMode", mode).build()))
+        assertThatThrownBy(() -> DatabaseManager.create(
+                        app.config().driverProperty("preferQueryMode", mode).build()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("preferQueryMode=" + mode)
                 .hasMessageContaining("use extended (the default)");
@@ -47,24 +48,32 @@ class DriverSettingsAndLifecycleTest {
     @Test
     void anUnknownQueryModeInTheUrlIsRefusedToo() {
         assertThatThrownBy(() -> DatabaseManager.create(app.config()
-                .primaryUrl(app.config().build().primaryUrl() + "?preferQueryMode=fast").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("preferQueryMode=fast");
+                        .primaryUrl(app.config().build().primaryUrl() + "?preferQueryMode=fast")
+                        .build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("preferQueryMode=fast");
     }
 
     @Test
     void aNonNumericPrepareThresholdIsRefused() {
-        assertThatThrownBy(() -> DatabaseManager.create(app.config().driverProperty("prepareThreshold", "often").build()))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prepareThreshold must be an integer");
+        assertThatThrownBy(() -> DatabaseManager.create(
+                        app.config().driverProperty("prepareThreshold", "often").build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prepareThreshold must be an integer");
     }
 
     @Test
     void simpleQueryModeStillSetsTheTenantForReads() throws SQLException {
         UUID a = UUID.randomUUID();
         app.superuser("INSERT INTO notes (tenant_id, body) VALUES ('" + a + "', 'simple-a')");
-        try (DatabaseManager db = DatabaseManager.create(app.config().name("simple")
-                .driverProperty("preferQueryMode", "simple").build())) {
-            List<String> seen = db.read(a, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes WHERE body <> ?",
-                    r -> r.getString(1), "zzz"));
+        try (DatabaseManager db = DatabaseManager.create(app.config()
+                .name("simple")
+                .driverProperty("preferQueryMode", "simple")
+                .build())) {
+            List<String> seen = db.read(
+                    a,
+                    ReadConsistency.latest(),
+                    h -> h.query("SELECT body FROM notes WHERE body <> ?", r -> r.getString(1), "zzz"));
             assertThat(seen).containsExactly("simple-a");
         }
     }
@@ -73,12 +82,20 @@ class DriverSettingsAndLifecycleTest {
     @ValueSource(strings = {"extended", "simple", "extendedForPrepared"})
     void aTenantLessReadStaysReadOnlyInEveryQueryMode(String mode) throws SQLException {
         String table = "plain_" + mode.toLowerCase();
-        app.superuser("CREATE TABLE IF NOT EXISTS " + table + " (id int)", "GRANT SELECT, INSERT ON " + table + " TO " + app.role);
-        try (DatabaseManager db = DatabaseManager.create(app.config().name("ro-" + mode.toLowerCase())
-                .driverProperty("preferQueryMode", mode).build())) {
-            assertThatThrownBy(() -> db.readWithoutTenant(ReadConsistency.latest(), h -> h.query(
-                    "WITH x AS (INSERT INTO " + table + " VALUES (1) RETURNING id) SELECT id FROM x", r -> r.getInt(1))))
-                    .isInstanceOf(DatabaseException.class).hasMessageContaining("25006");
+        app.superuser(
+                "CREATE TABLE IF NOT EXISTS " + table + " (id int)",
+                "GRANT SELECT, INSERT ON " + table + " TO " + app.role);
+        try (DatabaseManager db = DatabaseManager.create(app.config()
+                .name("ro-" + mode.toLowerCase())
+                .driverProperty("preferQueryMode", mode)
+                .build())) {
+            assertThatThrownBy(() -> db.readWithoutTenant(
+                            ReadConsistency.latest(),
+                            h -> h.query(
+                                    "WITH x AS (INSERT INTO " + table + " VALUES (1) RETURNING id) SELECT id FROM x",
+                                    r -> r.getInt(1))))
+                    .isInstanceOf(DatabaseException.class)
+                    .hasMessageContaining("25006");
         }
         assertThat(app.queryString("SELECT count(*)::text FROM " + table)).isEqualTo("0");
     }
@@ -89,11 +106,13 @@ class DriverSettingsAndLifecycleTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry() {
             @Override
             public Meter remove(Meter.Id id) {
-                removals.computeIfAbsent(id.toString(), k -> new AtomicInteger()).incrementAndGet();
+                removals.computeIfAbsent(id.toString(), k -> new AtomicInteger())
+                        .incrementAndGet();
                 return super.remove(id);
             }
         };
-        DatabaseManager db = DatabaseManager.create(app.config().name("closing").meterRegistry(registry).build());
+        DatabaseManager db = DatabaseManager.create(
+                app.config().name("closing").meterRegistry(registry).build());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -115,6 +134,7 @@ class DriverSettingsAndLifecycleTest {
         assertThat(removals).isNotEmpty();
         assertThat(removals.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThatThrownBy(() -> db.read(ReadConsistency.latest(), h -> 1))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 }

@@ -28,6 +28,7 @@ class HangingServerTest {
     private static final UUID A = UUID.randomUUID();
     /** Slack on top of each documented bound for a loaded 2-core machine: the assertions catch hangs, not slowness. */
     private static final Duration MARGIN = Duration.ofSeconds(10);
+
     private static AppDatabase app;
     private static DatabaseManager db;
     private static MeterRegistry registry;
@@ -37,9 +38,13 @@ class HangingServerTest {
     static void setUp(PostgresCluster pg) throws SQLException {
         app = AppDatabase.setUp(pg);
         registry = new SimpleMeterRegistry();
-        DatabaseConfig defaults = DatabaseConfig.builder().primaryUrl("jdbc:postgresql://x/y").username("u").build();
+        DatabaseConfig defaults = DatabaseConfig.builder()
+                .primaryUrl("jdbc:postgresql://x/y")
+                .username("u")
+                .build();
         // the defaults of a service, except the pool sizes of the test fixture
-        config = app.config().meterRegistry(registry)
+        config = app.config()
+                .meterRegistry(registry)
                 .acquireTimeout(defaults.acquireTimeout())
                 .socketTimeout(defaults.socketTimeout())
                 .replicaRecheckInterval(defaults.replicaRecheckInterval())
@@ -66,11 +71,13 @@ class HangingServerTest {
         long[] frozenAt = new long[1];
         try {
             assertThatThrownBy(() -> db.inTransaction(A, h -> {
-                h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "before the freeze");
-                app.pg.freezePrimary();
-                frozenAt[0] = System.nanoTime();
-                return h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "during the freeze");
-            })).isInstanceOf(DatabaseUnavailableException.class).hasMessageContaining("test-primary is unavailable");
+                        h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "before the freeze");
+                        app.pg.freezePrimary();
+                        frozenAt[0] = System.nanoTime();
+                        return h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "during the freeze");
+                    }))
+                    .isInstanceOf(DatabaseUnavailableException.class)
+                    .hasMessageContaining("test-primary is unavailable");
             Duration failedAfter = since(frozenAt[0]);
             report("write in flight on a frozen primary failed after", failedAfter);
             assertThat(failedAfter).isLessThan(config.socketTimeout().plus(MARGIN));
@@ -89,7 +96,9 @@ class HangingServerTest {
             assertThatThrownBy(() -> write("frozen")).isInstanceOf(DatabaseUnavailableException.class);
             Duration failedAfter = since(started);
             report("new write on a frozen primary failed after", failedAfter);
-            assertThat(failedAfter).isLessThan(config.acquireTimeout().plus(config.socketTimeout()).plus(MARGIN));
+            assertThat(failedAfter)
+                    .isLessThan(
+                            config.acquireTimeout().plus(config.socketTimeout()).plus(MARGIN));
         } finally {
             app.pg.thawPrimary();
         }
@@ -131,11 +140,15 @@ class HangingServerTest {
         long frozenAt = System.nanoTime();
         try {
             // a probe of a frozen replica waits at most min(recheck interval, 1 s) for its answer
-            await().atMost(config.replicaRecheckInterval().plus(Duration.ofSeconds(1)).plus(MARGIN))
-                    .pollInterval(Duration.ofMillis(10)).until(() -> !replicaAvailable());
+            await().atMost(config.replicaRecheckInterval()
+                            .plus(Duration.ofSeconds(1))
+                            .plus(MARGIN))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> !replicaAvailable());
             report("frozen replica out of rotation after", since(frozenAt));
             long started = System.nanoTime();
-            assertThat(db.read(A, ReadConsistency.replica(), HangingServerTest::queryAndTarget)).isEqualTo("test-primary");
+            assertThat(db.read(A, ReadConsistency.replica(), HangingServerTest::queryAndTarget))
+                    .isEqualTo("test-primary");
             report("read with the frozen replica out of rotation took", since(started));
         } finally {
             app.pg.thawReplica(0);
@@ -154,7 +167,10 @@ class HangingServerTest {
         Duration rejoined = untilInRotation();
         report("restarted replica back in rotation after", rejoined);
         // its next probe (at most one interval away) connects at once and takes it back
-        assertThat(rejoined).isLessThan(config.replicaRecheckInterval().plus(Duration.ofSeconds(1)).plus(MARGIN));
+        assertThat(rejoined)
+                .isLessThan(config.replicaRecheckInterval()
+                        .plus(Duration.ofSeconds(1))
+                        .plus(MARGIN));
     }
 
     @Test
@@ -174,8 +190,13 @@ class HangingServerTest {
 
     @Test
     void aUnitThatSaysSoMayWaitLongerThanTheSocketTimeout() throws SQLException {
-        try (DatabaseManager shortBound = DatabaseManager.create(app.config().name("short").replicaUrls(java.util.List.of())
-                .maxConnections(1).minConnections(1).socketTimeout(Duration.ofSeconds(1)).build())) {
+        try (DatabaseManager shortBound = DatabaseManager.create(app.config()
+                .name("short")
+                .replicaUrls(java.util.List.of())
+                .maxConnections(1)
+                .minConnections(1)
+                .socketTimeout(Duration.ofSeconds(1))
+                .build())) {
             String slow = "SELECT pg_sleep(2)::text";
 
             String longUnit = shortBound.read(A, ReadConsistency.latest(), h -> {
@@ -185,8 +206,10 @@ class HangingServerTest {
             assertThat(longUnit).isEqualTo("slept");
 
             // the next unit (the pool's only connection) has the default bound again
-            assertThatThrownBy(() -> shortBound.read(A, ReadConsistency.latest(),
-                    h -> h.queryOne(slow, r -> "slept").orElseThrow()))
+            assertThatThrownBy(() -> shortBound.read(
+                            A,
+                            ReadConsistency.latest(),
+                            h -> h.queryOne(slow, r -> "slept").orElseThrow()))
                     .isInstanceOf(DatabaseUnavailableException.class);
         }
     }
@@ -202,7 +225,9 @@ class HangingServerTest {
 
     private static Duration untilWriteSucceeds() {
         long started = System.nanoTime();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
                 .until(() -> {
                     write("after thaw");
                     return true;
@@ -211,11 +236,17 @@ class HangingServerTest {
     }
 
     private static boolean replicaAvailable() {
-        return registry.find("platform.db.replica.available").tag("replica", "test-replica-1").gauge().value() == 1;
+        return registry.find("platform.db.replica.available")
+                        .tag("replica", "test-replica-1")
+                        .gauge()
+                        .value()
+                == 1;
     }
 
     private static void awaitInRotation() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(HangingServerTest::replicaAvailable);
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10))
+                .until(HangingServerTest::replicaAvailable);
     }
 
     private static Duration untilInRotation() {

@@ -30,7 +30,8 @@ class HealthBudgetTest {
     static void setUp(PostgresCluster pg) throws SQLException {
         app = AppDatabase.setUp(pg);
         // an acquire timeout far above every probe budget: the checks must not inherit it
-        db = DatabaseManager.create(app.config().acquireTimeout(Duration.ofSeconds(5)).build());
+        db = DatabaseManager.create(
+                app.config().acquireTimeout(Duration.ofSeconds(5)).build());
     }
 
     @AfterAll
@@ -44,7 +45,9 @@ class HealthBudgetTest {
 
     @Test
     void noDatabaseCheckCarriesATimeoutOfItsOwn() {
-        assertThat(db.healthChecks()).hasSize(2).allSatisfy(c -> assertThat(c.timeout()).isEmpty());
+        assertThat(db.healthChecks())
+                .hasSize(2)
+                .allSatisfy(c -> assertThat(c.timeout()).isEmpty());
     }
 
     @Test
@@ -55,18 +58,23 @@ class HealthBudgetTest {
         }
         app.pg.stopReplica(0);
         app.pg.stopPrimary();
-        try (HealthRegistry byDefault = registry(Duration.ofSeconds(2)); HealthRegistry kubernetes = registry(Duration.ofMillis(800))) {
+        try (HealthRegistry byDefault = registry(Duration.ofSeconds(2));
+                HealthRegistry kubernetes = registry(Duration.ofMillis(800))) {
             long start = System.nanoTime();
             HealthReport report = byDefault.readiness();
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(report.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(elapsedMillis).as("readiness with the documented 2 s timeout").isLessThan(2_500);
+            assertThat(elapsedMillis)
+                    .as("readiness with the documented 2 s timeout")
+                    .isLessThan(2_500);
 
             start = System.nanoTime();
             report = kubernetes.readiness();
             elapsedMillis = (System.nanoTime() - start) / 1_000_000;
             assertThat(report.status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(elapsedMillis).as("readiness with PLATFORM_HEALTH_TIMEOUT=800ms").isLessThan(1_000);
+            assertThat(elapsedMillis)
+                    .as("readiness with PLATFORM_HEALTH_TIMEOUT=800ms")
+                    .isLessThan(1_000);
         } finally {
             app.pg.startPrimary();
             app.pg.startReplica(0);
@@ -74,7 +82,10 @@ class HealthBudgetTest {
     }
 
     private static HealthRegistry registry(Duration timeout) {
-        HealthRegistry r = HealthRegistry.builder().defaultTimeout(timeout).cacheTtl(Duration.ofMillis(1)).build();
+        HealthRegistry r = HealthRegistry.builder()
+                .defaultTimeout(timeout)
+                .cacheTtl(Duration.ofMillis(1))
+                .build();
         for (HealthCheck c : db.healthChecks()) {
             r.register(c);
         }

@@ -17,24 +17,28 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.jspecify.annotations.Nullable;
 
 /** A null or nil tenant on every public tenant-taking entry point is a TenantNotSetException that says so. */
 @PlatformTest(replicas = 0)
 class NullTenantTest {
 
-    record Note(@Nullable UUID id, String body) {
-    }
+    record Note(@Nullable UUID id, String body) {}
 
     static final class Notes extends JdbcRepository<Note, UUID> {
         Notes(DatabaseManager db) {
-            super(db, TableMapping.<Note, UUID>builder("notes").id("id", Note::id).column("body", Note::body)
-                    .mapper(r -> new Note(r.getObject("id", UUID.class), r.getString("body"))).build());
+            super(
+                    db,
+                    TableMapping.<Note, UUID>builder("notes")
+                            .id("id", Note::id)
+                            .column("body", Note::body)
+                            .mapper(r -> new Note(r.getObject("id", UUID.class), r.getString("body")))
+                            .build());
         }
 
         List<Note> byBody(UUID tenant, String body) {
@@ -65,9 +69,18 @@ class NullTenantTest {
         m.put("DatabaseManager.inTransaction", t -> db.inTransaction(t, h -> 1));
         m.put("DatabaseManager.read", t -> db.read(t, ReadConsistency.latest(), h -> 1));
         m.put("TenantSql.select(...).build", t -> TenantSql.select("notes").build(t));
-        m.put("TenantSql.insert(...).build", t -> TenantSql.insert("notes").value("body", "x").build(t));
-        m.put("TenantSql.update(...).build", t -> TenantSql.update("notes").set("body", "x").where("id = ?", id).build(t));
-        m.put("TenantSql.delete(...).build", t -> TenantSql.delete("notes").where("id = ?", id).build(t));
+        m.put(
+                "TenantSql.insert(...).build",
+                t -> TenantSql.insert("notes").value("body", "x").build(t));
+        m.put(
+                "TenantSql.update(...).build",
+                t -> TenantSql.update("notes")
+                        .set("body", "x")
+                        .where("id = ?", id)
+                        .build(t));
+        m.put(
+                "TenantSql.delete(...).build",
+                t -> TenantSql.delete("notes").where("id = ?", id).build(t));
         m.put("JdbcRepository.create", t -> notes.create(t, new Note(null, "x")));
         m.put("JdbcRepository.createCommitted", t -> notes.createCommitted(t, new Note(null, "x")));
         m.put("JdbcRepository.findById", t -> notes.findById(t, id));
@@ -84,12 +97,24 @@ class NullTenantTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        List<String> names = new ArrayList<>(List.of("DatabaseManager.inTransaction", "DatabaseManager.read",
-                "TenantSql.select(...).build", "TenantSql.insert(...).build", "TenantSql.update(...).build",
-                "TenantSql.delete(...).build", "JdbcRepository.create", "JdbcRepository.createCommitted",
-                "JdbcRepository.findById", "JdbcRepository.list", "JdbcRepository.page", "JdbcRepository.count",
-                "JdbcRepository.update", "JdbcRepository.updateCommitted", "JdbcRepository.delete",
-                "JdbcRepository.deleteCommitted", "JdbcRepository.findWhere"));
+        List<String> names = new ArrayList<>(List.of(
+                "DatabaseManager.inTransaction",
+                "DatabaseManager.read",
+                "TenantSql.select(...).build",
+                "TenantSql.insert(...).build",
+                "TenantSql.update(...).build",
+                "TenantSql.delete(...).build",
+                "JdbcRepository.create",
+                "JdbcRepository.createCommitted",
+                "JdbcRepository.findById",
+                "JdbcRepository.list",
+                "JdbcRepository.page",
+                "JdbcRepository.count",
+                "JdbcRepository.update",
+                "JdbcRepository.updateCommitted",
+                "JdbcRepository.delete",
+                "JdbcRepository.deleteCommitted",
+                "JdbcRepository.findWhere"));
         for (String name : names) {
             for (UUID tenant : Arrays.asList(null, NIL)) {
                 out.add(Arguments.of(name, tenant));

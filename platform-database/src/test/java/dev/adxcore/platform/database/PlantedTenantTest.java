@@ -42,6 +42,7 @@ class PlantedTenantTest {
     /** Plants B (and its transaction's identity) at session level: what an attacker inside a unit would run. */
     static final String PLANT = "SELECT set_config('app.tenant_id', '" + B + "', false), "
             + "set_config('app.tenant_tx', extract(epoch FROM transaction_timestamp())::text, false)";
+
     static final String SET_PLANT = "SET app.tenant_id = '" + B + "'";
 
     /** The driver settings of the matrix: each one that changes how pgjdbc sends the read's statements. */
@@ -72,7 +73,8 @@ class PlantedTenantTest {
     static void setUp(PostgresCluster pg) throws SQLException {
         app = AppDatabase.setUp(pg);
         for (Map.Entry<String, Map<String, String>> mode : MODES.entrySet()) {
-            DatabaseConfig.Builder b = app.config().name("planted").minConnections(1).maxConnections(1);
+            DatabaseConfig.Builder b =
+                    app.config().name("planted").minConnections(1).maxConnections(1);
             mode.getValue().forEach(b::driverProperty);
             MANAGERS.put(mode.getKey(), DatabaseManager.create(b.build()));
         }
@@ -85,8 +87,10 @@ class PlantedTenantTest {
 
     @BeforeEach
     void rows() throws SQLException {
-        app.superuser("DELETE FROM notes", "INSERT INTO notes (tenant_id, body) VALUES "
-                + "('" + A + "', 'a1'), ('" + B + "', 'b1'), ('" + C + "', 'c1')");
+        app.superuser(
+                "DELETE FROM notes",
+                "INSERT INTO notes (tenant_id, body) VALUES " + "('" + A + "', 'a1'), ('" + B + "', 'b1'), ('" + C
+                        + "', 'c1')");
     }
 
     /** A way for SQL of tenant B's unit (or a raw connection) to leave B on the connection. */
@@ -110,18 +114,20 @@ class PlantedTenantTest {
             @Override
             void run(DatabaseManager db) {
                 assertThatThrownBy(() -> db.inTransaction(B, h -> {
-                    h.query(PLANT, r -> 1);
-                    throw new IllegalStateException("business rule failed");
-                })).isInstanceOf(IllegalStateException.class);
+                            h.query(PLANT, r -> 1);
+                            throw new IllegalStateException("business rule failed");
+                        }))
+                        .isInstanceOf(IllegalStateException.class);
             }
         },
         READ_WRITE_THEN_SQL_ERROR(false) {
             @Override
             void run(DatabaseManager db) {
                 assertThatThrownBy(() -> db.inTransaction(B, h -> {
-                    h.query(PLANT, r -> 1);
-                    return h.query("SELECT 1 / 0", r -> 1);
-                })).isInstanceOf(DatabaseException.class);
+                            h.query(PLANT, r -> 1);
+                            return h.query("SELECT 1 / 0", r -> 1);
+                        }))
+                        .isInstanceOf(DatabaseException.class);
             }
         },
         READ_WRITE_MANUAL_COMMIT_THEN_PLANT(true) {
@@ -141,9 +147,10 @@ class PlantedTenantTest {
             @Override
             void run(DatabaseManager db) {
                 assertThatThrownBy(() -> db.inTransaction(B, h -> {
-                    h.query(PLANT, r -> 1);
-                    return h.query("SELECT pg_terminate_backend(pg_backend_pid())", r -> 1);
-                })).isInstanceOf(DatabaseException.class);
+                            h.query(PLANT, r -> 1);
+                            return h.query("SELECT pg_terminate_backend(pg_backend_pid())", r -> 1);
+                        }))
+                        .isInstanceOf(DatabaseException.class);
             }
         },
         READ_ONLY_STATEMENT(true) {
@@ -155,8 +162,8 @@ class PlantedTenantTest {
         READ_ONLY_THEN_SQL_ERROR(false) {
             @Override
             void run(DatabaseManager db) {
-                assertThatThrownBy(() -> db.read(B, ReadConsistency.latest(),
-                        h -> h.query(PLANT + ", 1 / 0", r -> 1))).isInstanceOf(DatabaseException.class);
+                assertThatThrownBy(() -> db.read(B, ReadConsistency.latest(), h -> h.query(PLANT + ", 1 / 0", r -> 1)))
+                        .isInstanceOf(DatabaseException.class);
             }
         },
         READ_ONLY_RAW_CONNECTION(true) {
@@ -180,7 +187,8 @@ class PlantedTenantTest {
         RAW_PRIMARY_CONNECTION(true) {
             @Override
             void run(DatabaseManager db) throws SQLException {
-                try (Connection c = db.primary().getConnection(); Statement st = c.createStatement()) {
+                try (Connection c = db.primary().getConnection();
+                        Statement st = c.createStatement()) {
                     st.execute(PLANT);
                 }
             }
@@ -200,25 +208,34 @@ class PlantedTenantTest {
         TENANT_LESS_READ {
             @Override
             List<String> bodies(DatabaseManager db) {
-                return db.readWithoutTenant(ReadConsistency.latest(), h -> h.query("SELECT body FROM notes ORDER BY body", r -> r.getString(1)));
+                return db.readWithoutTenant(
+                        ReadConsistency.latest(),
+                        h -> h.query("SELECT body FROM notes ORDER BY body", r -> r.getString(1)));
             }
         },
         TENANT_LESS_WRITE {
             @Override
             List<String> bodies(DatabaseManager db) {
-                return db.inTransactionWithoutTenant(h -> h.query("UPDATE notes SET body = body || '!' RETURNING body", r -> r.getString(1))).value();
+                return db.inTransactionWithoutTenant(
+                                h -> h.query("UPDATE notes SET body = body || '!' RETURNING body", r -> r.getString(1)))
+                        .value();
             }
         },
         TENANT_C_READ {
             @Override
             List<String> bodies(DatabaseManager db) {
-                return db.read(C, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes ORDER BY body", r -> r.getString(1)));
+                return db.read(
+                        C,
+                        ReadConsistency.latest(),
+                        h -> h.query("SELECT body FROM notes ORDER BY body", r -> r.getString(1)));
             }
         },
         TENANT_C_WRITE {
             @Override
             List<String> bodies(DatabaseManager db) {
-                return db.inTransaction(C, h -> h.query("UPDATE notes SET body = body RETURNING body", r -> r.getString(1))).value();
+                return db.inTransaction(
+                                C, h -> h.query("UPDATE notes SET body = body RETURNING body", r -> r.getString(1)))
+                        .value();
             }
         },
         RAW_PRIMARY {
@@ -248,7 +265,8 @@ class PlantedTenantTest {
                         out.add(rs.getString(1));
                     }
                 }
-                try (ResultSet rs = st.executeQuery("WITH u AS (UPDATE notes SET body = body || '!' RETURNING body) SELECT body FROM u")) {
+                try (ResultSet rs = st.executeQuery(
+                        "WITH u AS (UPDATE notes SET body = body || '!' RETURNING body) SELECT body FROM u")) {
                     while (rs.next()) {
                         out.add(rs.getString(1));
                     }
@@ -276,7 +294,9 @@ class PlantedTenantTest {
         DatabaseManager db = MANAGERS.get(mode);
         plant.run(db);
         if (plant.survives) {
-            assertThat(sessionTenant(db)).as("the attack really left B on the connection").isEqualTo(B.toString());
+            assertThat(sessionTenant(db))
+                    .as("the attack really left B on the connection")
+                    .isEqualTo(B.toString());
         }
         List<String> seen = borrower.bodies(db);
         if (borrower == Borrower.TENANT_C_READ || borrower == Borrower.TENANT_C_WRITE) {
@@ -284,21 +304,26 @@ class PlantedTenantTest {
         } else {
             assertThat(seen).isEmpty();
         }
-        assertThat(app.queryString("SELECT string_agg(body, ',' ORDER BY body) FROM notes")).isEqualTo("a1,b1,c1");
+        assertThat(app.queryString("SELECT string_agg(body, ',' ORDER BY body) FROM notes"))
+                .isEqualTo("a1,b1,c1");
         // and the tenant's own unit still sees exactly its rows
-        List<String> ownRead = db.read(A, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        List<String> ownRead =
+                db.read(A, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
         assertThat(ownRead).containsExactly("a1");
-        List<String> ownWrite = db.inTransaction(A, h -> h.query("SELECT body FROM notes", r -> r.getString(1))).value();
+        List<String> ownWrite = db.inTransaction(A, h -> h.query("SELECT body FROM notes", r -> r.getString(1)))
+                .value();
         assertThat(ownWrite).containsExactly("a1");
         resetSession(db);
     }
 
     @Test
     void theThroughPgBouncerRunReallyGoesThroughPgBouncer() throws SQLException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(AppDatabase.VIA_PGBOUNCER, "only in the through-pgbouncer execution");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                AppDatabase.VIA_PGBOUNCER, "only in the through-pgbouncer execution");
         DatabaseManager db = MANAGERS.get("default");
         assertThat(db.config().primaryUrl()).contains(":" + app.bouncer().port() + "/");
-        try (Connection c = db.primary().getConnection(); Statement st = c.createStatement();
+        try (Connection c = db.primary().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT inet_server_port()")) {
             rs.next();
             assertThat(rs.getInt(1)).isNotEqualTo(app.bouncer().port());
@@ -307,30 +332,41 @@ class PlantedTenantTest {
 
     @Test
     void aTenantSqlConditionCannotCallSetConfig() {
-        for (String condition : List.of("set_config('app.tenant_id', ?, false) IS NOT NULL",
+        for (String condition : List.of(
+                "set_config('app.tenant_id', ?, false) IS NOT NULL",
                 "pg_catalog.set_config('app.tenant_id', ?, false) <> ''",
                 "\"set_config\"('app.tenant_id', ?, false) <> ''",
                 "SET_CONFIG('app.tenant_id', ?, false) <> ''",
                 "body = current_setting('app.tenant_id') AND body <> ?")) {
-            assertThatThrownBy(() -> TenantSql.select("notes").where(condition, B.toString()).build(B))
-                    .as(condition).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> TenantSql.select("notes")
+                            .where(condition, B.toString())
+                            .build(B))
+                    .as(condition)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("must not call");
         }
-        assertThat(TenantSql.select("notes").where("lower(body) = ?", "a1").build(A).sql()).contains("lower(body)");
+        assertThat(TenantSql.select("notes")
+                        .where("lower(body) = ?", "a1")
+                        .build(A)
+                        .sql())
+                .contains("lower(body)");
     }
 
     @Test
     void aTenantSetOnlyForItsOwnTransactionByRawSqlStillWorksInsideThatUnit() {
         // Raw SQL is trusted for its own unit: it may bind another tenant to its own transaction.
-        List<String> seen = MANAGERS.get("default").inTransaction(A, h -> {
-            h.query("SELECT " + RowLevelSecurity.BIND_TENANT, r -> 1, C.toString());
-            return h.query("SELECT body FROM notes", r -> r.getString(1));
-        }).value();
+        List<String> seen = MANAGERS.get("default")
+                .inTransaction(A, h -> {
+                    h.query("SELECT " + RowLevelSecurity.BIND_TENANT, r -> 1, C.toString());
+                    return h.query("SELECT body FROM notes", r -> r.getString(1));
+                })
+                .value();
         assertThat(seen).containsExactly("c1");
     }
 
     private static String sessionTenant(DatabaseManager db) throws SQLException {
-        try (Connection c = db.primary().getConnection(); Statement st = c.createStatement();
+        try (Connection c = db.primary().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT current_setting('app.tenant_id', true)")) {
             rs.next();
             return String.valueOf(rs.getString(1));
@@ -338,7 +374,8 @@ class PlantedTenantTest {
     }
 
     private static void resetSession(DatabaseManager db) throws SQLException {
-        try (Connection c = db.primary().getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = db.primary().getConnection();
+                Statement st = c.createStatement()) {
             st.execute("RESET app.tenant_id");
             st.execute("RESET app.tenant_tx");
         }

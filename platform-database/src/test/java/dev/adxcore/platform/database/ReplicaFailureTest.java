@@ -43,8 +43,11 @@ class ReplicaFailureTest {
     static void setUp(PostgresCluster pg) throws SQLException {
         app = AppDatabase.setUp(pg);
         registry = new SimpleMeterRegistry();
-        db = DatabaseManager.create(app.config().meterRegistry(registry).acquireTimeout(Duration.ofSeconds(1))
-                .maxReplicaLag(Duration.ofSeconds(30)).build());
+        db = DatabaseManager.create(app.config()
+                .meterRegistry(registry)
+                .acquireTimeout(Duration.ofSeconds(1))
+                .maxReplicaLag(Duration.ofSeconds(30))
+                .build());
     }
 
     @AfterAll
@@ -53,18 +56,28 @@ class ReplicaFailureTest {
     }
 
     private static void replay(boolean paused) throws SQLException {
-        try (Connection c = app.pg.openReplica(0); Statement st = c.createStatement()) {
+        try (Connection c = app.pg.openReplica(0);
+                Statement st = c.createStatement()) {
             st.execute(paused ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()");
         }
     }
 
     private static Committed<UUID> write(String body) {
-        return db.inTransaction(A, h -> h.queryOne("INSERT INTO notes (tenant_id, body) VALUES (?, ?) RETURNING id",
-                r -> r.getObject(1, UUID.class), A, body).orElseThrow());
+        return db.inTransaction(
+                A,
+                h -> h.queryOne(
+                                "INSERT INTO notes (tenant_id, body) VALUES (?, ?) RETURNING id",
+                                r -> r.getObject(1, UUID.class),
+                                A,
+                                body)
+                        .orElseThrow());
     }
 
     private static double fallbacks(String reason) {
-        return registry.find("platform.db.read.fallbacks").tag("reason", reason).counter().count();
+        return registry.find("platform.db.read.fallbacks")
+                .tag("reason", reason)
+                .counter()
+                .count();
     }
 
     @Test
@@ -73,7 +86,9 @@ class ReplicaFailureTest {
         try {
             Committed<UUID> written = write("after pause");
             String target = db.read(A, ReadConsistency.causal(written.token()), Handle::target);
-            List<String> seen = db.read(A, ReadConsistency.causal(written.token()),
+            List<String> seen = db.read(
+                    A,
+                    ReadConsistency.causal(written.token()),
                     h -> h.query("SELECT body FROM notes WHERE id = ?", r -> r.getString(1), written.value()));
             assertThat(target).isEqualTo("test-primary");
             assertThat(seen).containsExactly("after pause");
@@ -82,7 +97,8 @@ class ReplicaFailureTest {
         }
         Committed<UUID> later = write("after resume");
         app.pg.awaitReplication();
-        assertThat(db.read(A, ReadConsistency.causal(later.token()), Handle::target)).isEqualTo("test-replica-1");
+        assertThat(db.read(A, ReadConsistency.causal(later.token()), Handle::target))
+                .isEqualTo("test-replica-1");
     }
 
     @Test
@@ -90,8 +106,12 @@ class ReplicaFailureTest {
         replay(true);
         try {
             write("lagging");
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    registry.find("platform.db.replica.lag").tag("replica", "test-replica-1").gauge().value() > 0.5);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> registry.find("platform.db.replica.lag")
+                                    .tag("replica", "test-replica-1")
+                                    .gauge()
+                                    .value()
+                            > 0.5);
             double before = fallbacks("lagging");
             String bounded = db.read(A, ReadConsistency.replica(Duration.ofMillis(300)), Handle::target);
             String relaxed = db.read(A, ReadConsistency.replica(Duration.ofHours(1)), Handle::target);
@@ -101,8 +121,9 @@ class ReplicaFailureTest {
         } finally {
             replay(false);
         }
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                db.read(A, ReadConsistency.replica(Duration.ofMillis(300)), Handle::target).equals("test-replica-1"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> db.read(A, ReadConsistency.replica(Duration.ofMillis(300)), Handle::target)
+                        .equals("test-replica-1"));
     }
 
     @Test
@@ -117,8 +138,12 @@ class ReplicaFailureTest {
             load.submit(() -> {
                 while (!stop.get()) {
                     try {
-                        String target = db.read(A, ReadConsistency.replica(),
-                                h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1)).map(n -> h.target()).orElseThrow());
+                        String target = db.read(
+                                A,
+                                ReadConsistency.replica(),
+                                h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1))
+                                        .map(n -> h.target())
+                                        .orElseThrow());
                         if (outage.get()) {
                             targetsDuringOutage.add(target);
                         }
@@ -139,8 +164,9 @@ class ReplicaFailureTest {
             HealthCheck replicaCheck = db.healthChecks().get(1);
             assertThat(replicaCheck.check().status()).isEqualTo(HealthStatus.DOWN);
             app.pg.startReplica(0);
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    db.read(A, ReadConsistency.replica(), Handle::target).equals("test-replica-1"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> db.read(A, ReadConsistency.replica(), Handle::target)
+                            .equals("test-replica-1"));
         } finally {
             stop.set(true);
             load.shutdown();
@@ -155,8 +181,9 @@ class ReplicaFailureTest {
     void writesFailFastWithAClearExceptionWhileThePrimaryIsDown() {
         app.pg.stopPrimary();
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(15), () ->
-                    assertThatThrownBy(() -> write("nowhere"))
+            assertTimeoutPreemptively(
+                    Duration.ofSeconds(15),
+                    () -> assertThatThrownBy(() -> write("nowhere"))
                             .isInstanceOf(DatabaseUnavailableException.class)
                             .hasMessageContaining("test-primary is unavailable"));
             assertThat(db.healthChecks().get(0).check().status()).isEqualTo(HealthStatus.DOWN);
@@ -165,6 +192,8 @@ class ReplicaFailureTest {
         } finally {
             app.pg.startPrimary();
         }
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> write("back").value() != null);
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> write("back").value() != null);
     }
 }

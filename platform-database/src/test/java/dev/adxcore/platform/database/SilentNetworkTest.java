@@ -61,11 +61,12 @@ class SilentNetworkTest {
         long[] silentAt = new long[1];
         try {
             assertThatThrownBy(() -> db.inTransaction(A, h -> {
-                h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "before");
-                primary.blackhole();
-                silentAt[0] = System.nanoTime();
-                return h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "during");
-            })).isInstanceOf(DatabaseUnavailableException.class);
+                        h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "before");
+                        primary.blackhole();
+                        silentAt[0] = System.nanoTime();
+                        return h.update("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "during");
+                    }))
+                    .isInstanceOf(DatabaseUnavailableException.class);
             Duration failedAfter = since(silentAt[0]);
             System.out.println("[measured] write in flight behind a black-holed network failed after "
                     + failedAfter.toMillis() + " ms");
@@ -74,19 +75,22 @@ class SilentNetworkTest {
             primary.restore();
         }
         long restored = System.nanoTime();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
                 .until(() -> {
                     write("after");
                     return true;
                 });
-        System.out.println("[measured] writes resumed after the network came back in " + since(restored).toMillis()
-                + " ms");
+        System.out.println("[measured] writes resumed after the network came back in "
+                + since(restored).toMillis() + " ms");
     }
 
     @Test
     void readFallsBackToThePrimaryWhenTheNetworkToTheReplicaGoesSilent() {
-        await().atMost(Duration.ofSeconds(30)).until(() -> db.read(A, ReadConsistency.replica(), Handle::target)
-                .equals("test-replica-1"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        db.read(A, ReadConsistency.replica(), Handle::target).equals("test-replica-1"));
         AtomicBoolean silenced = new AtomicBoolean();
         long[] silentAt = new long[1];
         try {

@@ -24,14 +24,17 @@ class StartupSafetyCheckTest {
 
     private static String role(String suffix, String attributes) throws SQLException {
         String role = (app.role + "_" + suffix);
-        app.superuser("DROP ROLE IF EXISTS " + role, "CREATE ROLE " + role + " LOGIN " + attributes,
+        app.superuser(
+                "DROP ROLE IF EXISTS " + role,
+                "CREATE ROLE " + role + " LOGIN " + attributes,
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON notes, customers TO " + role);
         return role;
     }
 
     @Test
     void superuserIsRefused() {
-        assertThatThrownBy(() -> DatabaseManager.create(app.config().username(app.pg.username()).build()))
+        assertThatThrownBy(() -> DatabaseManager.create(
+                        app.config().username(app.pg.username()).build()))
                 .isInstanceOf(UnsafeRoleException.class)
                 .hasMessageContaining("is a superuser: row-level security does not apply to it");
     }
@@ -39,19 +42,24 @@ class StartupSafetyCheckTest {
     @Test
     void roleWithBypassRlsIsRefused() throws SQLException {
         String role = role("bypass", "BYPASSRLS");
-        assertThatThrownBy(() -> DatabaseManager.create(app.config().username(role).build()))
-                .isInstanceOf(UnsafeRoleException.class).hasMessageContaining("has BYPASSRLS");
+        assertThatThrownBy(
+                        () -> DatabaseManager.create(app.config().username(role).build()))
+                .isInstanceOf(UnsafeRoleException.class)
+                .hasMessageContaining("has BYPASSRLS");
     }
 
     @Test
     void ownerOfATenantTableWithoutForceIsRefused() throws SQLException {
         String role = role("owner", "");
-        app.superuser("CREATE TABLE owned_" + role + " (id int, tenant_id uuid)",
+        app.superuser(
+                "CREATE TABLE owned_" + role + " (id int, tenant_id uuid)",
                 "ALTER TABLE owned_" + role + " OWNER TO " + role,
                 "ALTER TABLE owned_" + role + " ENABLE ROW LEVEL SECURITY");
         try {
-            assertThatThrownBy(() -> DatabaseManager.create(app.config().username(role).build()))
-                    .isInstanceOf(UnsafeRoleException.class).hasMessageContaining("lacks FORCE ROW LEVEL SECURITY");
+            assertThatThrownBy(() ->
+                            DatabaseManager.create(app.config().username(role).build()))
+                    .isInstanceOf(UnsafeRoleException.class)
+                    .hasMessageContaining("lacks FORCE ROW LEVEL SECURITY");
         } finally {
             app.superuser("DROP TABLE owned_" + role);
         }
@@ -60,10 +68,14 @@ class StartupSafetyCheckTest {
     @Test
     void tenantTableWithoutRowLevelSecurityIsRefused() throws SQLException {
         String role = role("norls", "");
-        app.superuser("CREATE TABLE open_" + role + " (id int, tenant_id uuid)", "GRANT SELECT ON open_" + role + " TO " + role);
+        app.superuser(
+                "CREATE TABLE open_" + role + " (id int, tenant_id uuid)",
+                "GRANT SELECT ON open_" + role + " TO " + role);
         try {
-            assertThatThrownBy(() -> DatabaseManager.create(app.config().username(role).build()))
-                    .isInstanceOf(UnsafeRoleException.class).hasMessageContaining("row-level security is not enabled");
+            assertThatThrownBy(() ->
+                            DatabaseManager.create(app.config().username(role).build()))
+                    .isInstanceOf(UnsafeRoleException.class)
+                    .hasMessageContaining("row-level security is not enabled");
         } finally {
             app.superuser("DROP TABLE open_" + role);
         }
@@ -72,14 +84,18 @@ class StartupSafetyCheckTest {
     @Test
     void aPolicyThatTrustsASessionLevelTenantIsRefused() throws SQLException {
         String table = "old_policy_" + app.role;
-        app.superuser("CREATE TABLE " + table + " (id int, tenant_id uuid)", "GRANT SELECT, INSERT, UPDATE, DELETE ON "
-                + table + " TO " + app.role, "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
+        app.superuser(
+                "CREATE TABLE " + table + " (id int, tenant_id uuid)",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + app.role,
+                "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
                 "ALTER TABLE " + table + " FORCE ROW LEVEL SECURITY",
-                "CREATE POLICY tenant_isolation ON " + table + " USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)");
+                "CREATE POLICY tenant_isolation ON " + table
+                        + " USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)");
         try {
             assertThatThrownBy(() -> DatabaseManager.create(app.config().build()))
                     .isInstanceOf(UnsafeRoleException.class)
-                    .hasMessageContaining("policy tenant_isolation on table public." + table + " trusts app.tenant_id without")
+                    .hasMessageContaining(
+                            "policy tenant_isolation on table public." + table + " trusts app.tenant_id without")
                     .hasMessageContaining("re-apply RowLevelSecurity.statements");
             try (var c = app.pg.openPrimary()) {
                 RowLevelSecurity.apply(c, table);
@@ -95,10 +111,15 @@ class StartupSafetyCheckTest {
     @Test
     void warnModeStartsWithAnUnsafeRoleThatThenSeesEveryTenant() throws SQLException {
         app.superuser("INSERT INTO notes (tenant_id, body) VALUES ('" + UUID.randomUUID() + "', 'someone else')");
-        try (DatabaseManager db = DatabaseManager.create(app.config().username(app.pg.username())
-                .roleCheck(DatabaseConfig.RoleCheck.WARN).build())) {
-            long all = db.read(UUID.randomUUID(), ReadConsistency.latest(),
-                    h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1)).orElseThrow());
+        try (DatabaseManager db = DatabaseManager.create(app.config()
+                .username(app.pg.username())
+                .roleCheck(DatabaseConfig.RoleCheck.WARN)
+                .build())) {
+            long all = db.read(
+                    UUID.randomUUID(),
+                    ReadConsistency.latest(),
+                    h -> h.queryOne("SELECT count(*) FROM notes", r -> r.getLong(1))
+                            .orElseThrow());
             assertThat(all).isEqualTo(1);
         }
     }

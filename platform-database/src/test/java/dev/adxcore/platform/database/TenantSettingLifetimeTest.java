@@ -36,7 +36,8 @@ class TenantSettingLifetimeTest {
     static void setUp(PostgresCluster pg) throws SQLException {
         app = AppDatabase.setUp(pg);
         app.superuser("INSERT INTO notes (tenant_id, body) VALUES ('" + A + "', 'a1'), ('" + B + "', 'b1')");
-        db = DatabaseManager.create(app.config().minConnections(1).maxConnections(1).build());
+        db = DatabaseManager.create(
+                app.config().minConnections(1).maxConnections(1).build());
     }
 
     @AfterAll
@@ -46,7 +47,8 @@ class TenantSettingLifetimeTest {
 
     /** What the next borrower of the single pooled connection sees, and that it is the same backend. */
     private static String leftOnTheConnection() throws SQLException {
-        try (Connection c = db.primary().getConnection(); Statement st = c.createStatement();
+        try (Connection c = db.primary().getConnection();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(CURRENT)) {
             rs.next();
             String value = rs.getString(1);
@@ -56,7 +58,10 @@ class TenantSettingLifetimeTest {
 
     @Test
     void readSeesItsTenantAndTheNextBorrowerSeesNone() throws SQLException {
-        String seen = db.read(A, ReadConsistency.latest(), h -> h.queryOne(CURRENT, r -> r.getString(1)).orElseThrow());
+        String seen = db.read(
+                A,
+                ReadConsistency.latest(),
+                h -> h.queryOne(CURRENT, r -> r.getString(1)).orElseThrow());
         assertThat(seen).isEqualTo(A.toString());
         assertThat(leftOnTheConnection()).isEmpty();
     }
@@ -64,14 +69,22 @@ class TenantSettingLifetimeTest {
     @ParameterizedTest(name = "prepareThreshold={0}")
     @ValueSource(ints = {-1, 1, 5})
     void serverPreparedReadsKeepTheSettingInsideTheirStatement(int prepareThreshold) throws SQLException {
-        try (DatabaseManager prepared = DatabaseManager.create(app.config().name("prepared")
-                .minConnections(1).maxConnections(1).driverProperty("prepareThreshold", String.valueOf(prepareThreshold)).build())) {
+        try (DatabaseManager prepared = DatabaseManager.create(app.config()
+                .name("prepared")
+                .minConnections(1)
+                .maxConnections(1)
+                .driverProperty("prepareThreshold", String.valueOf(prepareThreshold))
+                .build())) {
             List<String> seen = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
                 UUID tenant = i % 2 == 0 ? A : B;
-                seen.add(prepared.read(tenant, ReadConsistency.latest(),
-                        h -> h.queryOne("SELECT body FROM notes", r -> r.getString(1)).orElseThrow()));
-                try (Connection c = prepared.primary().getConnection(); Statement st = c.createStatement();
+                seen.add(prepared.read(
+                        tenant,
+                        ReadConsistency.latest(),
+                        h -> h.queryOne("SELECT body FROM notes", r -> r.getString(1))
+                                .orElseThrow()));
+                try (Connection c = prepared.primary().getConnection();
+                        Statement st = c.createStatement();
                         ResultSet rs = st.executeQuery(CURRENT + ", (SELECT count(*) FROM notes)")) {
                     rs.next();
                     assertThat(rs.getString(1)).isNullOrEmpty();
@@ -85,8 +98,11 @@ class TenantSettingLifetimeTest {
     @Test
     void readWithANullParameterStillSeesItsTenant() throws SQLException {
         for (int i = 0; i < 8; i++) {
-            List<String> bodies = db.read(A, ReadConsistency.latest(),
-                    h -> h.query("SELECT body FROM notes WHERE body IS DISTINCT FROM ?", r -> r.getString(1), (Object) null));
+            List<String> bodies = db.read(
+                    A,
+                    ReadConsistency.latest(),
+                    h -> h.query("SELECT body FROM notes WHERE body IS DISTINCT FROM ?", r -> r.getString(1), (Object)
+                            null));
             assertThat(bodies).containsExactly("a1");
             assertThat(leftOnTheConnection()).isEmpty();
         }
@@ -94,11 +110,17 @@ class TenantSettingLifetimeTest {
 
     @Test
     void untypedStringParametersStillSeeTheirTenant() throws SQLException {
-        try (DatabaseManager untyped = DatabaseManager.create(app.config().name("untyped")
-                .minConnections(1).maxConnections(1).driverProperty("stringtype", "unspecified")
-                .driverProperty("prepareThreshold", "1").build())) {
+        try (DatabaseManager untyped = DatabaseManager.create(app.config()
+                .name("untyped")
+                .minConnections(1)
+                .maxConnections(1)
+                .driverProperty("stringtype", "unspecified")
+                .driverProperty("prepareThreshold", "1")
+                .build())) {
             for (int i = 0; i < 8; i++) {
-                List<String> bodies = untyped.read(B, ReadConsistency.latest(),
+                List<String> bodies = untyped.read(
+                        B,
+                        ReadConsistency.latest(),
                         h -> h.query("SELECT body FROM notes WHERE body <> ?", r -> r.getString(1), "zzz"));
                 assertThat(bodies).containsExactly("b1");
             }
@@ -107,28 +129,36 @@ class TenantSettingLifetimeTest {
 
     @Test
     void failedReadInTheExplicitTransactionFormLeavesNoSettingBehind() {
-        assertThatThrownBy(() -> db.read(A, ReadConsistency.latest(), h -> h.query("SELECT 1 / 0 WHERE ?::text IS NULL", r -> r.getInt(1), (Object) null)))
-                .isInstanceOf(DatabaseException.class).hasMessageContaining("22012");
+        assertThatThrownBy(() -> db.read(
+                        A,
+                        ReadConsistency.latest(),
+                        h -> h.query("SELECT 1 / 0 WHERE ?::text IS NULL", r -> r.getInt(1), (Object) null)))
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("22012");
         assertThat(tryLeft()).isEmpty();
-        List<String> bodies = db.read(B, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        List<String> bodies =
+                db.read(B, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
         assertThat(bodies).containsExactly("b1");
     }
 
     @Test
     void failedReadLeavesNoSettingBehind() {
         assertThatThrownBy(() -> db.read(A, ReadConsistency.latest(), h -> h.query("SELECT 1 / 0", r -> r.getInt(1))))
-                .isInstanceOf(DatabaseException.class).hasMessageContaining("22012");
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("22012");
         assertThat(tryLeft()).isEmpty();
     }
 
     @Test
     void rolledBackWriteLeavesNoSettingBehind() {
         assertThatThrownBy(() -> db.inTransaction(A, h -> {
-            h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'doomed')", A);
-            throw new IllegalStateException("business rule failed");
-        })).isInstanceOf(IllegalStateException.class);
+                    h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'doomed')", A);
+                    throw new IllegalStateException("business rule failed");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(tryLeft()).isEmpty();
-        List<String> bodies = db.read(A, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        List<String> bodies =
+                db.read(A, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
         assertThat(bodies).containsExactly("a1");
     }
 
@@ -144,8 +174,10 @@ class TenantSettingLifetimeTest {
 
     @Test
     void failedStatementInsideAWriteLeavesNoSettingBehind() {
-        assertThatThrownBy(() -> db.inTransaction(A, h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, NULL)", A)))
-                .isInstanceOf(DatabaseException.class).hasMessageContaining("23502");
+        assertThatThrownBy(() ->
+                        db.inTransaction(A, h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, NULL)", A)))
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("23502");
         assertThat(tryLeft()).isEmpty();
     }
 
@@ -153,7 +185,8 @@ class TenantSettingLifetimeTest {
     void rawConnectionOfAReadHasTheTenantUntilTheUnitEnds() throws SQLException {
         List<String> bodies = db.read(A, ReadConsistency.latest(), h -> {
             List<String> out = new ArrayList<>();
-            try (Statement st = h.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT body FROM notes")) {
+            try (Statement st = h.connection().createStatement();
+                    ResultSet rs = st.executeQuery("SELECT body FROM notes")) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
@@ -170,18 +203,23 @@ class TenantSettingLifetimeTest {
             UUID tenant = i % 2 == 0 ? A : B;
             String expected = i % 2 == 0 ? "a1" : "b1";
             switch (i % 4) {
-                case 0 -> assertThatThrownBy(() -> db.read(tenant, ReadConsistency.latest(), h -> h.query("SELECT x", r -> 1)))
-                        .isInstanceOf(DatabaseException.class);
-                case 1 -> assertThatThrownBy(() -> db.inTransaction(tenant, h -> {
-                    h.update("UPDATE notes SET body = body");
-                    throw new IllegalArgumentException("rollback");
-                })).isInstanceOf(IllegalArgumentException.class);
-                default -> {
-                }
+                case 0 ->
+                    assertThatThrownBy(
+                                    () -> db.read(tenant, ReadConsistency.latest(), h -> h.query("SELECT x", r -> 1)))
+                            .isInstanceOf(DatabaseException.class);
+                case 1 ->
+                    assertThatThrownBy(() -> db.inTransaction(tenant, h -> {
+                                h.update("UPDATE notes SET body = body");
+                                throw new IllegalArgumentException("rollback");
+                            }))
+                            .isInstanceOf(IllegalArgumentException.class);
+                default -> {}
             }
-            List<String> read = db.read(tenant, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+            List<String> read = db.read(
+                    tenant, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
             assertThat(read).containsExactly(expected);
-            Committed<List<String>> written = db.inTransaction(tenant, h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+            Committed<List<String>> written =
+                    db.inTransaction(tenant, h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
             assertThat(written.value()).containsExactly(expected);
             assertThat(leftOnTheConnection()).isEmpty();
         }
@@ -189,11 +227,17 @@ class TenantSettingLifetimeTest {
 
     @Test
     void readOnlyUnitRefusesWritesEvenHiddenInAQuery() {
-        assertThatThrownBy(() -> db.read(A, ReadConsistency.latest(),
-                h -> h.query("WITH d AS (DELETE FROM notes RETURNING id) SELECT count(*) FROM d", r -> r.getLong(1))))
-                .isInstanceOf(DatabaseException.class).hasMessageContaining("25006");
+        assertThatThrownBy(() -> db.read(
+                        A,
+                        ReadConsistency.latest(),
+                        h -> h.query(
+                                "WITH d AS (DELETE FROM notes RETURNING id) SELECT count(*) FROM d",
+                                r -> r.getLong(1))))
+                .isInstanceOf(DatabaseException.class)
+                .hasMessageContaining("25006");
         assertThatThrownBy(() -> db.read(A, ReadConsistency.latest(), h -> h.update("DELETE FROM notes")))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("read-only");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("read-only");
     }
 
     private static String tryLeft() {

@@ -37,8 +37,7 @@ public final class CloudEventJson {
     /** The media type of a structured-mode CloudEvent in JSON. */
     public static final String MEDIA_TYPE = "application/cloudevents+json";
 
-    private CloudEventJson() {
-    }
+    private CloudEventJson() {}
 
     /**
      * Writes the event as CloudEvents JSON.
@@ -58,7 +57,10 @@ public final class CloudEventJson {
             g.writeStringField("datacontenttype", "application/json");
             g.writeStringField("time", event.time().toString());
             writeOptional(g, "subject", event.subject().orElse(null));
-            writeOptional(g, "tenantid", event.tenantId().map(java.util.UUID::toString).orElse(null));
+            writeOptional(
+                    g,
+                    "tenantid",
+                    event.tenantId().map(java.util.UUID::toString).orElse(null));
             g.writeStringField("correlationid", event.correlationId());
             writeOptional(g, "causationid", event.causationId().orElse(null));
             writeOptional(g, "userid", event.userId().orElse(null));
@@ -158,10 +160,11 @@ public final class CloudEventJson {
                     case "aggregateid" -> aggregateId = text(p, name);
                     case "aggregatetype" -> aggregateType = text(p, name);
                     case "sourceservice" -> sourceService = text(p, name);
-                    case "eventversion" -> version = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue()
-                            : parseVersion(text(p, name));
-                    case "data_base64" -> throw new InvalidEventException(
-                            "binary data (data_base64) is not supported: event data must be JSON");
+                    case "eventversion" ->
+                        version = t == JsonToken.VALUE_NUMBER_INT ? p.getIntValue() : parseVersion(text(p, name));
+                    case "data_base64" ->
+                        throw new InvalidEventException(
+                                "binary data (data_base64) is not supported: event data must be JSON");
                     default -> extensions.put(name, scalar(p, t, name));
                 }
             }
@@ -180,13 +183,18 @@ public final class CloudEventJson {
         String eventSource = require("source", source);
         String eventType = require("type", type);
         if (dataContentType != null && !dataContentType.toLowerCase(Locale.ROOT).contains("json")) {
-            throw new InvalidEventException("datacontenttype must be a JSON media type (was " + quote(dataContentType) + ")");
+            throw new InvalidEventException(
+                    "datacontenttype must be a JSON media type (was " + quote(dataContentType) + ")");
         }
         Event.Builder b = Event.builder(eventType).id(eventId).source(parseSource(eventSource));
         if (time != null) {
             b.time(parseTime(time));
         }
-        b.subject(subject).tenantId(tenantId).correlationId(correlationId).causationId(causationId).userId(userId)
+        b.subject(subject)
+                .tenantId(tenantId)
+                .correlationId(correlationId)
+                .causationId(causationId)
+                .userId(userId)
                 .sourceService(sourceService);
         if (aggregateId != null || aggregateType != null) {
             String aggregate = require("aggregateid", aggregateId);
@@ -238,8 +246,9 @@ public final class CloudEventJson {
             case VALUE_FALSE -> Boolean.FALSE;
             case VALUE_NUMBER_INT -> p.getNumberValue();
             case VALUE_NUMBER_FLOAT -> p.getDecimalValue();
-            default -> throw new InvalidEventException("extension attribute '" + name
-                    + "' must be a string, number or boolean (was " + t + ")");
+            default ->
+                throw new InvalidEventException(
+                        "extension attribute '" + name + "' must be a string, number or boolean (was " + t + ")");
         };
     }
 

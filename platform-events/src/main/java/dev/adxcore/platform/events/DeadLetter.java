@@ -17,8 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param lastFailure when the last attempt failed
  * @since 0.1.0
  */
-public record DeadLetter(Event event, String subscriptionId, String errorClass, @Nullable String errorMessage,
-        int attempts, Instant firstFailure, Instant lastFailure) {
+public record DeadLetter(
+        Event event,
+        String subscriptionId,
+        String errorClass,
+        @Nullable String errorMessage,
+        int attempts,
+        Instant firstFailure,
+        Instant lastFailure) {
 
     /**
      * Validates the components.

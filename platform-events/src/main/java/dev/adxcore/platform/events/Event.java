@@ -62,9 +62,24 @@ public final class Event {
     /** CloudEvents extension names: lowercase letters and digits, 1 to 20 characters (spec recommendation). */
     static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
     /** Attribute names that cannot be used as extensions. */
-    static final Set<String> RESERVED = Set.of("id", "source", "specversion", "type", "datacontenttype",
-            "subject", "time", "data", "data_base64", "tenantid", "correlationid", "causationid",
-            "userid", "aggregateid", "aggregatetype", "sourceservice", "eventversion");
+    static final Set<String> RESERVED = Set.of(
+            "id",
+            "source",
+            "specversion",
+            "type",
+            "datacontenttype",
+            "subject",
+            "time",
+            "data",
+            "data_base64",
+            "tenantid",
+            "correlationid",
+            "causationid",
+            "userid",
+            "aggregateid",
+            "aggregatetype",
+            "sourceservice",
+            "eventversion");
 
     /** The extension attribute that carries the W3C trace context (CloudEvents distributed tracing). */
     public static final String TRACEPARENT = "traceparent";
@@ -264,12 +279,21 @@ public final class Event {
         if (!(o instanceof Event e)) {
             return false;
         }
-        return version == e.version && id.equals(e.id) && type.equals(e.type) && source.equals(e.source)
-                && time.equals(e.time) && Objects.equals(subject, e.subject) && Objects.equals(tenantId, e.tenantId)
-                && Objects.equals(aggregateId, e.aggregateId) && Objects.equals(aggregateType, e.aggregateType)
-                && correlationId.equals(e.correlationId) && Objects.equals(causationId, e.causationId)
-                && Objects.equals(userId, e.userId) && Objects.equals(sourceService, e.sourceService)
-                && data.equals(e.data) && extensions.equals(e.extensions);
+        return version == e.version
+                && id.equals(e.id)
+                && type.equals(e.type)
+                && source.equals(e.source)
+                && time.equals(e.time)
+                && Objects.equals(subject, e.subject)
+                && Objects.equals(tenantId, e.tenantId)
+                && Objects.equals(aggregateId, e.aggregateId)
+                && Objects.equals(aggregateType, e.aggregateType)
+                && correlationId.equals(e.correlationId)
+                && Objects.equals(causationId, e.causationId)
+                && Objects.equals(userId, e.userId)
+                && Objects.equals(sourceService, e.sourceService)
+                && data.equals(e.data)
+                && extensions.equals(e.extensions);
     }
 
     @Override
@@ -387,9 +411,13 @@ public final class Event {
             this.userId = context.userId().orElse(null);
             this.correlationId = context.correlationId();
             this.causationId = context.causationId().orElse(null);
-            context.trace().ifPresentOrElse(t -> extensions.put(TRACEPARENT, t.toHeader()), () -> extensions.remove(TRACEPARENT));
-            context.traceState().ifPresentOrElse(t -> extensions.put(TRACESTATE, t), () -> extensions.remove(TRACESTATE));
-            context.causalToken().ifPresentOrElse(t -> extensions.put(CAUSAL_TOKEN, t), () -> extensions.remove(CAUSAL_TOKEN));
+            context.trace()
+                    .ifPresentOrElse(
+                            t -> extensions.put(TRACEPARENT, t.toHeader()), () -> extensions.remove(TRACEPARENT));
+            context.traceState()
+                    .ifPresentOrElse(t -> extensions.put(TRACESTATE, t), () -> extensions.remove(TRACESTATE));
+            context.causalToken()
+                    .ifPresentOrElse(t -> extensions.put(CAUSAL_TOKEN, t), () -> extensions.remove(CAUSAL_TOKEN));
             return this;
         }
 
@@ -547,8 +575,12 @@ public final class Event {
                 }
             }
             String eventId = id == null ? UUID.randomUUID().toString() : id;
-            String correlation = correlationId != null ? correlationId
-                    : eventId.length() <= 128 ? eventId : UUID.nameUUIDFromBytes(eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+            String correlation = correlationId != null
+                    ? correlationId
+                    : eventId.length() <= 128
+                            ? eventId
+                            : UUID.nameUUIDFromBytes(eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                    .toString();
             PlatformContext.Builder handler = PlatformContext.builder();
             try {
                 handler.causationId(eventId);
@@ -564,8 +596,11 @@ public final class Event {
             handler.tenantId(tenantId);
             Object trace = extensions.get(TRACEPARENT);
             if (trace != null) {
-                TraceParent parent = TraceParent.parse(trace.toString()).orElseThrow(() -> new InvalidEventException(
-                        TRACEPARENT + " must be a W3C traceparent such as 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+                TraceParent parent = TraceParent.parse(trace.toString())
+                        .orElseThrow(
+                                () -> new InvalidEventException(
+                                        TRACEPARENT
+                                                + " must be a W3C traceparent such as 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
                 handler.trace(parent.newChild());
                 Object state = extensions.get(TRACESTATE);
                 if (state != null) {

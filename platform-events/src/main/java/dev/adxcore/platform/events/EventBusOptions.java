@@ -74,8 +74,7 @@ public final class EventBusOptions {
         private Duration closeTimeout = Duration.ofSeconds(10);
         private @Nullable String serviceName;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param meterRegistry where meters go
@@ -92,7 +91,8 @@ public final class EventBusOptions {
          */
         public Builder maxEventBytes(int maxEventBytes) {
             if (maxEventBytes < 1024 || maxEventBytes > 64 * 1024 * 1024) {
-                throw new IllegalArgumentException("maxEventBytes must be between 1024 and 67108864 (was " + maxEventBytes + ")");
+                throw new IllegalArgumentException(
+                        "maxEventBytes must be between 1024 and 67108864 (was " + maxEventBytes + ")");
             }
             this.maxEventBytes = maxEventBytes;
             return this;

@@ -37,8 +37,7 @@ public final class EventBuses {
             "rediss", "dev.adxcore:platform-events-redis",
             "kafka", "dev.adxcore:platform-events-kafka");
 
-    private EventBuses() {
-    }
+    private EventBuses() {}
 
     /**
      * Opens the bus named by {@code PLATFORM_EVENTS_URL}, or an in-memory bus when it is unset or blank.
@@ -99,8 +98,8 @@ public final class EventBuses {
         try {
             return new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(what + " is not a valid URI (was '" + redact(text) + "'): "
-                    + e.getReason(), e);
+            throw new IllegalArgumentException(
+                    what + " is not a valid URI (was '" + redact(text) + "'): " + e.getReason(), e);
         }
     }
 
@@ -127,7 +126,8 @@ public final class EventBuses {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
         List<String> available = new ArrayList<>();
-        for (EventBusProvider provider : ServiceLoader.load(EventBusProvider.class, EventBuses.class.getClassLoader())) {
+        for (EventBusProvider provider :
+                ServiceLoader.load(EventBusProvider.class, EventBuses.class.getClassLoader())) {
             if (provider.supports(uri)) {
                 return provider.create(uri, options);
             }

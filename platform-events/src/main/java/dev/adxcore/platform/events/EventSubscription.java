@@ -40,8 +40,13 @@ public final class EventSubscription {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern TYPE_PATTERN = Pattern.compile("\\*|[a-z0-9_-]+(\\.[a-z0-9_-]+)*(\\.\\*)?");
     private static final DeadLetterHandler LOGGING = dl -> log.warn(
-            "Dead letter in subscription {}: event {} of type {} failed {} time(s): {}: {}", dl.subscriptionId(),
-            dl.event().id(), dl.event().type(), dl.attempts(), dl.errorClass(), dl.errorMessage());
+            "Dead letter in subscription {}: event {} of type {} failed {} time(s): {}: {}",
+            dl.subscriptionId(),
+            dl.event().id(),
+            dl.event().type(),
+            dl.attempts(),
+            dl.errorClass(),
+            dl.errorMessage());
 
     private final String id;
     private final Set<String> types;
@@ -155,7 +160,8 @@ public final class EventSubscription {
     @Override
     public String toString() {
         return "EventSubscription{id=" + id + ", types=" + types + (tenantId == null ? "" : ", tenantId=" + tenantId)
-                + ", retryPolicy=" + retryPolicy + ", handlerTimeout=" + handlerTimeout + ", concurrency=" + concurrency + '}';
+                + ", retryPolicy=" + retryPolicy + ", handlerTimeout=" + handlerTimeout + ", concurrency=" + concurrency
+                + '}';
     }
 
     /** Builds an {@link EventSubscription}. Not thread-safe. */
@@ -171,7 +177,8 @@ public final class EventSubscription {
 
         private Builder(String id, EventHandler handler) {
             if (id == null || !ID.matcher(id).matches()) {
-                throw new IllegalArgumentException("subscription id must match [A-Za-z0-9._-]{1,100} (was '" + id + "')");
+                throw new IllegalArgumentException(
+                        "subscription id must match [A-Za-z0-9._-]{1,100} (was '" + id + "')");
             }
             this.id = id;
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -187,8 +194,8 @@ public final class EventSubscription {
         public Builder types(String... patterns) {
             for (String p : patterns) {
                 if (p == null || !TYPE_PATTERN.matcher(p).matches()) {
-                    throw new IllegalArgumentException("type pattern must be an exact type, 'prefix.*' or '*' (was '"
-                            + p + "')");
+                    throw new IllegalArgumentException(
+                            "type pattern must be an exact type, 'prefix.*' or '*' (was '" + p + "')");
                 }
                 types.add(p);
             }

@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param jitter the random variation as a fraction, 0.0 to 1.0
  * @since 0.1.0
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
+public record RetryPolicy(
+        int maxAttempts, Duration initialBackoff, Duration maxBackoff, double multiplier, double jitter) {
 
     /**
      * Validates the values.
@@ -36,8 +37,8 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
             throw new IllegalArgumentException("initialBackoff must not be negative (was " + initialBackoff + ")");
         }
         if (maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must be >= initialBackoff (was " + maxBackoff + " < "
-                    + initialBackoff + ")");
+            throw new IllegalArgumentException(
+                    "maxBackoff must be >= initialBackoff (was " + maxBackoff + " < " + initialBackoff + ")");
         }
         if (!(multiplier >= 1.0)) {
             throw new IllegalArgumentException("multiplier must be >= 1.0 (was " + multiplier + ")");

@@ -81,7 +81,8 @@ class CloudEventJsonTest {
         assertThat(e.time()).isEqualTo(Instant.parse("2018-04-05T17:31:00Z"));
         assertThat(e.subject()).isEmpty();
         assertThat(e.extensions()).containsEntry("comexampleextension1", "value");
-        assertThat(((Number) e.extensions().get("comexampleothervalue")).intValue()).isEqualTo(5);
+        assertThat(((Number) e.extensions().get("comexampleothervalue")).intValue())
+                .isEqualTo(5);
     }
 
     @Test
@@ -104,7 +105,9 @@ class CloudEventJsonTest {
 
         for (Map.Entry<String, JsonNode> attr : original.properties()) {
             if (attr.getValue().isNull()) {
-                assertThat(written.has(attr.getKey())).as("null attribute %s stays absent", attr.getKey()).isFalse();
+                assertThat(written.has(attr.getKey()))
+                        .as("null attribute %s stays absent", attr.getKey())
+                        .isFalse();
             } else {
                 assertThat(written.get(attr.getKey())).as(attr.getKey()).isEqualTo(attr.getValue());
             }
@@ -120,19 +123,22 @@ class CloudEventJsonTest {
         Event back = CloudEventJson.read(CloudEventJson.write(CloudEventJson.read(json)));
 
         assertThat(back.extensions()).containsEntry("comexamplestring", "v").containsEntry("comexampleflag", false);
-        assertThat(((Number) back.extensions().get("comexampleint")).longValue()).isEqualTo(42L);
+        assertThat(((Number) back.extensions().get("comexampleint")).longValue())
+                .isEqualTo(42L);
         assertThat(back.extensions().get("comexampledecimal")).isEqualTo(new BigDecimal("1.5"));
     }
 
     @Test
     void rejectsTheSpecsBinaryDataExampleBecauseDataMustBeJson() {
-        assertThatThrownBy(() -> CloudEventJson.read(SPEC_BINARY_EXAMPLE)).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> CloudEventJson.read(SPEC_BINARY_EXAMPLE))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessage("binary data (data_base64) is not supported: event data must be JSON");
     }
 
     @Test
     void rejectsTheSpecsXmlExampleBecauseItsContentTypeIsNotJson() {
-        assertThatThrownBy(() -> CloudEventJson.read(SPEC_XML_EXAMPLE)).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> CloudEventJson.read(SPEC_XML_EXAMPLE))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessage("datacontenttype must be a JSON media type (was \"application/xml\")");
     }
 
@@ -154,12 +160,23 @@ class CloudEventJsonTest {
 
     @Test
     void ourEventsRoundTripExactly() {
-        Event parent = Event.builder("order.placed").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").userId("u-1").build();
-        Event event = Event.builder("order.shipped").causedBy(parent).source(URI.create("https://shop.example/orders"))
-                .time(Instant.parse("2025-06-30T23:59:59.999999999Z")).subject("orders/7")
-                .aggregate("order", "7").sourceService("shipping").version(3).extension("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                .extension("attempt", 2).extension("express", true)
-                .data("{\"carrier\":\"ups\",  \"items\" : [ {\"sku\":\"é-✓\"} ] }").build();
+        Event parent = Event.builder("order.placed")
+                .tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50")
+                .userId("u-1")
+                .build();
+        Event event = Event.builder("order.shipped")
+                .causedBy(parent)
+                .source(URI.create("https://shop.example/orders"))
+                .time(Instant.parse("2025-06-30T23:59:59.999999999Z"))
+                .subject("orders/7")
+                .aggregate("order", "7")
+                .sourceService("shipping")
+                .version(3)
+                .extension("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .extension("attempt", 2)
+                .extension("express", true)
+                .data("{\"carrier\":\"ups\",  \"items\" : [ {\"sku\":\"é-✓\"} ] }")
+                .build();
 
         String json = CloudEventJson.write(event);
         Event back = CloudEventJson.read(json);
@@ -172,8 +189,12 @@ class CloudEventJsonTest {
 
     @Test
     void writesPlatformMetadataAsSpecConformantExtensionAttributes() throws Exception {
-        Event event = Event.builder("user.created").tenantId("9e8d7c6b-5a49-4838-a726-150493827161").aggregate("user", "42").userId("u-3")
-                .sourceService("users").build();
+        Event event = Event.builder("user.created")
+                .tenantId("9e8d7c6b-5a49-4838-a726-150493827161")
+                .aggregate("user", "42")
+                .userId("u-3")
+                .sourceService("users")
+                .build();
 
         JsonNode json = JSON.readTree(CloudEventJson.write(event));
 
@@ -187,7 +208,9 @@ class CloudEventJsonTest {
         for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.equals("data")) {
-                assertThat(name).as("attribute names are lowercase alphanumerics").matches("[a-z0-9]{1,20}");
+                assertThat(name)
+                        .as("attribute names are lowercase alphanumerics")
+                        .matches("[a-z0-9]{1,20}");
             }
         }
     }
@@ -195,13 +218,15 @@ class CloudEventJsonTest {
     @Test
     void rejectsAMissingRequiredAttribute() {
         assertThatThrownBy(() -> CloudEventJson.read("{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"a.b\"}"))
-                .isInstanceOf(InvalidEventException.class).hasMessage("required attribute 'source' is missing");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("required attribute 'source' is missing");
     }
 
     @Test
     void rejectsAnotherSpecVersion() {
         assertThatThrownBy(() -> CloudEventJson.read(
-                "{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"a.b\"}"))
-                .isInstanceOf(InvalidEventException.class).hasMessage("specversion must be \"1.0\" (was \"0.3\")");
+                        "{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"a.b\"}"))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("specversion must be \"1.0\" (was \"0.3\")");
     }
 }

@@ -48,6 +48,7 @@ public abstract class EventBusContract {
 
     /** The bus under test, opened before each test and closed after it. */
     protected EventBus bus;
+
     private final String run = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -83,7 +84,9 @@ public abstract class EventBusContract {
      * @return options with a private meter registry and short timeouts
      */
     protected EventBusOptions.Builder options() {
-        return EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).closeTimeout(Duration.ofSeconds(5))
+        return EventBusOptions.builder()
+                .meterRegistry(new SimpleMeterRegistry())
+                .closeTimeout(Duration.ofSeconds(5))
                 .serviceName("contract");
     }
 
@@ -125,13 +128,23 @@ public abstract class EventBusContract {
         String type = type("user.created");
         Recorder r = new Recorder();
         bus.subscribe(sub(id("audit"), r).types(type).build());
-        Event parent = Event.builder(type("request.received")).tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").userId("user-7").build();
-        Event event = Event.builder(type).causedBy(parent).source(URI.create("/user-service"))
-                .time(Instant.parse("2025-01-02T03:04:05.123456789Z")).subject("users/42")
-                .aggregate("user", "42").sourceService("user-service").version(2)
+        Event parent = Event.builder(type("request.received"))
+                .tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50")
+                .userId("user-7")
+                .build();
+        Event event = Event.builder(type)
+                .causedBy(parent)
+                .source(URI.create("/user-service"))
+                .time(Instant.parse("2025-01-02T03:04:05.123456789Z"))
+                .subject("users/42")
+                .aggregate("user", "42")
+                .sourceService("user-service")
+                .version(2)
                 .extension("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                .extension("priority", 3).extension("replayable", true)
-                .data("{ \"email\" : \"a@example.com\", \"tags\": [1, 2.50, null] }").build();
+                .extension("priority", 3)
+                .extension("replayable", true)
+                .data("{ \"email\" : \"a@example.com\", \"tags\": [1, 2.50, null] }")
+                .build();
 
         join(bus.publish(event));
 
@@ -148,15 +161,24 @@ public abstract class EventBusContract {
         Map<String, Object> seen = new ConcurrentHashMap<>();
         CountDownLatch handled = new CountDownLatch(1);
         bus.subscribe(sub(id("welcomer"), event -> {
-            dev.adxcore.platform.core.PlatformContext ctx = dev.adxcore.platform.core.PlatformContext.require();
-            seen.put("context", ctx);
-            seen.put("mdcTenant", String.valueOf(org.slf4j.MDC.get(dev.adxcore.platform.core.MdcKeys.TENANT_ID)));
-            seen.put("follow", Event.builder(followType).data("{}").build());   // nothing set by hand
-            handled.countDown();
-        }).types(type).build());
+                    dev.adxcore.platform.core.PlatformContext ctx = dev.adxcore.platform.core.PlatformContext.require();
+                    seen.put("context", ctx);
+                    seen.put(
+                            "mdcTenant",
+                            String.valueOf(org.slf4j.MDC.get(dev.adxcore.platform.core.MdcKeys.TENANT_ID)));
+                    seen.put("follow", Event.builder(followType).data("{}").build()); // nothing set by hand
+                    handled.countDown();
+                })
+                .types(type)
+                .build());
         dev.adxcore.platform.core.PlatformContext request = dev.adxcore.platform.core.PlatformContext.builder()
-                .tenantId(tenant).userId("alice").roles("admin").correlationId("corr-77")
-                .trace(dev.adxcore.platform.core.TraceParent.newRoot()).causalToken("0/16B3748").build();
+                .tenantId(tenant)
+                .userId("alice")
+                .roles("admin")
+                .correlationId("corr-77")
+                .trace(dev.adxcore.platform.core.TraceParent.newRoot())
+                .causalToken("0/16B3748")
+                .build();
         Event created;
         try (dev.adxcore.platform.core.PlatformContext.Scope ignored = request.bind()) {
             created = Event.builder(type).aggregate("user", "1").data("{}").build();
@@ -165,7 +187,8 @@ public abstract class EventBusContract {
         assertThat(created.userId()).contains("alice");
         assertThat(created.correlationId()).isEqualTo("corr-77");
         assertThat(created.causalToken()).contains("0/16B3748");
-        assertThat(created.trace().orElseThrow().traceId()).isEqualTo(request.trace().orElseThrow().traceId());
+        assertThat(created.trace().orElseThrow().traceId())
+                .isEqualTo(request.trace().orElseThrow().traceId());
 
         join(bus.publish(created));
         await().atMost(deliveryTimeout()).until(() -> handled.getCount() == 0);
@@ -177,7 +200,8 @@ public abstract class EventBusContract {
         assertThat(ctx.correlationId()).isEqualTo("corr-77");
         assertThat(ctx.causationId()).contains(created.id());
         assertThat(ctx.causalToken()).contains("0/16B3748");
-        assertThat(ctx.trace().orElseThrow().traceId()).isEqualTo(request.trace().orElseThrow().traceId());
+        assertThat(ctx.trace().orElseThrow().traceId())
+                .isEqualTo(request.trace().orElseThrow().traceId());
         assertThat(seen.get("mdcTenant")).isEqualTo(tenant.toString());
         Event follow = (Event) seen.get("follow");
         assertThat(follow.tenantId()).contains(tenant);
@@ -192,16 +216,26 @@ public abstract class EventBusContract {
         List<Object> afterwards = new CopyOnWriteArrayList<>();
         AtomicBoolean failed = new AtomicBoolean();
         bus.subscribe(sub(id("leaky"), event -> {
-            if (event.tenantId().isPresent() && failed.compareAndSet(false, true)) {
-                throw new IllegalStateException("handler failed once");
-            }
-            afterwards.add(event.tenantId().isPresent() ? "tenant-event"
-                    : dev.adxcore.platform.core.PlatformContext.current().flatMap(c -> c.tenantId()).map(Object::toString)
-                            .orElse("no-tenant") + "/" + org.slf4j.MDC.get(dev.adxcore.platform.core.MdcKeys.TENANT_ID));
-        }).types(type).retryPolicy(fastRetries(3)).build());
+                    if (event.tenantId().isPresent() && failed.compareAndSet(false, true)) {
+                        throw new IllegalStateException("handler failed once");
+                    }
+                    afterwards.add(
+                            event.tenantId().isPresent()
+                                    ? "tenant-event"
+                                    : dev.adxcore.platform.core.PlatformContext.current()
+                                                    .flatMap(c -> c.tenantId())
+                                                    .map(Object::toString)
+                                                    .orElse("no-tenant")
+                                            + "/" + org.slf4j.MDC.get(dev.adxcore.platform.core.MdcKeys.TENANT_ID));
+                })
+                .types(type)
+                .retryPolicy(fastRetries(3))
+                .build());
 
-        join(bus.publish(Event.builder(type).tenantId(tenant).aggregate("a", "1").build()));
-        join(bus.publish(Event.builder(type).withoutContext().aggregate("a", "1").build()));
+        join(bus.publish(
+                Event.builder(type).tenantId(tenant).aggregate("a", "1").build()));
+        join(bus.publish(
+                Event.builder(type).withoutContext().aggregate("a", "1").build()));
 
         await().atMost(deliveryTimeout()).until(() -> afterwards.size() == 2);
         assertThat(afterwards).containsExactly("tenant-event", "no-tenant/null");
@@ -275,10 +309,17 @@ public abstract class EventBusContract {
     void tenantFilterDeliversOnlyThatTenantsEvents() {
         String type = type("document.saved");
         Recorder tenantA = new Recorder();
-        bus.subscribe(sub(id("tenant-a-indexer"), tenantA).types(type).tenantId("aaaaaaaa-0000-4000-8000-00000000000a").build());
+        bus.subscribe(sub(id("tenant-a-indexer"), tenantA)
+                .types(type)
+                .tenantId("aaaaaaaa-0000-4000-8000-00000000000a")
+                .build());
 
-        String ofA = publish(Event.builder(type).tenantId("aaaaaaaa-0000-4000-8000-00000000000a").build());
-        publish(Event.builder(type).tenantId("bbbbbbbb-0000-4000-8000-00000000000b").build());
+        String ofA = publish(Event.builder(type)
+                .tenantId("aaaaaaaa-0000-4000-8000-00000000000a")
+                .build());
+        publish(Event.builder(type)
+                .tenantId("bbbbbbbb-0000-4000-8000-00000000000b")
+                .build());
         publish(Event.builder(type).build());
 
         awaitIds(tenantA, List.of(ofA));
@@ -292,20 +333,26 @@ public abstract class EventBusContract {
         Map<String, List<Integer>> seen = new ConcurrentHashMap<>();
         AtomicInteger handled = new AtomicInteger();
         bus.subscribe(sub(id("projector"), e -> {
-            if (ThreadLocalRandom.current().nextInt(4) == 0) {
-                Thread.sleep(1);
-            }
-            seen.computeIfAbsent(e.aggregateId().orElseThrow(), k -> new CopyOnWriteArrayList<>())
-                    .add(Integer.parseInt(e.data()));
-            handled.incrementAndGet();
-        }).types(type).concurrency(4).build());
+                    if (ThreadLocalRandom.current().nextInt(4) == 0) {
+                        Thread.sleep(1);
+                    }
+                    seen.computeIfAbsent(e.aggregateId().orElseThrow(), k -> new CopyOnWriteArrayList<>())
+                            .add(Integer.parseInt(e.data()));
+                    handled.incrementAndGet();
+                })
+                .types(type)
+                .concurrency(4)
+                .build());
 
         int aggregates = 5;
         int perAggregate = 40;
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < perAggregate; i++) {
             for (int a = 0; a < aggregates; a++) {
-                events.add(Event.builder(type).aggregate("cart", "cart-" + a).data(Integer.toString(i)).build());
+                events.add(Event.builder(type)
+                        .aggregate("cart", "cart-" + a)
+                        .data(Integer.toString(i))
+                        .build());
             }
         }
         join(bus.publishAll(events));
@@ -330,11 +377,15 @@ public abstract class EventBusContract {
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         String sub = id("ledger");
         bus.subscribe(sub(sub, e -> {
-            if (calls.incrementAndGet() < 3) {
-                throw new IllegalStateException("database briefly unavailable");
-            }
-            succeeded.handle(e);
-        }).types(type).retryPolicy(fastRetries(5)).deadLetterHandler(dead::add).build());
+                    if (calls.incrementAndGet() < 3) {
+                        throw new IllegalStateException("database briefly unavailable");
+                    }
+                    succeeded.handle(e);
+                })
+                .types(type)
+                .retryPolicy(fastRetries(5))
+                .deadLetterHandler(dead::add)
+                .build());
 
         String id = publish(Event.builder(type).build());
 
@@ -352,9 +403,13 @@ public abstract class EventBusContract {
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         bus.subscribe(sub(sub, e -> {
-            calls.incrementAndGet();
-            throw new IllegalStateException("smtp server refused: 554");
-        }).types(type).retryPolicy(fastRetries(3)).deadLetterHandler(dead::add).build());
+                    calls.incrementAndGet();
+                    throw new IllegalStateException("smtp server refused: 554");
+                })
+                .types(type)
+                .retryPolicy(fastRetries(3))
+                .deadLetterHandler(dead::add)
+                .build());
 
         Event event = Event.builder(type).data("{\"to\":\"a@example.com\"}").build();
         publish(event);
@@ -369,8 +424,10 @@ public abstract class EventBusContract {
         assertThat(calls).hasValue(3);
         assertThat(dl.firstFailure()).isAfterOrEqualTo(before).isBeforeOrEqualTo(dl.lastFailure());
         assertThat(dl.lastFailure()).isAfter(dl.firstFailure());
-        await().atMost(deliveryTimeout()).untilAsserted(() ->
-                assertThat(bus.deadLetters(sub, 10)).extracting(d -> d.event().id()).containsExactly(event.id()));
+        await().atMost(deliveryTimeout())
+                .untilAsserted(() -> assertThat(bus.deadLetters(sub, 10))
+                        .extracting(d -> d.event().id())
+                        .containsExactly(event.id()));
     }
 
     @Test
@@ -379,9 +436,13 @@ public abstract class EventBusContract {
         AtomicInteger calls = new AtomicInteger();
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         bus.subscribe(sub(id("validator"), e -> {
-            calls.incrementAndGet();
-            throw new NonRetryableEventException("email address is malformed");
-        }).types(type).retryPolicy(fastRetries(5)).deadLetterHandler(dead::add).build());
+                    calls.incrementAndGet();
+                    throw new NonRetryableEventException("email address is malformed");
+                })
+                .types(type)
+                .retryPolicy(fastRetries(5))
+                .deadLetterHandler(dead::add)
+                .build());
 
         publish(Event.builder(type).build());
 
@@ -398,8 +459,12 @@ public abstract class EventBusContract {
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         CountDownLatch never = new CountDownLatch(1);
         toClose.add(never::countDown);
-        bus.subscribe(sub(id("reporter"), e -> never.await()).types(type).handlerTimeout(Duration.ofMillis(200))
-                .retryPolicy(RetryPolicy.noRetries()).deadLetterHandler(dead::add).build());
+        bus.subscribe(sub(id("reporter"), e -> never.await())
+                .types(type)
+                .handlerTimeout(Duration.ofMillis(200))
+                .retryPolicy(RetryPolicy.noRetries())
+                .deadLetterHandler(dead::add)
+                .build());
 
         publish(Event.builder(type).build());
 
@@ -415,16 +480,21 @@ public abstract class EventBusContract {
         toClose.add(release::countDown);
         AtomicInteger hangingCalls = new AtomicInteger();
         bus.subscribe(sub(id("thumbnailer"), e -> {
-            hangingCalls.incrementAndGet();
-            release.await();
-        }).types(type).handlerTimeout(Duration.ofMinutes(5)).build());
+                    hangingCalls.incrementAndGet();
+                    release.await();
+                })
+                .types(type)
+                .handlerTimeout(Duration.ofMinutes(5))
+                .build());
         Recorder other = new Recorder();
         bus.subscribe(sub(id("catalog"), other).types(type).build());
 
         List<String> ids = publishMany(type, 5);
 
         awaitIds(other, ids);
-        assertThat(hangingCalls).as("the hanging handler is still on its first event").hasValue(1);
+        assertThat(hangingCalls)
+                .as("the hanging handler is still on its first event")
+                .hasValue(1);
     }
 
     @Test
@@ -433,16 +503,24 @@ public abstract class EventBusContract {
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         Recorder good = new Recorder();
         bus.subscribe(sub(id("importer"), e -> {
-            if (e.data().contains("poison")) {
-                throw new IllegalArgumentException("cannot parse row");
-            }
-            good.handle(e);
-        }).types(type).retryPolicy(fastRetries(2)).deadLetterHandler(dead::add).build());
+                    if (e.data().contains("poison")) {
+                        throw new IllegalArgumentException("cannot parse row");
+                    }
+                    good.handle(e);
+                })
+                .types(type)
+                .retryPolicy(fastRetries(2))
+                .deadLetterHandler(dead::add)
+                .build());
 
-        String poison = publish(Event.builder(type).aggregate("file", "f1").data("\"poison\"").build());
+        String poison = publish(
+                Event.builder(type).aggregate("file", "f1").data("\"poison\"").build());
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            after.add(publish(Event.builder(type).aggregate("file", "f1").data("\"row " + i + "\"").build()));
+            after.add(publish(Event.builder(type)
+                    .aggregate("file", "f1")
+                    .data("\"row " + i + "\"")
+                    .build()));
         }
 
         awaitIds(good, after);
@@ -460,11 +538,14 @@ public abstract class EventBusContract {
         Recorder handled = new Recorder();
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         bus.subscribe(sub(sub, e -> {
-            if (broken.get()) {
-                throw new NonRetryableEventException("warehouse closed");
-            }
-            handled.handle(e);
-        }).types(type).deadLetterHandler(dead::add).build());
+                    if (broken.get()) {
+                        throw new NonRetryableEventException("warehouse closed");
+                    }
+                    handled.handle(e);
+                })
+                .types(type)
+                .deadLetterHandler(dead::add)
+                .build());
         List<String> ids = publishMany(type, 3);
         await().atMost(deliveryTimeout()).until(() -> dead.size() == 3);
         await().atMost(deliveryTimeout()).until(() -> bus.deadLetters(sub, 10).size() == 3);
@@ -483,16 +564,21 @@ public abstract class EventBusContract {
         String sub = id("sms");
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         bus.subscribe(sub(sub, e -> {
-            throw new NonRetryableEventException("no phone number");
-        }).types(type).deadLetterHandler(dead::add).build());
+                    throw new NonRetryableEventException("no phone number");
+                })
+                .types(type)
+                .deadLetterHandler(dead::add)
+                .build());
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ids.add(publish(Event.builder(type).aggregate("user", "u1").build()));
         }
         await().atMost(deliveryTimeout()).until(() -> dead.size() == 3);
 
-        await().atMost(deliveryTimeout()).untilAsserted(() -> assertThat(bus.deadLetters(sub, 2))
-                .extracting(d -> d.event().id()).containsExactly(ids.get(0), ids.get(1)));
+        await().atMost(deliveryTimeout())
+                .untilAsserted(() -> assertThat(bus.deadLetters(sub, 2))
+                        .extracting(d -> d.event().id())
+                        .containsExactly(ids.get(0), ids.get(1)));
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -539,7 +625,8 @@ public abstract class EventBusContract {
         bus.close(Duration.ofSeconds(2));
 
         assertThatThrownBy(() -> bus.publish(Event.builder(type("late.event")).build()))
-                .isInstanceOf(EventPublishException.class).hasMessageContaining("closed");
+                .isInstanceOf(EventPublishException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
@@ -547,7 +634,8 @@ public abstract class EventBusContract {
         bus.close(Duration.ofSeconds(2));
 
         assertThatThrownBy(() -> bus.subscribe(sub(id("late"), new Recorder()).build()))
-                .isInstanceOf(EventPublishException.class).hasMessageContaining("closed");
+                .isInstanceOf(EventPublishException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
@@ -556,10 +644,12 @@ public abstract class EventBusContract {
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
         bus.subscribe(sub(id("closer"), e -> {
-            started.countDown();
-            Thread.sleep(200);
-            finished.set(true);
-        }).types(type).build());
+                    started.countDown();
+                    Thread.sleep(200);
+                    finished.set(true);
+                })
+                .types(type)
+                .build());
         publish(Event.builder(type).build());
         await().atMost(deliveryTimeout()).until(() -> started.getCount() == 0);
 
@@ -573,9 +663,12 @@ public abstract class EventBusContract {
     void oversizedEventIsRejectedAtPublish() throws Exception {
         bus.close(Duration.ofSeconds(2));
         bus = createBus(options().maxEventBytes(2048).build());
-        Event big = Event.builder(type("blob.stored")).data("\"" + "x".repeat(4096) + "\"").build();
+        Event big = Event.builder(type("blob.stored"))
+                .data("\"" + "x".repeat(4096) + "\"")
+                .build();
 
-        assertThatThrownBy(() -> bus.publish(big)).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> bus.publish(big))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("above the limit of 2048 bytes");
     }
 
@@ -640,7 +733,9 @@ public abstract class EventBusContract {
      */
     private void probeThenQuiet(String type) {
         Recorder probe = new Recorder();
-        bus.subscribe(sub(id("probe-" + UUID.randomUUID().toString().substring(0, 8)), probe).types(type).build());
+        bus.subscribe(sub(id("probe-" + UUID.randomUUID().toString().substring(0, 8)), probe)
+                .types(type)
+                .build());
         String id = publish(Event.builder(type).build());
         awaitIds(probe, List.of(id));
         try {
@@ -680,5 +775,4 @@ public abstract class EventBusContract {
             return events.size();
         }
     }
-
 }

@@ -18,7 +18,9 @@ class EventBusesTest {
     void memorySchemeIsFoundThroughServiceLoaderAndDelivers() {
         List<Event> received = new CopyOnWriteArrayList<>();
         try (EventBus bus = EventBuses.open("memory:")) {
-            bus.subscribe(EventSubscription.builder("discovery", received::add).types("probe.sent").build());
+            bus.subscribe(EventSubscription.builder("discovery", received::add)
+                    .types("probe.sent")
+                    .build());
             Event event = Event.builder("probe.sent").build();
 
             bus.publish(event).toCompletableFuture().join();
@@ -44,7 +46,7 @@ class EventBusesTest {
     @Test
     void memoryUriObjectWithPathOrParametersIsAccepted() {
         try (EventBus a = EventBuses.open(URI.create("memory:/"));
-             EventBus b = EventBuses.open(URI.create("memory:?capacity=5&whenFull=fail"))) {
+                EventBus b = EventBuses.open(URI.create("memory:?capacity=5&whenFull=fail"))) {
             assertThat(a.healthChecks()).isNotEmpty();
             assertThat(b.healthChecks()).isNotEmpty();
         }
@@ -56,7 +58,8 @@ class EventBusesTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("No EventBusProvider supports 'redis://***@localhost:6379': add the dependency "
                         + "dev.adxcore:platform-events-redis to the class path")
-                .message().doesNotContain("secret");
+                .message()
+                .doesNotContain("secret");
     }
 
     @Test
@@ -79,7 +82,8 @@ class EventBusesTest {
     void unknownMemoryParameterIsNamed() {
         assertThatThrownBy(() -> EventBuses.open("memory:?capacty=10"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown parameter 'capacty' in the memory: URI (known: capacity, deadLetterCapacity, whenFull)");
+                .hasMessage(
+                        "unknown parameter 'capacty' in the memory: URI (known: capacity, deadLetterCapacity, whenFull)");
     }
 
     @Test

@@ -16,9 +16,15 @@ class EventContextTest {
 
     @Test
     void buildFillsWhatWasNotSetFromTheBoundContext() {
-        PlatformContext ctx = PlatformContext.builder().tenantId(TENANT).userId("alice").correlationId("corr-1")
-                .causationId("req-9").trace(TraceParent.parse(PARENT).orElseThrow()).traceState("v=1")
-                .causalToken("0/1A").build();
+        PlatformContext ctx = PlatformContext.builder()
+                .tenantId(TENANT)
+                .userId("alice")
+                .correlationId("corr-1")
+                .causationId("req-9")
+                .trace(TraceParent.parse(PARENT).orElseThrow())
+                .traceState("v=1")
+                .causalToken("0/1A")
+                .build();
         Event e;
         try (PlatformContext.Scope ignored = ctx.bind()) {
             e = Event.builder("user.created").userId("bob").build();
@@ -33,7 +39,8 @@ class EventContextTest {
 
     @Test
     void withoutContextBuildsASystemEventInsideARequest() {
-        try (PlatformContext.Scope ignored = PlatformContext.builder().tenantId(TENANT).build().bind()) {
+        try (PlatformContext.Scope ignored =
+                PlatformContext.builder().tenantId(TENANT).build().bind()) {
             Event e = Event.builder("nightly.run").withoutContext().build();
             assertThat(e.tenantId()).isEmpty();
             assertThat(e.correlationId()).isEqualTo(e.id());
@@ -43,8 +50,13 @@ class EventContextTest {
 
     @Test
     void theHandlersContextIsCausedByThisEventAndContinuesItsTrace() {
-        Event e = Event.builder("user.created").tenantId(TENANT).userId("alice").correlationId("corr-1")
-                .extension(Event.TRACEPARENT, PARENT).extension(Event.CAUSAL_TOKEN, "0/1A").build();
+        Event e = Event.builder("user.created")
+                .tenantId(TENANT)
+                .userId("alice")
+                .correlationId("corr-1")
+                .extension(Event.TRACEPARENT, PARENT)
+                .extension(Event.CAUSAL_TOKEN, "0/1A")
+                .build();
         PlatformContext handler = e.context();
         assertThat(handler.tenantId()).contains(TENANT);
         assertThat(handler.userId()).contains("alice");
@@ -54,20 +66,31 @@ class EventContextTest {
         TraceParent t = handler.trace().orElseThrow();
         assertThat(t.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(t.spanId()).isNotEqualTo("00f067aa0ba902b7");
-        assertThat(Event.builder("x.y").build().context().trace()).as("no trace: a new one").isPresent();
+        assertThat(Event.builder("x.y").build().context().trace())
+                .as("no trace: a new one")
+                .isPresent();
     }
 
     @Test
     void theTenantIsACanonicalUuidAndHostileIdsAreRefused() {
-        assertThat(Event.builder("a.b").tenantId(TENANT.toString().toUpperCase()).build().tenantId()).contains(TENANT);
-        assertThatThrownBy(() -> Event.builder("a.b").tenantId("acme")).isInstanceOf(InvalidEventException.class)
+        assertThat(Event.builder("a.b")
+                        .tenantId(TENANT.toString().toUpperCase())
+                        .build()
+                        .tenantId())
+                .contains(TENANT);
+        assertThatThrownBy(() -> Event.builder("a.b").tenantId("acme"))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("tenantid: tenant id must be a UUID");
-        assertThatThrownBy(() -> Event.builder("a.b").tenantId(new UUID(0, 0))).isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> Event.builder("a.b").tenantId(new UUID(0, 0)))
+                .isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> Event.builder("a.b").userId("a\nb").build()).isInstanceOf(InvalidEventException.class);
         assertThatThrownBy(() -> Event.builder("a.b").correlationId("has space").build())
-                .isInstanceOf(InvalidEventException.class).hasMessageStartingWith("correlationid: ");
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("correlationid: ");
         assertThatThrownBy(() -> Event.builder("a.b").id("evt 1").build()).hasMessageStartingWith("event id: ");
-        assertThatThrownBy(() -> Event.builder("a.b").extension(Event.TRACEPARENT, "00-bad").build())
+        assertThatThrownBy(() -> Event.builder("a.b")
+                        .extension(Event.TRACEPARENT, "00-bad")
+                        .build())
                 .hasMessageStartingWith("traceparent must be a W3C traceparent");
     }
 
@@ -75,7 +98,8 @@ class EventContextTest {
     void aForeignEventThatBreaksTheRulesIsMalformed() {
         String json = """
                 {"specversion":"1.0","id":"1","source":"/s","type":"a.b","tenantid":"acme","data":{}}""";
-        assertThatThrownBy(() -> CloudEventJson.read(json)).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> CloudEventJson.read(json))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("tenant id must be a UUID");
     }
 

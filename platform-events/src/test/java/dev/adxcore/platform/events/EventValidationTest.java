@@ -10,13 +10,15 @@ class EventValidationTest {
 
     @Test
     void blankTypeIsRejected() {
-        assertThatThrownBy(() -> Event.builder("  ")).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> Event.builder("  "))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessage("event type must match [a-z0-9._-]{1,200} (was '  ')");
     }
 
     @Test
     void typeWithUppercaseOrSpacesIsRejected() {
-        assertThatThrownBy(() -> Event.builder("User Created")).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> Event.builder("User Created"))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessage("event type must match [a-z0-9._-]{1,200} (was 'User Created')");
     }
 
@@ -24,7 +26,8 @@ class EventValidationTest {
     void dataThatIsNotJsonIsRejected() {
         Event.Builder builder = Event.builder("user.created").data("{email: a@example.com}");
 
-        assertThatThrownBy(builder::build).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith("event data must be well-formed JSON: ");
     }
 
@@ -32,7 +35,8 @@ class EventValidationTest {
     void dataWithTrailingContentIsRejected() {
         Event.Builder builder = Event.builder("user.created").data("{} {}");
 
-        assertThatThrownBy(builder::build).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessage("event data must be a single JSON value (found trailing content)");
     }
 
@@ -40,12 +44,16 @@ class EventValidationTest {
     void extensionNameOutsideTheSpecsRulesIsRejected() {
         assertThatThrownBy(() -> Event.builder("a.b").extension("trace_parent", "x"))
                 .isInstanceOf(InvalidEventException.class)
-                .hasMessage("extension name must match [a-z0-9]{1,20} and not be a reserved attribute (was 'trace_parent')");
+                .hasMessage(
+                        "extension name must match [a-z0-9]{1,20} and not be a reserved attribute (was 'trace_parent')");
     }
 
     @Test
     void causedByCarriesCorrelationCausationTenantAndUser() {
-        Event parent = Event.builder("order.placed").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").userId("u-1").build();
+        Event parent = Event.builder("order.placed")
+                .tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50")
+                .userId("u-1")
+                .build();
 
         Event child = Event.builder("invoice.issued").causedBy(parent).build();
 

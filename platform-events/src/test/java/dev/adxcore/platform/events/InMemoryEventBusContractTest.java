@@ -1,6 +1,5 @@
 package dev.adxcore.platform.events;
 
-
 /** The in-memory bus meets the shared {@link EventBusContract}. */
 class InMemoryEventBusContractTest extends EventBusContract {
 

@@ -36,16 +36,22 @@ class InMemoryEventBusTest {
     }
 
     private EventBus open(String uri) {
-        bus = EventBuses.open(uri, EventBusOptions.builder().meterRegistry(registry)
-                .publishTimeout(Duration.ofMillis(200)).build());
+        bus = EventBuses.open(
+                uri,
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .publishTimeout(Duration.ofMillis(200))
+                        .build());
         return bus;
     }
 
     private void subscribeBlocked(String id, CountDownLatch started) {
         bus.subscribe(EventSubscription.builder(id, e -> {
-            started.countDown();
-            release.await();
-        }).types("job.queued").build());
+                    started.countDown();
+                    release.await();
+                })
+                .types("job.queued")
+                .build());
     }
 
     @Test
@@ -56,12 +62,16 @@ class InMemoryEventBusTest {
         bus.publish(Event.builder("job.queued").build()).toCompletableFuture().get();
         bus.publish(Event.builder("job.queued").build()).toCompletableFuture().get();
 
-        CompletableFuture<Void> third = bus.publish(Event.builder("job.queued").build()).toCompletableFuture();
+        CompletableFuture<Void> third =
+                bus.publish(Event.builder("job.queued").build()).toCompletableFuture();
 
-        assertThatThrownBy(third::get).isInstanceOf(ExecutionException.class).cause()
+        assertThatThrownBy(third::get)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
                 .isInstanceOf(EventPublishException.class)
-                .hasMessage("the in-memory buffer of subscription 'worker' is full (2 events): its consumers are slower "
-                        + "than the publishers; raise the capacity (memory:?capacity=...) or speed up the handler");
+                .hasMessage(
+                        "the in-memory buffer of subscription 'worker' is full (2 events): its consumers are slower "
+                                + "than the publishers; raise the capacity (memory:?capacity=...) or speed up the handler");
     }
 
     @Test
@@ -70,22 +80,30 @@ class InMemoryEventBusTest {
         subscribeBlocked("worker", new CountDownLatch(1));
         bus.publish(Event.builder("job.queued").build()).toCompletableFuture().get();
 
-        CompletableFuture<Void> second = bus.publish(Event.builder("job.queued").build()).toCompletableFuture();
+        CompletableFuture<Void> second =
+                bus.publish(Event.builder("job.queued").build()).toCompletableFuture();
 
-        assertThatThrownBy(second::get).cause().isInstanceOf(EventPublishException.class)
+        assertThatThrownBy(second::get)
+                .cause()
+                .isInstanceOf(EventPublishException.class)
                 .hasMessageContaining("is full (1 events, waited PT0.2S)");
     }
 
     @Test
     void blockedPublishGoesThroughWhenRoomFreesUp() throws Exception {
-        bus = EventBuses.open("memory:?capacity=1", EventBusOptions.builder().meterRegistry(registry)
-                .publishTimeout(Duration.ofSeconds(30)).build());
+        bus = EventBuses.open(
+                "memory:?capacity=1",
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .publishTimeout(Duration.ofSeconds(30))
+                        .build());
         CountDownLatch started = new CountDownLatch(1);
         subscribeBlocked("worker", started);
         bus.publish(Event.builder("job.queued").build()).toCompletableFuture().get();
         started.await();
         CompletableFuture<Void> second = CompletableFuture.supplyAsync(
-                () -> bus.publish(Event.builder("job.queued").build())).thenCompose(s -> s);
+                        () -> bus.publish(Event.builder("job.queued").build()))
+                .thenCompose(s -> s);
 
         release.countDown();
 
@@ -98,11 +116,13 @@ class InMemoryEventBusTest {
         open("memory:?capacity=1&whenFull=fail");
         subscribeBlocked("slow", new CountDownLatch(1));
         List<Event> fast = new CopyOnWriteArrayList<>();
-        bus.subscribe(EventSubscription.builder("fast", fast::add).types("job.queued").build());
+        bus.subscribe(
+                EventSubscription.builder("fast", fast::add).types("job.queued").build());
         bus.publish(Event.builder("job.queued").build()).toCompletableFuture().get();
         await().until(() -> fast.size() == 1);
 
-        CompletableFuture<Void> rejected = bus.publish(Event.builder("job.queued").build()).toCompletableFuture();
+        CompletableFuture<Void> rejected =
+                bus.publish(Event.builder("job.queued").build()).toCompletableFuture();
 
         assertThat(rejected).isCompletedExceptionally();
         Event next = Event.builder("job.queued").build();
@@ -118,13 +138,15 @@ class InMemoryEventBusTest {
         List<String> handled = new CopyOnWriteArrayList<>();
         AtomicInteger attemptsOfA = new AtomicInteger();
         bus.subscribe(EventSubscription.builder("projector", e -> {
-            String agg = e.aggregateId().orElseThrow();
-            if (agg.equals("a") && attemptsOfA.incrementAndGet() == 1) {
-                handled.add("a-failed");
-                throw new IllegalStateException("first attempt fails");
-            }
-            handled.add(agg);
-        }).types("doc.changed").retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(500), Duration.ofSeconds(1)))
+                    String agg = e.aggregateId().orElseThrow();
+                    if (agg.equals("a") && attemptsOfA.incrementAndGet() == 1) {
+                        handled.add("a-failed");
+                        throw new IllegalStateException("first attempt fails");
+                    }
+                    handled.add(agg);
+                })
+                .types("doc.changed")
+                .retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(500), Duration.ofSeconds(1)))
                 .build());
 
         bus.publish(Event.builder("doc.changed").aggregate("doc", "a").build());
@@ -140,11 +162,14 @@ class InMemoryEventBusTest {
         open("memory:");
         AtomicInteger handled = new AtomicInteger();
         bus.subscribe(EventSubscription.builder("slow", e -> {
-            Thread.sleep(20);
-            handled.incrementAndGet();
-        }).build());
+                    Thread.sleep(20);
+                    handled.incrementAndGet();
+                })
+                .build());
         for (int i = 0; i < 10; i++) {
-            bus.publish(Event.builder("job.queued").build()).toCompletableFuture().get();
+            bus.publish(Event.builder("job.queued").build())
+                    .toCompletableFuture()
+                    .get();
         }
 
         boolean drained = bus.close(Duration.ofSeconds(10));
@@ -166,10 +191,16 @@ class InMemoryEventBusTest {
 
     @Test
     void publishAllPublishesNothingWhenOneEventIsTooLarge() {
-        bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(registry).maxEventBytes(2048).build());
+        bus = EventBuses.open(
+                "memory:",
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .maxEventBytes(2048)
+                        .build());
         List<Event> received = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("all", received::add).build());
-        List<Event> events = List.of(Event.builder("a.b").build(),
+        List<Event> events = List.of(
+                Event.builder("a.b").build(),
                 Event.builder("a.b").data("\"" + "x".repeat(3000) + "\"").build());
 
         assertThatThrownBy(() -> bus.publishAll(events)).isInstanceOf(InvalidEventException.class);
@@ -179,10 +210,21 @@ class InMemoryEventBusTest {
 
     @Test
     void eventJustUnderTheLimitIsAccepted() throws Exception {
-        bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(registry).maxEventBytes(2048).build());
-        Event probe = Event.builder("a.b").id("fixed").time(java.time.Instant.EPOCH).data("\"\"").build();
+        bus = EventBuses.open(
+                "memory:",
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .maxEventBytes(2048)
+                        .build());
+        Event probe = Event.builder("a.b")
+                .id("fixed")
+                .time(java.time.Instant.EPOCH)
+                .data("\"\"")
+                .build();
         int envelope = CloudEventJson.writeBytes(probe).length;
-        Event fits = probe.toBuilder().data("\"" + "é".repeat((2048 - envelope) / 2) + "\"").build();
+        Event fits = probe.toBuilder()
+                .data("\"" + "é".repeat((2048 - envelope) / 2) + "\"")
+                .build();
 
         assertThat(CloudEventJson.writeBytes(fits).length).isLessThanOrEqualTo(2048);
         bus.publish(fits).toCompletableFuture().get();
@@ -193,22 +235,46 @@ class InMemoryEventBusTest {
         open("memory:");
         AtomicInteger calls = new AtomicInteger();
         bus.subscribe(EventSubscription.builder("billing", e -> {
-            if (e.type().equals("bill.bad") || calls.incrementAndGet() == 1) {
-                throw new IllegalStateException("flaky");
-            }
-        }).retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(1))).build());
+                    if (e.type().equals("bill.bad") || calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("flaky");
+                    }
+                })
+                .retryPolicy(RetryPolicy.exponential(2, Duration.ofMillis(1), Duration.ofMillis(1)))
+                .build());
 
-        bus.publish(Event.builder("bill.sent").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").build());
-        bus.publish(Event.builder("bill.bad").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").build());
+        bus.publish(Event.builder("bill.sent")
+                .tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50")
+                .build());
+        bus.publish(Event.builder("bill.bad")
+                .tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50")
+                .build());
 
         await().until(() -> registry.find("platform.events.dead.lettered").counter() != null
                 && registry.find("platform.events.delivered").counter() != null);
-        assertThat(registry.get("platform.events.published").tag("type", "bill.sent").counter().count()).isEqualTo(1);
-        assertThat(registry.get("platform.events.delivered").tags("subscription", "billing", "type", "bill.sent")
-                .counter().count()).isEqualTo(1);
-        assertThat(registry.get("platform.events.retried").tag("type", "bill.bad").counter().count()).isEqualTo(1);
-        assertThat(registry.get("platform.events.dead.lettered").tag("type", "bill.bad").counter().count()).isEqualTo(1);
-        assertThat(registry.get("platform.events.handler.duration").tag("outcome", "success").timer().count())
+        assertThat(registry.get("platform.events.published")
+                        .tag("type", "bill.sent")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("platform.events.delivered")
+                        .tags("subscription", "billing", "type", "bill.sent")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("platform.events.retried")
+                        .tag("type", "bill.bad")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("platform.events.dead.lettered")
+                        .tag("type", "bill.bad")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("platform.events.handler.duration")
+                        .tag("outcome", "success")
+                        .timer()
+                        .count())
                 .isEqualTo(1);
         for (Meter m : registry.getMeters()) {
             assertThat(m.getId().getTags()).noneMatch(t -> t.getValue().equals("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50"));
@@ -219,11 +285,17 @@ class InMemoryEventBusTest {
     void eventTypeTagsAreBoundedSoManyTypesShareOtherTag() throws Exception {
         open("memory:");
         for (int i = 0; i < 150; i++) {
-            bus.publish(Event.builder("generated.type" + i).build()).toCompletableFuture().get();
+            bus.publish(Event.builder("generated.type" + i).build())
+                    .toCompletableFuture()
+                    .get();
         }
 
         assertThat(registry.find("platform.events.published").counters()).hasSize(101);
-        assertThat(registry.get("platform.events.published").tag("type", "other").counter().count()).isEqualTo(50);
+        assertThat(registry.get("platform.events.published")
+                        .tag("type", "other")
+                        .counter()
+                        .count())
+                .isEqualTo(50);
     }
 
     @Test
@@ -252,8 +324,9 @@ class InMemoryEventBusTest {
         HealthResult result = bus.healthChecks().get(0).check();
 
         assertThat(result.status()).isEqualTo(HealthStatus.DEGRADED);
-        assertThat(result.error()).hasValue("the buffer of subscription 'backlog' is 9 of 10 events full: its "
-                + "consumers are falling behind");
+        assertThat(result.error())
+                .hasValue("the buffer of subscription 'backlog' is 9 of 10 events full: its "
+                        + "consumers are falling behind");
     }
 
     @Test
@@ -263,19 +336,29 @@ class InMemoryEventBusTest {
         List<String> handled = new CopyOnWriteArrayList<>();
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("serial", e -> {
-            switch (e.id()) {
-                case "gate" -> gate.await();
-                case "hang" -> release.await();
-                default -> handled.add(e.id());
-            }
-        }).types("job.queued").handlerTimeout(Duration.ofMillis(200)).retryPolicy(RetryPolicy.noRetries())
-                .deadLetterHandler(dead::add).build());
-        bus.publish(Event.builder("job.queued").id("gate").build()).toCompletableFuture().get();
+                    switch (e.id()) {
+                        case "gate" -> gate.await();
+                        case "hang" -> release.await();
+                        default -> handled.add(e.id());
+                    }
+                })
+                .types("job.queued")
+                .handlerTimeout(Duration.ofMillis(200))
+                .retryPolicy(RetryPolicy.noRetries())
+                .deadLetterHandler(dead::add)
+                .build());
+        bus.publish(Event.builder("job.queued").id("gate").build())
+                .toCompletableFuture()
+                .get();
         List<String> expected = new ArrayList<>();
-        bus.publish(Event.builder("job.queued").id("hang").build()).toCompletableFuture().get();
+        bus.publish(Event.builder("job.queued").id("hang").build())
+                .toCompletableFuture()
+                .get();
         for (int i = 0; i < 5; i++) {
             expected.add("e-" + i);
-            bus.publish(Event.builder("job.queued").id("e-" + i).build()).toCompletableFuture().get();
+            bus.publish(Event.builder("job.queued").id("e-" + i).build())
+                    .toCompletableFuture()
+                    .get();
         }
         gate.countDown(); // the one worker now takes "hang" and the events behind it together
 

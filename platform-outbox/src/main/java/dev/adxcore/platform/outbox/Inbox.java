@@ -97,15 +97,18 @@ public final class Inbox {
      */
     public boolean markHandled(Handle handle, String subscriptionId, Event event) throws SQLException {
         Objects.requireNonNull(handle, "handle");
-        UUID tenant = handle.tenantId().orElseThrow(() -> new IllegalStateException(
-                "inbox entries are recorded in the event's tenant's unit of work (db.inTransaction(tenantId, ...))"));
+        UUID tenant = handle.tenantId()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "inbox entries are recorded in the event's tenant's unit of work (db.inTransaction(tenantId, ...))"));
         return handle.update(MARK, subscriptionId, event.id(), tenant) == 1;
     }
 
     private void handle(String subscriptionId, InboxHandler handler, Event event) throws Exception {
-        UUID tenant = event.tenantId().orElseThrow(() -> new NonRetryableEventException("event " + event.id() + " ("
-                + event.type() + ") has no tenant: the inbox of subscription " + subscriptionId
-                + " is a tenant table; publish tenant events only to inbox subscriptions"));
+        UUID tenant = event.tenantId()
+                .orElseThrow(() -> new NonRetryableEventException("event " + event.id() + " ("
+                        + event.type() + ") has no tenant: the inbox of subscription " + subscriptionId
+                        + " is a tenant table; publish tenant events only to inbox subscriptions"));
         try {
             db.inTransaction(tenant, h -> {
                 if (markHandled(h, subscriptionId, event)) {

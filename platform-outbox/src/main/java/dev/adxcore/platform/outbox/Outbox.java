@@ -75,12 +75,12 @@ public final class Outbox {
 
     private static final String INSERT_COLUMNS = "INSERT INTO " + OutboxSchema.OUTBOX_TABLE
             + " (tenant_id, event_id, event_type, aggregate_key, partition_no, payload) SELECT ?, ?, ?, ?, ?, ? FROM ";
-    private static final String INSERT_WITH_AGGREGATE = INSERT_COLUMNS
-            + "(SELECT pg_advisory_xact_lock(?, ?), pg_notify('" + Keys.CHANNEL + "', '')) AS recorded";
-    private static final String INSERT_WITHOUT_AGGREGATE = INSERT_COLUMNS
-            + "(SELECT pg_notify('" + Keys.CHANNEL + "', '')) AS recorded";
-    private static final String INSERT_WITH_AGGREGATE_QUIET = INSERT_COLUMNS
-            + "(SELECT pg_advisory_xact_lock(?, ?)) AS recorded";
+    private static final String INSERT_WITH_AGGREGATE =
+            INSERT_COLUMNS + "(SELECT pg_advisory_xact_lock(?, ?), pg_notify('" + Keys.CHANNEL + "', '')) AS recorded";
+    private static final String INSERT_WITHOUT_AGGREGATE =
+            INSERT_COLUMNS + "(SELECT pg_notify('" + Keys.CHANNEL + "', '')) AS recorded";
+    private static final String INSERT_WITH_AGGREGATE_QUIET =
+            INSERT_COLUMNS + "(SELECT pg_advisory_xact_lock(?, ?)) AS recorded";
     private static final String INSERT_WITHOUT_AGGREGATE_QUIET = "INSERT INTO " + OutboxSchema.OUTBOX_TABLE
             + " (tenant_id, event_id, event_type, aggregate_key, partition_no, payload) VALUES (?, ?, ?, ?, ?, ?)";
 
@@ -106,10 +106,14 @@ public final class Outbox {
         Objects.requireNonNull(db, "db");
         List<String> relayRoles = db.readWithoutTenant(ReadConsistency.latest(), RoleChecks::relayRolesOfCurrentUser);
         if (!relayRoles.isEmpty()) {
-            throw new UnsafeRoleException("the application role of " + db.config().name() + " ('" + db.config().username()
-                    + "') is a member of the outbox relay role " + relayRoles + ": it could read every tenant's outbox "
-                    + "rows. Record events with a role that is not a member of the relay role (REVOKE "
-                    + relayRoles.get(0) + " FROM " + db.config().username() + ")", null);
+            throw new UnsafeRoleException(
+                    "the application role of " + db.config().name() + " ('"
+                            + db.config().username()
+                            + "') is a member of the outbox relay role " + relayRoles
+                            + ": it could read every tenant's outbox "
+                            + "rows. Record events with a role that is not a member of the relay role (REVOKE "
+                            + relayRoles.get(0) + " FROM " + db.config().username() + ")",
+                    null);
         }
         LOG.debug("{} - outbox recorder ready", db.config().name());
         return new Outbox(db);
@@ -126,9 +130,10 @@ public final class Outbox {
      * @throws SQLException when the insert fails (the unit then rolls back)
      */
     public void record(Event event) throws SQLException {
-        Handle h = db.currentTransaction().orElseThrow(() -> new IllegalStateException("Outbox.record(event) must run "
-                + "inside a read-write unit of work (db.inTransaction(tenantId, h -> ...)) so that the event commits with "
-                + "the change it describes; or pass the unit's handle to record(handle, event)"));
+        Handle h = db.currentTransaction()
+                .orElseThrow(() -> new IllegalStateException("Outbox.record(event) must run "
+                        + "inside a read-write unit of work (db.inTransaction(tenantId, h -> ...)) so that the event commits with "
+                        + "the change it describes; or pass the unit's handle to record(handle, event)"));
         record(h, event);
     }
 
@@ -146,16 +151,24 @@ public final class Outbox {
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(event, "event");
         if (handle.isReadOnly()) {
-            throw new IllegalStateException("events are recorded in a read-write unit (db.inTransaction), not in a read");
+            throw new IllegalStateException(
+                    "events are recorded in a read-write unit (db.inTransaction), not in a read");
         }
-        UUID tenant = handle.tenantId().orElseThrow(() -> new IllegalStateException("events are recorded in a tenant's "
-                + "unit of work (db.inTransaction(tenantId, ...)): the outbox is a tenant table under row-level security"));
-        UUID eventTenant = event.tenantId().orElseThrow(() -> new IllegalArgumentException("event " + event.id()
-                + " (" + event.type() + ") has no tenant: build it with .tenantId(tenantId) or while the request's "
-                + "PlatformContext is bound"));
+        UUID tenant = handle.tenantId()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "events are recorded in a tenant's "
+                                        + "unit of work (db.inTransaction(tenantId, ...)): the outbox is a tenant table under row-level security"));
+        UUID eventTenant = event.tenantId()
+                .orElseThrow(() -> new IllegalArgumentException("event " + event.id()
+                        + " (" + event.type()
+                        + ") has no tenant: build it with .tenantId(tenantId) or while the request's "
+                        + "PlatformContext is bound"));
         if (!tenant.equals(eventTenant)) {
-            throw new TenantIsolationException("event " + event.id() + " belongs to another tenant than this unit of work "
-                    + "(record a tenant's events in that tenant's unit)", null);
+            throw new TenantIsolationException(
+                    "event " + event.id() + " belongs to another tenant than this unit of work "
+                            + "(record a tenant's events in that tenant's unit)",
+                    null);
         }
         byte[] payload = CloudEventJson.writeBytes(event);
         String aggregate = Keys.aggregateKey(event);
@@ -167,11 +180,25 @@ public final class Outbox {
         }
         boolean notify = localRelays == null;
         if (aggregate == null) {
-            handle.update(notify ? INSERT_WITHOUT_AGGREGATE : INSERT_WITHOUT_AGGREGATE_QUIET, tenant, event.id(),
-                    event.type(), null, Keys.partition(event.id()), payload);
+            handle.update(
+                    notify ? INSERT_WITHOUT_AGGREGATE : INSERT_WITHOUT_AGGREGATE_QUIET,
+                    tenant,
+                    event.id(),
+                    event.type(),
+                    null,
+                    Keys.partition(event.id()),
+                    payload);
         } else {
-            handle.update(notify ? INSERT_WITH_AGGREGATE : INSERT_WITH_AGGREGATE_QUIET, tenant, event.id(), event.type(),
-                    aggregate, Keys.partition(aggregate), payload, Keys.AGGREGATE_LOCK_CLASS, Keys.hash(aggregate));
+            handle.update(
+                    notify ? INSERT_WITH_AGGREGATE : INSERT_WITH_AGGREGATE_QUIET,
+                    tenant,
+                    event.id(),
+                    event.type(),
+                    aggregate,
+                    Keys.partition(aggregate),
+                    payload,
+                    Keys.AGGREGATE_LOCK_CLASS,
+                    Keys.hash(aggregate));
         }
     }
 
@@ -187,8 +214,8 @@ public final class Outbox {
      * @throws dev.adxcore.platform.database.DatabaseException when the write, the insert or the commit fails
      *         (nothing is committed: neither the write nor the event)
      */
-    public <T extends @Nullable Object> Committed<T> inTransaction(UUID tenantId, Work<T> write,
-            Function<? super T, ? extends @Nullable Event> eventOf) {
+    public <T extends @Nullable Object> Committed<T> inTransaction(
+            UUID tenantId, Work<T> write, Function<? super T, ? extends @Nullable Event> eventOf) {
         Objects.requireNonNull(write, "write");
         Objects.requireNonNull(eventOf, "eventOf");
         return db.inTransaction(tenantId, h -> {

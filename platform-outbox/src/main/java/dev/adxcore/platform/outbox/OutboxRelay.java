@@ -120,26 +120,32 @@ public final class OutboxRelay implements AutoCloseable {
             + " o WHERE o.partition_no = g.p AND o." + PENDING.replace(" AND ", " AND o.") + ") ORDER BY (g.p + ?) % "
             + Keys.PARTITIONS + " OFFSET 0) AS c WHERE pg_try_advisory_xact_lock(?, c.p) LIMIT ?";
     private static final String CLAIM = "SELECT id, payload, attempts,"
-            + " (extract(epoch FROM clock_timestamp() - recorded_at) * 1000000)::bigint FROM " + OutboxSchema.OUTBOX_TABLE
+            + " (extract(epoch FROM clock_timestamp() - recorded_at) * 1000000)::bigint FROM "
+            + OutboxSchema.OUTBOX_TABLE
             + " WHERE partition_no = ANY(?) AND " + PENDING + " ORDER BY id LIMIT ?";
     private static final String MARK_PUBLISHED = "UPDATE " + OutboxSchema.OUTBOX_TABLE
             + " SET published_at = clock_timestamp(), attempts = attempts + 1 WHERE id = ANY(?)";
     private static final String DELETE_PUBLISHED = "DELETE FROM " + OutboxSchema.OUTBOX_TABLE + " WHERE id = ANY(?)";
     private static final String PARK = "UPDATE " + OutboxSchema.OUTBOX_TABLE
             + " SET parked_at = clock_timestamp(), attempts = attempts + 1, last_error = ? WHERE id = ?";
-    private static final String FAILED = "UPDATE " + OutboxSchema.OUTBOX_TABLE
-            + " SET attempts = attempts + 1, last_error = ? WHERE id = ?";
-    private static final String STATS = "SELECT (SELECT count(*) FROM " + OutboxSchema.OUTBOX_TABLE + " WHERE " + PENDING
-            + "), (SELECT count(*) FROM " + OutboxSchema.OUTBOX_TABLE + " WHERE parked_at IS NOT NULL AND published_at IS NULL),"
-            + " (SELECT COALESCE((extract(epoch FROM clock_timestamp() - min(recorded_at)) * 1000)::bigint, 0) FROM "
-            + OutboxSchema.OUTBOX_TABLE + " WHERE " + PENDING + ")";
-    private static final String PURGE_OUTBOX = "DELETE FROM " + OutboxSchema.OUTBOX_TABLE + " WHERE id IN (SELECT id FROM "
-            + OutboxSchema.OUTBOX_TABLE + " WHERE published_at < clock_timestamp() - make_interval(secs => ?) ORDER BY id LIMIT ?)";
+    private static final String FAILED =
+            "UPDATE " + OutboxSchema.OUTBOX_TABLE + " SET attempts = attempts + 1, last_error = ? WHERE id = ?";
+    private static final String STATS =
+            "SELECT (SELECT count(*) FROM " + OutboxSchema.OUTBOX_TABLE + " WHERE " + PENDING
+                    + "), (SELECT count(*) FROM " + OutboxSchema.OUTBOX_TABLE
+                    + " WHERE parked_at IS NOT NULL AND published_at IS NULL),"
+                    + " (SELECT COALESCE((extract(epoch FROM clock_timestamp() - min(recorded_at)) * 1000)::bigint, 0) FROM "
+                    + OutboxSchema.OUTBOX_TABLE + " WHERE " + PENDING + ")";
+    private static final String PURGE_OUTBOX =
+            "DELETE FROM " + OutboxSchema.OUTBOX_TABLE + " WHERE id IN (SELECT id FROM " + OutboxSchema.OUTBOX_TABLE
+                    + " WHERE published_at < clock_timestamp() - make_interval(secs => ?) ORDER BY id LIMIT ?)";
     private static final String PURGE_INBOX = "DELETE FROM " + OutboxSchema.INBOX_TABLE
             + " WHERE (subscription_id, event_id) IN (SELECT subscription_id, event_id FROM " + OutboxSchema.INBOX_TABLE
             + " WHERE processed_at < clock_timestamp() - make_interval(secs => ?) LIMIT ?)";
-    private static final String PARKED = "SELECT id, tenant_id, event_id, event_type, attempts, parked_at, last_error FROM "
-            + OutboxSchema.OUTBOX_TABLE + " WHERE parked_at IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT ?";
+    private static final String PARKED =
+            "SELECT id, tenant_id, event_id, event_type, attempts, parked_at, last_error FROM "
+                    + OutboxSchema.OUTBOX_TABLE
+                    + " WHERE parked_at IS NOT NULL AND published_at IS NULL ORDER BY id LIMIT ?";
     private static final String REQUEUE = "UPDATE " + OutboxSchema.OUTBOX_TABLE
             + " SET parked_at = NULL, attempts = 0, last_error = NULL WHERE id = ? AND parked_at IS NOT NULL AND published_at IS NULL";
     private static final int MAX_PURGE_BATCHES_PER_RUN = 100;
@@ -153,7 +159,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private @Nullable ScheduledExecutorService maintenance;
     private final AtomicReference<@Nullable Connection> listenConnection = new AtomicReference<>();
-    private final AtomicInteger offset = new AtomicInteger(ThreadLocalRandom.current().nextInt(Keys.PARTITIONS));
+    private final AtomicInteger offset =
+            new AtomicInteger(ThreadLocalRandom.current().nextInt(Keys.PARTITIONS));
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong parkedCount = new AtomicLong();
     private final AtomicLong oldestAgeMillis = new AtomicLong();
@@ -176,24 +183,46 @@ public final class OutboxRelay implements AutoCloseable {
         this.config = config;
         MeterRegistry r = config.meterRegistry();
         String relay = config.name();
-        published = register(Counter.builder("platform.outbox.relay.published").tag("relay", relay)
-                .description("events published by the relay").register(r));
-        parkedCounter = register(Counter.builder("platform.outbox.relay.parked").tag("relay", relay)
-                .description("events parked as poison").register(r));
-        failures = register(Counter.builder("platform.outbox.relay.failures").tag("relay", relay)
-                .description("relay batches that failed (bus or database) and were retried").register(r));
-        purgedOutbox = register(Counter.builder("platform.outbox.purged").tag("relay", relay).tag("table", "outbox")
-                .description("rows deleted by retention").register(r));
-        purgedInbox = register(Counter.builder("platform.outbox.purged").tag("relay", relay).tag("table", "inbox")
-                .description("rows deleted by retention").register(r));
-        lag = register(Timer.builder("platform.outbox.relay.lag").tag("relay", relay)
-                .description("time from recording an event to its publish").publishPercentiles(0.5, 0.99).register(r));
-        register(Gauge.builder("platform.outbox.pending", pending, AtomicLong::get).tag("relay", relay)
-                .description("committed events not yet published").register(r));
-        register(Gauge.builder("platform.outbox.parked", parkedCount, AtomicLong::get).tag("relay", relay)
-                .description("events parked as poison").register(r));
-        register(Gauge.builder("platform.outbox.oldest.age", oldestAgeMillis, v -> v.get() / 1000.0).tag("relay", relay)
-                .baseUnit("seconds").description("age of the oldest pending event").register(r));
+        published = register(Counter.builder("platform.outbox.relay.published")
+                .tag("relay", relay)
+                .description("events published by the relay")
+                .register(r));
+        parkedCounter = register(Counter.builder("platform.outbox.relay.parked")
+                .tag("relay", relay)
+                .description("events parked as poison")
+                .register(r));
+        failures = register(Counter.builder("platform.outbox.relay.failures")
+                .tag("relay", relay)
+                .description("relay batches that failed (bus or database) and were retried")
+                .register(r));
+        purgedOutbox = register(Counter.builder("platform.outbox.purged")
+                .tag("relay", relay)
+                .tag("table", "outbox")
+                .description("rows deleted by retention")
+                .register(r));
+        purgedInbox = register(Counter.builder("platform.outbox.purged")
+                .tag("relay", relay)
+                .tag("table", "inbox")
+                .description("rows deleted by retention")
+                .register(r));
+        lag = register(Timer.builder("platform.outbox.relay.lag")
+                .tag("relay", relay)
+                .description("time from recording an event to its publish")
+                .publishPercentiles(0.5, 0.99)
+                .register(r));
+        register(Gauge.builder("platform.outbox.pending", pending, AtomicLong::get)
+                .tag("relay", relay)
+                .description("committed events not yet published")
+                .register(r));
+        register(Gauge.builder("platform.outbox.parked", parkedCount, AtomicLong::get)
+                .tag("relay", relay)
+                .description("events parked as poison")
+                .register(r));
+        register(Gauge.builder("platform.outbox.oldest.age", oldestAgeMillis, v -> v.get() / 1000.0)
+                .tag("relay", relay)
+                .baseUnit("seconds")
+                .description("age of the oldest pending event")
+                .register(r));
         health = new RelayHealth();
     }
 
@@ -218,7 +247,8 @@ public final class OutboxRelay implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         List<String> roles = relayDb.readWithoutTenant(ReadConsistency.latest(), RoleChecks::relayRolesOfCurrentUser);
         if (roles.isEmpty()) {
-            throw new IllegalStateException("the role of " + relayDb.config().name() + " ('" + relayDb.config().username()
+            throw new IllegalStateException("the role of " + relayDb.config().name() + " ('"
+                    + relayDb.config().username()
                     + "') is not the outbox relay role: it would see no tenant's outbox rows. Connect the relay as the "
                     + "relay role given to OutboxSchema (its relay_access policy names it)");
         }
@@ -253,8 +283,12 @@ public final class OutboxRelay implements AutoCloseable {
             return t;
         });
         maintenance = m;
-        m.scheduleWithFixedDelay(this::refreshStatsQuietly, 0, config.statsInterval().toMillis(), TimeUnit.MILLISECONDS);
-        m.scheduleWithFixedDelay(this::purgeQuietly, config.purgeInterval().toMillis(), config.purgeInterval().toMillis(),
+        m.scheduleWithFixedDelay(
+                this::refreshStatsQuietly, 0, config.statsInterval().toMillis(), TimeUnit.MILLISECONDS);
+        m.scheduleWithFixedDelay(
+                this::purgeQuietly,
+                config.purgeInterval().toMillis(),
+                config.purgeInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         LocalRelays.register(databaseKey, localWake);
         LOG.info("outbox relay {} - started", config.name());
@@ -286,22 +320,27 @@ public final class OutboxRelay implements AutoCloseable {
             lag.record(outcome.ageMicros[i] * 1000 + (afterCommit - outcome.selectedAtNanos), TimeUnit.NANOSECONDS);
         }
         if (outcome.failure != null) {
-            throw new OutboxPublishException("publishing failed after " + outcome.published + " event(s) of the batch ("
-                    + "relay " + config.name() + "): " + describe(outcome.failure), outcome.failure);
+            throw new OutboxPublishException(
+                    "publishing failed after " + outcome.published + " event(s) of the batch (" + "relay "
+                            + config.name() + "): " + describe(outcome.failure),
+                    outcome.failure);
         }
         return outcome.published + outcome.parked;
     }
 
     private Outcome relayBatch(Handle h) throws SQLException {
         int start = Math.floorMod(offset.getAndAdd(config.partitionsPerBatch()), Keys.PARTITIONS);
-        List<Integer> partitions = h.query(LOCK_PARTITIONS, r -> r.getInt(1), start, Keys.PARTITION_LOCK_CLASS,
-                config.partitionsPerBatch());
+        List<Integer> partitions = h.query(
+                LOCK_PARTITIONS, r -> r.getInt(1), start, Keys.PARTITION_LOCK_CLASS, config.partitionsPerBatch());
         if (partitions.isEmpty()) {
             return Outcome.NOTHING;
         }
         int[] parts = partitions.stream().mapToInt(Integer::intValue).toArray();
-        List<Claimed> rows = h.query(CLAIM, r -> new Claimed(r.getLong(1), r.getBytes(2), r.getInt(3), r.getLong(4)),
-                parts, config.batchSize());
+        List<Claimed> rows = h.query(
+                CLAIM,
+                r -> new Claimed(r.getLong(1), r.getBytes(2), r.getInt(3), r.getLong(4)),
+                parts,
+                config.batchSize());
         long selectedAt = System.nanoTime();
         if (rows.isEmpty()) {
             return Outcome.NOTHING;
@@ -329,7 +368,10 @@ public final class OutboxRelay implements AutoCloseable {
             if (batchFailure == null) {
                 done.addAll(valid);
             } else {
-                LOG.debug("outbox relay {} - batch of {} failed ({}); publishing one by one", config.name(), events.size(),
+                LOG.debug(
+                        "outbox relay {} - batch of {} failed ({}); publishing one by one",
+                        config.name(),
+                        events.size(),
                         describe(batchFailure));
                 for (Claimed c : valid) {
                     Event e = Objects.requireNonNull(c.event);
@@ -356,8 +398,12 @@ public final class OutboxRelay implements AutoCloseable {
         }
         for (Claimed c : parked) {
             Throwable cause = Objects.requireNonNull(c.cause);
-            LOG.warn("outbox relay {} - parked event of outbox row {} ({}): {}", config.name(), c.id,
-                    c.event == null ? "unreadable" : c.event.type(), describe(cause));
+            LOG.warn(
+                    "outbox relay {} - parked event of outbox row {} ({}): {}",
+                    config.name(),
+                    c.id,
+                    c.event == null ? "unreadable" : c.event.type(),
+                    describe(cause));
             h.update(PARK, truncate(describe(cause)), c.id);
         }
         if (failed != null) {
@@ -418,7 +464,10 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 n = relayOnce();
                 if (consecutiveFailures > 0) {
-                    LOG.info("outbox relay {} - publishing again after {} failed attempt(s)", config.name(), consecutiveFailures);
+                    LOG.info(
+                            "outbox relay {} - publishing again after {} failed attempt(s)",
+                            config.name(),
+                            consecutiveFailures);
                     consecutiveFailures = 0;
                     lastFailure.set(null);
                 }
@@ -431,10 +480,17 @@ public final class OutboxRelay implements AutoCloseable {
                 lastFailure.set(e.getMessage());
                 long backoff = backoffMillis(consecutiveFailures);
                 if (consecutiveFailures == 1) {
-                    LOG.warn("outbox relay {} - {}; events stay pending and are retried (backoff up to {})", config.name(),
-                            e.getMessage(), Settings.formatDuration(config.maxBackoff()));
+                    LOG.warn(
+                            "outbox relay {} - {}; events stay pending and are retried (backoff up to {})",
+                            config.name(),
+                            e.getMessage(),
+                            Settings.formatDuration(config.maxBackoff()));
                 } else {
-                    LOG.debug("outbox relay {} - attempt {} failed: {}", config.name(), consecutiveFailures, e.getMessage());
+                    LOG.debug(
+                            "outbox relay {} - attempt {} failed: {}",
+                            config.name(),
+                            consecutiveFailures,
+                            e.getMessage());
                 }
                 sleep(backoff);
                 continue;
@@ -498,8 +554,11 @@ public final class OutboxRelay implements AutoCloseable {
                 }
                 failuresInARow++;
                 if (failuresInARow == 1) {
-                    LOG.warn("outbox relay {} - LISTEN connection lost ({}); polling every {} until it is back", config.name(),
-                            e.getMessage(), Settings.formatDuration(config.pollInterval()));
+                    LOG.warn(
+                            "outbox relay {} - LISTEN connection lost ({}); polling every {} until it is back",
+                            config.name(),
+                            e.getMessage(),
+                            Settings.formatDuration(config.pollInterval()));
                 }
                 sleep(backoffMillis(failuresInARow));
             } finally {
@@ -521,8 +580,12 @@ public final class OutboxRelay implements AutoCloseable {
      * @throws dev.adxcore.platform.database.DatabaseException when the query fails
      */
     public OutboxStats stats() {
-        OutboxStats s = db.readWithoutTenant(ReadConsistency.latest(), h -> h.queryOne(STATS,
-                r -> new OutboxStats(r.getLong(1), r.getLong(2), Duration.ofMillis(r.getLong(3)))).orElseThrow());
+        OutboxStats s = db.readWithoutTenant(
+                ReadConsistency.latest(),
+                h -> h.queryOne(
+                                STATS,
+                                r -> new OutboxStats(r.getLong(1), r.getLong(2), Duration.ofMillis(r.getLong(3))))
+                        .orElseThrow());
         pending.set(s.pending());
         parkedCount.set(s.parked());
         oldestAgeMillis.set(s.oldestPendingAge().toMillis());
@@ -564,7 +627,8 @@ public final class OutboxRelay implements AutoCloseable {
         double seconds = retention.toNanos() / 1e9;
         long total = 0;
         for (int i = 0; i < MAX_PURGE_BATCHES_PER_RUN && !closed; i++) {
-            int n = db.inTransactionWithoutTenant(h -> h.update(sql, seconds, config.purgeBatchSize())).value();
+            int n = db.inTransactionWithoutTenant(h -> h.update(sql, seconds, config.purgeBatchSize()))
+                    .value();
             total += n;
             if (n < config.purgeBatchSize()) {
                 break;
@@ -595,12 +659,23 @@ public final class OutboxRelay implements AutoCloseable {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive (was " + limit + ")");
         }
-        return db.readWithoutTenant(ReadConsistency.latest(), h -> h.query(PARKED, r -> {
-            Timestamp at = r.getTimestamp(6);
-            String cause = r.getString(7);
-            return new ParkedEvent(r.getLong(1), r.getObject(2, UUID.class), r.getString(3), r.getString(4), r.getInt(5),
-                    at.toInstant(), cause == null ? "" : cause);
-        }, limit));
+        return db.readWithoutTenant(
+                ReadConsistency.latest(),
+                h -> h.query(
+                        PARKED,
+                        r -> {
+                            Timestamp at = r.getTimestamp(6);
+                            String cause = r.getString(7);
+                            return new ParkedEvent(
+                                    r.getLong(1),
+                                    r.getObject(2, UUID.class),
+                                    r.getString(3),
+                                    r.getString(4),
+                                    r.getInt(5),
+                                    at.toInstant(),
+                                    cause == null ? "" : cause);
+                        },
+                        limit));
     }
 
     /**
@@ -611,7 +686,8 @@ public final class OutboxRelay implements AutoCloseable {
      * @return true when a parked event was requeued
      */
     public boolean requeue(long outboxId) {
-        boolean done = db.inTransactionWithoutTenant(h -> h.update(REQUEUE, outboxId)).value() == 1;
+        boolean done =
+                db.inTransactionWithoutTenant(h -> h.update(REQUEUE, outboxId)).value() == 1;
         if (done) {
             wakeWorkers();
         }
@@ -691,7 +767,8 @@ public final class OutboxRelay implements AutoCloseable {
             try {
                 s = stats();
             } catch (RuntimeException e) {
-                return HealthResult.down("outbox relay " + config.name() + " cannot read the outbox: " + e.getMessage());
+                return HealthResult.down(
+                        "outbox relay " + config.name() + " cannot read the outbox: " + e.getMessage());
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("pending", s.pending());
@@ -705,7 +782,8 @@ public final class OutboxRelay implements AutoCloseable {
             if (s.oldestPendingAge().compareTo(config.maxPendingAge()) > 0) {
                 HealthResult r = HealthResult.degraded("the oldest pending outbox event has waited "
                         + Settings.formatDuration(s.oldestPendingAge()) + ", more than maxPendingAge "
-                        + Settings.formatDuration(config.maxPendingAge()) + (failure == null ? "" : " (last failure: " + failure + ")"));
+                        + Settings.formatDuration(config.maxPendingAge())
+                        + (failure == null ? "" : " (last failure: " + failure + ")"));
                 for (Map.Entry<String, Object> e : details.entrySet()) {
                     r = r.withDetail(e.getKey(), e.getValue());
                 }
@@ -730,8 +808,12 @@ public final class OutboxRelay implements AutoCloseable {
         final byte[] payload;
         final int attempts;
         final long ageMicros;
-        @Nullable Event event;
-        @Nullable Throwable cause;
+
+        @Nullable
+        Event event;
+
+        @Nullable
+        Throwable cause;
 
         Claimed(long id, byte[] payload, int attempts, long ageMicros) {
             this.id = id;

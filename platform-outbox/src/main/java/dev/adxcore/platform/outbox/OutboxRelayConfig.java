@@ -119,11 +119,24 @@ public final class OutboxRelayConfig {
 
     /** @return a builder holding this config's values */
     public Builder toBuilder() {
-        return builder().name(name).batchSize(batchSize).partitionsPerBatch(partitionsPerBatch).workers(workers)
-                .pollInterval(pollInterval).listen(listen).publishTimeout(publishTimeout).minBackoff(minBackoff)
-                .maxBackoff(maxBackoff).maxAttempts(maxAttempts).publishedRetention(publishedRetention)
-                .inboxRetention(inboxRetention).purgeInterval(purgeInterval).purgeBatchSize(purgeBatchSize)
-                .statsInterval(statsInterval).maxPendingAge(maxPendingAge).meterRegistry(meterRegistry);
+        return builder()
+                .name(name)
+                .batchSize(batchSize)
+                .partitionsPerBatch(partitionsPerBatch)
+                .workers(workers)
+                .pollInterval(pollInterval)
+                .listen(listen)
+                .publishTimeout(publishTimeout)
+                .minBackoff(minBackoff)
+                .maxBackoff(maxBackoff)
+                .maxAttempts(maxAttempts)
+                .publishedRetention(publishedRetention)
+                .inboxRetention(inboxRetention)
+                .purgeInterval(purgeInterval)
+                .purgeBatchSize(purgeBatchSize)
+                .statsInterval(statsInterval)
+                .maxPendingAge(maxPendingAge)
+                .meterRegistry(meterRegistry);
     }
 
     /** @return the relay's name: thread names, the {@code relay} meter tag and the health check {@code outbox.<name>} */
@@ -213,8 +226,10 @@ public final class OutboxRelayConfig {
 
     @Override
     public String toString() {
-        return "OutboxRelayConfig{name=" + name + ", batchSize=" + batchSize + ", partitionsPerBatch=" + partitionsPerBatch
-                + ", workers=" + workers + ", pollInterval=" + Settings.formatDuration(pollInterval) + ", listen=" + listen
+        return "OutboxRelayConfig{name=" + name + ", batchSize=" + batchSize + ", partitionsPerBatch="
+                + partitionsPerBatch
+                + ", workers=" + workers + ", pollInterval=" + Settings.formatDuration(pollInterval) + ", listen="
+                + listen
                 + ", publishTimeout=" + Settings.formatDuration(publishTimeout) + ", maxAttempts=" + maxAttempts
                 + ", publishedRetention=" + Settings.formatDuration(publishedRetention)
                 + ", inboxRetention=" + Settings.formatDuration(inboxRetention)
@@ -241,8 +256,7 @@ public final class OutboxRelayConfig {
         private Duration maxPendingAge = Duration.ofMinutes(1);
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param name the relay's name ({@code [a-z0-9._-]+}) @return this builder */
         public Builder name(String name) {
@@ -362,7 +376,8 @@ public final class OutboxRelayConfig {
             range("maxAttempts", maxAttempts, 0, 1_000_000);
             range("purgeBatchSize", purgeBatchSize, 1, 100_000);
             if (pollInterval.compareTo(Duration.ofMillis(10)) < 0) {
-                throw new IllegalArgumentException("pollInterval must be >= 10ms (was " + Settings.formatDuration(pollInterval) + ")");
+                throw new IllegalArgumentException(
+                        "pollInterval must be >= 10ms (was " + Settings.formatDuration(pollInterval) + ")");
             }
             positive("publishTimeout", publishTimeout);
             positive("minBackoff", minBackoff);
@@ -370,8 +385,8 @@ public final class OutboxRelayConfig {
             positive("statsInterval", statsInterval);
             positive("maxPendingAge", maxPendingAge);
             if (maxBackoff.compareTo(minBackoff) < 0) {
-                throw new IllegalArgumentException("maxBackoff must be >= minBackoff (was " + Settings.formatDuration(maxBackoff)
-                        + " < " + Settings.formatDuration(minBackoff) + ")");
+                throw new IllegalArgumentException("maxBackoff must be >= minBackoff (was "
+                        + Settings.formatDuration(maxBackoff) + " < " + Settings.formatDuration(minBackoff) + ")");
             }
             if (publishedRetention.isNegative()) {
                 throw new IllegalArgumentException("publishedRetention must be >= 0 (was " + publishedRetention + ")");
@@ -384,7 +399,8 @@ public final class OutboxRelayConfig {
 
         private static void range(String setting, int value, int min, int max) {
             if (value < min || value > max) {
-                throw new IllegalArgumentException(setting + " must be between " + min + " and " + max + " (was " + value + ")");
+                throw new IllegalArgumentException(
+                        setting + " must be between " + min + " and " + max + " (was " + value + ")");
             }
         }
 

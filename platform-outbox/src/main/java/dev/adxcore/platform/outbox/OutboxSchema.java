@@ -55,8 +55,7 @@ public final class OutboxSchema {
 
     private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private OutboxSchema() {
-    }
+    private OutboxSchema() {}
 
     /**
      * The DDL of every migration, in order, with the roles filled in.
@@ -140,8 +139,9 @@ public final class OutboxSchema {
     private static void checkRole(String setting, String role) {
         Objects.requireNonNull(role, setting);
         if (!ROLE.matcher(role).matches()) {
-            throw new IllegalArgumentException(setting + " must be a plain lower-case SQL identifier ([a-z_][a-z0-9_]*, "
-                    + "at most 63 characters), was '" + role + "'");
+            throw new IllegalArgumentException(
+                    setting + " must be a plain lower-case SQL identifier ([a-z_][a-z0-9_]*, "
+                            + "at most 63 characters), was '" + role + "'");
         }
     }
 

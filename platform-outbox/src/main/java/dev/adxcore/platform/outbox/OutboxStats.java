@@ -10,5 +10,4 @@ import java.time.Duration;
  * @param oldestPendingAge how long the oldest pending event has waited; zero when none is pending
  * @since 0.1.0
  */
-public record OutboxStats(long pending, long parked, Duration oldestPendingAge) {
-}
+public record OutboxStats(long pending, long parked, Duration oldestPendingAge) {}

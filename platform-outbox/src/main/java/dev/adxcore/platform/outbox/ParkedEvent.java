@@ -16,6 +16,5 @@ import java.util.UUID;
  * @param cause the exception class and message the bus gave
  * @since 0.1.0
  */
-public record ParkedEvent(long outboxId, UUID tenantId, String eventId, String type, int attempts, Instant parkedAt,
-        String cause) {
-}
+public record ParkedEvent(
+        long outboxId, UUID tenantId, String eventId, String type, int attempts, Instant parkedAt, String cause) {}

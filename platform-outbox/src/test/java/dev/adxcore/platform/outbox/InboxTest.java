@@ -46,14 +46,21 @@ class InboxTest {
     }
 
     private static InboxHandler effect(String subscription) {
-        return (event, h) -> h.update("INSERT INTO effects (tenant_id, event_id, subscription_id) VALUES (?, ?, ?)",
-                event.tenantId().orElseThrow(), event.id(), subscription);
+        return (event, h) -> h.update(
+                "INSERT INTO effects (tenant_id, event_id, subscription_id) VALUES (?, ?, ?)",
+                event.tenantId().orElseThrow(),
+                event.id(),
+                subscription);
     }
 
     @Test
     void aRedeliveredEventHasNoSecondEffect() throws Exception {
         EventHandler handler = inbox.handler("billing", effect("billing"));
-        Event e = Event.builder("order.paid").tenantId(A).aggregate("order", "o1").data("{}").build();
+        Event e = Event.builder("order.paid")
+                .tenantId(A)
+                .aggregate("order", "o1")
+                .data("{}")
+                .build();
         handler.handle(e);
         handler.handle(e);
         handler.handle(e);
@@ -67,7 +74,8 @@ class InboxTest {
         inbox.handler("billing", effect("billing")).handle(e);
         inbox.handler("shipping", effect("shipping")).handle(e);
         inbox.handler("shipping", effect("shipping")).handle(e);
-        assertThat(odb.strings("SELECT subscription_id FROM effects ORDER BY 1")).containsExactly("billing", "shipping");
+        assertThat(odb.strings("SELECT subscription_id FROM effects ORDER BY 1"))
+                .containsExactly("billing", "shipping");
     }
 
     @Test
@@ -80,7 +88,9 @@ class InboxTest {
             }
         });
         Event e = Event.builder("order.paid").tenantId(B).data("{}").build();
-        assertThatThrownBy(() -> handler.handle(e)).isInstanceOf(java.io.IOException.class).hasMessage("downstream timed out");
+        assertThatThrownBy(() -> handler.handle(e))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage("downstream timed out");
         assertThat(odb.count("SELECT count(*) FROM platform_inbox")).isZero();
         handler.handle(e);
         handler.handle(e);
@@ -92,14 +102,17 @@ class InboxTest {
     void anEventWithoutATenantIsDeadLetteredAtOnce() {
         Event e = Event.builder("system.tick").withoutContext().data("{}").build();
         assertThatThrownBy(() -> inbox.handler("billing", effect("billing")).handle(e))
-                .isInstanceOf(NonRetryableEventException.class).hasMessageContaining("has no tenant");
+                .isInstanceOf(NonRetryableEventException.class)
+                .hasMessageContaining("has no tenant");
     }
 
     @Test
     void inboxEntriesOfTenantBAreInvisibleToTenantA() throws Exception {
-        inbox.handler("billing", effect("billing")).handle(Event.builder("order.paid").tenantId(B).data("{}").build());
+        inbox.handler("billing", effect("billing"))
+                .handle(Event.builder("order.paid").tenantId(B).data("{}").build());
         long seenByA = app.inTransaction(A, h -> h.queryOne("SELECT count(*) FROM platform_inbox", r -> r.getLong(1)))
-                .value().orElseThrow();
+                .value()
+                .orElseThrow();
         assertThat(seenByA).isZero();
         assertThat(odb.count("SELECT count(*) FROM platform_inbox")).isEqualTo(1);
     }

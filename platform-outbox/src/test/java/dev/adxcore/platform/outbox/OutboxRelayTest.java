@@ -60,7 +60,11 @@ class OutboxRelayTest {
     }
 
     private static Event record(String aggregate, String data) {
-        Event e = Event.builder("thing.happened").tenantId(A).aggregate("thing", aggregate).data(data).build();
+        Event e = Event.builder("thing.happened")
+                .tenantId(A)
+                .aggregate("thing", aggregate)
+                .data(data)
+                .build();
         app.inTransaction(A, h -> {
             outbox.record(e);
             return null;
@@ -76,38 +80,56 @@ class OutboxRelayTest {
     void aCommitWakesTheRelayOfItsOwnJvmAtOnceWithoutSendingANotification() throws SQLException {
         List<String> received = new CopyOnWriteArrayList<>();
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().listen(false).pollInterval(Duration.ofMinutes(5)).build());
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        config().listen(false)
+                                .pollInterval(Duration.ofMinutes(5))
+                                .build());
                 Connection listener = odb.superuserConnection()) {
             try (Statement st = listener.createStatement()) {
                 st.execute("LISTEN platform_outbox");
             }
-            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+            bus.subscribe(
+                    EventSubscription.builder("s", e -> received.add(e.id())).build());
             relay.start();
             await().pollDelay(Duration.ofMillis(300)).until(() -> true); // the relay's first look finds nothing
             Event e = record("t1", "{}");
             // neither LISTEN nor the 5-minute poll: only the local wake-up after the commit can deliver it
             await().atMost(Duration.ofSeconds(5)).until(() -> received.contains(e.id()));
             PGNotification[] sent = listener.unwrap(PGConnection.class).getNotifications(200);
-            assertThat(sent == null ? 0 : sent.length).as("notifications sent by a unit next to a local relay").isZero();
+            assertThat(sent == null ? 0 : sent.length)
+                    .as("notifications sent by a unit next to a local relay")
+                    .isZero();
         }
     }
 
     @Test
     void aRecorderWithoutALocalRelayNotifiesAndWakesAListeningRelayLongBeforeItsPollInterval() throws SQLException {
         String url = odb.appConfig().build().primaryUrl();
-        String elsewhere = url.contains("127.0.0.1") ? url.replace("127.0.0.1", "localhost")
+        String elsewhere = url.contains("127.0.0.1")
+                ? url.replace("127.0.0.1", "localhost")
                 : url.replace("localhost", "127.0.0.1");
         assumeTrue(!elsewhere.equals(url), "the server's URL names 127.0.0.1 or localhost: " + url);
         List<String> received = new CopyOnWriteArrayList<>();
         // The same database under another name: to the relay's JVM registry, a process without a relay.
-        try (DatabaseManager otherProcess = DatabaseManager.create(odb.appConfig().name("other").primaryUrl(elsewhere).build());
+        try (DatabaseManager otherProcess = DatabaseManager.create(
+                        odb.appConfig().name("other").primaryUrl(elsewhere).build());
                 EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().pollInterval(Duration.ofMinutes(5)).build())) {
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        config().pollInterval(Duration.ofMinutes(5)).build())) {
             Outbox remote = Outbox.create(otherProcess);
-            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+            bus.subscribe(
+                    EventSubscription.builder("s", e -> received.add(e.id())).build());
             relay.start();
             await().pollDelay(Duration.ofMillis(300)).until(() -> true);
-            Event e = Event.builder("thing.happened").tenantId(A).aggregate("thing", "t2").data("{}").build();
+            Event e = Event.builder("thing.happened")
+                    .tenantId(A)
+                    .aggregate("thing", "t2")
+                    .data("{}")
+                    .build();
             otherProcess.inTransaction(A, h -> {
                 remote.record(e);
                 return null;
@@ -120,9 +142,14 @@ class OutboxRelayTest {
     void withoutListenTheRelayPolls() {
         List<String> received = new CopyOnWriteArrayList<>();
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().listen(false)
-                        .pollInterval(Duration.ofMillis(100)).build())) {
-            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        config().listen(false)
+                                .pollInterval(Duration.ofMillis(100))
+                                .build())) {
+            bus.subscribe(
+                    EventSubscription.builder("s", e -> received.add(e.id())).build());
             relay.start();
             await().pollDelay(Duration.ofMillis(300)).until(() -> true);
             Event e = record("t1", "{}");
@@ -136,9 +163,11 @@ class OutboxRelayTest {
         Event poison = record("p1", "{\"blob\":\"" + "x".repeat(5000) + "\"}");
         Event after = record("p1", "{}");
         List<String> received = new CopyOnWriteArrayList<>();
-        try (EventBus bus = EventBuses.open("memory:", EventBusOptions.builder().maxEventBytes(2048).build());
+        try (EventBus bus = EventBuses.open(
+                        "memory:", EventBusOptions.builder().maxEventBytes(2048).build());
                 OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().build())) {
-            bus.subscribe(EventSubscription.builder("s", e -> received.add(e.id())).build());
+            bus.subscribe(
+                    EventSubscription.builder("s", e -> received.add(e.id())).build());
             assertThat(relay.relayOnce()).isEqualTo(3);
             await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
             assertThat(received).containsExactly(before.id(), after.id());
@@ -157,8 +186,13 @@ class OutboxRelayTest {
     void healthIsDegradedWhileTheOldestPendingEventIsOlderThanTheThresholdAndUpOnceDrained() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().meterRegistry(registry)
-                        .maxPendingAge(Duration.ofMillis(200)).statsInterval(Duration.ofMillis(50)).build())) {
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        config().meterRegistry(registry)
+                                .maxPendingAge(Duration.ofMillis(200))
+                                .statsInterval(Duration.ofMillis(50))
+                                .build())) {
             record("h1", "{}");
             record("h2", "{}");
             Thread.sleep(400);
@@ -167,12 +201,16 @@ class OutboxRelayTest {
             assertThat(stale.details()).containsEntry("pending", 2L);
             assertThat(relay.healthChecks().get(0).isCritical()).isFalse();
             relay.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> relay.healthChecks().get(0).check().status() == HealthStatus.UP);
-            await().atMost(Duration.ofSeconds(5)).until(() ->
-                    registry.get("platform.outbox.pending").gauge().value() == 0.0);
-            assertThat(registry.get("platform.outbox.relay.published").counter().count()).isEqualTo(2.0);
-            assertThat(registry.get("platform.outbox.relay.lag").timer().count()).isEqualTo(2);
-            assertThat(registry.get("platform.outbox.oldest.age").gauge().value()).isZero();
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> relay.healthChecks().get(0).check().status() == HealthStatus.UP);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> registry.get("platform.outbox.pending").gauge().value() == 0.0);
+            assertThat(registry.get("platform.outbox.relay.published").counter().count())
+                    .isEqualTo(2.0);
+            assertThat(registry.get("platform.outbox.relay.lag").timer().count())
+                    .isEqualTo(2);
+            assertThat(registry.get("platform.outbox.oldest.age").gauge().value())
+                    .isZero();
         }
     }
 
@@ -182,12 +220,18 @@ class OutboxRelayTest {
             record("r" + i, "{}");
         }
         Event kept;
-        odb.superuser("INSERT INTO platform_inbox (subscription_id, event_id, tenant_id, processed_at) SELECT 's', 'old-' || g, '"
-                + A + "', now() - interval '2 days' FROM generate_series(1, 25) g",
+        odb.superuser(
+                "INSERT INTO platform_inbox (subscription_id, event_id, tenant_id, processed_at) SELECT 's', 'old-' || g, '"
+                        + A + "', now() - interval '2 days' FROM generate_series(1, 25) g",
                 "INSERT INTO platform_inbox (subscription_id, event_id, tenant_id) VALUES ('s', 'fresh', '" + A + "')");
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().publishedRetention(Duration.ofMillis(1))
-                        .inboxRetention(Duration.ofDays(1)).purgeBatchSize(10).build())) {
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        config().publishedRetention(Duration.ofMillis(1))
+                                .inboxRetention(Duration.ofDays(1))
+                                .purgeBatchSize(10)
+                                .build())) {
             while (relay.relayOnce() > 0) {
                 // drain
             }
@@ -202,7 +246,8 @@ class OutboxRelayTest {
     void withZeroRetentionPublishedRowsAreDeletedAtOnce() throws SQLException {
         record("z", "{}");
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().publishedRetention(Duration.ZERO).build())) {
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb, bus, config().publishedRetention(Duration.ZERO).build())) {
             assertThat(relay.relayOnce()).isEqualTo(1);
         }
         assertThat(odb.count("SELECT count(*) FROM platform_outbox")).isZero();
@@ -211,12 +256,14 @@ class OutboxRelayTest {
     @Test
     void aClosedRelayIsDownAndPublishesNothing() throws Exception {
         try (EventBus bus = EventBuses.open("memory:")) {
-            OutboxRelay relay = OutboxRelay.create(relayDb, bus, config().build()).start();
+            OutboxRelay relay =
+                    OutboxRelay.create(relayDb, bus, config().build()).start();
             relay.close();
             record("c", "{}");
             Thread.sleep(200);
             assertThat(relay.healthChecks().get(0).check().status()).isEqualTo(HealthStatus.DOWN);
-            assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL")).isEqualTo(1);
+            assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL"))
+                    .isEqualTo(1);
         }
     }
 }

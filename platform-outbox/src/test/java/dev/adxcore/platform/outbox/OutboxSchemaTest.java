@@ -29,7 +29,10 @@ class OutboxSchemaTest {
         for (String file : OutboxSchema.MIGRATIONS) {
             assertThat(OutboxSchema.migration(file)).contains("${app_role}", "${relay_role}");
         }
-        assertThat(all).doesNotContain("${").contains("TO outbox_relay USING (true)").contains("GRANT SELECT, INSERT ON platform_outbox TO app");
+        assertThat(all)
+                .doesNotContain("${")
+                .contains("TO outbox_relay USING (true)")
+                .contains("GRANT SELECT, INSERT ON platform_outbox TO app");
         for (String table : new String[] {"platform_outbox", "platform_inbox"}) {
             for (String rls : RowLevelSecurity.statements(table)) {
                 assertThat(OutboxSchema.statements("app", "outbox_relay")).contains(rls);
@@ -50,34 +53,48 @@ class OutboxSchemaTest {
         String suffix = Long.toHexString(System.nanoTime());
         String app = "fapp_" + suffix;
         String relay = "frelay_" + suffix;
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + app + " LOGIN NOSUPERUSER NOBYPASSRLS");
             st.execute("CREATE ROLE " + relay + " LOGIN NOSUPERUSER NOBYPASSRLS");
             st.execute("GRANT USAGE ON SCHEMA public TO " + app + ", " + relay);
         }
-        Flyway.configure().dataSource(pg.primaryDataSource())
+        Flyway.configure()
+                .dataSource(pg.primaryDataSource())
                 .locations("classpath:" + OutboxSchema.MIGRATION_LOCATION)
                 .table("platform_outbox_schema_history")
                 .placeholders(Map.of("app_role", app, "relay_role", relay))
-                .load().migrate();
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement();
+                .load()
+                .migrate();
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM platform_outbox_schema_history WHERE success")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);
         }
         String url = pg.primaryJdbcUrl().substring(0, pg.primaryJdbcUrl().indexOf('?'));
         UUID tenant = UUID.randomUUID();
-        try (DatabaseManager appDb = DatabaseManager.create(DatabaseConfig.builder().name("fapp").primaryUrl(url).username(app)
-                        .meterRegistry(new SimpleMeterRegistry()).build());
-                DatabaseManager relayDb = DatabaseManager.create(DatabaseConfig.builder().name("frelay").primaryUrl(url)
-                        .username(relay).meterRegistry(new SimpleMeterRegistry()).build())) {
+        try (DatabaseManager appDb = DatabaseManager.create(DatabaseConfig.builder()
+                        .name("fapp")
+                        .primaryUrl(url)
+                        .username(app)
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
+                DatabaseManager relayDb = DatabaseManager.create(DatabaseConfig.builder()
+                        .name("frelay")
+                        .primaryUrl(url)
+                        .username(relay)
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build())) {
             Outbox outbox = Outbox.create(appDb);
             appDb.inTransaction(tenant, h -> {
                 outbox.record(Event.builder("x.y").tenantId(tenant).data("{}").build());
                 return null;
             });
-            long seen = relayDb.readWithoutTenant(dev.adxcore.platform.database.ReadConsistency.latest(),
-                    h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1))).orElseThrow();
+            long seen = relayDb.readWithoutTenant(
+                            dev.adxcore.platform.database.ReadConsistency.latest(),
+                            h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
+                    .orElseThrow();
             assertThat(seen).isEqualTo(1);
         }
     }

@@ -42,14 +42,19 @@ class OutboxTest {
     private static DatabaseManager relayDb;
     private static Outbox outbox;
 
-    record Note(UUID id, String body, Long version) {
-    }
+    record Note(UUID id, String body, Long version) {}
 
     static final class NoteRepository extends JdbcRepository<Note, UUID> {
         NoteRepository(DatabaseManager db) {
-            super(db, TableMapping.<Note, UUID>builder("notes").id("id", Note::id).column("body", Note::body)
-                    .version("version", Note::version)
-                    .mapper(r -> new Note(r.getObject("id", UUID.class), r.getString("body"), r.getLong("version"))).build());
+            super(
+                    db,
+                    TableMapping.<Note, UUID>builder("notes")
+                            .id("id", Note::id)
+                            .column("body", Note::body)
+                            .version("version", Note::version)
+                            .mapper(r ->
+                                    new Note(r.getObject("id", UUID.class), r.getString("body"), r.getLong("version")))
+                            .build());
         }
     }
 
@@ -73,7 +78,11 @@ class OutboxTest {
     }
 
     private static Event event(UUID tenant, String aggregate) {
-        return Event.builder("note.created").tenantId(tenant).aggregate("note", aggregate).data("{\"n\": 1.50}").build();
+        return Event.builder("note.created")
+                .tenantId(tenant)
+                .aggregate("note", aggregate)
+                .data("{\"n\": 1.50}")
+                .build();
     }
 
     @Test
@@ -91,10 +100,11 @@ class OutboxTest {
     @Test
     void aRolledBackUnitLeavesNoEvent() throws SQLException {
         assertThatThrownBy(() -> app.inTransaction(A, h -> {
-            h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'x')", A);
-            outbox.record(event(A, "n1"));
-            throw new IllegalStateException("business rule failed");
-        })).hasMessage("business rule failed");
+                    h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'x')", A);
+                    outbox.record(event(A, "n1"));
+                    throw new IllegalStateException("business rule failed");
+                }))
+                .hasMessage("business rule failed");
         assertThat(odb.count("SELECT count(*) FROM platform_outbox")).isZero();
         assertThat(odb.count("SELECT count(*) FROM notes")).isZero();
     }
@@ -102,39 +112,55 @@ class OutboxTest {
     @Test
     void aRepositoryWriteAndItsEventAreOneCall() throws SQLException {
         NoteRepository notes = new NoteRepository(app);
-        Note created = outbox.inTransaction(A, h -> notes.create(A, new Note(null, "hello", null)),
-                n -> Event.builder("note.created").tenantId(A).aggregate("note", n.id().toString()).data("{}").build()).value();
+        Note created = outbox.inTransaction(
+                        A,
+                        h -> notes.create(A, new Note(null, "hello", null)),
+                        n -> Event.builder("note.created")
+                                .tenantId(A)
+                                .aggregate("note", n.id().toString())
+                                .data("{}")
+                                .build())
+                .value();
         assertThat(odb.strings("SELECT aggregate_key FROM platform_outbox")).containsExactly("note/" + created.id());
     }
 
     @Test
     void recordingOutsideAUnitIsRefusedWithTheFix() {
-        assertThatThrownBy(() -> outbox.record(event(A, "n1"))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> outbox.record(event(A, "n1")))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("inside a read-write unit of work");
     }
 
     @Test
     void anEventOfAnotherTenantIsRefused() {
         assertThatThrownBy(() -> app.inTransaction(A, h -> {
-            outbox.record(event(B, "n1"));
-            return null;
-        })).isInstanceOf(TenantIsolationException.class);
+                    outbox.record(event(B, "n1"));
+                    return null;
+                }))
+                .isInstanceOf(TenantIsolationException.class);
     }
 
     @Test
     void anEventWithoutATenantIsRefused() {
-        Event noTenant = Event.builder("note.created").withoutContext().data("{}").build();
+        Event noTenant =
+                Event.builder("note.created").withoutContext().data("{}").build();
         assertThatThrownBy(() -> app.inTransaction(A, h -> {
-            outbox.record(noTenant);
-            return null;
-        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no tenant");
+                    outbox.record(noTenant);
+                    return null;
+                }))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no tenant");
     }
 
     @Test
     void theBoundContextFillsTheTenantOfAnEventBuiltInTheUnit() throws SQLException {
-        try (PlatformContext.Scope ignored = PlatformContext.builder().tenantId(A).build().bind()) {
+        try (PlatformContext.Scope ignored =
+                PlatformContext.builder().tenantId(A).build().bind()) {
             app.inTransaction(A, h -> {
-                outbox.record(Event.builder("note.created").aggregate("note", "n1").data("{}").build());
+                outbox.record(Event.builder("note.created")
+                        .aggregate("note", "n1")
+                        .data("{}")
+                        .build());
                 return null;
             });
         }
@@ -148,11 +174,15 @@ class OutboxTest {
             return null;
         });
         long seenByA = app.inTransaction(A, h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
-                .value().orElseThrow();
+                .value()
+                .orElseThrow();
         long seenByB = app.inTransaction(B, h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
-                .value().orElseThrow();
-        long seenWithoutTenant = app.inTransactionWithoutTenant(h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
-                .value().orElseThrow();
+                .value()
+                .orElseThrow();
+        long seenWithoutTenant = app.inTransactionWithoutTenant(
+                        h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
+                .value()
+                .orElseThrow();
         assertThat(seenByA).isZero();
         assertThat(seenByB).isEqualTo(1);
         assertThat(seenWithoutTenant).isZero();
@@ -169,7 +199,8 @@ class OutboxTest {
                 .hasMessageContaining("permission denied");
         assertThatThrownBy(() -> app.inTransaction(A, h -> h.update("DELETE FROM platform_outbox")))
                 .hasMessageContaining("permission denied");
-        assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL")).isEqualTo(1);
+        assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -183,8 +214,10 @@ class OutboxTest {
             return null;
         });
         // relayDb and app were created with roleCheck=refuse: the start-up safety check found nothing for either role.
-        long seen = relayDb.inTransactionWithoutTenant(h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
-                .value().orElseThrow();
+        long seen = relayDb.inTransactionWithoutTenant(
+                        h -> h.queryOne("SELECT count(*) FROM platform_outbox", r -> r.getLong(1)))
+                .value()
+                .orElseThrow();
         assertThat(seen).isEqualTo(2);
         assertThat(app.config().roleCheck()).isEqualTo(dev.adxcore.platform.database.DatabaseConfig.RoleCheck.REFUSE);
     }
@@ -192,10 +225,14 @@ class OutboxTest {
     @Test
     void anApplicationRoleThatIsAMemberOfTheRelayRoleIsRefused() throws SQLException {
         String member = odb.appRole + "_m";
-        odb.superuser("DROP ROLE IF EXISTS " + member, "CREATE ROLE " + member + " LOGIN NOSUPERUSER NOBYPASSRLS",
+        odb.superuser(
+                "DROP ROLE IF EXISTS " + member,
+                "CREATE ROLE " + member + " LOGIN NOSUPERUSER NOBYPASSRLS",
                 "GRANT " + odb.relayRole + " TO " + member);
-        try (DatabaseManager bad = DatabaseManager.create(odb.appConfig().name("bad").username(member).build())) {
-            assertThatThrownBy(() -> Outbox.create(bad)).isInstanceOf(UnsafeRoleException.class)
+        try (DatabaseManager bad = DatabaseManager.create(
+                odb.appConfig().name("bad").username(member).build())) {
+            assertThatThrownBy(() -> Outbox.create(bad))
+                    .isInstanceOf(UnsafeRoleException.class)
                     .hasMessageContaining("member of the outbox relay role");
         } finally {
             odb.superuser("DROP ROLE " + member);
@@ -205,17 +242,26 @@ class OutboxTest {
     @Test
     void aRelayOnTheApplicationRoleIsRefused() {
         try (EventBus bus = EventBuses.open("memory:")) {
-            assertThatThrownBy(() -> OutboxRelay.create(app, bus, OutboxRelayConfig.builder().build()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("is not the outbox relay role");
+            assertThatThrownBy(() -> OutboxRelay.create(
+                            app, bus, OutboxRelayConfig.builder().build()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is not the outbox relay role");
         }
     }
 
     @Test
     void theRelayDeliversTheWholeEventByteForByte() throws SQLException {
-        Event e = Event.builder("note.created").tenantId(A).aggregate("note", "n1").userId("u-1").correlationId("corr-1")
+        Event e = Event.builder("note.created")
+                .tenantId(A)
+                .aggregate("note", "n1")
+                .userId("u-1")
+                .correlationId("corr-1")
                 .extension(Event.TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-                .extension(Event.TRACESTATE, "vendor=abc").extension(Event.CAUSAL_TOKEN, "0/16B3748")
-                .extension("customext", "v").data("{ \"amount\" : 2.50,\"z\":[1, 2] }").build();
+                .extension(Event.TRACESTATE, "vendor=abc")
+                .extension(Event.CAUSAL_TOKEN, "0/16B3748")
+                .extension("customext", "v")
+                .data("{ \"amount\" : 2.50,\"z\":[1, 2] }")
+                .build();
         String recorded = CloudEventJson.write(e);
         app.inTransaction(A, h -> {
             outbox.record(e);
@@ -223,8 +269,12 @@ class OutboxTest {
         });
         List<Event> received = new CopyOnWriteArrayList<>();
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder()
-                        .meterRegistry(new SimpleMeterRegistry()).build())) {
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        OutboxRelayConfig.builder()
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build())) {
             bus.subscribe(EventSubscription.builder("s", received::add).build());
             relay.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
@@ -232,7 +282,8 @@ class OutboxTest {
         assertThat(received.get(0)).isEqualTo(e);
         assertThat(CloudEventJson.write(received.get(0))).isEqualTo(recorded);
         assertThat(received.get(0).trace()).isEqualTo(e.trace());
-        assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NOT NULL")).isEqualTo(1);
+        assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NOT NULL"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -243,12 +294,31 @@ class OutboxTest {
         Map<String, Long> valueOf = new ConcurrentHashMap<>();
         Map<String, List<String>> seen = new ConcurrentHashMap<>();
         try (EventBus bus = EventBuses.open("memory:");
-                OutboxRelay r1 = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name("r1").batchSize(7)
-                        .partitionsPerBatch(1).meterRegistry(new SimpleMeterRegistry()).build());
-                OutboxRelay r2 = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name("r2").batchSize(5)
-                        .partitionsPerBatch(2).workers(2).meterRegistry(new SimpleMeterRegistry()).build())) {
-            bus.subscribe(EventSubscription.builder("order", ev -> seen.computeIfAbsent(ev.aggregateId().orElseThrow(),
-                    k -> new CopyOnWriteArrayList<>()).add(ev.id())).build());
+                OutboxRelay r1 = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        OutboxRelayConfig.builder()
+                                .name("r1")
+                                .batchSize(7)
+                                .partitionsPerBatch(1)
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build());
+                OutboxRelay r2 = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        OutboxRelayConfig.builder()
+                                .name("r2")
+                                .batchSize(5)
+                                .partitionsPerBatch(2)
+                                .workers(2)
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build())) {
+            bus.subscribe(EventSubscription.builder(
+                            "order",
+                            ev -> seen.computeIfAbsent(
+                                            ev.aggregateId().orElseThrow(), k -> new CopyOnWriteArrayList<>())
+                                    .add(ev.id()))
+                    .build());
             r1.start();
             r2.start();
             List<Thread> threads = new java.util.ArrayList<>();
@@ -257,13 +327,18 @@ class OutboxTest {
                 Thread t = new Thread(() -> {
                     for (int i = 0; i < perWriter; i++) {
                         String agg = "agg-" + ((writer + i) % aggregates);
-                        Event ev = Event.builder("counter.incremented").tenantId(A).aggregate("counter", agg).data("{}").build();
+                        Event ev = Event.builder("counter.incremented")
+                                .tenantId(A)
+                                .aggregate("counter", agg)
+                                .data("{}")
+                                .build();
                         // The event is recorded before the aggregate's row is touched: only the outbox's own
                         // aggregate lock makes the outbox order the commit order.
                         long value = app.inTransaction(A, h -> {
-                            outbox.record(h, ev);
-                            return nextValue(h, agg);
-                        }).value();
+                                    outbox.record(h, ev);
+                                    return nextValue(h, agg);
+                                })
+                                .value();
                         valueOf.put(ev.id(), value);
                     }
                 });
@@ -273,19 +348,26 @@ class OutboxTest {
             for (Thread t : threads) {
                 t.join();
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> seen.values().stream().mapToInt(List::size).sum()
-                    >= writers * perWriter);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> seen.values().stream().mapToInt(List::size).sum() >= writers * perWriter);
         }
         for (Map.Entry<String, List<String>> e : seen.entrySet()) {
             List<Long> values = e.getValue().stream().map(valueOf::get).toList();
             for (int i = 1; i < values.size(); i++) {
-                assertThat(values.get(i)).as("event %d of %s (values %s)", i, e.getKey(), values).isEqualTo(values.get(i - 1) + 1);
+                assertThat(values.get(i))
+                        .as("event %d of %s (values %s)", i, e.getKey(), values)
+                        .isEqualTo(values.get(i - 1) + 1);
             }
         }
     }
 
     private static long nextValue(dev.adxcore.platform.database.Handle h, String agg) throws SQLException {
-        return h.queryOne("INSERT INTO counters (tenant_id, aggregate, value) VALUES (?, ?, 1) ON CONFLICT (tenant_id, aggregate)"
-                + " DO UPDATE SET value = counters.value + 1 RETURNING value", r -> r.getLong(1), A, agg).orElseThrow();
+        return h.queryOne(
+                        "INSERT INTO counters (tenant_id, aggregate, value) VALUES (?, ?, 1) ON CONFLICT (tenant_id, aggregate)"
+                                + " DO UPDATE SET value = counters.value + 1 RETURNING value",
+                        r -> r.getLong(1),
+                        A,
+                        agg)
+                .orElseThrow();
     }
 }

@@ -103,18 +103,24 @@ public final class StandardWorkflow {
 
     private static final LocalActivityOptions PERMISSION_OPTIONS = LocalActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10))
-            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(200))
-                    .setBackoffCoefficient(2).setMaximumInterval(Duration.ofSeconds(5)).setMaximumAttempts(5).build())
+            .setRetryOptions(RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofMillis(200))
+                    .setBackoffCoefficient(2)
+                    .setMaximumInterval(Duration.ofSeconds(5))
+                    .setMaximumAttempts(5)
+                    .build())
             .build();
     private static final LocalActivityOptions PUBLISH_OPTIONS = LocalActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(30))
             .setScheduleToCloseTimeout(Duration.ofHours(1))
-            .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(200))
-                    .setBackoffCoefficient(2).setMaximumInterval(Duration.ofSeconds(30)).build())
+            .setRetryOptions(RetryOptions.newBuilder()
+                    .setInitialInterval(Duration.ofMillis(200))
+                    .setBackoffCoefficient(2)
+                    .setMaximumInterval(Duration.ofSeconds(30))
+                    .build())
             .build();
 
-    private StandardWorkflow() {
-    }
+    private StandardWorkflow() {}
 
     /**
      * Checks the input and returns every problem found.
@@ -152,7 +158,8 @@ public final class StandardWorkflow {
          * @return the result, placed in the output and the completion event; may be {@code null}
          * @since 0.1.0
          */
-        @Nullable O execute(I input, PlatformContext context);
+        @Nullable
+        O execute(I input, PlatformContext context);
     }
 
     /**
@@ -176,11 +183,16 @@ public final class StandardWorkflow {
      *     with {@link TemporalPlatform})
      * @since 0.1.0
      */
-    public static <I, O> StandardWorkflowOutput<O> run(String operation, @Nullable I input,
-            Validator<? super I> validator, BusinessStep<? super I, ? extends O> step) {
+    public static <I, O> StandardWorkflowOutput<O> run(
+            String operation,
+            @Nullable I input,
+            Validator<? super I> validator,
+            BusinessStep<? super I, ? extends O> step) {
         Objects.requireNonNull(validator, "validator");
         Objects.requireNonNull(step, "step");
-        if (operation == null || operation.length() > MAX_OPERATION_LENGTH || !OPERATION.matcher(operation).matches()) {
+        if (operation == null
+                || operation.length() > MAX_OPERATION_LENGTH
+                || !OPERATION.matcher(operation).matches()) {
             throw new IllegalArgumentException("operation must be lower-case dot-separated words of [a-z0-9_-], at "
                     + "most " + MAX_OPERATION_LENGTH + " characters, e.g. 'invoice.issue' (was '" + operation + "')");
         }
@@ -196,20 +208,24 @@ public final class StandardWorkflow {
         // 1. Validation
         List<String> problems = input == null ? List.of("input must not be null") : validator.validate(input);
         if (problems != null && !problems.isEmpty()) {
-            throw ApplicationFailure.newNonRetryableFailure(String.join("; ", problems), VALIDATION_ERROR,
-                    List.copyOf(problems));
+            throw ApplicationFailure.newNonRetryableFailure(
+                    String.join("; ", problems), VALIDATION_ERROR, List.copyOf(problems));
         }
         I valid = Objects.requireNonNull(input);
 
         // 2. Permission (fail closed)
-        PlatformContext context = bound.orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("the workflow "
-                + "carries no PlatformContext (none was sent, or its headers were malformed), so the operation is "
-                + "denied: start it through TemplateClient, or with a PlatformContext bound on the starting thread",
+        PlatformContext context = bound.orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                "the workflow "
+                        + "carries no PlatformContext (none was sent, or its headers were malformed), so the operation is "
+                        + "denied: start it through TemplateClient, or with a PlatformContext bound on the starting thread",
                 PERMISSION_DENIED));
         if (context.tenantId().isEmpty()) {
-            throw ApplicationFailure.newNonRetryableFailure("the workflow's PlatformContext has no tenant (correlation "
-                    + "id " + context.correlationId() + "), so the operation is denied: a template workflow runs for "
-                    + "one tenant", PERMISSION_DENIED);
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "the workflow's PlatformContext has no tenant (correlation "
+                            + "id " + context.correlationId()
+                            + "), so the operation is denied: a template workflow runs for "
+                            + "one tenant",
+                    PERMISSION_DENIED);
         }
         TemplateActivities permission = Workflow.newLocalActivityStub(TemplateActivities.class, PERMISSION_OPTIONS);
         PermissionDecision decision;
@@ -219,8 +235,8 @@ public final class StandardWorkflow {
             if (CancellationScope.current().isCancelRequested()) {
                 throw e;
             }
-            decision = new PermissionDecision(false, "the permission check failed, so the operation is denied: "
-                    + rootMessage(e));
+            decision = new PermissionDecision(
+                    false, "the permission check failed, so the operation is denied: " + rootMessage(e));
         }
         if (!decision.permitted()) {
             throw ApplicationFailure.newNonRetryableFailure(decision.reason(), PERMISSION_DENIED);
@@ -237,9 +253,13 @@ public final class StandardWorkflow {
                     + ",\"message\":" + JsonStrings.quote(rootMessage(e)) + '}';
             String type = operation + (cancelled ? ".cancelled" : ".failed");
             try {
-                Workflow.newDetachedCancellationScope(() -> publish(info, type, data)).run();
+                Workflow.newDetachedCancellationScope(() -> publish(info, type, data))
+                        .run();
             } catch (TemporalFailure publishFailure) {
-                log.warn("Could not publish {} for workflow {}: {}", type, info.getWorkflowId(),
+                log.warn(
+                        "Could not publish {} for workflow {}: {}",
+                        type,
+                        info.getWorkflowId(),
                         publishFailure.getMessage());
                 e.addSuppressed(publishFailure);
             }
@@ -247,15 +267,26 @@ public final class StandardWorkflow {
         }
 
         // 4. Completion event
-        publish(info, operation + ".completed",
+        publish(
+                info,
+                operation + ".completed",
                 envelope(info, operation, WorkflowStatus.COMPLETED) + ",\"result\":" + toJson(result) + '}');
-        return new StandardWorkflowOutput<>(info.getWorkflowId(), WorkflowStatus.COMPLETED, result,
+        return new StandardWorkflowOutput<>(
+                info.getWorkflowId(),
+                WorkflowStatus.COMPLETED,
+                result,
                 Instant.ofEpochMilli(Workflow.currentTimeMillis()));
     }
 
     private static void publish(WorkflowInfo info, String type, String data) {
-        Workflow.newLocalActivityStub(TemplateActivities.class, PUBLISH_OPTIONS).publishEvent(new EventRequest(type,
-                info.getNamespace(), info.getWorkflowType(), info.getWorkflowId(), info.getRunId(), data));
+        Workflow.newLocalActivityStub(TemplateActivities.class, PUBLISH_OPTIONS)
+                .publishEvent(new EventRequest(
+                        type,
+                        info.getNamespace(),
+                        info.getWorkflowType(),
+                        info.getWorkflowId(),
+                        info.getRunId(),
+                        data));
     }
 
     private static String envelope(WorkflowInfo info, String operation, WorkflowStatus status) {
@@ -269,8 +300,11 @@ public final class StandardWorkflow {
             return "null";
         }
         Optional<Payload> payload = GlobalDataConverter.get().toPayload(value);
-        if (payload.isPresent() && "json/plain".equals(
-                payload.get().getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY).toStringUtf8())) {
+        if (payload.isPresent()
+                && "json/plain"
+                        .equals(payload.get()
+                                .getMetadataOrDefault("encoding", com.google.protobuf.ByteString.EMPTY)
+                                .toStringUtf8())) {
             return payload.get().getData().toString(StandardCharsets.UTF_8);
         }
         return "null";

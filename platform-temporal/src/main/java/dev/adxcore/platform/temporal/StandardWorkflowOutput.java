@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param <O> the business result type
  * @since 0.1.0
  */
-public record StandardWorkflowOutput<O>(String workflowId, WorkflowStatus status, @Nullable O result,
-        Instant completedAt) {
+public record StandardWorkflowOutput<O>(
+        String workflowId, WorkflowStatus status, @Nullable O result, Instant completedAt) {
 
     /**
      * Checks the required components.

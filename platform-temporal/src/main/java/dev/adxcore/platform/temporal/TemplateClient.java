@@ -122,8 +122,8 @@ public final class TemplateClient {
      *     id part is invalid
      * @since 0.1.0
      */
-    public WorkflowStub start(Class<?> workflowInterface, PlatformContext context, String idempotencyKey,
-            @Nullable Object input) {
+    public WorkflowStub start(
+            Class<?> workflowInterface, PlatformContext context, String idempotencyKey, @Nullable Object input) {
         return start(workflowType(workflowInterface), context, idempotencyKey, input);
     }
 
@@ -141,14 +141,18 @@ public final class TemplateClient {
      */
     public WorkflowStub start(String workflowType, String idempotencyKey, @Nullable Object input) {
         Thread thread = Thread.currentThread();
-        PlatformContext context = PlatformContext.current().orElseThrow(() -> new IllegalStateException(
-                "TemplateClient.start without a context uses the PlatformContext bound on the calling thread, and "
-                        + "none is bound on thread '" + thread.getName() + "': bind the request's context "
-                        + "(try (var scope = context.bind()) { ... }) or pass it with start(type, context, key, input)"));
-        UUID tenant = context.tenantId().orElseThrow(() -> new IllegalStateException("the PlatformContext bound on "
-                + "thread '" + thread.getName() + "' has no tenant (correlation id " + context.correlationId()
-                + "), and a template workflow runs for one tenant: bind a context with a tenant or pass one with "
-                + "start(type, context, key, input)"));
+        PlatformContext context = PlatformContext.current()
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "TemplateClient.start without a context uses the PlatformContext bound on the calling thread, and "
+                                        + "none is bound on thread '" + thread.getName()
+                                        + "': bind the request's context "
+                                        + "(try (var scope = context.bind()) { ... }) or pass it with start(type, context, key, input)"));
+        UUID tenant = context.tenantId()
+                .orElseThrow(() -> new IllegalStateException("the PlatformContext bound on "
+                        + "thread '" + thread.getName() + "' has no tenant (correlation id " + context.correlationId()
+                        + "), and a template workflow runs for one tenant: bind a context with a tenant or pass one with "
+                        + "start(type, context, key, input)"));
         return startBound(workflowType, tenant, idempotencyKey, input);
     }
 
@@ -164,12 +168,14 @@ public final class TemplateClient {
      * @throws IllegalArgumentException when the context has no tenant or an id part is invalid
      * @since 0.1.0
      */
-    public WorkflowStub start(String workflowType, PlatformContext context, String idempotencyKey,
-            @Nullable Object input) {
+    public WorkflowStub start(
+            String workflowType, PlatformContext context, String idempotencyKey, @Nullable Object input) {
         Objects.requireNonNull(context, "context");
-        UUID tenant = context.tenantId().orElseThrow(() -> new IllegalArgumentException("the PlatformContext has no "
-                + "tenant (correlation id " + context.correlationId() + "), and a template workflow runs for one "
-                + "tenant: build the context with PlatformContext.builder().tenantId(...)"));
+        UUID tenant = context.tenantId()
+                .orElseThrow(() -> new IllegalArgumentException("the PlatformContext has no "
+                        + "tenant (correlation id " + context.correlationId()
+                        + "), and a template workflow runs for one "
+                        + "tenant: build the context with PlatformContext.builder().tenantId(...)"));
         String workflowId = workflowId(workflowType, tenant, idempotencyKey);
         try (PlatformContext.Scope ignored = context.bind()) {
             return startBound(workflowType, workflowId, input);
@@ -190,7 +196,8 @@ public final class TemplateClient {
      */
     public WorkflowStub existing(Class<?> workflowInterface, String idempotencyKey) {
         String workflowType = workflowType(workflowInterface);
-        PlatformContext context = PlatformContext.current().filter(c -> c.tenantId().isPresent())
+        PlatformContext context = PlatformContext.current()
+                .filter(c -> c.tenantId().isPresent())
                 .orElseThrow(() -> new IllegalStateException("TemplateClient.existing finds the workflow of the tenant "
                         + "bound on this thread, and no PlatformContext with a tenant is bound on thread '"
                         + Thread.currentThread().getName() + "': bind the request's context first"));
@@ -222,8 +229,9 @@ public final class TemplateClient {
     private static String workflowType(Class<?> workflowInterface) {
         Objects.requireNonNull(workflowInterface, "workflowInterface");
         POJOWorkflowMethodMetadata method = POJOWorkflowInterfaceMetadata.newInstance(workflowInterface)
-                .getWorkflowMethod().orElseThrow(() -> new IllegalArgumentException(
-                        workflowInterface.getName() + " has no @WorkflowMethod"));
+                .getWorkflowMethod()
+                .orElseThrow(
+                        () -> new IllegalArgumentException(workflowInterface.getName() + " has no @WorkflowMethod"));
         return method.getName();
     }
 
@@ -232,8 +240,8 @@ public final class TemplateClient {
             throw new IllegalArgumentException(name + " must not be empty: it is part of the workflow id");
         }
         if (value.length() > MAX_PART_LENGTH) {
-            throw new IllegalArgumentException(name + " must be at most " + MAX_PART_LENGTH + " characters (was "
-                    + value.length() + ")");
+            throw new IllegalArgumentException(
+                    name + " must be at most " + MAX_PART_LENGTH + " characters (was " + value.length() + ")");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -243,14 +251,19 @@ public final class TemplateClient {
             }
             if (!allowed(c)) {
                 // The value is not echoed: it may come from a request and carry control characters into logs.
-                throw new IllegalArgumentException(String.format("%s may contain only %s, so that the workflow id is "
-                        + "a valid causation id (U+%04X at index %d)", name, PART_CHARACTERS, (int) c, i));
+                throw new IllegalArgumentException(String.format(
+                        "%s may contain only %s, so that the workflow id is "
+                                + "a valid causation id (U+%04X at index %d)",
+                        name, PART_CHARACTERS, (int) c, i));
             }
         }
         return value;
     }
 
     private static boolean allowed(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "._:+=@|~-".indexOf(c) >= 0;
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || "._:+=@|~-".indexOf(c) >= 0;
     }
 }

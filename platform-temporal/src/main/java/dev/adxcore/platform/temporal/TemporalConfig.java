@@ -58,8 +58,8 @@ public final class TemporalConfig {
     private static final String TLS_KEY_PATH = ENV_PREFIX + "TLS_KEY_PATH";
     private static final String EMBEDDED_PORT = ENV_PREFIX + "EMBEDDED_PORT";
     private static final String SHUTDOWN_TIMEOUT = ENV_PREFIX + "SHUTDOWN_TIMEOUT";
-    private static final List<String> SETTINGS = List.of(TARGET, NAMESPACE, TASK_QUEUE, IDENTITY, TLS_CERT_PATH,
-            TLS_KEY_PATH, EMBEDDED_PORT, SHUTDOWN_TIMEOUT);
+    private static final List<String> SETTINGS = List.of(
+            TARGET, NAMESPACE, TASK_QUEUE, IDENTITY, TLS_CERT_PATH, TLS_KEY_PATH, EMBEDDED_PORT, SHUTDOWN_TIMEOUT);
 
     private final @Nullable String target;
     private final String namespace;
@@ -119,8 +119,8 @@ public final class TemporalConfig {
         Objects.requireNonNull(settings, "settings");
         for (String name : settings.names()) {
             if (name.startsWith(ENV_PREFIX) && !SETTINGS.contains(name)) {
-                throw new IllegalArgumentException("unknown setting " + settings.describe(name) + " (known: "
-                        + String.join(", ", SETTINGS) + ")");
+                throw new IllegalArgumentException(
+                        "unknown setting " + settings.describe(name) + " (known: " + String.join(", ", SETTINGS) + ")");
             }
         }
         Builder b = builder();
@@ -145,7 +145,8 @@ public final class TemporalConfig {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException(settings.describe(name) + " must be a file path (" + e.getReason() + ")");
+            throw new IllegalArgumentException(
+                    settings.describe(name) + " must be a file path (" + e.getReason() + ")");
         }
     }
 
@@ -260,7 +261,8 @@ public final class TemporalConfig {
 
     @Override
     public String toString() {
-        return "TemporalConfig{target=" + (target == null ? "<embedded dev server on port " + embeddedPort + ">" : target)
+        return "TemporalConfig{target="
+                + (target == null ? "<embedded dev server on port " + embeddedPort + ">" : target)
                 + ", namespace=" + namespace + ", taskQueue=" + taskQueue
                 + (identity == null ? "" : ", identity=" + identity)
                 + (tlsCertPath == null ? ", tls=off" : ", tlsCertPath=" + tlsCertPath + ", tlsKeyPath=" + tlsKeyPath)
@@ -282,8 +284,7 @@ public final class TemporalConfig {
         private int embeddedPort = 7233;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the frontend address.
@@ -393,7 +394,8 @@ public final class TemporalConfig {
                 target = target.trim();
                 if (!isHostAndPort(target)) {
                     throw new IllegalArgumentException("target (" + TARGET + ") must be host:port, e.g. "
-                            + "temporal.internal:7233 (was " + shown(target) + "); leave it unset to start the embedded "
+                            + "temporal.internal:7233 (was " + shown(target)
+                            + "); leave it unset to start the embedded "
                             + "dev server");
                 }
             }
@@ -416,7 +418,8 @@ public final class TemporalConfig {
                         + "(was tlsCertPath=" + tlsCertPath + " with no target)");
             }
             if (embeddedPort < 0 || embeddedPort > 65535) {
-                throw new IllegalArgumentException("embeddedPort must be between 0 and 65535 (was " + embeddedPort + ")");
+                throw new IllegalArgumentException(
+                        "embeddedPort must be between 0 and 65535 (was " + embeddedPort + ")");
             }
             if (shutdownTimeout == null || shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
                 throw new IllegalArgumentException("shutdownTimeout (" + SHUTDOWN_TIMEOUT + ") must be > 0 (was "
@@ -434,11 +437,17 @@ public final class TemporalConfig {
             String host = value.substring(0, colon);
             boolean hostValid;
             if (host.startsWith("[") && host.endsWith("]") && host.length() > 2) {
-                hostValid = host.substring(1, host.length() - 1).chars()
+                hostValid = host.substring(1, host.length() - 1)
+                        .chars()
                         .allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
             } else {
-                hostValid = host.chars().allMatch(c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                        || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_');
+                hostValid = host.chars()
+                        .allMatch(c -> (c >= 'a' && c <= 'z')
+                                || (c >= 'A' && c <= 'Z')
+                                || (c >= '0' && c <= '9')
+                                || c == '.'
+                                || c == '-'
+                                || c == '_');
             }
             String port = value.substring(colon + 1);
             if (!hostValid || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -451,7 +460,7 @@ public final class TemporalConfig {
         /** How a refused target is shown: credentials masked, hostile or long text not echoed. */
         private static String shown(String value) {
             String masked = value.indexOf('@') < 0 ? value : Secrets.MASK + value.substring(value.lastIndexOf('@'));
-            boolean plain = masked.length() <= 100 && masked.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '\'' );
+            boolean plain = masked.length() <= 100 && masked.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '\'');
             return plain ? "'" + masked + "'" : "a value of " + value.length() + " characters, not shown";
         }
     }

@@ -54,8 +54,13 @@ public final class TemporalConnection implements AutoCloseable {
     private final WorkflowServiceStubs stubs;
     private final WorkflowClient client;
 
-    private TemporalConnection(TemporalConfig config, String target, TestServer.@Nullable PortBoundTestServer embedded,
-            @Nullable Scope metricsScope, WorkflowServiceStubs stubs, WorkflowClient client) {
+    private TemporalConnection(
+            TemporalConfig config,
+            String target,
+            TestServer.@Nullable PortBoundTestServer embedded,
+            @Nullable Scope metricsScope,
+            WorkflowServiceStubs stubs,
+            WorkflowClient client) {
         this.config = config;
         this.target = target;
         this.embedded = embedded;
@@ -99,23 +104,26 @@ public final class TemporalConnection implements AutoCloseable {
             // timeouts ("Duration of this magnitude not supported") and workflows stall.
             embedded = TestServer.createPortBoundServer(port, true);
             target = "127.0.0.1:" + port;
-            log.info("No Temporal target configured (PLATFORM_TEMPORAL_TARGET is unset): started the embedded Temporal "
-                    + "dev server in this JVM on {}. For examples and local runs only: its state is lost on exit.",
+            log.info(
+                    "No Temporal target configured (PLATFORM_TEMPORAL_TARGET is unset): started the embedded Temporal "
+                            + "dev server in this JVM on {}. For examples and local runs only: its state is lost on exit.",
                     target);
         }
-        WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+        WorkflowServiceStubsOptions.Builder options =
+                WorkflowServiceStubsOptions.newBuilder().setTarget(target);
         if (config.isTls()) {
             options.setSslContext(sslContext(config));
         }
         Scope scope = null;
         if (registry != null) {
-            scope = new RootScopeBuilder().reporter(new MicrometerClientStatsReporter(registry))
+            scope = new RootScopeBuilder()
+                    .reporter(new MicrometerClientStatsReporter(registry))
                     .reportEvery(com.uber.m3.util.Duration.ofSeconds(1));
             options.setMetricsScope(scope);
         }
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(options.build());
-        io.temporal.client.WorkflowClientOptions.Builder clientOptions = TemporalPlatform.clientOptions()
-                .setNamespace(config.namespace());
+        io.temporal.client.WorkflowClientOptions.Builder clientOptions =
+                TemporalPlatform.clientOptions().setNamespace(config.namespace());
         config.identity().ifPresent(clientOptions::setIdentity);
         WorkflowClient client = WorkflowClient.newInstance(stubs, clientOptions.build());
         log.info("Temporal connection opened: {}", config);
@@ -128,8 +136,11 @@ public final class TemporalConnection implements AutoCloseable {
             return SimpleSslContextBuilder.forPKCS8(cert, key).build();
         } catch (IOException e) {
             // The message names the paths only, never key material.
-            throw new UncheckedIOException("cannot read the TLS certificate " + config.tlsCertPath().orElseThrow()
-                    + " or key " + config.tlsKeyPath().orElseThrow() + ": " + e.getClass().getSimpleName(), e);
+            throw new UncheckedIOException(
+                    "cannot read the TLS certificate " + config.tlsCertPath().orElseThrow() + " or key "
+                            + config.tlsKeyPath().orElseThrow() + ": "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -208,15 +219,25 @@ public final class TemporalConnection implements AutoCloseable {
         try {
             DescribeNamespaceResponse response = stubs.blockingStub()
                     .withDeadlineAfter(HEALTH_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
-                    .describeNamespace(DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build());
-            return HealthResult.up(Map.of("target", target, "namespace", namespace,
-                    "namespaceState", response.getNamespaceInfo().getState().name()));
+                    .describeNamespace(DescribeNamespaceRequest.newBuilder()
+                            .setNamespace(namespace)
+                            .build());
+            return HealthResult.up(Map.of(
+                    "target",
+                    target,
+                    "namespace",
+                    namespace,
+                    "namespaceState",
+                    response.getNamespaceInfo().getState().name()));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return HealthResult.down("namespace '" + namespace + "' does not exist on " + target);
             }
-            return HealthResult.down("Temporal at " + target + " did not answer: " + e.getStatus().getCode()
-                    + (e.getStatus().getDescription() == null ? "" : " " + e.getStatus().getDescription()));
+            return HealthResult.down("Temporal at " + target + " did not answer: "
+                    + e.getStatus().getCode()
+                    + (e.getStatus().getDescription() == null
+                            ? ""
+                            : " " + e.getStatus().getDescription()));
         } catch (RuntimeException e) {
             return HealthResult.down(e);
         }

@@ -39,9 +39,8 @@ public final class TemporalHeaders {
     public static final String CAUSAL_TOKEN = "adx-causal-token";
 
     /** Every header of the carrier, in the order of the README's table. */
-    public static final List<String> ALL = List.of(TENANT_ID, USER_ID, ROLES, CORRELATION_ID, CAUSATION_ID, TRACEPARENT,
-            TRACESTATE, CAUSAL_TOKEN);
+    public static final List<String> ALL =
+            List.of(TENANT_ID, USER_ID, ROLES, CORRELATION_ID, CAUSATION_ID, TRACEPARENT, TRACESTATE, CAUSAL_TOKEN);
 
-    private TemporalHeaders() {
-    }
+    private TemporalHeaders() {}
 }

@@ -46,8 +46,7 @@ public final class TemporalPlatform {
 
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
 
-    private TemporalPlatform() {
-    }
+    private TemporalPlatform() {}
 
     /**
      * Client options carrying the platform's context propagator and its SDK plugin, which puts the platform's worker
@@ -59,8 +58,10 @@ public final class TemporalPlatform {
      * @since 0.1.0
      */
     public static WorkflowClientOptions.Builder clientOptions() {
-        return WorkflowClientOptions.newBuilder().setContextPropagators(List.of(PlatformContextPropagator.INSTANCE))
-                .setInterceptors(TracingInterceptors.CLIENT).setPlugins(PlatformPlugin.INSTANCE);
+        return WorkflowClientOptions.newBuilder()
+                .setContextPropagators(List.of(PlatformContextPropagator.INSTANCE))
+                .setInterceptors(TracingInterceptors.CLIENT)
+                .setPlugins(PlatformPlugin.INSTANCE);
     }
 
     /**
@@ -99,10 +100,10 @@ public final class TemporalPlatform {
      * @throws NullPointerException when an argument is null
      * @since 0.1.0
      */
-    public static void registerTemplateActivities(Worker worker, EventBus eventBus,
-            PermissionChecker... permissionCheckers) {
+    public static void registerTemplateActivities(
+            Worker worker, EventBus eventBus, PermissionChecker... permissionCheckers) {
         Objects.requireNonNull(worker, "worker");
-        worker.registerActivitiesImplementations(new TemplateActivitiesImpl(eventBus,
-                PermissionCheckers.resolve(List.of(permissionCheckers)), PUBLISH_TIMEOUT));
+        worker.registerActivitiesImplementations(new TemplateActivitiesImpl(
+                eventBus, PermissionCheckers.resolve(List.of(permissionCheckers)), PUBLISH_TIMEOUT));
     }
 }

@@ -57,9 +57,10 @@ public final class TemporalWorkerRunner implements AutoCloseable {
         this.shutdownTimeout = b.shutdownTimeout;
         this.workflowTypes = b.workflowTypes.size();
         this.activityImplementations = b.activities.size();
-        this.factory = WorkerFactory.newInstance(b.client, TemporalPlatform.workerFactoryOptions().build());
-        Worker worker = b.workerOptions == null ? factory.newWorker(taskQueue)
-                : factory.newWorker(taskQueue, b.workerOptions);
+        this.factory = WorkerFactory.newInstance(
+                b.client, TemporalPlatform.workerFactoryOptions().build());
+        Worker worker =
+                b.workerOptions == null ? factory.newWorker(taskQueue) : factory.newWorker(taskQueue, b.workerOptions);
         if (!b.workflowTypes.isEmpty()) {
             worker.registerWorkflowImplementationTypes(b.workflowTypes.toArray(Class<?>[]::new));
         }
@@ -101,13 +102,18 @@ public final class TemporalWorkerRunner implements AutoCloseable {
      */
     public synchronized void start() {
         if (started || closed) {
-            throw new IllegalStateException("the worker for task queue " + taskQueue + " was already "
-                    + (closed ? "closed" : "started"));
+            throw new IllegalStateException(
+                    "the worker for task queue " + taskQueue + " was already " + (closed ? "closed" : "started"));
         }
         factory.start();
         started = true;
-        log.info("Temporal worker started: namespace {}, task queue {}, {} workflow type(s), {} activity "
-                + "implementation(s)", namespace, taskQueue, workflowTypes, activityImplementations);
+        log.info(
+                "Temporal worker started: namespace {}, task queue {}, {} workflow type(s), {} activity "
+                        + "implementation(s)",
+                namespace,
+                taskQueue,
+                workflowTypes,
+                activityImplementations);
     }
 
     /**
@@ -132,13 +138,18 @@ public final class TemporalWorkerRunner implements AutoCloseable {
             return;
         }
         closed = true;
-        log.info("Stopping Temporal worker on task queue {}: waiting up to {} for in-flight tasks...", taskQueue,
+        log.info(
+                "Stopping Temporal worker on task queue {}: waiting up to {} for in-flight tasks...",
+                taskQueue,
                 shutdownTimeout);
         factory.shutdown();
         factory.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
         if (!factory.isTerminated()) {
-            log.warn("Temporal worker on task queue {} still had tasks after {}: interrupting them (Temporal retries "
-                    + "them on another worker)", taskQueue, shutdownTimeout);
+            log.warn(
+                    "Temporal worker on task queue {} still had tasks after {}: interrupting them (Temporal retries "
+                            + "them on another worker)",
+                    taskQueue,
+                    shutdownTimeout);
             factory.shutdownNow();
             factory.awaitTermination(5, TimeUnit.SECONDS);
         }

@@ -74,7 +74,8 @@ class ContextHeaderRoundTripTest {
                 .roles(roles)
                 .correlationId(fill("Corr.09_:+/=-", 128))
                 .causationId(fill("Cause.09_:+/=@|~-", 512))
-                .trace(TraceParent.parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01").orElseThrow())
+                .trace(TraceParent.parse("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+                        .orElseThrow())
                 .traceState(fill(PRINTABLE_ASCII, 512))
                 .causalToken(fill("0/16B3748.lsn_:-", 128))
                 .build();
@@ -99,14 +100,18 @@ class ContextHeaderRoundTripTest {
 
         assertThat(sent.roles()).hasSize(64).allSatisfy(role -> assertThat(role).hasSize(128));
         assertThat(sent.traceState()).hasValueSatisfying(s -> assertThat(s).hasSize(512));
-        assertThat(Orders.WORKFLOW_SEEN).extracting(Orders.Seen::context).hasSize(2).containsOnly(sent);
-        assertThat(Orders.WORKFLOW_SEEN).allSatisfy(seen -> assertThat(seen.mdc())
-                .containsEntry("tenant_id", TemplateHarness.TENANT_A.toString())
-                .containsEntry("user_id", sent.userId().orElseThrow())
-                .containsEntry("correlation_id", sent.correlationId())
-                .containsEntry("causation_id", sent.causationId().orElseThrow())
-                .containsEntry("trace_id", "0af7651916cd43dd8448eb211c80319c")
-                .containsEntry("span_id", "b7ad6b7169203331"));
+        assertThat(Orders.WORKFLOW_SEEN)
+                .extracting(Orders.Seen::context)
+                .hasSize(2)
+                .containsOnly(sent);
+        assertThat(Orders.WORKFLOW_SEEN)
+                .allSatisfy(seen -> assertThat(seen.mdc())
+                        .containsEntry("tenant_id", TemplateHarness.TENANT_A.toString())
+                        .containsEntry("user_id", sent.userId().orElseThrow())
+                        .containsEntry("correlation_id", sent.correlationId())
+                        .containsEntry("causation_id", sent.causationId().orElseThrow())
+                        .containsEntry("trace_id", "0af7651916cd43dd8448eb211c80319c")
+                        .containsEntry("span_id", "b7ad6b7169203331"));
     }
 
     @Test
@@ -124,7 +129,10 @@ class ContextHeaderRoundTripTest {
 
     @Test
     void aMinimalContextArrivesWithoutValuesItNeverHad() {
-        PlatformContext sent = PlatformContext.builder().tenantId(TemplateHarness.TENANT_B).correlationId("c").build();
+        PlatformContext sent = PlatformContext.builder()
+                .tenantId(TemplateHarness.TENANT_B)
+                .correlationId("c")
+                .build();
 
         StandardWorkflowOutput<Orders.Placed> output = run(sent, "order-1");
 
@@ -151,7 +159,8 @@ class ContextHeaderRoundTripTest {
         assertThat(event.userId()).isEqualTo(sent.userId());
         assertThat(event.correlationId()).isEqualTo(sent.correlationId());
         assertThat(event.causationId()).contains(output.workflowId());
-        assertThat(event.extensions()).containsEntry("traceparent", sent.trace().orElseThrow().toHeader())
+        assertThat(event.extensions())
+                .containsEntry("traceparent", sent.trace().orElseThrow().toHeader())
                 .containsEntry("tracestate", sent.traceState().orElseThrow());
     }
 
@@ -160,8 +169,8 @@ class ContextHeaderRoundTripTest {
         String key = "k".repeat(200);
         PlatformContext sent = TemplateHarness.context(TemplateHarness.TENANT_A);
 
-        StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(harness.client.start(
-                "PlaceOrderWorkflow", sent, key, Orders.Order.of("ok")));
+        StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(
+                harness.client.start("PlaceOrderWorkflow", sent, key, Orders.Order.of("ok")));
 
         assertThat(output.workflowId()).hasSize("PlaceOrderWorkflow".length() + 1 + 36 + 1 + 200);
         assertThat(harness.activities.seen.peek().context().causationId()).contains(output.workflowId());
@@ -192,32 +201,43 @@ class ContextHeaderRoundTripTest {
             }
 
             @Override
-            public void setCurrentContext(Object context) {
-            }
+            public void setCurrentContext(Object context) {}
         };
-        WorkflowClient foreign = WorkflowClient.newInstance(harness.env.getWorkflowServiceStubs(),
-                WorkflowClientOptions.newBuilder().setNamespace(harness.env.getNamespace())
-                        .setContextPropagators(List.of(handWritten)).build());
-        WorkflowStub stub = foreign.newUntypedWorkflowStub("PlaceOrderWorkflow", WorkflowOptions.newBuilder()
-                .setTaskQueue(TemplateHarness.QUEUE).setWorkflowId(workflowId).build());
+        WorkflowClient foreign = WorkflowClient.newInstance(
+                harness.env.getWorkflowServiceStubs(),
+                WorkflowClientOptions.newBuilder()
+                        .setNamespace(harness.env.getNamespace())
+                        .setContextPropagators(List.of(handWritten))
+                        .build());
+        WorkflowStub stub = foreign.newUntypedWorkflowStub(
+                "PlaceOrderWorkflow",
+                WorkflowOptions.newBuilder()
+                        .setTaskQueue(TemplateHarness.QUEUE)
+                        .setWorkflowId(workflowId)
+                        .build());
         stub.start(Orders.Order.of("ok"));
         return stub;
     }
 
     private static Payload jsonString(String json) {
-        return Payload.newBuilder().putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
-                .setData(ByteString.copyFromUtf8(json)).build();
+        return Payload.newBuilder()
+                .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+                .setData(ByteString.copyFromUtf8(json))
+                .build();
     }
 
     @Test
     void headersThatAnotherSdkWritesByHandAreReadAsTheContext() {
         String tenant = TemplateHarness.TENANT_B.toString().toUpperCase(java.util.Locale.ROOT);
-        WorkflowStub stub = startFromForeignClient("foreign-1", Map.of(
-                TemporalHeaders.TENANT_ID, jsonString('"' + tenant + '"'),
-                TemporalHeaders.USER_ID, jsonString("\"go-user\""),
-                TemporalHeaders.ROLES, jsonString("\"member, approver\""),
-                TemporalHeaders.CORRELATION_ID, jsonString("\"corr\\/escaped\""),
-                TemporalHeaders.TRACEPARENT, jsonString("\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00\"")));
+        WorkflowStub stub = startFromForeignClient(
+                "foreign-1",
+                Map.of(
+                        TemporalHeaders.TENANT_ID, jsonString('"' + tenant + '"'),
+                        TemporalHeaders.USER_ID, jsonString("\"go-user\""),
+                        TemporalHeaders.ROLES, jsonString("\"member, approver\""),
+                        TemporalHeaders.CORRELATION_ID, jsonString("\"corr\\/escaped\""),
+                        TemporalHeaders.TRACEPARENT,
+                                jsonString("\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00\"")));
 
         StandardWorkflowTest.result(stub);
 
@@ -239,23 +259,29 @@ class ContextHeaderRoundTripTest {
         codecLog.addAppender(log);
         String hostile = "\"u\\u000aFAKE LOG LINE tenant=" + TemplateHarness.TENANT_A + "\"";
         try {
-            WorkflowStub stub = startFromForeignClient("foreign-2", Map.of(
-                    TemporalHeaders.TENANT_ID, jsonString('"' + TemplateHarness.TENANT_B.toString() + '"'),
-                    TemporalHeaders.USER_ID, jsonString(hostile),
-                    TemporalHeaders.CORRELATION_ID, jsonString("\"corr\"")));
+            WorkflowStub stub = startFromForeignClient(
+                    "foreign-2",
+                    Map.of(
+                            TemporalHeaders.TENANT_ID, jsonString('"' + TemplateHarness.TENANT_B.toString() + '"'),
+                            TemporalHeaders.USER_ID, jsonString(hostile),
+                            TemporalHeaders.CORRELATION_ID, jsonString("\"corr\"")));
 
-            WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class,
-                    () -> StandardWorkflowTest.result(stub));
+            WorkflowFailedException failure =
+                    catchThrowableOfType(WorkflowFailedException.class, () -> StandardWorkflowTest.result(stub));
 
             ApplicationFailure cause = (ApplicationFailure) failure.getCause();
             assertThat(cause.getType()).isEqualTo(StandardWorkflow.PERMISSION_DENIED);
             assertThat(cause.getOriginalMessage()).contains("carries no PlatformContext");
             assertThat(harness.activities.reserveAttempts).hasValue(0);
-            assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains(TemporalHeaders.USER_ID))
+            assertThat(log.list)
+                    .filteredOn(e -> e.getFormattedMessage().contains(TemporalHeaders.USER_ID))
                     .isNotEmpty()
-                    .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("FAKE LOG LINE")
-                            .doesNotContain(TemplateHarness.TENANT_A.toString()).doesNotContain("\n"))
-                    .filteredOn(e -> e.getLevel() == Level.WARN).hasSizeLessThanOrEqualTo(1);
+                    .allSatisfy(e -> assertThat(e.getFormattedMessage())
+                            .doesNotContain("FAKE LOG LINE")
+                            .doesNotContain(TemplateHarness.TENANT_A.toString())
+                            .doesNotContain("\n"))
+                    .filteredOn(e -> e.getLevel() == Level.WARN)
+                    .hasSizeLessThanOrEqualTo(1);
         } finally {
             codecLog.detachAppender(log);
             codecLog.setLevel(level);

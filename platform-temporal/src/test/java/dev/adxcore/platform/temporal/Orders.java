@@ -27,8 +27,7 @@ final class Orders {
 
     static final String OPERATION = "order.place";
 
-    private Orders() {
-    }
+    private Orders() {}
 
     /** @param mode ok, fail, child, await (until cancelled), block (first attempt waits for a latch) */
     record Order(String item, int quantity, String mode) {
@@ -48,20 +47,23 @@ final class Orders {
         }
     }
 
-    record Placed(String reservation) {
-    }
+    record Placed(String reservation) {}
 
     /** What workflow or activity code saw: where it ran, the bound context and the MDC context keys. */
-    record Seen(String where, PlatformContext context, Map<String, String> mdc) {
-    }
+    record Seen(String where, PlatformContext context, Map<String, String> mdc) {}
 
     /** What the business steps saw (workflow code), across all workflows of a test. */
     static final Queue<Seen> WORKFLOW_SEEN = new ConcurrentLinkedQueue<>();
 
     static Map<String, String> mdc() {
         Map<String, String> mdc = new java.util.HashMap<>();
-        for (String key : List.of(MdcKeys.TENANT_ID, MdcKeys.USER_ID, MdcKeys.CORRELATION_ID, MdcKeys.CAUSATION_ID,
-                MdcKeys.TRACE_ID, MdcKeys.SPAN_ID)) {
+        for (String key : List.of(
+                MdcKeys.TENANT_ID,
+                MdcKeys.USER_ID,
+                MdcKeys.CORRELATION_ID,
+                MdcKeys.CAUSATION_ID,
+                MdcKeys.TRACE_ID,
+                MdcKeys.SPAN_ID)) {
             String value = MDC.get(key);
             if (value != null) {
                 mdc.put(key, value);
@@ -90,10 +92,14 @@ final class Orders {
     }
 
     public static final class PlaceOrderWorkflowImpl implements PlaceOrderWorkflow {
-        private final OrderActivities activities = Workflow.newActivityStub(OrderActivities.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(5))
-                        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(100))
-                                .setMaximumAttempts(5).build())
+        private final OrderActivities activities = Workflow.newActivityStub(
+                OrderActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(5))
+                        .setRetryOptions(RetryOptions.newBuilder()
+                                .setInitialInterval(Duration.ofMillis(100))
+                                .setMaximumAttempts(5)
+                                .build())
                         .build());
 
         @Override
@@ -101,13 +107,19 @@ final class Orders {
             return StandardWorkflow.run(OPERATION, order, Order::problems, (o, ctx) -> {
                 if (!Workflow.isReplaying()) {
                     WORKFLOW_SEEN.add(new Seen("business step", ctx, mdc()));
-                    WORKFLOW_SEEN.add(new Seen("PlatformContext.current()", PlatformContext.current().orElse(null),
+                    WORKFLOW_SEEN.add(new Seen(
+                            "PlatformContext.current()",
+                            PlatformContext.current().orElse(null),
                             mdc()));
                 }
                 String reservation = activities.reserve(o);
                 if (o.mode().equals("child")) {
-                    Workflow.newChildWorkflowStub(ShipWorkflow.class, ChildWorkflowOptions.newBuilder()
-                            .setWorkflowId(Workflow.getInfo().getWorkflowId() + "/ship").build()).ship(o);
+                    Workflow.newChildWorkflowStub(
+                                    ShipWorkflow.class,
+                                    ChildWorkflowOptions.newBuilder()
+                                            .setWorkflowId(Workflow.getInfo().getWorkflowId() + "/ship")
+                                            .build())
+                            .ship(o);
                 }
                 if (o.mode().equals("await")) {
                     Workflow.await(() -> false);
@@ -118,8 +130,11 @@ final class Orders {
     }
 
     public static final class ShipWorkflowImpl implements ShipWorkflow {
-        private final OrderActivities activities = Workflow.newActivityStub(OrderActivities.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(5)).build());
+        private final OrderActivities activities = Workflow.newActivityStub(
+                OrderActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(5))
+                        .build());
 
         @Override
         public String ship(Order order) {
@@ -164,8 +179,10 @@ final class Orders {
         }
 
         private void record() {
-            seen.add(new Seen(Activity.getExecutionContext().getInfo().getActivityType(),
-                    PlatformContext.current().orElse(null), mdc()));
+            seen.add(new Seen(
+                    Activity.getExecutionContext().getInfo().getActivityType(),
+                    PlatformContext.current().orElse(null),
+                    mdc()));
         }
     }
 }

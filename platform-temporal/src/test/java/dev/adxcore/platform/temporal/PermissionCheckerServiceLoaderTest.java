@@ -28,7 +28,8 @@ class PermissionCheckerServiceLoaderTest {
     @BeforeAll
     static void serviceFileIsOnTheClassPath() {
         assertThat(ServiceLoader.load(PermissionChecker.class, PermissionChecker.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::type).toList())
+                        .map(ServiceLoader.Provider::type)
+                        .toList())
                 .as("src/test/service-loader is on the class path only in the 'service-loader' surefire execution")
                 .containsExactly(ServiceLoadedPermissionChecker.class);
     }
@@ -45,13 +46,14 @@ class PermissionCheckerServiceLoaderTest {
     }
 
     private WorkflowStub start(UUID tenant) {
-        return harness.client.start(Orders.PlaceOrderWorkflow.class, TemplateHarness.context(tenant), "order-1",
-                Orders.Order.of("ok"));
+        return harness.client.start(
+                Orders.PlaceOrderWorkflow.class, TemplateHarness.context(tenant), "order-1", Orders.Order.of("ok"));
     }
 
     @Test
     void resolveReturnsTheServiceLoadedCheckerWhenNoneIsGiven() {
-        assertThat(PermissionCheckers.resolve(List.of())).singleElement()
+        assertThat(PermissionCheckers.resolve(List.of()))
+                .singleElement()
                 .isInstanceOf(ServiceLoadedPermissionChecker.class);
     }
 
@@ -79,14 +81,15 @@ class PermissionCheckerServiceLoaderTest {
         harness.start(harness.runner());
 
         WorkflowStub stub = start(TemplateHarness.TENANT_B);
-        WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class,
-                () -> StandardWorkflowTest.result(stub));
+        WorkflowFailedException failure =
+                catchThrowableOfType(WorkflowFailedException.class, () -> StandardWorkflowTest.result(stub));
 
         ApplicationFailure cause = (ApplicationFailure) failure.getCause();
         assertThat(cause.getType()).isEqualTo(StandardWorkflow.PERMISSION_DENIED);
-        assertThat(cause.getOriginalMessage()).isEqualTo("operation 'order.place' denied for tenant "
-                + TemplateHarness.TENANT_B + ", user user-7");
-        assertThat(ServiceLoadedPermissionChecker.ASKED).containsExactly(TemplateHarness.TENANT_B + " " + Orders.OPERATION);
+        assertThat(cause.getOriginalMessage())
+                .isEqualTo("operation 'order.place' denied for tenant " + TemplateHarness.TENANT_B + ", user user-7");
+        assertThat(ServiceLoadedPermissionChecker.ASKED)
+                .containsExactly(TemplateHarness.TENANT_B + " " + Orders.OPERATION);
         assertThat(harness.activities.reserveAttempts).hasValue(0);
     }
 
@@ -105,8 +108,8 @@ class PermissionCheckerServiceLoaderTest {
         harness.start(harness.runner().permissionChecker((ctx, op) -> false));
 
         WorkflowStub stub = start(ServiceLoadedPermissionChecker.PERMITTED_TENANT);
-        WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class,
-                () -> StandardWorkflowTest.result(stub));
+        WorkflowFailedException failure =
+                catchThrowableOfType(WorkflowFailedException.class, () -> StandardWorkflowTest.result(stub));
 
         assertThat(((ApplicationFailure) failure.getCause()).getType()).isEqualTo(StandardWorkflow.PERMISSION_DENIED);
         assertThat(ServiceLoadedPermissionChecker.ASKED).isEmpty();

@@ -2,6 +2,7 @@ package dev.adxcore.platform.temporal;
 
 import dev.adxcore.platform.core.MdcKeys;
 import dev.adxcore.platform.core.PlatformContext;
+import dev.adxcore.platform.temporal.internal.PlatformWorkerInterceptor;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
@@ -18,7 +19,6 @@ import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import dev.adxcore.platform.temporal.internal.PlatformWorkerInterceptor;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -51,23 +51,31 @@ import org.slf4j.MDC;
  */
 final class Probes {
 
-    private Probes() {
-    }
+    private Probes() {}
 
     /**
      * What code saw: where it ran, for which workflow, on which thread ({@code #id name}: the SDK renames pooled
      * workflow threads, the id stays), the bound context and the MDC.
      */
-    record Observation(String where, String workflowId, String thread, @Nullable PlatformContext context,
-            @Nullable String mdcTenant, Map<String, String> mdc) {
-    }
+    record Observation(
+            String where,
+            String workflowId,
+            String thread,
+            @Nullable PlatformContext context,
+            @Nullable String mdcTenant,
+            Map<String, String> mdc) {}
 
     static final Queue<Observation> OBSERVED = new ConcurrentLinkedQueue<>();
 
     static Map<String, String> mdc() {
         Map<String, String> mdc = new HashMap<>();
-        for (String key : List.of(MdcKeys.TENANT_ID, MdcKeys.USER_ID, MdcKeys.CORRELATION_ID, MdcKeys.CAUSATION_ID,
-                MdcKeys.TRACE_ID, MdcKeys.SPAN_ID)) {
+        for (String key : List.of(
+                MdcKeys.TENANT_ID,
+                MdcKeys.USER_ID,
+                MdcKeys.CORRELATION_ID,
+                MdcKeys.CAUSATION_ID,
+                MdcKeys.TRACE_ID,
+                MdcKeys.SPAN_ID)) {
             String value = MDC.get(key);
             if (value != null) {
                 mdc.put(key, value);
@@ -78,8 +86,13 @@ final class Probes {
 
     static void observe(String where, String workflowId) {
         Thread thread = Thread.currentThread();
-        OBSERVED.add(new Observation(where, workflowId, "#" + thread.getId() + " " + thread.getName(),
-                PlatformContext.current().orElse(null), MDC.get(MdcKeys.TENANT_ID), mdc()));
+        OBSERVED.add(new Observation(
+                where,
+                workflowId,
+                "#" + thread.getId() + " " + thread.getName(),
+                PlatformContext.current().orElse(null),
+                MDC.get(MdcKeys.TENANT_ID),
+                mdc()));
     }
 
     /** Whether an observation was made by activity code (local activities included), not workflow code. */
@@ -122,15 +135,23 @@ final class Probes {
     }
 
     public static final class ProbeWorkflowImpl implements ProbeWorkflow {
-        private final ProbeActivities activities = Workflow.newActivityStub(ProbeActivities.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
-                        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(50))
-                                .setMaximumAttempts(3).build())
+        private final ProbeActivities activities = Workflow.newActivityStub(
+                ProbeActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .setRetryOptions(RetryOptions.newBuilder()
+                                .setInitialInterval(Duration.ofMillis(50))
+                                .setMaximumAttempts(3)
+                                .build())
                         .build());
-        private final ProbeActivities local = Workflow.newLocalActivityStub(ProbeActivities.class,
-                LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
-                        .setRetryOptions(RetryOptions.newBuilder().setInitialInterval(Duration.ofMillis(50))
-                                .setMaximumAttempts(3).build())
+        private final ProbeActivities local = Workflow.newLocalActivityStub(
+                ProbeActivities.class,
+                LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .setRetryOptions(RetryOptions.newBuilder()
+                                .setInitialInterval(Duration.ofMillis(50))
+                                .setMaximumAttempts(3)
+                                .build())
                         .build());
         private boolean poked;
         private boolean touched;
@@ -143,9 +164,10 @@ final class Probes {
         public String run(String label) {
             observeInWorkflow("workflow method");
             Async.procedure(() -> {
-                observeInWorkflow("Async thread");
-                activities.record("activity scheduled from an Async thread");
-            }).get();
+                        observeInWorkflow("Async thread");
+                        activities.record("activity scheduled from an Async thread");
+                    })
+                    .get();
             activities.record("activity");
             local.record("local activity");
             activities.failOnce("activity retried after throwing");
@@ -197,7 +219,9 @@ final class Probes {
         public void failOnce(String where) {
             String workflowId = Activity.getExecutionContext().getInfo().getWorkflowId();
             observe(where, workflowId);
-            if (attempts.computeIfAbsent(workflowId + where, k -> new AtomicInteger()).incrementAndGet() == 1) {
+            if (attempts.computeIfAbsent(workflowId + where, k -> new AtomicInteger())
+                            .incrementAndGet()
+                    == 1) {
                 throw new IllegalStateException("transient failure of " + where);
             }
         }
@@ -223,8 +247,11 @@ final class Probes {
             ThreadStateProbe.CHECKS.set(0);
             env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
                     .setWorkflowClientOptions(TemporalPlatform.clientOptions().build())
-                    .setWorkerFactoryOptions(factory.setWorkerInterceptors(ThreadStateProbe.inner(),
-                            PlatformWorkerInterceptor.INSTANCE, ThreadStateProbe.outer()).build())
+                    .setWorkerFactoryOptions(factory.setWorkerInterceptors(
+                                    ThreadStateProbe.inner(),
+                                    PlatformWorkerInterceptor.INSTANCE,
+                                    ThreadStateProbe.outer())
+                            .build())
                     .build());
             Worker worker = env.newWorker(QUEUE, workerOptions);
             worker.registerWorkflowImplementationTypes(ProbeWorkflowImpl.class);
@@ -234,8 +261,13 @@ final class Probes {
 
         /** Starts a probe workflow from a client thread on which {@code context} is bound. */
         WorkflowStub start(String workflowId, PlatformContext context) {
-            WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub("ProbeWorkflow",
-                    WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build());
+            WorkflowStub stub = env.getWorkflowClient()
+                    .newUntypedWorkflowStub(
+                            "ProbeWorkflow",
+                            WorkflowOptions.newBuilder()
+                                    .setTaskQueue(QUEUE)
+                                    .setWorkflowId(workflowId)
+                                    .build());
             try (PlatformContext.Scope ignored = context.bind()) {
                 stub.start(workflowId);
             }
@@ -268,8 +300,11 @@ final class Probes {
      */
     static final class ThreadStateProbe extends WorkerInterceptorBase {
         static final UUID SENTINEL_TENANT = UUID.fromString("00000000-0000-4000-8000-5e9711e10000");
-        static final PlatformContext SENTINEL = PlatformContext.builder().tenantId(SENTINEL_TENANT)
-                .userId("sentinel").correlationId("sentinel").build();
+        static final PlatformContext SENTINEL = PlatformContext.builder()
+                .tenantId(SENTINEL_TENANT)
+                .userId("sentinel")
+                .correlationId("sentinel")
+                .build();
         static final Queue<String> VIOLATIONS = new ConcurrentLinkedQueue<>();
         static final AtomicInteger CHECKS = new AtomicInteger();
 
@@ -345,19 +380,20 @@ final class Probes {
 
                 @Override
                 public Object newWorkflowMethodThread(Runnable runnable, String name) {
-                    return super.newWorkflowMethodThread(outer ? runnable : around("workflow method thread", runnable),
-                            name);
+                    return super.newWorkflowMethodThread(
+                            outer ? runnable : around("workflow method thread", runnable), name);
                 }
 
                 @Override
                 public Object newCallbackThread(Runnable runnable, String name) {
-                    return super.newCallbackThread(outer ? runnable : around("callback thread " + name, runnable),
-                            name);
+                    return super.newCallbackThread(
+                            outer ? runnable : around("callback thread " + name, runnable), name);
                 }
 
                 @Override
                 public QueryOutput handleQuery(QueryInput input) {
-                    return outer ? around("query " + input.getQueryName(), () -> super.handleQuery(input))
+                    return outer
+                            ? around("query " + input.getQueryName(), () -> super.handleQuery(input))
                             : super.handleQuery(input);
                 }
             };

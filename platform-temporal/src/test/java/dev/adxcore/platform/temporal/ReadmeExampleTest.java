@@ -52,13 +52,16 @@ class ReadmeExampleTest {
     }
 
     public static class IssueInvoiceWorkflowImpl implements IssueInvoiceWorkflow {
-        private final InvoiceActivities invoices = Workflow.newActivityStub(InvoiceActivities.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+        private final InvoiceActivities invoices = Workflow.newActivityStub(
+                InvoiceActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .build());
 
         @Override
         public StandardWorkflowOutput<Invoice> issue(IssueInvoice request) {
-            return StandardWorkflow.run("invoice.issue", request, IssueInvoice::problems,
-                    (req, ctx) -> invoices.create(req));
+            return StandardWorkflow.run(
+                    "invoice.issue", request, IssueInvoice::problems, (req, ctx) -> invoices.create(req));
         }
     }
     // --- end of the workflow ---
@@ -77,7 +80,9 @@ class ReadmeExampleTest {
     void issuesTheInvoiceAndPublishesInvoiceIssueCompleted() throws Exception {
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                        .setWorkflowClientOptions(TemporalPlatform.clientOptions().build()).build());
+                        .setWorkflowClientOptions(
+                                TemporalPlatform.clientOptions().build())
+                        .build());
                 EventBus bus = EventBuses.open(URI.create("memory:/"));
                 TemporalWorkerRunner worker = TemporalWorkerRunner.builder(env.getWorkflowClient(), "billing")
                         .eventBus(bus)
@@ -85,12 +90,18 @@ class ReadmeExampleTest {
                         .workflowImplementationTypes(IssueInvoiceWorkflowImpl.class)
                         .activityImplementations(new InvoiceActivitiesImpl())
                         .build()) {
-            bus.subscribe(EventSubscription.builder("test", events::add).types("invoice.*").build());
+            bus.subscribe(EventSubscription.builder("test", events::add)
+                    .types("invoice.*")
+                    .build());
             worker.start();
 
-            PlatformContext request = PlatformContext.builder().tenantId(ACME).userId("u-1").roles("billing").build();
+            PlatformContext request = PlatformContext.builder()
+                    .tenantId(ACME)
+                    .userId("u-1")
+                    .roles("billing")
+                    .build();
             WorkflowStub run;
-            try (PlatformContext.Scope ignored = request.bind()) {  // in a service: bound once, where the request enters
+            try (PlatformContext.Scope ignored = request.bind()) { // in a service: bound once, where the request enters
                 run = TemplateClient.create(env.getWorkflowClient(), "billing")
                         .start(IssueInvoiceWorkflow.class, "order-42", new IssueInvoice("c-7", 1250));
             }

@@ -38,7 +38,9 @@ class StandardWorkflowTest {
 
     static java.lang.reflect.Type typeOf() {
         try {
-            return Orders.PlaceOrderWorkflow.class.getMethod("place", Orders.Order.class).getGenericReturnType();
+            return Orders.PlaceOrderWorkflow.class
+                    .getMethod("place", Orders.Order.class)
+                    .getGenericReturnType();
         } catch (NoSuchMethodException e) {
             throw new AssertionError(e);
         }
@@ -63,7 +65,8 @@ class StandardWorkflowTest {
         assertThat(event.correlationId()).isEqualTo(sent.correlationId());
         assertThat(event.causationId()).contains(workflowId);
         assertThat(event.subject()).contains(workflowId);
-        assertThat(event.extensions()).containsEntry("traceparent", TemplateHarness.TRACE.toHeader())
+        assertThat(event.extensions())
+                .containsEntry("traceparent", TemplateHarness.TRACE.toHeader())
                 .doesNotContainKey("traceid");
         assertThat(event.data()).contains("\"status\":\"COMPLETED\"").contains("\"reservation\":\"R-book-1\"");
     }
@@ -86,18 +89,22 @@ class StandardWorkflowTest {
 
     @Test
     void deniedPermissionFailsWithNonRetryablePermissionDeniedAndPublishesNothing() throws Exception {
-        harness.start(harness.runner().permissionChecker((ctx, op) ->
-                !ctx.tenantId().orElseThrow().equals(TemplateHarness.TENANT_B) || !op.equals(Orders.OPERATION)));
+        harness.start(harness.runner()
+                .permissionChecker((ctx, op) -> !ctx.tenantId().orElseThrow().equals(TemplateHarness.TENANT_B)
+                        || !op.equals(Orders.OPERATION)));
 
-        WorkflowStub stub = harness.client.start(Orders.PlaceOrderWorkflow.class,
-                TemplateHarness.context(TemplateHarness.TENANT_B), "order-1", Orders.Order.of("ok"));
+        WorkflowStub stub = harness.client.start(
+                Orders.PlaceOrderWorkflow.class,
+                TemplateHarness.context(TemplateHarness.TENANT_B),
+                "order-1",
+                Orders.Order.of("ok"));
         WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class, () -> result(stub));
 
         ApplicationFailure cause = (ApplicationFailure) failure.getCause();
         assertThat(cause.getType()).isEqualTo(StandardWorkflow.PERMISSION_DENIED);
         assertThat(cause.isNonRetryable()).isTrue();
-        assertThat(cause.getOriginalMessage()).isEqualTo("operation 'order.place' denied for tenant "
-                + TemplateHarness.TENANT_B + ", user user-7");
+        assertThat(cause.getOriginalMessage())
+                .isEqualTo("operation 'order.place' denied for tenant " + TemplateHarness.TENANT_B + ", user user-7");
         assertThat(harness.activities.reserveAttempts).hasValue(0);
         assertThat(harness.eventsBeforeSentinel()).isEmpty();
     }
@@ -136,13 +143,16 @@ class StandardWorkflowTest {
         WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class, () -> result(stub));
 
         assertThat(failure.getCause()).isInstanceOf(ActivityFailure.class);
-        assertThat(((ApplicationFailure) failure.getCause().getCause()).getType()).isEqualTo("OutOfStock");
+        assertThat(((ApplicationFailure) failure.getCause().getCause()).getType())
+                .isEqualTo("OutOfStock");
         Event event = harness.nextEvent();
         assertThat(event.type()).isEqualTo("order.place.failed");
         assertThat(event.tenantId()).contains(TemplateHarness.TENANT_A);
         assertThat(event.causationId()).contains(stub.getExecution().getWorkflowId());
         assertThat(event.extensions()).containsEntry("traceparent", TemplateHarness.TRACE.toHeader());
-        assertThat(event.data()).contains("\"status\":\"FAILED\"").contains("\"failureType\":\"OutOfStock\"")
+        assertThat(event.data())
+                .contains("\"status\":\"FAILED\"")
+                .contains("\"failureType\":\"OutOfStock\"")
                 .contains("out of stock: book");
     }
 
@@ -158,7 +168,8 @@ class StandardWorkflowTest {
         assertThat(failure.getCause()).isInstanceOf(CanceledFailure.class);
         Event event = harness.nextEvent();
         assertThat(event.type()).isEqualTo("order.place.cancelled");
-        assertThat(event.correlationId()).isEqualTo(TemplateHarness.context(TemplateHarness.TENANT_A).correlationId());
+        assertThat(event.correlationId())
+                .isEqualTo(TemplateHarness.context(TemplateHarness.TENANT_A).correlationId());
         assertThat(event.causationId()).contains(stub.getExecution().getWorkflowId());
         assertThat(event.data()).contains("\"status\":\"CANCELLED\"");
     }
@@ -175,10 +186,13 @@ class StandardWorkflowTest {
         Orders.Seen reserve = harness.activities.seen.poll();
         Orders.Seen ship = harness.activities.seen.poll();
         assertThat(reserve.context()).isEqualTo(TemplateHarness.causedBy(sent, workflowId));
-        assertThat(ship.context()).as("the child workflow's activity is caused by the child workflow")
+        assertThat(ship.context())
+                .as("the child workflow's activity is caused by the child workflow")
                 .isEqualTo(TemplateHarness.causedBy(sent, workflowId + "/ship"));
-        assertThat(reserve.mdc()).containsEntry("tenant_id", TemplateHarness.TENANT_A.toString())
-                .containsEntry("user_id", "user-7").containsEntry("correlation_id", sent.correlationId())
+        assertThat(reserve.mdc())
+                .containsEntry("tenant_id", TemplateHarness.TENANT_A.toString())
+                .containsEntry("user_id", "user-7")
+                .containsEntry("correlation_id", sent.correlationId())
                 .containsEntry("causation_id", workflowId)
                 .containsEntry("trace_id", TemplateHarness.TRACE.traceId())
                 .containsEntry("span_id", TemplateHarness.TRACE.spanId());
@@ -189,18 +203,20 @@ class StandardWorkflowTest {
     void permissionCheckerSeesTheRolesSoOnlyApproversMayRunTheOperation() throws Exception {
         harness.start(harness.runner().permissionChecker((ctx, op) -> ctx.hasRole("approver")));
         PlatformContext approver = TemplateHarness.context(TemplateHarness.TENANT_A).toBuilder()
-                .roles("member", "approver").build();
+                .roles("member", "approver")
+                .build();
         PlatformContext member = TemplateHarness.context(TemplateHarness.TENANT_A);
 
-        StandardWorkflowOutput<Orders.Placed> approved = result(harness.client.start(Orders.PlaceOrderWorkflow.class,
-                approver, "order-1", Orders.Order.of("ok")));
-        WorkflowStub denied = harness.client.start(Orders.PlaceOrderWorkflow.class, member, "order-2",
-                Orders.Order.of("ok"));
+        StandardWorkflowOutput<Orders.Placed> approved = result(
+                harness.client.start(Orders.PlaceOrderWorkflow.class, approver, "order-1", Orders.Order.of("ok")));
+        WorkflowStub denied =
+                harness.client.start(Orders.PlaceOrderWorkflow.class, member, "order-2", Orders.Order.of("ok"));
         WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class, () -> result(denied));
 
         assertThat(approved.status()).isEqualTo(WorkflowStatus.COMPLETED);
         assertThat(((ApplicationFailure) failure.getCause()).getType()).isEqualTo(StandardWorkflow.PERMISSION_DENIED);
-        assertThat(harness.activities.seen).singleElement()
+        assertThat(harness.activities.seen)
+                .singleElement()
                 .satisfies(seen -> assertThat(seen.context().roles()).containsExactly("member", "approver"));
     }
 
@@ -210,8 +226,14 @@ class StandardWorkflowTest {
             throw new AssertionError("the checker must not be asked without a context");
         }));
 
-        WorkflowStub stub = harness.env.getWorkflowClient().newUntypedWorkflowStub("PlaceOrderWorkflow",
-                WorkflowOptions.newBuilder().setTaskQueue(TemplateHarness.QUEUE).setWorkflowId("no-context").build());
+        WorkflowStub stub = harness.env
+                .getWorkflowClient()
+                .newUntypedWorkflowStub(
+                        "PlaceOrderWorkflow",
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(TemplateHarness.QUEUE)
+                                .setWorkflowId("no-context")
+                                .build());
         stub.start(Orders.Order.of("ok"));
         WorkflowFailedException failure = catchThrowableOfType(WorkflowFailedException.class, () -> result(stub));
 
@@ -224,10 +246,19 @@ class StandardWorkflowTest {
     @Test
     void workflowStartedWithAContextWithoutTenantIsDeniedFailClosed() throws Exception {
         harness.start(harness.runner().permissionChecker((ctx, op) -> true));
-        PlatformContext system = PlatformContext.builder().userId("batch-job").correlationId("corr-system").build();
+        PlatformContext system = PlatformContext.builder()
+                .userId("batch-job")
+                .correlationId("corr-system")
+                .build();
 
-        WorkflowStub stub = harness.env.getWorkflowClient().newUntypedWorkflowStub("PlaceOrderWorkflow",
-                WorkflowOptions.newBuilder().setTaskQueue(TemplateHarness.QUEUE).setWorkflowId("no-tenant").build());
+        WorkflowStub stub = harness.env
+                .getWorkflowClient()
+                .newUntypedWorkflowStub(
+                        "PlaceOrderWorkflow",
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(TemplateHarness.QUEUE)
+                                .setWorkflowId("no-tenant")
+                                .build());
         try (PlatformContext.Scope ignored = system.bind()) {
             stub.start(Orders.Order.of("ok"));
         }
@@ -235,8 +266,9 @@ class StandardWorkflowTest {
 
         ApplicationFailure cause = (ApplicationFailure) failure.getCause();
         assertThat(cause.getType()).isEqualTo(StandardWorkflow.PERMISSION_DENIED);
-        assertThat(cause.getOriginalMessage()).isEqualTo("the workflow's PlatformContext has no tenant (correlation id "
-                + "corr-system), so the operation is denied: a template workflow runs for one tenant");
+        assertThat(cause.getOriginalMessage())
+                .isEqualTo("the workflow's PlatformContext has no tenant (correlation id "
+                        + "corr-system), so the operation is denied: a template workflow runs for one tenant");
         assertThat(harness.activities.reserveAttempts).hasValue(0);
     }
 
@@ -245,9 +277,16 @@ class StandardWorkflowTest {
         harness.startPermitting();
         String foreignId = "imported order #42 \u00e9".repeat(3); // spaces, '#', non-ASCII: not a causation id
 
-        WorkflowStub stub = harness.env.getWorkflowClient().newUntypedWorkflowStub("PlaceOrderWorkflow",
-                WorkflowOptions.newBuilder().setTaskQueue(TemplateHarness.QUEUE).setWorkflowId(foreignId).build());
-        try (PlatformContext.Scope ignored = TemplateHarness.context(TemplateHarness.TENANT_A).bind()) {
+        WorkflowStub stub = harness.env
+                .getWorkflowClient()
+                .newUntypedWorkflowStub(
+                        "PlaceOrderWorkflow",
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(TemplateHarness.QUEUE)
+                                .setWorkflowId(foreignId)
+                                .build());
+        try (PlatformContext.Scope ignored =
+                TemplateHarness.context(TemplateHarness.TENANT_A).bind()) {
             stub.start(Orders.Order.of("ok"));
         }
         result(stub);

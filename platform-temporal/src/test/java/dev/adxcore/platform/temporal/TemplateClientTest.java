@@ -48,14 +48,16 @@ class TemplateClientTest {
 
     @Test
     void idempotencyKeyContainingSlashIsRejectedSoItCannotReachIntoAnotherTenant() {
-        assertThatIllegalArgumentException().isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, "b/c"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, "b/c"))
                 .withMessage("idempotencyKey must not contain '/', since it separates the parts of the workflow id "
                         + "(at index 1)");
     }
 
     @Test
     void workflowTypeContainingSlashIsRejected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> TemplateClient.workflowId("Place/Order", TENANT, "k"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemplateClient.workflowId("Place/Order", TENANT, "k"))
                 .withMessage("workflowType must not contain '/', since it separates the parts of the workflow id "
                         + "(at index 5)");
     }
@@ -63,12 +65,14 @@ class TemplateClientTest {
     @Test
     void charactersOutsideTheCausationAlphabetAreRejectedWithoutEchoingTheValue() {
         for (String key : new String[] {"order 1", "order\n1", "k\u007f", "k\u00e9", "k\uD800", "k😀", "a#b", "a\"b"}) {
-            assertThatIllegalArgumentException().isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, key))
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, key))
                     .withMessageStartingWith("idempotencyKey may contain only A-Z a-z 0-9 . _ : + = @ | ~ -, so that "
                             + "the workflow id is a valid causation id (U+")
                     .withMessageNotContaining(key);
         }
-        assertThatIllegalArgumentException().isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, "order\n1"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, "order\n1"))
                 .withMessageEndingWith("(U+000A at index 5)");
     }
 
@@ -81,11 +85,14 @@ class TemplateClientTest {
 
     @Test
     void emptyOrMissingPartsAreRejected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, ""))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, ""))
                 .withMessage("idempotencyKey must not be empty: it is part of the workflow id");
-        assertThatIllegalArgumentException().isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, null))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemplateClient.workflowId(TYPE, TENANT, null))
                 .withMessage("idempotencyKey must not be empty: it is part of the workflow id");
-        assertThatIllegalArgumentException().isThrownBy(() -> TemplateClient.workflowId("", TENANT, "k"))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemplateClient.workflowId("", TENANT, "k"))
                 .withMessage("workflowType must not be empty: it is part of the workflow id");
     }
 
@@ -104,29 +111,39 @@ class TemplateClientTest {
         String id = TemplateClient.workflowId("T".repeat(200), TENANT, "~".repeat(200));
 
         assertThat(id).hasSize(438);
-        assertThat(PlatformContext.builder().causationId(id).build().causationId()).contains(id);
+        assertThat(PlatformContext.builder().causationId(id).build().causationId())
+                .contains(id);
     }
 
     @Test
     void theSameIdempotencyKeyInTwoTenantsStartsTwoSeparateExecutions() {
-        WorkflowStub tenantA = harness.client.start(Orders.PlaceOrderWorkflow.class,
-                TemplateHarness.context(TemplateHarness.TENANT_A), "same-key", Orders.Order.of("ok"));
-        WorkflowStub tenantB = harness.client.start(Orders.PlaceOrderWorkflow.class,
-                TemplateHarness.context(TemplateHarness.TENANT_B), "same-key", Orders.Order.of("ok"));
+        WorkflowStub tenantA = harness.client.start(
+                Orders.PlaceOrderWorkflow.class,
+                TemplateHarness.context(TemplateHarness.TENANT_A),
+                "same-key",
+                Orders.Order.of("ok"));
+        WorkflowStub tenantB = harness.client.start(
+                Orders.PlaceOrderWorkflow.class,
+                TemplateHarness.context(TemplateHarness.TENANT_B),
+                "same-key",
+                Orders.Order.of("ok"));
 
         assertThat(StandardWorkflowTest.result(tenantA).workflowId())
                 .isEqualTo(TYPE + "/" + TemplateHarness.TENANT_A + "/same-key");
         assertThat(StandardWorkflowTest.result(tenantB).workflowId())
                 .isEqualTo(TYPE + "/" + TemplateHarness.TENANT_B + "/same-key");
-        assertThat(tenantA.getExecution().getRunId()).isNotEqualTo(tenantB.getExecution().getRunId());
-        assertThat(harness.activities.seen).extracting(seen -> seen.context().tenantId().orElseThrow())
+        assertThat(tenantA.getExecution().getRunId())
+                .isNotEqualTo(tenantB.getExecution().getRunId());
+        assertThat(harness.activities.seen)
+                .extracting(seen -> seen.context().tenantId().orElseThrow())
                 .containsExactlyInAnyOrder(TemplateHarness.TENANT_A, TemplateHarness.TENANT_B);
     }
 
     @Test
     void startWithoutAContextUsesTheOneBoundOnTheCallingThreadRolesIncluded() {
         PlatformContext request = TemplateHarness.context(TemplateHarness.TENANT_B).toBuilder()
-                .roles("member", "approver").build();
+                .roles("member", "approver")
+                .build();
 
         WorkflowStub stub;
         try (PlatformContext.Scope ignored = request.bind()) {
@@ -135,8 +152,10 @@ class TemplateClientTest {
         StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(stub);
 
         assertThat(output.workflowId()).isEqualTo(TYPE + "/" + TemplateHarness.TENANT_B + "/bound-1");
-        assertThat(harness.activities.seen).singleElement().satisfies(seen -> assertThat(seen.context())
-                .isEqualTo(TemplateHarness.causedBy(request, output.workflowId())));
+        assertThat(harness.activities.seen)
+                .singleElement()
+                .satisfies(seen ->
+                        assertThat(seen.context()).isEqualTo(TemplateHarness.causedBy(request, output.workflowId())));
     }
 
     @Test
@@ -145,7 +164,8 @@ class TemplateClientTest {
             assertThatIllegalStateException()
                     .isThrownBy(() -> harness.client.start(Orders.PlaceOrderWorkflow.class, "k", Orders.Order.of("ok")))
                     .withMessage("TemplateClient.start without a context uses the PlatformContext bound on the calling "
-                            + "thread, and none is bound on thread '" + Thread.currentThread().getName() + "': bind the "
+                            + "thread, and none is bound on thread '"
+                            + Thread.currentThread().getName() + "': bind the "
                             + "request's context (try (var scope = context.bind()) { ... }) or pass it with "
                             + "start(type, context, key, input)");
         }
@@ -154,7 +174,8 @@ class TemplateClientTest {
 
     @Test
     void startWithoutAContextRefusesABoundContextWithoutTenant() {
-        PlatformContext system = PlatformContext.builder().correlationId("corr-system").build();
+        PlatformContext system =
+                PlatformContext.builder().correlationId("corr-system").build();
 
         try (PlatformContext.Scope ignored = system.bind()) {
             assertThatIllegalStateException()
@@ -165,37 +186,42 @@ class TemplateClientTest {
 
     @Test
     void startWithAnExplicitContextWithoutTenantIsRefused() {
-        PlatformContext system = PlatformContext.builder().correlationId("corr-system").build();
+        PlatformContext system =
+                PlatformContext.builder().correlationId("corr-system").build();
 
-        assertThatIllegalArgumentException().isThrownBy(() -> harness.client.start(Orders.PlaceOrderWorkflow.class,
-                        system, "k", Orders.Order.of("ok")))
+        assertThatIllegalArgumentException()
+                .isThrownBy(
+                        () -> harness.client.start(Orders.PlaceOrderWorkflow.class, system, "k", Orders.Order.of("ok")))
                 .withMessage("the PlatformContext has no tenant (correlation id corr-system), and a template workflow "
                         + "runs for one tenant: build the context with PlatformContext.builder().tenantId(...)");
     }
 
     @Test
     void startWithAnExplicitContextRestoresTheContextAndMdcTheCallerHadBound() {
-        PlatformContext caller = TemplateHarness.context(TemplateHarness.TENANT_B).toBuilder().correlationId("outer")
+        PlatformContext caller = TemplateHarness.context(TemplateHarness.TENANT_B).toBuilder()
+                .correlationId("outer")
                 .build();
         PlatformContext explicit = TemplateHarness.context(TemplateHarness.TENANT_A);
 
         try (PlatformContext.Scope ignored = caller.bind()) {
-            WorkflowStub stub = harness.client.start(Orders.PlaceOrderWorkflow.class, explicit, "explicit-1",
-                    Orders.Order.of("ok"));
+            WorkflowStub stub = harness.client.start(
+                    Orders.PlaceOrderWorkflow.class, explicit, "explicit-1", Orders.Order.of("ok"));
 
             assertThat(PlatformContext.current()).contains(caller);
             assertThat(MDC.get("tenant_id")).isEqualTo(TemplateHarness.TENANT_B.toString());
             assertThat(MDC.get("correlation_id")).isEqualTo("outer");
             StandardWorkflowTest.result(stub);
         }
-        assertThat(harness.activities.seen).extracting(seen -> seen.context().tenantId().orElseThrow())
+        assertThat(harness.activities.seen)
+                .extracting(seen -> seen.context().tenantId().orElseThrow())
                 .containsExactly(TemplateHarness.TENANT_A);
     }
 
     @Test
     void startRejectsAnInvalidKeyBeforeStartingAnything() {
-        assertThatIllegalArgumentException().isThrownBy(() -> harness.client.start(Orders.PlaceOrderWorkflow.class,
-                        TemplateHarness.context(TENANT), "b/c", Orders.Order.of("ok")))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> harness.client.start(
+                        Orders.PlaceOrderWorkflow.class, TemplateHarness.context(TENANT), "b/c", Orders.Order.of("ok")))
                 .withMessage("idempotencyKey must not contain '/', since it separates the parts of the workflow id "
                         + "(at index 1)");
         assertThat(harness.activities.seen).isEmpty();

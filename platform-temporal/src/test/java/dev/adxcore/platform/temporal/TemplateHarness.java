@@ -42,7 +42,8 @@ final class TemplateHarness implements AutoCloseable {
         env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
                 .setWorkflowClientOptions(clientOptions.build())
                 .build());
-        bus.subscribe(EventSubscription.builder("recorder", events::add).types("*").build());
+        bus.subscribe(
+                EventSubscription.builder("recorder", events::add).types("*").build());
         Orders.WORKFLOW_SEEN.clear();
         client = TemplateClient.create(env.getWorkflowClient(), QUEUE);
     }
@@ -68,8 +69,13 @@ final class TemplateHarness implements AutoCloseable {
 
     /** The context of a request of {@code tenant}: user-7 with role "member", a fixed correlation id and trace. */
     static PlatformContext context(UUID tenant) {
-        return PlatformContext.builder().tenantId(tenant).userId("user-7").roles("member")
-                .correlationId("corr-" + tenant.toString().substring(30)).causationId("request-1").trace(TRACE)
+        return PlatformContext.builder()
+                .tenantId(tenant)
+                .userId("user-7")
+                .roles("member")
+                .correlationId("corr-" + tenant.toString().substring(30))
+                .causationId("request-1")
+                .trace(TRACE)
                 .build();
     }
 

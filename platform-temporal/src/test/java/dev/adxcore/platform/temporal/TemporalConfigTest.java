@@ -36,14 +36,15 @@ class TemporalConfigTest {
     @Test
     void fromEnvironmentReadsEveryPlatformTemporalSetting() {
         TemporalConfig config = from(Map.of(
-                "PLATFORM_TEMPORAL_TARGET", "temporal.internal:7233",
-                "PLATFORM_TEMPORAL_NAMESPACE", "billing",
-                "PLATFORM_TEMPORAL_TASK_QUEUE", "invoices",
-                "PLATFORM_TEMPORAL_IDENTITY", "billing-1",
-                "PLATFORM_TEMPORAL_TLS_CERT_PATH", "/etc/tls/client.pem",
-                "PLATFORM_TEMPORAL_TLS_KEY_PATH", "/etc/tls/client.key",
-                "PLATFORM_TEMPORAL_EMBEDDED_PORT", "0",
-                "PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT", "45s")).build();
+                        "PLATFORM_TEMPORAL_TARGET", "temporal.internal:7233",
+                        "PLATFORM_TEMPORAL_NAMESPACE", "billing",
+                        "PLATFORM_TEMPORAL_TASK_QUEUE", "invoices",
+                        "PLATFORM_TEMPORAL_IDENTITY", "billing-1",
+                        "PLATFORM_TEMPORAL_TLS_CERT_PATH", "/etc/tls/client.pem",
+                        "PLATFORM_TEMPORAL_TLS_KEY_PATH", "/etc/tls/client.key",
+                        "PLATFORM_TEMPORAL_EMBEDDED_PORT", "0",
+                        "PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT", "45s"))
+                .build();
 
         assertThat(config.target()).contains("temporal.internal:7233");
         assertThat(config.namespace()).isEqualTo("billing");
@@ -58,7 +59,8 @@ class TemporalConfigTest {
     @Test
     void fromEnvironmentReturnsABuilderSoCodeCanOverrideBeforeValidation() {
         TemporalConfig config = from(Map.of("PLATFORM_TEMPORAL_NAMESPACE", "billing", "PLATFORM_DATABASE_URL", "x"))
-                .taskQueue("from-code").build();
+                .taskQueue("from-code")
+                .build();
 
         assertThat(config.namespace()).isEqualTo("billing");
         assertThat(config.taskQueue()).isEqualTo("from-code");
@@ -95,16 +97,19 @@ class TemporalConfigTest {
 
     @Test
     void malformedPortNamesTheSetting() {
-        assertThatIllegalArgumentException().isThrownBy(() -> from(Map.of("PLATFORM_TEMPORAL_EMBEDDED_PORT", "seven")))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> from(Map.of("PLATFORM_TEMPORAL_EMBEDDED_PORT", "seven")))
                 .withMessage("PLATFORM_TEMPORAL_EMBEDDED_PORT must be a whole number (was 'seven')");
-        assertThatIllegalArgumentException().isThrownBy(() -> from(Map.of("PLATFORM_TEMPORAL_EMBEDDED_PORT", "70000")))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> from(Map.of("PLATFORM_TEMPORAL_EMBEDDED_PORT", "70000")))
                 .withMessage("PLATFORM_TEMPORAL_EMBEDDED_PORT must be a port from 0 to 65535, 0 for any free port "
                         + "(was 70000)");
     }
 
     @Test
     void targetWithoutPortIsRejectedWithTheFix() {
-        assertThatIllegalArgumentException().isThrownBy(() -> TemporalConfig.builder().target("temporal").build())
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemporalConfig.builder().target("temporal").build())
                 .withMessage("target (PLATFORM_TEMPORAL_TARGET) must be host:port, e.g. temporal.internal:7233 (was "
                         + "'temporal'); leave it unset to start the embedded dev server");
     }
@@ -112,33 +117,42 @@ class TemporalConfigTest {
     @Test
     void targetWithCredentialsIsRejectedWithTheCredentialsMasked() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> from(Map.of("PLATFORM_TEMPORAL_TARGET", "app:s3cret@temporal:7233")).build())
+                .isThrownBy(() -> from(Map.of("PLATFORM_TEMPORAL_TARGET", "app:s3cret@temporal:7233"))
+                        .build())
                 .withMessageContaining("(was '****@temporal:7233')")
                 .withMessageNotContaining("s3cret");
     }
 
     @Test
     void bracketedIpv6TargetIsAccepted() {
-        assertThat(TemporalConfig.builder().target("[::1]:7233").build().target()).contains("[::1]:7233");
+        assertThat(TemporalConfig.builder().target("[::1]:7233").build().target())
+                .contains("[::1]:7233");
     }
 
     @Test
     void certificateWithoutKeyIsRejected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> TemporalConfig.builder().target("t:7233")
-                        .tlsCertPath(Path.of("/c.pem")).build())
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemporalConfig.builder()
+                        .target("t:7233")
+                        .tlsCertPath(Path.of("/c.pem"))
+                        .build())
                 .withMessage("tlsCertPath and tlsKeyPath must be set together (was tlsCertPath=/c.pem, "
                         + "tlsKeyPath=<unset>)");
     }
 
     @Test
     void blankTaskQueueIsRejected() {
-        assertThatIllegalArgumentException().isThrownBy(() -> TemporalConfig.builder().taskQueue(" ").build())
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemporalConfig.builder().taskQueue(" ").build())
                 .withMessage("taskQueue must not be blank (was ' ')");
     }
 
     @Test
     void toStringShowsTheShutdownTimeoutInTheSettingsGrammar() {
-        assertThat(TemporalConfig.builder().shutdownTimeout(Duration.ofMillis(1500)).build().toString())
+        assertThat(TemporalConfig.builder()
+                        .shutdownTimeout(Duration.ofMillis(1500))
+                        .build()
+                        .toString())
                 .contains("shutdownTimeout=1500ms");
     }
 }

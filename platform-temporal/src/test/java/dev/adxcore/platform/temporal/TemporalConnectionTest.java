@@ -31,8 +31,8 @@ class TemporalConnectionTest {
     static void openEmbedded() {
         LOG.start();
         ((Logger) LoggerFactory.getLogger(TemporalConnection.class)).addAppender(LOG);
-        connection = TemporalConnection.open(TemporalConfig.builder().embeddedPort(0).taskQueue("conn").build(),
-                REGISTRY);
+        connection = TemporalConnection.open(
+                TemporalConfig.builder().embeddedPort(0).taskQueue("conn").build(), REGISTRY);
     }
 
     @AfterAll
@@ -43,8 +43,10 @@ class TemporalConnectionTest {
     @Test
     void noTargetStartsTheEmbeddedDevServerAndSaysSo() {
         assertThat(connection.isEmbedded()).isTrue();
-        assertThat(LOG.list).extracting(ILoggingEvent::getFormattedMessage)
-                .anyMatch(m -> m.contains("started the embedded Temporal dev server") && m.contains(connection.target()));
+        assertThat(LOG.list)
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(
+                        m -> m.contains("started the embedded Temporal dev server") && m.contains(connection.target()));
     }
 
     @Test
@@ -74,19 +76,28 @@ class TemporalConnectionTest {
     void templateWorkflowRunsEndToEndAndSdkMetricsReachMicrometer() {
         Orders.OrderActivitiesImpl activities = new Orders.OrderActivitiesImpl();
         try (EventBus bus = EventBuses.open(URI.create("memory:/"));
-                TemporalWorkerRunner worker = TemporalWorkerRunner.builder(connection).eventBus(bus)
+                TemporalWorkerRunner worker = TemporalWorkerRunner.builder(connection)
+                        .eventBus(bus)
                         .permissionChecker((ctx, op) -> true)
                         .workflowImplementationTypes(Orders.PlaceOrderWorkflowImpl.class)
-                        .activityImplementations(activities).shutdownTimeout(Duration.ofSeconds(2)).build()) {
+                        .activityImplementations(activities)
+                        .shutdownTimeout(Duration.ofSeconds(2))
+                        .build()) {
             worker.start();
 
-            StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(connection.templateClient()
-                    .start(Orders.PlaceOrderWorkflow.class, TemplateHarness.context(TemplateHarness.TENANT_A), "m-1",
+            StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(connection
+                    .templateClient()
+                    .start(
+                            Orders.PlaceOrderWorkflow.class,
+                            TemplateHarness.context(TemplateHarness.TENANT_A),
+                            "m-1",
                             Orders.Order.of("ok")));
 
             assertThat(output.status()).isEqualTo(WorkflowStatus.COMPLETED);
-            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(REGISTRY.getMeters())
-                    .anyMatch(m -> m.getId().getName().startsWith("temporal_workflow_completed")));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(REGISTRY.getMeters())
+                            .anyMatch(m -> m.getId().getName().startsWith("temporal_workflow_completed")));
         }
     }
 }

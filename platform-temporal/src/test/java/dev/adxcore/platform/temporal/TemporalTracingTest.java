@@ -76,16 +76,19 @@ class TemporalTracingTest {
     private static void assertParent(Map<String, SpanData> spans, String child, String parent) {
         assertThat(spans).containsKeys(child, parent);
         String actual = OTEL.getSpans().stream()
-                .filter(s -> s.getSpanId().equals(spans.get(child).getParentSpanId())).map(SpanData::getName)
-                .findFirst().orElse(spans.get(child).getParentSpanId());
+                .filter(s -> s.getSpanId().equals(spans.get(child).getParentSpanId()))
+                .map(SpanData::getName)
+                .findFirst()
+                .orElse(spans.get(child).getParentSpanId());
         assertThat(actual).as("parent of " + child).isEqualTo(parent);
-        assertThat(spans.get(child).getParentSpanId()).as("parent of " + child)
+        assertThat(spans.get(child).getParentSpanId())
+                .as("parent of " + child)
                 .isEqualTo(spans.get(parent).getSpanId());
     }
 
     private List<SpanData> awaitSpans(String lastName) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> OTEL.getSpans().stream()
-                .anyMatch(s -> s.getName().equals(lastName)));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> OTEL.getSpans().stream().anyMatch(s -> s.getName().equals(lastName)));
         return OTEL.getSpans();
     }
 
@@ -93,8 +96,11 @@ class TemporalTracingTest {
     void oneWorkflowStartIsOneTraceThroughItsActivitiesChildWorkflowAndEvents() {
         try (TemplateHarness harness = new TemplateHarness()) {
             harness.startPermitting();
-            Span request = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("request")
-                    .setSpanKind(SpanKind.SERVER).startSpan();
+            Span request = OTEL.getOpenTelemetry()
+                    .getTracer("test")
+                    .spanBuilder("request")
+                    .setSpanKind(SpanKind.SERVER)
+                    .startSpan();
             StandardWorkflowOutput<Orders.Placed> output;
             try (Scope ignored = request.makeCurrent()) {
                 output = StandardWorkflowTest.result(harness.start("o-1", Orders.Order.of("child")));
@@ -104,12 +110,20 @@ class TemporalTracingTest {
             assertThat(output.status()).isEqualTo(WorkflowStatus.COMPLETED);
 
             List<SpanData> spans = awaitSpans("send order.place.completed");
-            assertThat(spans).extracting(SpanData::getTraceId).containsOnly(request.getSpanContext().getTraceId());
-            assertThat(spans).extracting(SpanData::getName).containsOnlyOnce("RunWorkflow:PlaceOrderWorkflow",
-                    "RunWorkflow:ShipWorkflow", "StartActivity:Reserve", "RunActivity:Reserve",
-                    "StartChildWorkflow:ShipWorkflow");
+            assertThat(spans)
+                    .extracting(SpanData::getTraceId)
+                    .containsOnly(request.getSpanContext().getTraceId());
+            assertThat(spans)
+                    .extracting(SpanData::getName)
+                    .containsOnlyOnce(
+                            "RunWorkflow:PlaceOrderWorkflow",
+                            "RunWorkflow:ShipWorkflow",
+                            "StartActivity:Reserve",
+                            "RunActivity:Reserve",
+                            "StartChildWorkflow:ShipWorkflow");
             Map<String, SpanData> named = byName(spans.stream()
-                    .filter(s -> !s.getName().contains("CheckPermission") && !s.getName().contains("PublishEvent"))
+                    .filter(s -> !s.getName().contains("CheckPermission")
+                            && !s.getName().contains("PublishEvent"))
                     .toList());
             assertParent(named, "StartWorkflow:PlaceOrderWorkflow", "request");
             assertParent(named, "RunWorkflow:PlaceOrderWorkflow", "StartWorkflow:PlaceOrderWorkflow");
@@ -123,16 +137,23 @@ class TemporalTracingTest {
             assertThat(named.get("RunWorkflow:PlaceOrderWorkflow").getKind()).isEqualTo(SpanKind.SERVER);
             assertThat(named.get("StartActivity:Reserve").getKind()).isEqualTo(SpanKind.CLIENT);
             assertThat(named.get("RunActivity:Reserve").getKind()).isEqualTo(SpanKind.SERVER);
-            assertThat(named.get("RunWorkflow:PlaceOrderWorkflow").getAttributes().asMap().toString())
+            assertThat(named.get("RunWorkflow:PlaceOrderWorkflow")
+                            .getAttributes()
+                            .asMap()
+                            .toString())
                     .contains("temporal.workflow.id=" + output.workflowId());
 
             // The template's completion event: published by its local activity, in that activity's span.
             SpanData producer = named.get("send order.place.completed");
-            SpanData publishRun = spans.stream().filter(s -> s.getSpanId().equals(producer.getParentSpanId()))
-                    .findFirst().orElseThrow();
+            SpanData publishRun = spans.stream()
+                    .filter(s -> s.getSpanId().equals(producer.getParentSpanId()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(publishRun.getName()).isEqualTo("RunActivity:AdxPlatform.PublishEvent");
-            SpanData publishStart = spans.stream().filter(s -> s.getSpanId().equals(publishRun.getParentSpanId()))
-                    .findFirst().orElseThrow();
+            SpanData publishStart = spans.stream()
+                    .filter(s -> s.getSpanId().equals(publishRun.getParentSpanId()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(publishStart.getName()).isEqualTo("StartActivity:AdxPlatform.PublishEvent");
             assertThat(publishStart.getParentSpanId())
                     .isEqualTo(named.get("RunWorkflow:PlaceOrderWorkflow").getSpanId());
@@ -143,11 +164,14 @@ class TemporalTracingTest {
     void activitiesSeeTheirSpanAsThePlatformContextTrace() {
         try (TemplateHarness harness = new TemplateHarness()) {
             harness.startPermitting();
-            assertThat(StandardWorkflowTest.result(harness.start("o-2", Orders.Order.of("ok"))).status())
+            assertThat(StandardWorkflowTest.result(harness.start("o-2", Orders.Order.of("ok")))
+                            .status())
                     .isEqualTo(WorkflowStatus.COMPLETED);
 
             SpanData run = awaitSpans("RunActivity:Reserve").stream()
-                    .filter(s -> s.getName().equals("RunActivity:Reserve")).findFirst().orElseThrow();
+                    .filter(s -> s.getName().equals("RunActivity:Reserve"))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(harness.activities.seen).singleElement().satisfies(seen -> {
                 assertThat(seen.context().trace().orElseThrow().traceId()).isEqualTo(run.getTraceId());
                 assertThat(seen.context().trace().orElseThrow().spanId()).isEqualTo(run.getSpanId());
@@ -158,26 +182,30 @@ class TemporalTracingTest {
     @Test
     void replayingAWorkflowsHistoryMakesNoSpans() throws Exception {
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(TemporalPlatform.clientOptions().build()).build());
+                        .setWorkflowClientOptions(
+                                TemporalPlatform.clientOptions().build())
+                        .build());
                 EventBus bus = EventBuses.open(URI.create("memory:/"))) {
             Worker worker = env.newWorker(TemplateHarness.QUEUE);
-            worker.registerWorkflowImplementationTypes(Orders.PlaceOrderWorkflowImpl.class,
-                    Orders.ShipWorkflowImpl.class);
+            worker.registerWorkflowImplementationTypes(
+                    Orders.PlaceOrderWorkflowImpl.class, Orders.ShipWorkflowImpl.class);
             worker.registerActivitiesImplementations(new Orders.OrderActivitiesImpl());
             TemporalPlatform.registerTemplateActivities(worker, bus, (ctx, op) -> true);
             env.start();
-            StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(
-                    TemplateClient.create(env.getWorkflowClient(), TemplateHarness.QUEUE).start(
-                            Orders.PlaceOrderWorkflow.class, TemplateHarness.context(TemplateHarness.TENANT_A), "o-3",
-                            Orders.Order.of("child")));
+            StandardWorkflowOutput<Orders.Placed> output =
+                    StandardWorkflowTest.result(TemplateClient.create(env.getWorkflowClient(), TemplateHarness.QUEUE)
+                            .start(
+                                    Orders.PlaceOrderWorkflow.class,
+                                    TemplateHarness.context(TemplateHarness.TENANT_A),
+                                    "o-3",
+                                    Orders.Order.of("child")));
             assertThat(output.status()).isEqualTo(WorkflowStatus.COMPLETED);
             List<SpanData> spans = awaitSpans("send order.place.completed");
             // With no OTel span current, the client continues the platform context's trace.
             assertThat(spans).extracting(SpanData::getTraceId).containsOnly(TemplateHarness.TRACE.traceId());
             OTEL.clearSpans();
 
-            WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(output.workflowId()),
-                    worker);
+            WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(output.workflowId()), worker);
 
             assertThat(OTEL.getSpans()).isEmpty();
         }
@@ -186,13 +214,22 @@ class TemporalTracingTest {
     @Test
     void aSignalIsAClientSpanAndItsHandlerAServerSpanOnTheWorker() {
         try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(TemporalPlatform.clientOptions().build()).build())) {
+                .setWorkflowClientOptions(TemporalPlatform.clientOptions().build())
+                .build())) {
             env.newWorker("pings").registerWorkflowImplementationTypes(PingedImpl.class);
             env.start();
-            Pinged stub = env.getWorkflowClient().newWorkflowStub(Pinged.class,
-                    WorkflowOptions.newBuilder().setTaskQueue("pings").setWorkflowId("ping-1").build());
+            Pinged stub = env.getWorkflowClient()
+                    .newWorkflowStub(
+                            Pinged.class,
+                            WorkflowOptions.newBuilder()
+                                    .setTaskQueue("pings")
+                                    .setWorkflowId("ping-1")
+                                    .build());
             WorkflowClient.start(stub::awaitPing);
-            Span request = OTEL.getOpenTelemetry().getTracer("test").spanBuilder("request").startSpan();
+            Span request = OTEL.getOpenTelemetry()
+                    .getTracer("test")
+                    .spanBuilder("request")
+                    .startSpan();
             try (Scope ignored = request.makeCurrent()) {
                 stub.ping("hello");
             } finally {

@@ -21,21 +21,32 @@ class TemporalTracingWithoutSdkTest {
 
     @Test
     void withNoSdkTheWorkflowRunsUnchangedAndTheHeaderCarriesTheCallersTrace() {
-        assertThat(GlobalOpenTelemetry.getTracer("probe").spanBuilder("probe").startSpan().getSpanContext().isValid())
-                .as("no SDK installed").isFalse();
+        assertThat(GlobalOpenTelemetry.getTracer("probe")
+                        .spanBuilder("probe")
+                        .startSpan()
+                        .getSpanContext()
+                        .isValid())
+                .as("no SDK installed")
+                .isFalse();
         try (TemplateHarness harness = new TemplateHarness()) {
             harness.startPermitting();
-            StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(
-                    harness.start("plain", Orders.Order.of("ok")));
+            StandardWorkflowOutput<Orders.Placed> output =
+                    StandardWorkflowTest.result(harness.start("plain", Orders.Order.of("ok")));
 
             assertThat(output.status()).isEqualTo(WorkflowStatus.COMPLETED);
-            assertThat(harness.activities.seen).singleElement().satisfies(seen -> assertThat(seen.context())
-                    .isEqualTo(TemplateHarness.causedBy(TemplateHarness.context(TemplateHarness.TENANT_A),
-                            output.workflowId())));
-            HistoryEvent started = harness.env.getWorkflowClient().fetchHistory(output.workflowId()).getEvents()
-                    .stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
-                    .findFirst().orElseThrow();
-            Payload tracerData = started.getWorkflowExecutionStartedEventAttributes().getHeader().getFieldsMap()
+            assertThat(harness.activities.seen)
+                    .singleElement()
+                    .satisfies(seen -> assertThat(seen.context())
+                            .isEqualTo(TemplateHarness.causedBy(
+                                    TemplateHarness.context(TemplateHarness.TENANT_A), output.workflowId())));
+            HistoryEvent started =
+                    harness.env.getWorkflowClient().fetchHistory(output.workflowId()).getEvents().stream()
+                            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)
+                            .findFirst()
+                            .orElseThrow();
+            Payload tracerData = started.getWorkflowExecutionStartedEventAttributes()
+                    .getHeader()
+                    .getFieldsMap()
                     .get(TracingInterceptors.HEADER);
             assertThat(tracerData).isNotNull();
             assertThat(DefaultDataConverter.STANDARD_INSTANCE.fromPayload(tracerData, Map.class, Map.class))

@@ -25,7 +25,8 @@ class WorkerWiringTest {
 
     private static TestWorkflowEnvironment environment(WorkflowClientOptions clientOptions) {
         return TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(clientOptions).build());
+                .setWorkflowClientOptions(clientOptions)
+                .build());
     }
 
     private static Orders.OrderActivitiesImpl register(TestWorkflowEnvironment env, EventBus bus) {
@@ -40,46 +41,64 @@ class WorkerWiringTest {
 
     @Test
     void clientOptionsAloneBindTheContextOnTheWorkersOfATestEnvironment() {
-        try (TestWorkflowEnvironment env = environment(TemporalPlatform.clientOptions().build());
+        try (TestWorkflowEnvironment env =
+                        environment(TemporalPlatform.clientOptions().build());
                 EventBus bus = EventBuses.open(URI.create("memory:/"))) {
             Orders.OrderActivitiesImpl activities = register(env, bus);
 
-            StandardWorkflowOutput<Orders.Placed> output = StandardWorkflowTest.result(
-                    TemplateClient.create(env.getWorkflowClient(), TemplateHarness.QUEUE).start(
-                            Orders.PlaceOrderWorkflow.class, TemplateHarness.context(TemplateHarness.TENANT_A), "o-1",
-                            Orders.Order.of("ok")));
+            StandardWorkflowOutput<Orders.Placed> output =
+                    StandardWorkflowTest.result(TemplateClient.create(env.getWorkflowClient(), TemplateHarness.QUEUE)
+                            .start(
+                                    Orders.PlaceOrderWorkflow.class,
+                                    TemplateHarness.context(TemplateHarness.TENANT_A),
+                                    "o-1",
+                                    Orders.Order.of("ok")));
 
             assertThat(output.status()).isEqualTo(WorkflowStatus.COMPLETED);
-            assertThat(activities.seen).singleElement().satisfies(seen -> assertThat(seen.context()).isEqualTo(
-                    TemplateHarness.causedBy(TemplateHarness.context(TemplateHarness.TENANT_A), output.workflowId())));
+            assertThat(activities.seen)
+                    .singleElement()
+                    .satisfies(seen -> assertThat(seen.context())
+                            .isEqualTo(TemplateHarness.causedBy(
+                                    TemplateHarness.context(TemplateHarness.TENANT_A), output.workflowId())));
         }
     }
 
     @Test
     void aWorkerWithoutThePlatformInterceptorFailsTheWorkflowTaskNamingTheFixAndRunsNothing() {
-        WorkflowClientOptions withoutPlugin = TemporalPlatform.clientOptions().setPlugins().build();
+        WorkflowClientOptions withoutPlugin =
+                TemporalPlatform.clientOptions().setPlugins().build();
         try (TestWorkflowEnvironment env = environment(withoutPlugin);
                 EventBus bus = EventBuses.open(URI.create("memory:/"))) {
             Orders.OrderActivitiesImpl activities = register(env, bus);
 
-            WorkflowStub stub = TemplateClient.create(env.getWorkflowClient(), TemplateHarness.QUEUE).start(
-                    Orders.PlaceOrderWorkflow.class, TemplateHarness.context(TemplateHarness.TENANT_A), "o-1",
-                    Orders.Order.of("ok"));
+            WorkflowStub stub = TemplateClient.create(env.getWorkflowClient(), TemplateHarness.QUEUE)
+                    .start(
+                            Orders.PlaceOrderWorkflow.class,
+                            TemplateHarness.context(TemplateHarness.TENANT_A),
+                            "o-1",
+                            Orders.Order.of("ok"));
 
             String workflowId = stub.getExecution().getWorkflowId();
-            Optional<HistoryEvent> failed = Awaitility.await().atMost(Duration.ofSeconds(20))
-                    .until(() -> env.getWorkflowClient().fetchHistory(workflowId).getEvents().stream()
-                            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED).findFirst(),
+            Optional<HistoryEvent> failed = Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
+                    .until(
+                            () -> env.getWorkflowClient().fetchHistory(workflowId).getEvents().stream()
+                                    .filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)
+                                    .findFirst(),
                             Optional::isPresent);
             StringBuilder messages = new StringBuilder();
-            for (Failure f = failed.orElseThrow().getWorkflowTaskFailedEventAttributes().getFailure(); ;
+            for (Failure f = failed.orElseThrow()
+                            .getWorkflowTaskFailedEventAttributes()
+                            .getFailure();
+                    ;
                     f = f.getCause()) {
                 messages.append(f.getMessage()).append('\n');
                 if (!f.hasCause()) {
                     break;
                 }
             }
-            assertThat(messages.toString()).contains("carries a PlatformContext but the worker does not bind it")
+            assertThat(messages.toString())
+                    .contains("carries a PlatformContext but the worker does not bind it")
                     .contains("TemporalPlatform.workerFactoryOptions()");
             assertThat(activities.seen).isEmpty();
         }

@@ -23,9 +23,13 @@ class WorkflowCodeContextTest {
 
     private static final String WORKFLOW_ID = "probe-single";
     private static final PlatformContext SENT = TemplateHarness.context(TemplateHarness.TENANT_A).toBuilder()
-            .roles("member", "approver").causalToken("0/16B3748").traceState("vendor=abc").build();
+            .roles("member", "approver")
+            .causalToken("0/16B3748")
+            .traceState("vendor=abc")
+            .build();
     private static final PlatformContext SENDER = TemplateHarness.context(TemplateHarness.TENANT_B).toBuilder()
-            .correlationId("corr-sender").build();
+            .correlationId("corr-sender")
+            .build();
     private static Probes.ProbeHarness probes;
 
     @BeforeAll
@@ -42,20 +46,30 @@ class WorkflowCodeContextTest {
     }
 
     private static List<Probes.Observation> at(String where) {
-        List<Probes.Observation> seen = Probes.OBSERVED.stream().filter(o -> o.where().equals(where)).toList();
+        List<Probes.Observation> seen =
+                Probes.OBSERVED.stream().filter(o -> o.where().equals(where)).toList();
         assertThat(seen).as("observations at " + where).isNotEmpty();
         return seen;
     }
 
     @Test
     void everyPlaceWorkflowCodeRunsSeesExactlyTheContextTheWorkflowWasStartedWithAndItsMdc() {
-        for (String where : List.of("workflow constructor", "workflow method", "Async thread", "signal handler",
-                "update validator", "update handler", "query handler", "workflow method after a failed activity",
+        for (String where : List.of(
+                "workflow constructor",
+                "workflow method",
+                "Async thread",
+                "signal handler",
+                "update validator",
+                "update handler",
+                "query handler",
+                "workflow method after a failed activity",
                 "workflow method after signal and update")) {
             assertThat(at(where)).as(where).allSatisfy(seen -> {
                 assertThat(seen.context()).isEqualTo(SENT);
-                assertThat(seen.mdc()).containsEntry("tenant_id", TemplateHarness.TENANT_A.toString())
-                        .containsEntry("user_id", "user-7").containsEntry("correlation_id", SENT.correlationId())
+                assertThat(seen.mdc())
+                        .containsEntry("tenant_id", TemplateHarness.TENANT_A.toString())
+                        .containsEntry("user_id", "user-7")
+                        .containsEntry("correlation_id", SENT.correlationId())
                         .containsEntry("causation_id", "request-1")
                         .containsEntry("trace_id", TemplateHarness.TRACE.traceId());
             });
@@ -67,7 +81,9 @@ class WorkflowCodeContextTest {
         UUID senderTenant = SENDER.tenantId().orElseThrow();
         for (String where : List.of("signal handler", "update validator", "update handler", "query handler")) {
             assertThat(at(where)).as(where).allSatisfy(seen -> {
-                assertThat(seen.context().tenantId()).contains(TemplateHarness.TENANT_A).isNotEqualTo(java.util.Optional.of(senderTenant));
+                assertThat(seen.context().tenantId())
+                        .contains(TemplateHarness.TENANT_A)
+                        .isNotEqualTo(java.util.Optional.of(senderTenant));
                 assertThat(seen.mdcTenant()).isEqualTo(TemplateHarness.TENANT_A.toString());
             });
         }
@@ -76,11 +92,17 @@ class WorkflowCodeContextTest {
     @Test
     void activitiesAndLocalActivitiesSeeTheContextCausedByTheWorkflowAlsoOnTheAttemptAfterAThrow() {
         PlatformContext expected = TemplateHarness.causedBy(SENT, WORKFLOW_ID);
-        for (String where : List.of("activity", "local activity", "activity scheduled from an Async thread",
-                "activity retried after throwing", "local activity retried after throwing", "activity that throws")) {
+        for (String where : List.of(
+                "activity",
+                "local activity",
+                "activity scheduled from an Async thread",
+                "activity retried after throwing",
+                "local activity retried after throwing",
+                "activity that throws")) {
             assertThat(at(where)).as(where).allSatisfy(seen -> {
                 assertThat(seen.context()).isEqualTo(expected);
-                assertThat(seen.mdc()).containsEntry("causation_id", WORKFLOW_ID)
+                assertThat(seen.mdc())
+                        .containsEntry("causation_id", WORKFLOW_ID)
                         .containsEntry("tenant_id", TemplateHarness.TENANT_A.toString());
             });
         }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.adxcore.platform.core.MdcKeys;
 import dev.adxcore.platform.core.PlatformContext;
-
 import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.context.ContextPropagator;
@@ -73,8 +72,13 @@ class WorkflowLifecycleTest {
         @Override
         public void setCurrentContext(Object context) {
             Map<String, String> platformKeys = new HashMap<>();
-            for (String key : List.of(MdcKeys.TENANT_ID, MdcKeys.USER_ID, MdcKeys.CORRELATION_ID,
-                    MdcKeys.CAUSATION_ID, MdcKeys.TRACE_ID, MdcKeys.SPAN_ID)) {
+            for (String key : List.of(
+                    MdcKeys.TENANT_ID,
+                    MdcKeys.USER_ID,
+                    MdcKeys.CORRELATION_ID,
+                    MdcKeys.CAUSATION_ID,
+                    MdcKeys.TRACE_ID,
+                    MdcKeys.SPAN_ID)) {
                 String value = MDC.get(key);
                 if (value != null) {
                     platformKeys.put(key, value);
@@ -88,20 +92,29 @@ class WorkflowLifecycleTest {
     @Test
     void neitherContextNorMdcSurvivesATaskOnPooledThreads() {
         MdcProbe probe = new MdcProbe();
-        harness = new TemplateHarness(TemporalPlatform.clientOptions()
-                .setContextPropagators(List.of(probe, platformPropagator())));
-        harness.start(harness.runner().permissionChecker((ctx, op) -> true)
-                .workerOptions(WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(1)
-                        .setMaxConcurrentLocalActivityExecutionSize(1).build()));
+        harness = new TemplateHarness(
+                TemporalPlatform.clientOptions().setContextPropagators(List.of(probe, platformPropagator())));
+        harness.start(harness.runner()
+                .permissionChecker((ctx, op) -> true)
+                .workerOptions(WorkerOptions.newBuilder()
+                        .setMaxConcurrentActivityExecutionSize(1)
+                        .setMaxConcurrentLocalActivityExecutionSize(1)
+                        .build()));
 
         for (int i = 0; i < 4; i++) {
-            StandardWorkflowTest.result(harness.client.start(Orders.PlaceOrderWorkflow.class,
-                    TemplateHarness.context(tenant(i)), "order-" + i, Orders.Order.of("ok")));
+            StandardWorkflowTest.result(harness.client.start(
+                    Orders.PlaceOrderWorkflow.class,
+                    TemplateHarness.context(tenant(i)),
+                    "order-" + i,
+                    Orders.Order.of("ok")));
         }
 
-        assertThat(harness.activities.seen).hasSize(4)
+        assertThat(harness.activities.seen)
+                .hasSize(4)
                 .allSatisfy(seen -> assertThat(seen.mdc()).containsKey("tenant_id"));
-        assertThat(probe.leftovers).isNotEmpty().allSatisfy(left -> assertThat(left).isEmpty());
+        assertThat(probe.leftovers)
+                .isNotEmpty()
+                .allSatisfy(left -> assertThat(left).isEmpty());
     }
 
     private static ContextPropagator platformPropagator() {
@@ -125,15 +138,18 @@ class WorkflowLifecycleTest {
         PlatformContext sender = TemplateHarness.context(UUID.fromString("5e4de000-0000-4000-8000-000000000000"));
         try (Probes.ProbeHarness probes = new Probes.ProbeHarness(
                 WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(1).setMaxWorkflowThreadCount(24),
-                WorkerOptions.newBuilder().setMaxConcurrentWorkflowTaskExecutionSize(2)
-                        .setMaxConcurrentActivityExecutionSize(1).setMaxConcurrentLocalActivityExecutionSize(1)
+                WorkerOptions.newBuilder()
+                        .setMaxConcurrentWorkflowTaskExecutionSize(2)
+                        .setMaxConcurrentActivityExecutionSize(1)
+                        .setMaxConcurrentLocalActivityExecutionSize(1)
                         .build())) {
             ExecutorService clients = Executors.newFixedThreadPool(4);
             Map<String, PlatformContext> sent = new HashMap<>();
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < tenants; i++) {
                 String workflowId = "probe-" + i;
-                PlatformContext context = TemplateHarness.context(tenant(i)).toBuilder().correlationId("corr-" + i)
+                PlatformContext context = TemplateHarness.context(tenant(i)).toBuilder()
+                        .correlationId("corr-" + i)
                         .build();
                 sent.put(workflowId, context);
                 results.add(clients.submit(() -> {
@@ -151,20 +167,28 @@ class WorkflowLifecycleTest {
             assertThat(Probes.ThreadStateProbe.CHECKS).hasValueGreaterThan(tenants * 10);
             assertThat(Probes.OBSERVED).allSatisfy(seen -> {
                 PlatformContext expected = sent.get(seen.workflowId());
-                assertThat(seen.context()).as(seen.where() + " of " + seen.workflowId() + " on " + seen.thread())
-                        .isEqualTo(Probes.byActivity(seen) ? TemplateHarness.causedBy(expected, seen.workflowId())
-                                : expected);
-                assertThat(seen.mdcTenant()).as("MDC of " + seen.where() + " of " + seen.workflowId())
+                assertThat(seen.context())
+                        .as(seen.where() + " of " + seen.workflowId() + " on " + seen.thread())
+                        .isEqualTo(
+                                Probes.byActivity(seen)
+                                        ? TemplateHarness.causedBy(expected, seen.workflowId())
+                                        : expected);
+                assertThat(seen.mdcTenant())
+                        .as("MDC of " + seen.where() + " of " + seen.workflowId())
                         .isEqualTo(expected.tenantId().orElseThrow().toString());
             });
             Map<String, Long> constructions = Probes.OBSERVED.stream()
                     .filter(seen -> seen.where().equals("workflow constructor"))
                     .collect(Collectors.groupingBy(Probes.Observation::workflowId, Collectors.counting()));
-            assertThat(constructions.values()).as("workflows were evicted and replayed").anyMatch(n -> n > 1);
+            assertThat(constructions.values())
+                    .as("workflows were evicted and replayed")
+                    .anyMatch(n -> n > 1);
             Map<String, Set<String>> tenantsPerThread = new HashMap<>();
-            Probes.OBSERVED.forEach(seen -> tenantsPerThread.computeIfAbsent(seen.thread().split(" ")[0],
-                    t -> new HashSet<>()).add(seen.workflowId()));
-            assertThat(tenantsPerThread.values()).as("pooled threads ran several tenants' code")
+            Probes.OBSERVED.forEach(seen -> tenantsPerThread
+                    .computeIfAbsent(seen.thread().split(" ")[0], t -> new HashSet<>())
+                    .add(seen.workflowId()));
+            assertThat(tenantsPerThread.values())
+                    .as("pooled threads ran several tenants' code")
                     .anyMatch(workflows -> workflows.size() > 1);
         }
     }
@@ -193,7 +217,8 @@ class WorkflowLifecycleTest {
 
         WorkflowStub second = harness.start("order-1", Orders.Order.of("ok"));
 
-        assertThat(second.getExecution().getRunId()).isEqualTo(first.getExecution().getRunId());
+        assertThat(second.getExecution().getRunId())
+                .isEqualTo(first.getExecution().getRunId());
         assertThat(StandardWorkflowTest.result(second)).isEqualTo(firstOutput);
         assertThat(harness.activities.reserveAttempts).hasValue(1);
     }
@@ -204,8 +229,11 @@ class WorkflowLifecycleTest {
      * SDK's test server does not implement that timeout, so a restarted worker would never see the task.
      */
     private TemporalWorkerRunner startNonStickyWorker() {
-        return harness.start(harness.runner().permissionChecker((ctx, op) -> true).workerOptions(
-                WorkerOptions.newBuilder().setStickyQueueScheduleToStartTimeout(Duration.ZERO).build()));
+        return harness.start(harness.runner()
+                .permissionChecker((ctx, op) -> true)
+                .workerOptions(WorkerOptions.newBuilder()
+                        .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                        .build()));
     }
 
     @Test

@@ -14,97 +14,100 @@ import org.slf4j.LoggerFactory;
  * this JVM dies). Thread-safe.
  */
 final class KafkaServers {
-  private static final Set<KafkaHost> OPEN = ConcurrentHashMap.newKeySet();
-  private static @Nullable KafkaHost shared;
-  private static @Nullable TestServersUnavailableException sharedFailure;
+    private static final Set<KafkaHost> OPEN = ConcurrentHashMap.newKeySet();
+    private static @Nullable KafkaHost shared;
+    private static @Nullable TestServersUnavailableException sharedFailure;
 
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (KafkaHost host : List.copyOf(OPEN)) {
-        try {
-          host.close();
-        } catch (RuntimeException e) {
-          LoggerFactory.getLogger(KafkaServers.class).warn("Stopping a test Kafka broker failed", e);
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            for (KafkaHost host : List.copyOf(OPEN)) {
+                                try {
+                                    host.close();
+                                } catch (RuntimeException e) {
+                                    LoggerFactory.getLogger(KafkaServers.class)
+                                            .warn("Stopping a test Kafka broker failed", e);
+                                }
+                            }
+                        },
+                        "platform-test-kafka-shutdown"));
+    }
+
+    private KafkaServers() {}
+
+    /** A new topic prefix on the JVM's shared broker. */
+    static synchronized KafkaServer shared(String namePrefix) {
+        if (sharedFailure != null) {
+            throw new TestServersUnavailableException(String.valueOf(sharedFailure.getMessage()), sharedFailure);
         }
-      }
-    }, "platform-test-kafka-shutdown"));
-  }
-
-  private KafkaServers() {
-  }
-
-  /** A new topic prefix on the JVM's shared broker. */
-  static synchronized KafkaServer shared(String namePrefix) {
-    if (sharedFailure != null) {
-      throw new TestServersUnavailableException(String.valueOf(sharedFailure.getMessage()), sharedFailure);
+        if (shared == null) {
+            try {
+                shared = KafkaDiscovery.find(TestServerSettings.fromEnvironment());
+                OPEN.add(shared);
+            } catch (TestServersUnavailableException e) {
+                sharedFailure = e;
+                throw e;
+            } catch (RuntimeException e) {
+                sharedFailure = new TestServersUnavailableException(
+                        "Kafka for the tests could not be started: " + e.getMessage(), e);
+                throw sharedFailure;
+            }
+        }
+        return new KafkaServer(shared, KafkaServer.prefixFor(namePrefix), false);
     }
-    if (shared == null) {
-      try {
-        shared = KafkaDiscovery.find(TestServerSettings.fromEnvironment());
-        OPEN.add(shared);
-      } catch (TestServersUnavailableException e) {
-        sharedFailure = e;
-        throw e;
-      } catch (RuntimeException e) {
-        sharedFailure = new TestServersUnavailableException("Kafka for the tests could not be started: "
-            + e.getMessage(), e);
-        throw sharedFailure;
-      }
+
+    /** A broker for the caller alone; closing the handle stops it. */
+    static KafkaServer isolated(TestServerSettings settings, String namePrefix) {
+        KafkaHost host = KafkaDiscovery.find(settings);
+        KafkaHost tracked = new KafkaHost() {
+            @Override
+            public dev.adxcore.platform.test.internal.Source source() {
+                return host.source();
+            }
+
+            @Override
+            public String bootstrapServers() {
+                return host.bootstrapServers();
+            }
+
+            @Override
+            public boolean controllable() {
+                return host.controllable();
+            }
+
+            @Override
+            public void stop() {
+                host.stop();
+            }
+
+            @Override
+            public void kill() {
+                host.kill();
+            }
+
+            @Override
+            public void start() {
+                host.start();
+            }
+
+            @Override
+            public void freeze() {
+                host.freeze();
+            }
+
+            @Override
+            public void thaw() {
+                host.thaw();
+            }
+
+            @Override
+            public void close() {
+                OPEN.remove(this);
+                host.close();
+            }
+        };
+        OPEN.add(tracked);
+        return new KafkaServer(tracked, KafkaServer.prefixFor(namePrefix), true);
     }
-    return new KafkaServer(shared, KafkaServer.prefixFor(namePrefix), false);
-  }
-
-  /** A broker for the caller alone; closing the handle stops it. */
-  static KafkaServer isolated(TestServerSettings settings, String namePrefix) {
-    KafkaHost host = KafkaDiscovery.find(settings);
-    KafkaHost tracked = new KafkaHost() {
-      @Override
-      public dev.adxcore.platform.test.internal.Source source() {
-        return host.source();
-      }
-
-      @Override
-      public String bootstrapServers() {
-        return host.bootstrapServers();
-      }
-
-      @Override
-      public boolean controllable() {
-        return host.controllable();
-      }
-
-      @Override
-      public void stop() {
-        host.stop();
-      }
-
-      @Override
-      public void kill() {
-        host.kill();
-      }
-
-      @Override
-      public void start() {
-        host.start();
-      }
-
-      @Override
-      public void freeze() {
-        host.freeze();
-      }
-
-      @Override
-      public void thaw() {
-        host.thaw();
-      }
-
-      @Override
-      public void close() {
-        OPEN.remove(this);
-        host.close();
-      }
-    };
-    OPEN.add(tracked);
-    return new KafkaServer(tracked, KafkaServer.prefixFor(namePrefix), true);
-  }
 }

@@ -44,31 +44,31 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PlatformTestExtension.class)
 public @interface PlatformTest {
 
-  /**
-   * How many streaming replicas the class needs; 0 for a primary only. Routing tests usually need 2.
-   *
-   * @return the number of replicas, at least 0
-   * @since 0.1.0
-   */
-  int replicas() default 1;
+    /**
+     * How many streaming replicas the class needs; 0 for a primary only. Routing tests usually need 2.
+     *
+     * @return the number of replicas, at least 0
+     * @since 0.1.0
+     */
+    int replicas() default 1;
 
-  /**
-   * Whether the class gets servers of its own instead of the JVM's shared ones: needed by tests that stop
-   * and start servers ({@link PostgresCluster#stopReplica(int)}, {@link RedisServer#stop()}); costs a server
-   * start (about 1 s per PostgreSQL node). The servers are stopped after the class.
-   *
-   * @return true for private servers
-   * @since 0.1.0
-   */
-  boolean isolatedServers() default false;
+    /**
+     * Whether the class gets servers of its own instead of the JVM's shared ones: needed by tests that stop
+     * and start servers ({@link PostgresCluster#stopReplica(int)}, {@link RedisServer#stop()}); costs a server
+     * start (about 1 s per PostgreSQL node). The servers are stopped after the class.
+     *
+     * @return true for private servers
+     * @since 0.1.0
+     */
+    boolean isolatedServers() default false;
 
-  /**
-   * Whether the class's private Redis keeps every acknowledged write on disk (append-only file fsynced on every
-   * write), so that data survives {@link RedisServer#crash()} and {@link RedisServer#start()}; needs
-   * {@link #isolatedServers()}. Same as {@link TestServerSettings#REDIS_DURABLE} for this class alone.
-   *
-   * @return true for a durable Redis
-   * @since 0.3.0
-   */
-  boolean durableRedis() default false;
+    /**
+     * Whether the class's private Redis keeps every acknowledged write on disk (append-only file fsynced on every
+     * write), so that data survives {@link RedisServer#crash()} and {@link RedisServer#start()}; needs
+     * {@link #isolatedServers()}. Same as {@link TestServerSettings#REDIS_DURABLE} for this class alone.
+     *
+     * @return true for a durable Redis
+     * @since 0.3.0
+     */
+    boolean durableRedis() default false;
 }

@@ -10,16 +10,16 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public final class TestServersUnavailableException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * Creates the exception.
-   *
-   * @param message what was asked, what was found and how to fix it
-   * @param cause the underlying failure, or {@code null}
-   * @since 0.1.0
-   */
-  public TestServersUnavailableException(String message, @Nullable Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * Creates the exception.
+     *
+     * @param message what was asked, what was found and how to fix it
+     * @param cause the underlying failure, or {@code null}
+     * @since 0.1.0
+     */
+    public TestServersUnavailableException(String message, @Nullable Throwable cause) {
+        super(message, cause);
+    }
 }

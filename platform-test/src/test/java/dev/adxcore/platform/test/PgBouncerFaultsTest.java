@@ -19,60 +19,63 @@ import org.junit.jupiter.api.Test;
 @PlatformTest(replicas = 0)
 class PgBouncerFaultsTest {
 
-  @BeforeEach
-  void needsPgBouncer() {
-    Assumptions.assumeTrue(PgBouncer.isAvailable(), "pgbouncer is not installed (scripts/ensure-test-servers.sh installs it)");
-  }
-
-  @Test
-  void crashedPgBouncerBreaksClientsAndRestartsOnTheSamePort(PostgresCluster pg) throws SQLException {
-    try (PgBouncer bouncer = PgBouncer.start(pg, List.of())) {
-      String url = bouncer.jdbcUrl(pg.databaseName()) + "&user=" + pg.username();
-      try (Connection c = DriverManager.getConnection(url)) {
-        assertThat(selectOne(c)).isEqualTo(1);
-        bouncer.crash();
-        assertThatThrownBy(() -> selectOne(c)).isInstanceOf(IllegalStateException.class);
-      }
-      bouncer.restart();
-      try (Connection c = DriverManager.getConnection(url)) {
-        assertThat(selectOne(c)).isEqualTo(1);
-      }
+    @BeforeEach
+    void needsPgBouncer() {
+        Assumptions.assumeTrue(
+                PgBouncer.isAvailable(), "pgbouncer is not installed (scripts/ensure-test-servers.sh installs it)");
     }
-  }
 
-  @Test
-  void frozenPgBouncerHangsAQueryUntilThawed(PostgresCluster pg) throws Exception {
-    try (PgBouncer bouncer = PgBouncer.start(pg, List.of());
-        Connection c = DriverManager.getConnection(bouncer.jdbcUrl(pg.databaseName()) + "&user=" + pg.username())) {
-      bouncer.freeze();
-      CompletableFuture<Integer> query = CompletableFuture.supplyAsync(() -> selectOne(c));
-      try {
-        Thread.sleep(700);
-        assertThat(query).isNotDone();
-      } finally {
-        bouncer.thaw();
-      }
-      assertThat(query.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    @Test
+    void crashedPgBouncerBreaksClientsAndRestartsOnTheSamePort(PostgresCluster pg) throws SQLException {
+        try (PgBouncer bouncer = PgBouncer.start(pg, List.of())) {
+            String url = bouncer.jdbcUrl(pg.databaseName()) + "&user=" + pg.username();
+            try (Connection c = DriverManager.getConnection(url)) {
+                assertThat(selectOne(c)).isEqualTo(1);
+                bouncer.crash();
+                assertThatThrownBy(() -> selectOne(c)).isInstanceOf(IllegalStateException.class);
+            }
+            bouncer.restart();
+            try (Connection c = DriverManager.getConnection(url)) {
+                assertThat(selectOne(c)).isEqualTo(1);
+            }
+        }
     }
-  }
 
-  @Test
-  void proxyOfPgBouncerReachesTheDatabase(PostgresCluster pg) throws SQLException {
-    try (PgBouncer bouncer = PgBouncer.start(pg, List.of())) {
-      FaultProxy proxy = bouncer.proxy();
-      try (Connection c = DriverManager.getConnection(bouncer.jdbcUrl(proxy, pg.databaseName()) + "&user="
-          + pg.username())) {
-        assertThat(selectOne(c)).isEqualTo(1);
-      }
+    @Test
+    void frozenPgBouncerHangsAQueryUntilThawed(PostgresCluster pg) throws Exception {
+        try (PgBouncer bouncer = PgBouncer.start(pg, List.of());
+                Connection c =
+                        DriverManager.getConnection(bouncer.jdbcUrl(pg.databaseName()) + "&user=" + pg.username())) {
+            bouncer.freeze();
+            CompletableFuture<Integer> query = CompletableFuture.supplyAsync(() -> selectOne(c));
+            try {
+                Thread.sleep(700);
+                assertThat(query).isNotDone();
+            } finally {
+                bouncer.thaw();
+            }
+            assertThat(query.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+        }
     }
-  }
 
-  private static int selectOne(Connection c) {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
-      rs.next();
-      return rs.getInt(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
+    @Test
+    void proxyOfPgBouncerReachesTheDatabase(PostgresCluster pg) throws SQLException {
+        try (PgBouncer bouncer = PgBouncer.start(pg, List.of())) {
+            FaultProxy proxy = bouncer.proxy();
+            try (Connection c =
+                    DriverManager.getConnection(bouncer.jdbcUrl(proxy, pg.databaseName()) + "&user=" + pg.username())) {
+                assertThat(selectOne(c)).isEqualTo(1);
+            }
+        }
     }
-  }
+
+    private static int selectOne(Connection c) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

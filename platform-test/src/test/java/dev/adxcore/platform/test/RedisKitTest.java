@@ -11,48 +11,48 @@ import org.junit.jupiter.api.Test;
 
 @PlatformTest
 class RedisKitTest {
-  private static RedisClient client;
-  private static StatefulRedisConnection<String, String> connection;
+    private static RedisClient client;
+    private static StatefulRedisConnection<String, String> connection;
 
-  @BeforeAll
-  static void connect(RedisServer redis) {
-    client = RedisClient.create(redis.uri());
-    connection = client.connect();
-  }
+    @BeforeAll
+    static void connect(RedisServer redis) {
+        client = RedisClient.create(redis.uri());
+        connection = client.connect();
+    }
 
-  @AfterAll
-  static void disconnect() {
-    connection.close();
-    client.shutdown();
-  }
+    @AfterAll
+    static void disconnect() {
+        connection.close();
+        client.shutdown();
+    }
 
-  @Test
-  void redisAnswersThroughLettuce(RedisServer redis) {
-    RedisCommands<String, String> commands = connection.sync();
+    @Test
+    void redisAnswersThroughLettuce(RedisServer redis) {
+        RedisCommands<String, String> commands = connection.sync();
 
-    commands.set(redis.key("greeting"), "hello");
+        commands.set(redis.key("greeting"), "hello");
 
-    assertThat(commands.ping()).isEqualTo("PONG");
-    assertThat(commands.get(redis.key("greeting"))).isEqualTo("hello");
-  }
+        assertThat(commands.ping()).isEqualTo("PONG");
+        assertThat(commands.get(redis.key("greeting"))).isEqualTo("hello");
+    }
 
-  @Test
-  void keyPrefixNamesTheTestClass(RedisServer redis) {
-    assertThat(redis.keyPrefix()).startsWith("t:rediskittest:").endsWith(":");
-    assertThat(redis.key("x")).isEqualTo(redis.keyPrefix() + "x");
-  }
+    @Test
+    void keyPrefixNamesTheTestClass(RedisServer redis) {
+        assertThat(redis.keyPrefix()).startsWith("t:rediskittest:").endsWith(":");
+        assertThat(redis.key("x")).isEqualTo(redis.keyPrefix() + "x");
+    }
 
-  @Test
-  void closingANamespaceDeletesOnlyItsOwnKeys(RedisServer redis) {
-    RedisCommands<String, String> commands = connection.sync();
-    RedisServer other = TestServers.redis();
-    commands.set(other.key("a"), "1");
-    commands.xadd(other.key("stream"), java.util.Map.of("f", "v"));
-    commands.set(redis.key("kept"), "2");
+    @Test
+    void closingANamespaceDeletesOnlyItsOwnKeys(RedisServer redis) {
+        RedisCommands<String, String> commands = connection.sync();
+        RedisServer other = TestServers.redis();
+        commands.set(other.key("a"), "1");
+        commands.xadd(other.key("stream"), java.util.Map.of("f", "v"));
+        commands.set(redis.key("kept"), "2");
 
-    other.close();
+        other.close();
 
-    assertThat(commands.exists(other.key("a"), other.key("stream"))).isZero();
-    assertThat(commands.get(redis.key("kept"))).isEqualTo("2");
-  }
+        assertThat(commands.exists(other.key("a"), other.key("stream"))).isZero();
+        assertThat(commands.get(redis.key("kept"))).isEqualTo("2");
+    }
 }

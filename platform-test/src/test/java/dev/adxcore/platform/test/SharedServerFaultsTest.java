@@ -14,27 +14,30 @@ import org.junit.jupiter.api.Test;
 @PlatformTest
 class SharedServerFaultsTest {
 
-  @Test
-  void sharedServersRefuseCrashAndFreezeWithAClearMessage(PostgresCluster pg, RedisServer redis) {
-    assertThatThrownBy(pg::crashPrimary).isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("isolatedServers = true");
-    assertThatThrownBy(() -> pg.freezeReplica(0)).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(redis::crash).isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("isolatedServers = true");
-    assertThatThrownBy(redis::freeze).isInstanceOf(UnsupportedOperationException.class);
-  }
-
-  @Test
-  void proxiesReachTheSameDatabase(PostgresCluster pg) throws SQLException {
-    FaultProxy proxy = pg.primaryProxy();
-    assertThat(pg.primaryProxy()).isSameAs(proxy);
-    assertThat(proxy.url()).startsWith("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + pg.databaseName());
-    assertThat(proxy.urlWithoutCredentials()).doesNotContain("user=");
-
-    try (Connection c = DriverManager.getConnection(proxy.url()); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT current_database()")) {
-      rs.next();
-      assertThat(rs.getString(1)).isEqualTo(pg.databaseName());
+    @Test
+    void sharedServersRefuseCrashAndFreezeWithAClearMessage(PostgresCluster pg, RedisServer redis) {
+        assertThatThrownBy(pg::crashPrimary)
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("isolatedServers = true");
+        assertThatThrownBy(() -> pg.freezeReplica(0)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(redis::crash)
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("isolatedServers = true");
+        assertThatThrownBy(redis::freeze).isInstanceOf(UnsupportedOperationException.class);
     }
-  }
+
+    @Test
+    void proxiesReachTheSameDatabase(PostgresCluster pg) throws SQLException {
+        FaultProxy proxy = pg.primaryProxy();
+        assertThat(pg.primaryProxy()).isSameAs(proxy);
+        assertThat(proxy.url()).startsWith("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + pg.databaseName());
+        assertThat(proxy.urlWithoutCredentials()).doesNotContain("user=");
+
+        try (Connection c = DriverManager.getConnection(proxy.url());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(pg.databaseName());
+        }
+    }
 }

@@ -42,9 +42,14 @@ public class ContextBindBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         TraceParent trace = TraceParent.newRoot();
-        context = PlatformContext.builder().tenantId(UUID.fromString("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50"))
-                .userId("u-42").roles("admin", "approver").correlationId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
-                .causationId("evt-1").trace(trace).build();
+        context = PlatformContext.builder()
+                .tenantId(UUID.fromString("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50"))
+                .userId("u-42")
+                .roles("admin", "approver")
+                .correlationId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
+                .causationId("evt-1")
+                .trace(trace)
+                .build();
         tenant = context.tenantId().orElseThrow().toString();
         user = "u-42";
         correlation = context.correlationId();
@@ -53,7 +58,8 @@ public class ContextBindBenchmark {
         spanId = trace.spanId();
         MDC.put("probe", "x");
         if (!"x".equals(MDC.get("probe"))) {
-            throw new IllegalStateException("MDC is a no-op; run with -Dslf4j.provider=" + MdcBenchmarkProvider.class.getName());
+            throw new IllegalStateException(
+                    "MDC is a no-op; run with -Dslf4j.provider=" + MdcBenchmarkProvider.class.getName());
         }
         MDC.remove("probe");
     }

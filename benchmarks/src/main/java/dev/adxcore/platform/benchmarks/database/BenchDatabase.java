@@ -31,13 +31,16 @@ final class BenchDatabase implements AutoCloseable {
     BenchDatabase(int replicas) throws SQLException {
         this.pg = TestServers.postgres(replicas);
         this.role = "bench_" + Long.toHexString(System.nanoTime());
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS");
             for (String table : new String[] {"items", "items_plain"}) {
-                st.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, tenant_id uuid NOT NULL, body text NOT NULL,"
-                        + " counter bigint NOT NULL DEFAULT 0)");
-                st.execute("INSERT INTO " + table + " SELECT g, CASE WHEN g % 2 = 0 THEN '" + TENANT_A + "'::uuid ELSE '"
-                        + TENANT_B + "'::uuid END, 'item ' || g, 0 FROM generate_series(1, " + ROWS + ") g");
+                st.execute(
+                        "CREATE TABLE " + table + " (id int PRIMARY KEY, tenant_id uuid NOT NULL, body text NOT NULL,"
+                                + " counter bigint NOT NULL DEFAULT 0)");
+                st.execute(
+                        "INSERT INTO " + table + " SELECT g, CASE WHEN g % 2 = 0 THEN '" + TENANT_A + "'::uuid ELSE '"
+                                + TENANT_B + "'::uuid END, 'item ' || g, 0 FROM generate_series(1, " + ROWS + ") g");
                 st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + table + " TO " + role);
             }
             st.execute("GRANT USAGE ON SCHEMA public TO " + role);
@@ -55,10 +58,16 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     DatabaseConfig.Builder config() {
-        return DatabaseConfig.builder().name("bench").primaryUrl(strip(pg.primaryJdbcUrl()))
-                .replicaUrls(pg.replicaJdbcUrls().stream().map(BenchDatabase::strip).toList())
-                .username(role).minConnections(POOL_SIZE).maxConnections(POOL_SIZE)
-                .acquireTimeout(Duration.ofSeconds(5)).meterRegistry(new SimpleMeterRegistry());
+        return DatabaseConfig.builder()
+                .name("bench")
+                .primaryUrl(strip(pg.primaryJdbcUrl()))
+                .replicaUrls(
+                        pg.replicaJdbcUrls().stream().map(BenchDatabase::strip).toList())
+                .username(role)
+                .minConnections(POOL_SIZE)
+                .maxConnections(POOL_SIZE)
+                .acquireTimeout(Duration.ofSeconds(5))
+                .meterRegistry(new SimpleMeterRegistry());
     }
 
     /** A raw HikariCP pool for the same role on the primary, as hand-written JDBC would use. */

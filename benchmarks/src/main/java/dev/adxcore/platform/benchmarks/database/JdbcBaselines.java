@@ -20,8 +20,7 @@ final class JdbcBaselines {
     /** Point update on the tenant table. */
     static final String UPDATE = "UPDATE items SET counter = counter + 1 WHERE id = ?";
 
-    private JdbcBaselines() {
-    }
+    private JdbcBaselines() {}
 
     /** An even id: a row of tenant A. */
     static int idOfA() {
@@ -30,7 +29,8 @@ final class JdbcBaselines {
 
     /** A plain autocommit point select: one round trip, no tenant. */
     static String plainSelect(DataSource raw) throws SQLException {
-        try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(SELECT_PLAIN)) {
+        try (Connection c = raw.getConnection();
+                PreparedStatement ps = c.prepareStatement(SELECT_PLAIN)) {
             ps.setInt(1, idOfA());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -35,7 +35,6 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(4)
 public class PointReadBenchmark {
 
-
     private BenchDatabase database;
     private HikariDataSource raw;
     private DatabaseManager db;
@@ -52,8 +51,8 @@ public class PointReadBenchmark {
         System.out.println();
         db.config().meterRegistry().find("platform.db.reads").counters().forEach(c -> {
             if (c.count() > 0) {
-                System.out.println("reads " + c.getId().getTag("target") + " " + c.getId().getTag("consistency") + " = "
-                        + (long) c.count());
+                System.out.println("reads " + c.getId().getTag("target") + " "
+                        + c.getId().getTag("consistency") + " = " + (long) c.count());
             }
         });
         db.close();
@@ -74,14 +73,18 @@ public class PointReadBenchmark {
     @Benchmark
     public String managerTenantRead() {
         int id = idOfA();
-        return db.read(BenchDatabase.TENANT_A, ReadConsistency.latest(),
+        return db.read(
+                BenchDatabase.TENANT_A,
+                ReadConsistency.latest(),
                 h -> h.queryOne(SELECT, r -> r.getString(1), id).orElseThrow());
     }
 
     @Benchmark
     public String managerTenantReadOnReplicas() {
         int id = idOfA();
-        return db.read(BenchDatabase.TENANT_A, ReadConsistency.replica(),
+        return db.read(
+                BenchDatabase.TENANT_A,
+                ReadConsistency.replica(),
                 h -> h.queryOne(SELECT, r -> r.getString(1), id).orElseThrow());
     }
 }

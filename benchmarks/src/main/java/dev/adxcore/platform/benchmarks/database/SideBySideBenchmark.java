@@ -39,7 +39,6 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class SideBySideBenchmark {
 
-
     private BenchDatabase database;
     private HikariDataSource raw;
     private DatabaseManager db;
@@ -70,7 +69,9 @@ public class SideBySideBenchmark {
     @GroupThreads(2)
     public String readManagerTenantRead() {
         int id = idOfA();
-        return db.read(BenchDatabase.TENANT_A, ReadConsistency.latest(),
+        return db.read(
+                BenchDatabase.TENANT_A,
+                ReadConsistency.latest(),
                 h -> h.queryOne(SELECT, r -> r.getString(1), id).orElseThrow());
     }
 
@@ -100,6 +101,7 @@ public class SideBySideBenchmark {
     @GroupThreads(2)
     public CausalToken writeManagerTransaction() {
         int id = idOfA();
-        return db.inTransaction(BenchDatabase.TENANT_A, h -> h.update(UPDATE, id)).token();
+        return db.inTransaction(BenchDatabase.TENANT_A, h -> h.update(UPDATE, id))
+                .token();
     }
 }

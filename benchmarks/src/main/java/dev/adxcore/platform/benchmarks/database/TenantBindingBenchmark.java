@@ -59,7 +59,8 @@ public class TenantBindingBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
         database = new BenchDatabase(0);
-        try (Connection c = database.pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = database.pg.openPrimary();
+                Statement st = c.createStatement()) {
             st.execute("CREATE TABLE items_old (LIKE items INCLUDING ALL)");
             st.execute("INSERT INTO items_old SELECT * FROM items");
             st.execute("GRANT SELECT ON items_old TO " + database.role);
@@ -72,7 +73,8 @@ public class TenantBindingBenchmark {
         }
         raw = database.rawPool(database.pg.primaryJdbcUrl());
         // items_old carries the previous policy on purpose (the "before" side): the start-up check would refuse it.
-        db = DatabaseManager.create(database.config().roleCheck(DatabaseConfig.RoleCheck.WARN).build());
+        db = DatabaseManager.create(
+                database.config().roleCheck(DatabaseConfig.RoleCheck.WARN).build());
     }
 
     @TearDown(Level.Trial)
@@ -108,12 +110,15 @@ public class TenantBindingBenchmark {
     @GroupThreads(1)
     public String newBindingManager() {
         int id = idOfA();
-        return db.read(BenchDatabase.TENANT_A, ReadConsistency.latest(),
+        return db.read(
+                BenchDatabase.TENANT_A,
+                ReadConsistency.latest(),
                 h -> h.queryOne(SELECT, r -> r.getString(1), id).orElseThrow());
     }
 
     private String prefixed(String sql) throws SQLException {
-        try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = raw.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, BenchDatabase.TENANT_A.toString());
             ps.setInt(2, idOfA());
             ps.execute();

@@ -34,7 +34,6 @@ import org.openjdk.jmh.annotations.Threads;
 @Threads(4)
 public class WriteUnitBenchmark {
 
-
     private BenchDatabase database;
     private HikariDataSource raw;
     private DatabaseManager db;
@@ -61,6 +60,7 @@ public class WriteUnitBenchmark {
     @Benchmark
     public CausalToken managerTransaction() {
         int id = idOfA();
-        return db.inTransaction(BenchDatabase.TENANT_A, h -> h.update(UPDATE, id)).token();
+        return db.inTransaction(BenchDatabase.TENANT_A, h -> h.update(UPDATE, id))
+                .token();
     }
 }

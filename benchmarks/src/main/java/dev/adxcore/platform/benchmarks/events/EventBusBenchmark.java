@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar 'events.EventBusBenchmark'}
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class EventBusBenchmark {
@@ -61,8 +63,11 @@ public class EventBusBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        bus = EventBuses.open("memory:?capacity=100000", EventBusOptions.builder()
-                .meterRegistry(new SimpleMeterRegistry()).build());
+        bus = EventBuses.open(
+                "memory:?capacity=100000",
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "baseline-executor");
             t.setDaemon(true);
@@ -73,12 +78,17 @@ public class EventBusBenchmark {
             AtomicLong counter = new AtomicLong();
             seen[i] = counter;
             bus.subscribe(EventSubscription.builder("bench-" + i, e -> counter.incrementAndGet())
-                    .types("bench.*").build());
+                    .types("bench.*")
+                    .build());
         }
         burst = new Event[BURST];
         for (int i = 0; i < BURST; i++) {
-            burst[i] = Event.builder("bench.happened").id("e-" + i).time(Instant.EPOCH).tenantId("t-1")
-                    .data("{\"n\":" + i + "}").build();
+            burst[i] = Event.builder("bench.happened")
+                    .id("e-" + i)
+                    .time(Instant.EPOCH)
+                    .tenantId("t-1")
+                    .data("{\"n\":" + i + "}")
+                    .build();
         }
         single = burst[0];
     }

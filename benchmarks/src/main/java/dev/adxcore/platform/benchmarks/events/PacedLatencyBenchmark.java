@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar 'events.PacedLatencyBenchmark'}
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Warmup(iterations = 2)
 @Measurement(iterations = 3)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -70,8 +72,12 @@ public class PacedLatencyBenchmark {
     public void setUp() {
         events = new Event[EVENTS];
         for (int i = 0; i < EVENTS; i++) {
-            events[i] = Event.builder("paced.happened").id("e-" + i).time(Instant.EPOCH).aggregate("a", "a-" + (i % 64))
-                    .data(Integer.toString(i)).build();
+            events[i] = Event.builder("paced.happened")
+                    .id("e-" + i)
+                    .time(Instant.EPOCH)
+                    .aggregate("a", "a-" + (i % 64))
+                    .data(Integer.toString(i))
+                    .build();
         }
         sentAt = new long[EVENTS];
         latency = new long[subscriptions][EVENTS];
@@ -80,8 +86,11 @@ public class PacedLatencyBenchmark {
             received[s] = new AtomicInteger();
         }
         if (target.equals("bus")) {
-            bus = EventBuses.open("memory:?capacity=200000", EventBusOptions.builder()
-                    .meterRegistry(new SimpleMeterRegistry()).build());
+            bus = EventBuses.open(
+                    "memory:?capacity=200000",
+                    EventBusOptions.builder()
+                            .meterRegistry(new SimpleMeterRegistry())
+                            .build());
             for (int s = 0; s < subscriptions; s++) {
                 int sub = s;
                 bus.subscribe(EventSubscription.builder("paced-" + s, e -> record(sub, Integer.parseInt(e.data())))
@@ -126,9 +135,15 @@ public class PacedLatencyBenchmark {
             System.arraycopy(latency[s], 0, all, s * EVENTS, EVENTS);
         }
         Arrays.sort(all);
-        System.out.printf("%n  [paced %s subs=%d rate=%d/s] p50=%.1f us p99=%.1f us p99.9=%.1f us max=%.1f us%n",
-                target, subscriptions, rate, all[all.length / 2] / 1e3, all[(int) (all.length * 0.99)] / 1e3,
-                all[(int) (all.length * 0.999)] / 1e3, all[all.length - 1] / 1e3);
+        System.out.printf(
+                "%n  [paced %s subs=%d rate=%d/s] p50=%.1f us p99=%.1f us p99.9=%.1f us max=%.1f us%n",
+                target,
+                subscriptions,
+                rate,
+                all[all.length / 2] / 1e3,
+                all[(int) (all.length * 0.99)] / 1e3,
+                all[(int) (all.length * 0.999)] / 1e3,
+                all[all.length - 1] / 1e3);
     }
 
     @Benchmark

@@ -56,8 +56,7 @@ public final class KafkaEventBusLoadDriver {
 
     private static final Pattern RPS = Pattern.compile("([0-9]+) records sent, ([0-9.]+) records/sec");
 
-    private KafkaEventBusLoadDriver() {
-    }
+    private KafkaEventBusLoadDriver() {}
 
     /**
      * @param args optional bootstrap servers
@@ -84,28 +83,40 @@ public final class KafkaEventBusLoadDriver {
 
     private static void run(String bootstrap, boolean quick) throws Exception {
         String run = Long.toHexString(System.nanoTime());
-        byte[] sample = CloudEventJson.writeBytes(Event.builder("order.placed").tenantId("tenant-1")
-                .aggregate("order", "o-1").data("{\"total\":1200,\"currency\":\"EUR\"}").build());
-        System.out.printf("broker %s; event size as CloudEvents JSON: %d bytes; load average at start: %s%n", bootstrap,
-                sample.length, loadAverage());
+        byte[] sample = CloudEventJson.writeBytes(Event.builder("order.placed")
+                .tenantId("tenant-1")
+                .aggregate("order", "o-1")
+                .data("{\"total\":1200,\"currency\":\"EUR\"}")
+                .build());
+        System.out.printf(
+                "broker %s; event size as CloudEvents JSON: %d bytes; load average at start: %s%n",
+                bootstrap, sample.length, loadAverage());
         int records = quick ? 20_000 : 500_000;
 
         System.out.println("== ProducerPerformance (kafka-tools, same broker, same run)");
         String refTopic = "bench.ref." + run;
         createTopic(bootstrap, refTopic, 6);
         double reference = producerPerformance(bootstrap, refTopic, records, sample.length);
-        System.out.printf("ProducerPerformance --record-size %d acks=all idempotent linger 5 ms: %,.0f records/s%n",
+        System.out.printf(
+                "ProducerPerformance --record-size %d acks=all idempotent linger 5 ms: %,.0f records/s%n",
                 sample.length, reference);
 
-        EventBusOptions options = EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).serviceName("bench")
+        EventBusOptions options = EventBusOptions.builder()
+                .meterRegistry(new SimpleMeterRegistry())
+                .serviceName("bench")
                 .build();
-        KafkaEventBusConfig config = KafkaEventBusConfig.builder(bootstrap).topic("bench.events." + run).partitions(6)
-                .linger(java.time.Duration.ofMillis(5)).batchBytes(16384).build();
+        KafkaEventBusConfig config = KafkaEventBusConfig.builder(bootstrap)
+                .topic("bench.events." + run)
+                .partitions(6)
+                .linger(java.time.Duration.ofMillis(5))
+                .batchBytes(16384)
+                .build();
         try (EventBus bus = KafkaEventBuses.open(config, options)) {
             System.out.println("== publishAll, 100 events per batch, 20 batches in flight");
             publishThroughput(bus, records / 5); // warm-up
             double published = publishThroughput(bus, records);
-            System.out.printf("bus publish: %,.0f events/s (%.2fx ProducerPerformance)%n", published, published / reference);
+            System.out.printf(
+                    "bus publish: %,.0f events/s (%.2fx ProducerPerformance)%n", published, published / reference);
 
             System.out.println("== end to end (publish -> handled, offsets committed)");
             double e2e = endToEndThroughput(bus, quick ? 20_000 : 200_000);
@@ -114,9 +125,10 @@ public final class KafkaEventBusLoadDriver {
             System.out.println("== latency at 5,000 events/s");
             for (int concurrency : new int[] {4, 1}) {
                 long[] p = pacedLatency(bus, 5_000, quick ? 1 : 5, quick ? 2 : 20, concurrency);
-                System.out.printf("publish -> handler at 5,000/s, concurrency %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                        + " max %.2f ms (load average after: %s)%n", concurrency, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6,
-                        p[3] / 1e6, loadAverage());
+                System.out.printf(
+                        "publish -> handler at 5,000/s, concurrency %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+                                + " max %.2f ms (load average after: %s)%n",
+                        concurrency, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6, p[3] / 1e6, loadAverage());
             }
         }
     }
@@ -125,18 +137,37 @@ public final class KafkaEventBusLoadDriver {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(p)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
     }
 
     /** Runs kafka-tools' ProducerPerformance in a JVM of its own (it may call System.exit) and parses its summary. */
     private static double producerPerformance(String bootstrap, String topic, int records, int size) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms512m", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "org.apache.kafka.tools.ProducerPerformance", "--topic", topic, "--num-records", Integer.toString(records),
-                "--record-size", Integer.toString(size), "--throughput", "-1", "--producer-props",
-                "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true", "linger.ms=5", "batch.size=16384",
-                "compression.type=none", "max.in.flight.requests.per.connection=5"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms512m",
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.apache.kafka.tools.ProducerPerformance",
+                "--topic",
+                topic,
+                "--num-records",
+                Integer.toString(records),
+                "--record-size",
+                Integer.toString(size),
+                "--throughput",
+                "-1",
+                "--producer-props",
+                "bootstrap.servers=" + bootstrap,
+                "acks=all",
+                "enable.idempotence=true",
+                "linger.ms=5",
+                "batch.size=16384",
+                "compression.type=none",
+                "max.in.flight.requests.per.connection=5"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -165,8 +196,11 @@ public final class KafkaEventBusLoadDriver {
         for (int i = 0; i < total; i += batch) {
             List<Event> b = new ArrayList<>(batch);
             for (int j = 0; j < batch; j++) {
-                b.add(Event.builder("order.placed").tenantId("tenant-1").aggregate("order", "o-" + ((i + j) % 64))
-                        .data("{\"total\":1200,\"currency\":\"EUR\"}").build());
+                b.add(Event.builder("order.placed")
+                        .tenantId("tenant-1")
+                        .aggregate("order", "o-" + ((i + j) % 64))
+                        .data("{\"total\":1200,\"currency\":\"EUR\"}")
+                        .build());
             }
             window.acquire();
             all.add(bus.publishAll(b).toCompletableFuture().whenComplete((ok, e) -> {
@@ -176,7 +210,9 @@ public final class KafkaEventBusLoadDriver {
                 window.release();
             }));
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(10, TimeUnit.MINUTES);
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .get(10, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (failures.get() > 0) {
             System.out.println("  (" + failures.get() + " batches failed)");
@@ -188,14 +224,18 @@ public final class KafkaEventBusLoadDriver {
         AtomicInteger handled = new AtomicInteger();
         String group = "bench-e2e-" + Long.toHexString(System.nanoTime());
         try (var sub = bus.subscribe(EventSubscription.builder(group, e -> handled.incrementAndGet())
-                .types("bench.e2e").concurrency(4).build())) {
+                .types("bench.e2e")
+                .concurrency(4)
+                .build())) {
             long start = System.nanoTime();
             Thread producer = new Thread(() -> {
                 Semaphore window = new Semaphore(20);
                 for (int i = 0; i < total; i += 100) {
                     List<Event> b = new ArrayList<>(100);
                     for (int j = 0; j < 100; j++) {
-                        b.add(Event.builder("bench.e2e").aggregate("order", "o-" + (j % 64)).data("{\"n\":" + (i + j) + "}")
+                        b.add(Event.builder("bench.e2e")
+                                .aggregate("order", "o-" + (j % 64))
+                                .data("{\"n\":" + (i + j) + "}")
                                 .build());
                     }
                     window.acquireUninterruptibly();
@@ -214,8 +254,8 @@ public final class KafkaEventBusLoadDriver {
     }
 
     /** @return p50, p99, p99.9 and max latency in nanoseconds */
-    private static long[] pacedLatency(EventBus bus, int perSecond, int warmupSeconds, int measureSeconds, int concurrency)
-            throws Exception {
+    private static long[] pacedLatency(
+            EventBus bus, int perSecond, int warmupSeconds, int measureSeconds, int concurrency) throws Exception {
         int total = perSecond * (warmupSeconds + measureSeconds);
         int warmup = perSecond * warmupSeconds;
         long[] latencies = new long[total];
@@ -223,10 +263,13 @@ public final class KafkaEventBusLoadDriver {
         AtomicLong errors = new AtomicLong();
         String group = "bench-latency-" + Long.toHexString(System.nanoTime());
         try (var sub = bus.subscribe(EventSubscription.builder(group, e -> {
-            int n = Integer.parseInt(e.subject().orElseThrow());
-            latencies[n] = System.nanoTime() - Long.parseLong(e.data());
-            received.incrementAndGet();
-        }).types("bench.latency").concurrency(concurrency).build())) {
+                    int n = Integer.parseInt(e.subject().orElseThrow());
+                    latencies[n] = System.nanoTime() - Long.parseLong(e.data());
+                    received.incrementAndGet();
+                })
+                .types("bench.latency")
+                .concurrency(concurrency)
+                .build())) {
             int perTick = perSecond / 1000;
             long start = System.nanoTime();
             for (int n = 0; n < total; ) {
@@ -235,8 +278,11 @@ public final class KafkaEventBusLoadDriver {
                     LockSupport.parkNanos(left); // sleep, not spin: a spinning producer takes a core from the consumer
                 }
                 for (int k = 0; k < perTick; k++, n++) {
-                    Event e = Event.builder("bench.latency").aggregate("order", "o-" + (n % 64))
-                            .subject(Integer.toString(n)).data(Long.toString(System.nanoTime())).build();
+                    Event e = Event.builder("bench.latency")
+                            .aggregate("order", "o-" + (n % 64))
+                            .subject(Integer.toString(n))
+                            .data(Long.toString(System.nanoTime()))
+                            .build();
                     bus.publish(e).whenComplete((ok, err) -> {
                         if (err != null) {
                             errors.incrementAndGet();
@@ -254,7 +300,8 @@ public final class KafkaEventBusLoadDriver {
         }
         long[] measured = Arrays.copyOfRange(latencies, warmup, total);
         Arrays.sort(measured);
-        return new long[] {pct(measured, 0.50), pct(measured, 0.99), pct(measured, 0.999), measured[measured.length - 1]};
+        return new long[] {pct(measured, 0.50), pct(measured, 0.99), pct(measured, 0.999), measured[measured.length - 1]
+        };
     }
 
     private static long pct(long[] sorted, double q) {
@@ -263,7 +310,9 @@ public final class KafkaEventBusLoadDriver {
 
     private static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg"))
+                    .trim()
+                    .split(" ");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (Exception e) {
             return "n/a";

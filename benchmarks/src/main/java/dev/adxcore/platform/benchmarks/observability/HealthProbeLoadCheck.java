@@ -38,8 +38,7 @@ public final class HealthProbeLoadCheck {
     private static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private static final long BOUND_MS = TIMEOUT.toMillis() + 100;
 
-    private HealthProbeLoadCheck() {
-    }
+    private HealthProbeLoadCheck() {}
 
     /**
      * Runs the check and prints one line per round.
@@ -52,8 +51,11 @@ public final class HealthProbeLoadCheck {
         AtomicLong hangingStarted = new AtomicLong();
         boolean ok = true;
         warmUp();
-        try (HealthRegistry health = HealthRegistry.builder().discoverServiceLoaderChecks(false)
-                .defaultTimeout(TIMEOUT).cacheTtl(CACHE_TTL).build()) {
+        try (HealthRegistry health = HealthRegistry.builder()
+                .discoverServiceLoaderChecks(false)
+                .defaultTimeout(TIMEOUT)
+                .cacheTtl(CACHE_TTL)
+                .build()) {
             health.register(HealthCheck.critical("hangs", () -> {
                 hangingRuns.incrementAndGet();
                 hangingStarted.set(System.nanoTime());
@@ -63,10 +65,19 @@ public final class HealthProbeLoadCheck {
             for (int i = 0; i < 3; i++) {
                 health.register(HealthCheck.critical("fast-" + i, HealthResult::up));
             }
-            try (ManagementServer server = ManagementServer.builder().port(0).healthRegistry(health).build().start()) {
+            try (ManagementServer server = ManagementServer.builder()
+                    .port(0)
+                    .healthRegistry(health)
+                    .build()
+                    .start()) {
                 InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
-                System.out.printf(Locale.ROOT, "%d concurrent GET /health/ready on pre-opened connections, check timeout"
-                        + " %d ms, bound %d ms, %d cores%n", PROBES, TIMEOUT.toMillis(), BOUND_MS,
+                System.out.printf(
+                        Locale.ROOT,
+                        "%d concurrent GET /health/ready on pre-opened connections, check timeout"
+                                + " %d ms, bound %d ms, %d cores%n",
+                        PROBES,
+                        TIMEOUT.toMillis(),
+                        BOUND_MS,
                         Runtime.getRuntime().availableProcessors());
                 ok &= round("cold (hanging check starts)", address, "/health/ready", 503, BOUND_MS, hangingStarted);
                 Thread.sleep(CACHE_TTL.toMillis() + 200);
@@ -74,8 +85,12 @@ public final class HealthProbeLoadCheck {
                 ok &= round("warm (cached timed-out result)", address, "/health/ready", 503, BOUND_MS, hangingStarted);
             }
         }
-        System.out.printf(Locale.ROOT, "hanging check started %d times for %d /health/ready probes; result: %s%n",
-                hangingRuns.get(), 3 * PROBES, ok ? "PASS" : "FAIL");
+        System.out.printf(
+                Locale.ROOT,
+                "hanging check started %d times for %d /health/ready probes; result: %s%n",
+                hangingRuns.get(),
+                3 * PROBES,
+                ok ? "PASS" : "FAIL");
         System.exit(ok ? 0 : 1);
     }
 
@@ -84,9 +99,16 @@ public final class HealthProbeLoadCheck {
      * so that the measured rounds describe a service that has been running, not a cold JVM.
      */
     private static void warmUp() throws Exception {
-        try (HealthRegistry health = HealthRegistry.builder().discoverServiceLoaderChecks(false)
-                .defaultTimeout(Duration.ofMillis(50)).cacheTtl(Duration.ZERO).build();
-                ManagementServer server = ManagementServer.builder().port(0).healthRegistry(health).build().start()) {
+        try (HealthRegistry health = HealthRegistry.builder()
+                        .discoverServiceLoaderChecks(false)
+                        .defaultTimeout(Duration.ofMillis(50))
+                        .cacheTtl(Duration.ZERO)
+                        .build();
+                ManagementServer server = ManagementServer.builder()
+                        .port(0)
+                        .healthRegistry(health)
+                        .build()
+                        .start()) {
             health.register(HealthCheck.critical("hangs", () -> {
                 Thread.sleep(TimeUnit.HOURS.toMillis(1));
                 return HealthResult.up();
@@ -94,8 +116,14 @@ public final class HealthProbeLoadCheck {
             health.register(HealthCheck.critical("fast", HealthResult::up));
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             for (int i = 0; i < 10; i++) {
-                round("warm-up", address, i % 2 == 0 ? "/health/ready" : "/health/live", i % 2 == 0 ? 503 : 200,
-                        Long.MAX_VALUE, null, false);
+                round(
+                        "warm-up",
+                        address,
+                        i % 2 == 0 ? "/health/ready" : "/health/live",
+                        i % 2 == 0 ? 503 : 200,
+                        Long.MAX_VALUE,
+                        null,
+                        false);
             }
         }
     }
@@ -104,13 +132,26 @@ public final class HealthProbeLoadCheck {
      * Opens {@link #PROBES} connections, then sends one request on each back to back from one selector
      * thread (so the client costs little CPU) and times each from its write to the end of its response.
      */
-    private static boolean round(String name, InetSocketAddress address, String path, int expectedStatus,
-            long boundMs, @Nullable AtomicLong checkStarted) throws Exception {
+    private static boolean round(
+            String name,
+            InetSocketAddress address,
+            String path,
+            int expectedStatus,
+            long boundMs,
+            @Nullable AtomicLong checkStarted)
+            throws Exception {
         return round(name, address, path, expectedStatus, boundMs, checkStarted, true);
     }
 
-    private static boolean round(String name, InetSocketAddress address, String path, int expectedStatus,
-            long boundMs, @Nullable AtomicLong checkStarted, boolean print) throws Exception {
+    private static boolean round(
+            String name,
+            InetSocketAddress address,
+            String path,
+            int expectedStatus,
+            long boundMs,
+            @Nullable AtomicLong checkStarted,
+            boolean print)
+            throws Exception {
         if (checkStarted != null) {
             checkStarted.set(0);
         }
@@ -188,14 +229,29 @@ public final class HealthProbeLoadCheck {
         }
         long max = millis[PROBES - 1];
         boolean ok = max <= boundMs && unexpected == 0;
-        System.out.printf(Locale.ROOT, "%-32s min %5d ms  p50 %5d ms  p99 %5d ms  max %5d ms  (round incl. connects"
-                + " %5d ms)  status!=%d: %d  %s%n", name, millis[0], millis[PROBES / 2], millis[(int) (PROBES * 0.99) - 1],
-                max, wall, expectedStatus, unexpected, boundMs == Long.MAX_VALUE ? "" : ok ? "ok" : "OVER BOUND");
+        System.out.printf(
+                Locale.ROOT,
+                "%-32s min %5d ms  p50 %5d ms  p99 %5d ms  max %5d ms  (round incl. connects"
+                        + " %5d ms)  status!=%d: %d  %s%n",
+                name,
+                millis[0],
+                millis[PROBES / 2],
+                millis[(int) (PROBES * 0.99) - 1],
+                max,
+                wall,
+                expectedStatus,
+                unexpected,
+                boundMs == Long.MAX_VALUE ? "" : ok ? "ok" : "OVER BOUND");
         if (checkStarted != null && checkStarted.get() != 0) {
             long lastEnd = Arrays.stream(ends).max().orElse(0);
-            System.out.printf(Locale.ROOT, "%-32s hanging check started %d ms after the probes were sent; last response"
-                    + " %d ms after its %d ms timeout expired%n", "", TimeUnit.NANOSECONDS.toMillis(checkStarted.get() - sent[0]),
-                    TimeUnit.NANOSECONDS.toMillis(lastEnd - checkStarted.get()) - TIMEOUT.toMillis(), TIMEOUT.toMillis());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-32s hanging check started %d ms after the probes were sent; last response"
+                            + " %d ms after its %d ms timeout expired%n",
+                    "",
+                    TimeUnit.NANOSECONDS.toMillis(checkStarted.get() - sent[0]),
+                    TimeUnit.NANOSECONDS.toMillis(lastEnd - checkStarted.get()) - TIMEOUT.toMillis(),
+                    TIMEOUT.toMillis());
         }
         return ok;
     }

@@ -54,7 +54,7 @@ public class HttpServerMetricsBenchmark {
         bare = Timer.builder("http.server.requests.bare")
                 .tags("method", "GET", "uri", "/orders/{id}", "status", "200", "outcome", "SUCCESS")
                 .register(registry);
-        method = new String("GET".toCharArray());   // not the interned literal, as a server would hand it over
+        method = new String("GET".toCharArray()); // not the interned literal, as a server would hand it over
         route = new String("/orders/{id}".toCharArray());
         rawPath = "/orders/7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50";
     }

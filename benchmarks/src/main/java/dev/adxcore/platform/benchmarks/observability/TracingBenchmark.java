@@ -1,6 +1,5 @@
 package dev.adxcore.platform.benchmarks.observability;
 
-import org.jspecify.annotations.Nullable;
 import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.events.Event;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class TracingBenchmark {
@@ -65,14 +67,26 @@ public class TracingBenchmark {
         GlobalOpenTelemetry.resetForTest();
         if (tracing.equals("on")) {
             exporter = InMemorySpanExporter.create();
-            sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build();
+            sdk = OpenTelemetrySdk.builder()
+                    .setTracerProvider(SdkTracerProvider.builder()
+                            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                            .build())
+                    .build();
             GlobalOpenTelemetry.set(sdk);
         }
-        bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build());
-        bus.subscribe(EventSubscription.builder("bench", e -> seen.incrementAndGet()).types("bench.done").build());
-        context = PlatformContext.builder().tenantId(UUID.randomUUID()).userId("u-1")
-                .trace(TraceParent.newRoot()).build();
+        bus = EventBuses.open(
+                "memory:",
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
+        bus.subscribe(EventSubscription.builder("bench", e -> seen.incrementAndGet())
+                .types("bench.done")
+                .build());
+        context = PlatformContext.builder()
+                .tenantId(UUID.randomUUID())
+                .userId("u-1")
+                .trace(TraceParent.newRoot())
+                .build();
     }
 
     /** Closes the bus and the SDK. */
@@ -103,7 +117,9 @@ public class TracingBenchmark {
     public long publishAndHandle() throws Exception {
         long target = ++expected;
         try (PlatformContext.Scope ignored = context.bind()) {
-            bus.publish(Event.builder("bench.done").build()).toCompletableFuture().get();
+            bus.publish(Event.builder("bench.done").build())
+                    .toCompletableFuture()
+                    .get();
         }
         while (seen.get() < target) {
             Thread.onSpinWait();

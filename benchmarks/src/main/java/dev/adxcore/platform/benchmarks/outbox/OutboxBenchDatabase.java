@@ -31,11 +31,13 @@ final class OutboxBenchDatabase implements AutoCloseable {
         String suffix = Long.toHexString(System.nanoTime());
         this.appRole = "obapp_" + suffix;
         this.relayRole = "obrelay_" + suffix;
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
             st.execute("CREATE ROLE " + appRole + " LOGIN NOSUPERUSER NOBYPASSRLS");
             st.execute("CREATE ROLE " + relayRole + " LOGIN NOSUPERUSER NOBYPASSRLS");
             st.execute("GRANT USAGE ON SCHEMA public TO " + appRole + ", " + relayRole);
-            st.execute("CREATE TABLE items (id int PRIMARY KEY, tenant_id uuid NOT NULL, counter bigint NOT NULL DEFAULT 0)");
+            st.execute(
+                    "CREATE TABLE items (id int PRIMARY KEY, tenant_id uuid NOT NULL, counter bigint NOT NULL DEFAULT 0)");
             st.execute("INSERT INTO items SELECT g, '" + TENANT + "', 0 FROM generate_series(1, " + ROWS + ") g");
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON items TO " + appRole);
             RowLevelSecurity.apply(c, "items");
@@ -47,8 +49,13 @@ final class OutboxBenchDatabase implements AutoCloseable {
     private DatabaseConfig.Builder config(String name, String role, int pool) {
         String url = pg.primaryJdbcUrl();
         int q = url.indexOf('?');
-        return DatabaseConfig.builder().name(name).primaryUrl(q < 0 ? url : url.substring(0, q)).username(role)
-                .minConnections(pool).maxConnections(pool).acquireTimeout(Duration.ofSeconds(10))
+        return DatabaseConfig.builder()
+                .name(name)
+                .primaryUrl(q < 0 ? url : url.substring(0, q))
+                .username(role)
+                .minConnections(pool)
+                .maxConnections(pool)
+                .acquireTimeout(Duration.ofSeconds(10))
                 .meterRegistry(new SimpleMeterRegistry());
     }
 

@@ -37,8 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class OutboxRelayLoadDriver {
 
-    private OutboxRelayLoadDriver() {
-    }
+    private OutboxRelayLoadDriver() {}
 
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "throughput";
@@ -64,8 +63,11 @@ public final class OutboxRelayLoadDriver {
     private static List<Event> events(int n) {
         List<Event> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(Event.builder("item.counted").tenantId(OutboxBenchDatabase.TENANT).aggregate("item", Integer.toString(i % 1000))
-                    .data("{\"i\":" + i + ",\"payload\":\"0123456789abcdef0123456789abcdef\"}").build());
+            out.add(Event.builder("item.counted")
+                    .tenantId(OutboxBenchDatabase.TENANT)
+                    .aggregate("item", Integer.toString(i % 1000))
+                    .data("{\"i\":" + i + ",\"payload\":\"0123456789abcdef0123456789abcdef\"}")
+                    .build());
         }
         return out;
     }
@@ -83,29 +85,45 @@ public final class OutboxRelayLoadDriver {
     }
 
     private static void throughput(OutboxBenchDatabase database, int n) throws Exception {
-        OutboxRelayConfig.Builder config = OutboxRelayConfig.builder().batchSize(500).partitionsPerBatch(32).workers(2)
+        OutboxRelayConfig.Builder config = OutboxRelayConfig.builder()
+                .batchSize(500)
+                .partitionsPerBatch(32)
+                .workers(2)
                 .publishedRetention(Duration.ZERO);
-        try (DatabaseManager app = database.app(4); DatabaseManager relayDb = database.relay(4)) {
+        try (DatabaseManager app = database.app(4);
+                DatabaseManager relayDb = database.relay(4)) {
             Outbox outbox = Outbox.create(app);
             List<Event> events = events(n);
-            double memory = drain(app, relayDb, outbox, events, EventBuses.open("memory:?capacity=" + (n + 10)), config, false);
-            System.out.printf("relay -> memory: %,d events published in %.2f s = %,.0f events/s (goal >= 10,000)%n", n, n / memory,
-                    memory);
-            double delivered = drain(app, relayDb, outbox, events, EventBuses.open("memory:?capacity=" + (n + 10)), config, true);
-            System.out.printf("relay -> memory -> a subscriber in the same JVM (end to end, for reference): %,.0f events/s%n",
+            double memory =
+                    drain(app, relayDb, outbox, events, EventBuses.open("memory:?capacity=" + (n + 10)), config, false);
+            System.out.printf(
+                    "relay -> memory: %,d events published in %.2f s = %,.0f events/s (goal >= 10,000)%n",
+                    n, n / memory, memory);
+            double delivered =
+                    drain(app, relayDb, outbox, events, EventBuses.open("memory:?capacity=" + (n + 10)), config, true);
+            System.out.printf(
+                    "relay -> memory -> a subscriber in the same JVM (end to end, for reference): %,.0f events/s%n",
                     delivered);
             String uri = redisUri();
             double redis = drain(app, relayDb, outbox, events, EventBuses.open(uri), config, false);
             double direct;
-            try (EventBus bus = EventBuses.open(uri, EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build())) {
+            try (EventBus bus = EventBuses.open(
+                    uri,
+                    EventBusOptions.builder()
+                            .meterRegistry(new SimpleMeterRegistry())
+                            .build())) {
                 long start = System.nanoTime();
                 for (int from = 0; from < n; from += 500) {
-                    bus.publishAll(events.subList(from, Math.min(n, from + 500))).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                    bus.publishAll(events.subList(from, Math.min(n, from + 500)))
+                            .toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
                 }
                 direct = n / ((System.nanoTime() - start) / 1e9);
             }
-            System.out.printf("relay -> redis: %,.0f events/s published; direct publishAll to redis (batches of 500): %,.0f events/s;"
-                    + " ratio %.2f (goal >= 0.5)%n", redis, direct, redis / direct);
+            System.out.printf(
+                    "relay -> redis: %,.0f events/s published; direct publishAll to redis (batches of 500): %,.0f events/s;"
+                            + " ratio %.2f (goal >= 0.5)%n",
+                    redis, direct, redis / direct);
         }
     }
 
@@ -114,16 +132,26 @@ public final class OutboxRelayLoadDriver {
      * {@code platform.outbox.relay.published} counter), or, with {@code subscribe}, until a subscriber of the bus
      * received them all; returns events per second.
      */
-    private static double drain(DatabaseManager app, DatabaseManager relayDb, Outbox outbox, List<Event> events, EventBus bus,
-            OutboxRelayConfig.Builder config, boolean subscribe) throws Exception {
+    private static double drain(
+            DatabaseManager app,
+            DatabaseManager relayDb,
+            Outbox outbox,
+            List<Event> events,
+            EventBus bus,
+            OutboxRelayConfig.Builder config,
+            boolean subscribe)
+            throws Exception {
         try (bus) {
             recordAll(app, outbox, events);
             CountDownLatch all = new CountDownLatch(subscribe ? events.size() : 0);
             if (subscribe) {
-                bus.subscribe(EventSubscription.builder("bench", e -> all.countDown()).concurrency(2).build());
+                bus.subscribe(EventSubscription.builder("bench", e -> all.countDown())
+                        .concurrency(2)
+                        .build());
             }
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
-            try (OutboxRelay relay = OutboxRelay.create(relayDb, bus, config.meterRegistry(meters).build())) {
+            try (OutboxRelay relay = OutboxRelay.create(
+                    relayDb, bus, config.meterRegistry(meters).build())) {
                 long start = System.nanoTime();
                 relay.start();
                 long deadline = start + TimeUnit.MINUTES.toNanos(10);
@@ -146,18 +174,26 @@ public final class OutboxRelayLoadDriver {
         int total = seconds * rate;
         long[] latencies = new long[total];
         AtomicInteger seen = new AtomicInteger();
-        try (DatabaseManager app = database.app(4); DatabaseManager relayDb = database.relay(4);
+        try (DatabaseManager app = database.app(4);
+                DatabaseManager relayDb = database.relay(4);
                 EventBus bus = EventBuses.open(redis ? redisUri() : "memory:");
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder()
-                        .publishedRetention(Duration.ZERO).meterRegistry(new SimpleMeterRegistry()).build())) {
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        OutboxRelayConfig.builder()
+                                .publishedRetention(Duration.ZERO)
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build())) {
             Outbox outbox = Outbox.create(app);
             bus.subscribe(EventSubscription.builder("latency", e -> {
-                long now = System.nanoTime();
-                String[] subject = e.subject().orElseThrow().split(":");
-                if (Integer.parseInt(subject[0]) >= warmup) {
-                    latencies[seen.getAndIncrement()] = now - Long.parseLong(subject[1]);
-                }
-            }).concurrency(4).build());
+                        long now = System.nanoTime();
+                        String[] subject = e.subject().orElseThrow().split(":");
+                        if (Integer.parseInt(subject[0]) >= warmup) {
+                            latencies[seen.getAndIncrement()] = now - Long.parseLong(subject[1]);
+                        }
+                    })
+                    .concurrency(4)
+                    .build());
             relay.start();
             long interval = TimeUnit.SECONDS.toNanos(1) / rate;
             long next = System.nanoTime();
@@ -167,8 +203,12 @@ public final class OutboxRelayLoadDriver {
                     LockSupport.parkNanos(wait);
                 }
                 next += interval;
-                Event e = Event.builder("item.counted").tenantId(OutboxBenchDatabase.TENANT)
-                        .aggregate("item", Integer.toString(i % 1000)).subject(i + ":" + System.nanoTime()).data("{}").build();
+                Event e = Event.builder("item.counted")
+                        .tenantId(OutboxBenchDatabase.TENANT)
+                        .aggregate("item", Integer.toString(i % 1000))
+                        .subject(i + ":" + System.nanoTime())
+                        .data("{}")
+                        .build();
                 app.inTransaction(OutboxBenchDatabase.TENANT, h -> {
                     outbox.record(h, e);
                     return null;
@@ -182,8 +222,16 @@ public final class OutboxRelayLoadDriver {
         int n = seen.get();
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
-        System.out.printf("commit -> handler via %s at %,d/s for %d s after 5 s of warm-up: %,d of %,d delivered; p50 %.2f ms,"
-                + " p99 %.2f ms, max %.2f ms (goal p99 < 50 ms)%n", redis ? "redis" : "memory", rate, seconds, n, total,
-                sorted[n / 2] / 1e6, sorted[(int) (n * 0.99)] / 1e6, sorted[n - 1] / 1e6);
+        System.out.printf(
+                "commit -> handler via %s at %,d/s for %d s after 5 s of warm-up: %,d of %,d delivered; p50 %.2f ms,"
+                        + " p99 %.2f ms, max %.2f ms (goal p99 < 50 ms)%n",
+                redis ? "redis" : "memory",
+                rate,
+                seconds,
+                n,
+                total,
+                sorted[n / 2] / 1e6,
+                sorted[(int) (n * 0.99)] / 1e6,
+                sorted[n - 1] / 1e6);
     }
 }

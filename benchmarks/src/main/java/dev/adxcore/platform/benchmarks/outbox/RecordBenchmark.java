@@ -61,8 +61,14 @@ public class RecordBenchmark {
         if (wake.equals("local")) {
             relayDb = database.relay(2);
             bus = EventBuses.open("memory:");
-            relay = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().publishedRetention(Duration.ZERO)
-                    .meterRegistry(new SimpleMeterRegistry()).build()).start();
+            relay = OutboxRelay.create(
+                            relayDb,
+                            bus,
+                            OutboxRelayConfig.builder()
+                                    .publishedRetention(Duration.ZERO)
+                                    .meterRegistry(new SimpleMeterRegistry())
+                                    .build())
+                    .start();
         }
     }
 
@@ -86,7 +92,8 @@ public class RecordBenchmark {
     @GroupThreads(2)
     public int unitWithoutEvent() {
         int id = id();
-        return db.inTransaction(OutboxBenchDatabase.TENANT, h -> h.update(UPDATE, id)).value();
+        return db.inTransaction(OutboxBenchDatabase.TENANT, h -> h.update(UPDATE, id))
+                .value();
     }
 
     @Benchmark
@@ -95,10 +102,16 @@ public class RecordBenchmark {
     public int unitWithOneEvent() {
         int id = id();
         return db.inTransaction(OutboxBenchDatabase.TENANT, h -> {
-            int n = h.update(UPDATE, id);
-            outbox.record(h, Event.builder("item.counted").tenantId(OutboxBenchDatabase.TENANT)
-                    .aggregate("item", Integer.toString(id)).data("{\"id\":" + id + "}").build());
-            return n;
-        }).value();
+                    int n = h.update(UPDATE, id);
+                    outbox.record(
+                            h,
+                            Event.builder("item.counted")
+                                    .tenantId(OutboxBenchDatabase.TENANT)
+                                    .aggregate("item", Integer.toString(id))
+                                    .data("{\"id\":" + id + "}")
+                                    .build());
+                    return n;
+                })
+                .value();
     }
 }

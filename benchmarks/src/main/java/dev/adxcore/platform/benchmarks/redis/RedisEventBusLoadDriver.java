@@ -48,8 +48,7 @@ public final class RedisEventBusLoadDriver {
 
     private static final Pattern RPS = Pattern.compile("([0-9.]+) requests per second");
 
-    private RedisEventBusLoadDriver() {
-    }
+    private RedisEventBusLoadDriver() {}
 
     /**
      * @param args optional Redis URI (default {@code redis://127.0.0.1:6379})
@@ -60,8 +59,13 @@ public final class RedisEventBusLoadDriver {
         String host = uri.getHost();
         int port = uri.getPort() < 0 ? 6379 : uri.getPort();
         String prefix = "bench:" + Long.toHexString(System.nanoTime()) + ":";
-        String sampleEvent = new String(io(Event.builder("order.placed").tenantId("tenant-1").aggregate("order", "o-1")
-                .data("{\"total\":1200,\"currency\":\"EUR\"}").build()), StandardCharsets.UTF_8);
+        String sampleEvent = new String(
+                io(Event.builder("order.placed")
+                        .tenantId("tenant-1")
+                        .aggregate("order", "o-1")
+                        .data("{\"total\":1200,\"currency\":\"EUR\"}")
+                        .build()),
+                StandardCharsets.UTF_8);
         System.out.printf("event size as CloudEvents JSON: %d bytes%n", sampleEvent.length());
         System.out.println("load average at start: " + loadAverage());
 
@@ -79,17 +83,24 @@ public final class RedisEventBusLoadDriver {
         System.out.printf("redis-benchmark -P 16 -c 1  XADD event <json> : %,.0f/s%n", rb1Event);
 
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EventBusOptions options = EventBusOptions.builder().meterRegistry(registry).serviceName("bench").build();
-        RedisEventBusConfig config = RedisEventBusConfig.builder(uri).streamKeyPrefix(prefix)
-                .maxStreamLength(500_000).build();
+        EventBusOptions options = EventBusOptions.builder()
+                .meterRegistry(registry)
+                .serviceName("bench")
+                .build();
+        RedisEventBusConfig config = RedisEventBusConfig.builder(uri)
+                .streamKeyPrefix(prefix)
+                .maxStreamLength(500_000)
+                .build();
         try (EventBus bus = RedisEventBuses.open(config, options)) {
             System.out.println("== publishAll, 16 events per batch");
             publishThroughput(bus, 1, 100_000); // warm-up
             double pub50 = publishThroughput(bus, 50, 400_000);
             double pub1 = publishThroughput(bus, 1, 200_000);
-            System.out.printf("publish, 50 batches of 16 in flight : %,.0f events/s (%.2fx redis-benchmark -c 50 event)%n",
+            System.out.printf(
+                    "publish, 50 batches of 16 in flight : %,.0f events/s (%.2fx redis-benchmark -c 50 event)%n",
                     pub50, pub50 / rb50Event);
-            System.out.printf("publish, 1 batch of 16 in flight    : %,.0f events/s (%.2fx redis-benchmark -c 1 event)%n",
+            System.out.printf(
+                    "publish, 1 batch of 16 in flight    : %,.0f events/s (%.2fx redis-benchmark -c 1 event)%n",
                     pub1, pub1 / rb1Event);
 
             System.out.println("== end to end (publish -> handled -> acknowledged)");
@@ -99,48 +110,70 @@ public final class RedisEventBusLoadDriver {
             System.out.println("== latency at 5,000 events/s");
             for (int concurrency : new int[] {4, 1}) {
                 long[] p = pacedLatency(bus, 5_000, 5, 20, concurrency);
-                System.out.printf("publish -> handler at 5,000/s, concurrency %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                        + " max %.2f ms (load average after: %s)%n", concurrency, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6,
-                        p[3] / 1e6, loadAverage());
+                System.out.printf(
+                        "publish -> handler at 5,000/s, concurrency %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+                                + " max %.2f ms (load average after: %s)%n",
+                        concurrency, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6, p[3] / 1e6, loadAverage());
             }
         } finally {
-            Process del = new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "--scan", "--pattern",
-                    prefix + "*").start();
+            Process del = new ProcessBuilder(
+                            "redis-cli", "-h", host, "-p", Integer.toString(port), "--scan", "--pattern", prefix + "*")
+                    .start();
             List<String> keys = new ArrayList<>();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(del.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(del.getInputStream(), StandardCharsets.UTF_8))) {
                 r.lines().forEach(keys::add);
             }
             for (String k : keys) {
-                new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "DEL", k).start().waitFor();
+                new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "DEL", k)
+                        .start()
+                        .waitFor();
             }
-            new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "DEL", "bench:stream").start().waitFor();
+            new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "DEL", "bench:stream")
+                    .start()
+                    .waitFor();
         }
     }
 
     /** {@code -Dbench.only=latency}: only the paced latency part (quick checks while tuning; not for the results). */
     private static void latencyOnly(URI uri, String prefix) throws Exception {
-        EventBusOptions options = EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).serviceName("bench")
+        EventBusOptions options = EventBusOptions.builder()
+                .meterRegistry(new SimpleMeterRegistry())
+                .serviceName("bench")
                 .build();
-        RedisEventBusConfig config = RedisEventBusConfig.builder(uri).streamKeyPrefix(prefix).maxStreamLength(500_000)
+        RedisEventBusConfig config = RedisEventBusConfig.builder(uri)
+                .streamKeyPrefix(prefix)
+                .maxStreamLength(500_000)
                 .build();
         int seconds = Integer.getInteger("bench.seconds", 20);
         try (EventBus bus = RedisEventBuses.open(config, options)) {
             pacedLatency(bus, 5_000, 5, 5, 4); // JIT warm-up, which the full run gets from its earlier parts
             for (int concurrency : new int[] {4, 1}) {
                 long[] p = pacedLatency(bus, 5_000, 5, seconds, concurrency);
-                System.out.printf("publish -> handler at 5,000/s, concurrency %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                        + " max %.2f ms (load average after: %s)%n", concurrency, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6,
-                        p[3] / 1e6, loadAverage());
+                System.out.printf(
+                        "publish -> handler at 5,000/s, concurrency %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+                                + " max %.2f ms (load average after: %s)%n",
+                        concurrency, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6, p[3] / 1e6, loadAverage());
             }
         } finally {
-            new ProcessBuilder("redis-cli", "-h", uri.getHost(), "-p", Integer.toString(uri.getPort() < 0 ? 6379
-                    : uri.getPort()), "DEL", prefix + "stream").start().waitFor();
+            new ProcessBuilder(
+                            "redis-cli",
+                            "-h",
+                            uri.getHost(),
+                            "-p",
+                            Integer.toString(uri.getPort() < 0 ? 6379 : uri.getPort()),
+                            "DEL",
+                            prefix + "stream")
+                    .start()
+                    .waitFor();
         }
     }
 
     private static String loadAverage() {
         try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split(" ");
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg"))
+                    .trim()
+                    .split(" ");
             return f[0] + " " + f[1] + " " + f[2];
         } catch (Exception e) {
             return "n/a";
@@ -151,11 +184,32 @@ public final class RedisEventBusLoadDriver {
         return dev.adxcore.platform.events.CloudEventJson.writeBytes(e);
     }
 
-    private static double redisBenchmark(String host, int port, int clients, String field, String value) throws Exception {
-        new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "DEL", "bench:stream").start().waitFor();
-        List<String> cmd = List.of("redis-benchmark", "-h", host, "-p", Integer.toString(port), "-P", "16", "-c",
-                Integer.toString(clients), "-n", "200000", "-q", "XADD", "bench:stream", "MAXLEN", "~", "500000", "*",
-                field, value);
+    private static double redisBenchmark(String host, int port, int clients, String field, String value)
+            throws Exception {
+        new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "DEL", "bench:stream")
+                .start()
+                .waitFor();
+        List<String> cmd = List.of(
+                "redis-benchmark",
+                "-h",
+                host,
+                "-p",
+                Integer.toString(port),
+                "-P",
+                "16",
+                "-c",
+                Integer.toString(clients),
+                "-n",
+                "200000",
+                "-q",
+                "XADD",
+                "bench:stream",
+                "MAXLEN",
+                "~",
+                "500000",
+                "*",
+                field,
+                value);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -179,7 +233,9 @@ public final class RedisEventBusLoadDriver {
         for (int i = 0; i < total; i += batch) {
             List<Event> b = new ArrayList<>(batch);
             for (int j = 0; j < batch; j++) {
-                b.add(Event.builder("bench.published").aggregate("order", "o-" + (j % 64)).data("{\"n\":" + (i + j) + "}")
+                b.add(Event.builder("bench.published")
+                        .aggregate("order", "o-" + (j % 64))
+                        .data("{\"n\":" + (i + j) + "}")
                         .build());
             }
             batches.add(b);
@@ -197,7 +253,9 @@ public final class RedisEventBusLoadDriver {
                 window.release();
             }));
         }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(120, TimeUnit.SECONDS);
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .get(120, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (failures.get() > 0) {
             System.out.println("  (" + failures.get() + " batches failed)");
@@ -209,7 +267,9 @@ public final class RedisEventBusLoadDriver {
         AtomicInteger handled = new AtomicInteger();
         String group = "bench-e2e-" + Long.toHexString(System.nanoTime());
         try (var sub = bus.subscribe(EventSubscription.builder(group, e -> handled.incrementAndGet())
-                .types("bench.e2e").concurrency(4).build())) {
+                .types("bench.e2e")
+                .concurrency(4)
+                .build())) {
             long start = System.nanoTime();
             Thread producer = new Thread(() -> {
                 try {
@@ -233,7 +293,10 @@ public final class RedisEventBusLoadDriver {
         for (int i = 0; i < total; i += 16) {
             List<Event> b = new ArrayList<>(16);
             for (int j = 0; j < 16; j++) {
-                b.add(Event.builder(type).aggregate("order", "o-" + (j % 64)).data("{\"n\":" + (i + j) + "}").build());
+                b.add(Event.builder(type)
+                        .aggregate("order", "o-" + (j % 64))
+                        .data("{\"n\":" + (i + j) + "}")
+                        .build());
             }
             window.acquire();
             bus.publishAll(b).toCompletableFuture().whenComplete((ok, e) -> window.release());
@@ -242,8 +305,8 @@ public final class RedisEventBusLoadDriver {
     }
 
     /** @return p50, p99, p99.9 and max latency in nanoseconds */
-    private static long[] pacedLatency(EventBus bus, int perSecond, int warmupSeconds, int measureSeconds, int concurrency)
-            throws Exception {
+    private static long[] pacedLatency(
+            EventBus bus, int perSecond, int warmupSeconds, int measureSeconds, int concurrency) throws Exception {
         int total = perSecond * (warmupSeconds + measureSeconds);
         int warmup = perSecond * warmupSeconds;
         long[] latencies = new long[total];
@@ -251,10 +314,13 @@ public final class RedisEventBusLoadDriver {
         AtomicLong errors = new AtomicLong();
         String group = "bench-latency-" + Long.toHexString(System.nanoTime());
         try (var sub = bus.subscribe(EventSubscription.builder(group, e -> {
-            int n = Integer.parseInt(e.subject().orElseThrow());
-            latencies[n] = System.nanoTime() - Long.parseLong(e.data());
-            received.incrementAndGet();
-        }).types("bench.latency").concurrency(concurrency).build())) {
+                    int n = Integer.parseInt(e.subject().orElseThrow());
+                    latencies[n] = System.nanoTime() - Long.parseLong(e.data());
+                    received.incrementAndGet();
+                })
+                .types("bench.latency")
+                .concurrency(concurrency)
+                .build())) {
             int perTick = perSecond / 1000;
             long start = System.nanoTime();
             for (int n = 0; n < total; ) {
@@ -265,8 +331,10 @@ public final class RedisEventBusLoadDriver {
                     java.util.concurrent.locks.LockSupport.parkNanos(left);
                 }
                 for (int k = 0; k < perTick; k++, n++) {
-                    Event e = Event.builder("bench.latency").subject(Integer.toString(n))
-                            .data(Long.toString(System.nanoTime())).build();
+                    Event e = Event.builder("bench.latency")
+                            .subject(Integer.toString(n))
+                            .data(Long.toString(System.nanoTime()))
+                            .build();
                     bus.publish(e).whenComplete((ok, err) -> {
                         if (err != null) {
                             errors.incrementAndGet();
@@ -284,7 +352,8 @@ public final class RedisEventBusLoadDriver {
         }
         long[] measured = Arrays.copyOfRange(latencies, warmup, total);
         Arrays.sort(measured);
-        return new long[] {pct(measured, 0.50), pct(measured, 0.99), pct(measured, 0.999), measured[measured.length - 1]};
+        return new long[] {pct(measured, 0.50), pct(measured, 0.99), pct(measured, 0.999), measured[measured.length - 1]
+        };
     }
 
     private static long pct(long[] sorted, double q) {

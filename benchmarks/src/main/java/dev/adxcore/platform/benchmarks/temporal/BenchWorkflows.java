@@ -14,8 +14,7 @@ import java.util.List;
 /** The workflows compared: the same business activity with and without the template. */
 public final class BenchWorkflows {
 
-    private BenchWorkflows() {
-    }
+    private BenchWorkflows() {}
 
     public record Order(String item, int quantity) {
         List<String> problems() {
@@ -23,8 +22,7 @@ public final class BenchWorkflows {
         }
     }
 
-    public record Reserved(String reservation) {
-    }
+    public record Reserved(String reservation) {}
 
     @ActivityInterface
     public interface BenchActivities {
@@ -41,14 +39,15 @@ public final class BenchWorkflows {
         }
 
         @Override
-        public void noop(String step) {
-        }
+        public void noop(String step) {}
     }
 
     private static final ActivityOptions ACTIVITY = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(30)).build();
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .build();
     private static final LocalActivityOptions LOCAL = LocalActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(10)).build();
+            .setStartToCloseTimeout(Duration.ofSeconds(10))
+            .build();
 
     /** The template: validation, permission (local activity), reserve (activity), event (local activity). */
     @WorkflowInterface

@@ -47,10 +47,14 @@ public class ContextHeaderBenchmark {
     /** A request-like context: tenant, user, two roles, correlation, causation, trace. */
     @Setup(Level.Trial)
     public void setUp() {
-        context = PlatformContext.builder().tenantId(UUID.fromString("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50"))
-                .userId("u-42").roles("admin", "approver").correlationId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
+        context = PlatformContext.builder()
+                .tenantId(UUID.fromString("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50"))
+                .userId("u-42")
+                .roles("admin", "approver")
+                .correlationId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
                 .causationId("PlaceOrderWorkflow/7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50/order-42")
-                .trace(TraceParent.newRoot()).build();
+                .trace(TraceParent.newRoot())
+                .build();
         written = ContextHeaderCodec.write(context);
         values = new LinkedHashMap<>();
         values.put(TemporalHeaders.TENANT_ID, context.tenantId().orElseThrow().toString());

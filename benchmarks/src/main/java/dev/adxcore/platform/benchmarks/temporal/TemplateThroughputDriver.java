@@ -33,34 +33,48 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TemplateThroughputDriver {
 
-    private TemplateThroughputDriver() {
-    }
+    private TemplateThroughputDriver() {}
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int inFlight = args.length > 2 ? Integer.parseInt(args[2]) : 32;
         AtomicLong events = new AtomicLong();
-        try (TemporalConnection temporal = TemporalConnection.open(
-                TemporalConfig.builder().embeddedPort(0).taskQueue("bench").build());
+        try (TemporalConnection temporal = TemporalConnection.open(TemporalConfig.builder()
+                        .embeddedPort(0)
+                        .taskQueue("bench")
+                        .build());
                 EventBus bus = EventBuses.open(URI.create("memory:/"))) {
-            bus.subscribe(EventSubscription.builder("bench-consumer", e -> events.incrementAndGet()).types("*").build());
-            try (TemporalWorkerRunner worker = TemporalWorkerRunner.builder(temporal).eventBus(bus)
+            bus.subscribe(EventSubscription.builder("bench-consumer", e -> events.incrementAndGet())
+                    .types("*")
+                    .build());
+            try (TemporalWorkerRunner worker = TemporalWorkerRunner.builder(temporal)
+                    .eventBus(bus)
                     .permissionChecker((ctx, op) -> true)
-                    .workflowImplementationTypes(BenchWorkflows.TemplateOrderWorkflowImpl.class,
-                            BenchWorkflows.BareOrderWorkflowImpl.class, BenchWorkflows.BusinessOnlyWorkflowImpl.class)
+                    .workflowImplementationTypes(
+                            BenchWorkflows.TemplateOrderWorkflowImpl.class,
+                            BenchWorkflows.BareOrderWorkflowImpl.class,
+                            BenchWorkflows.BusinessOnlyWorkflowImpl.class)
                     .activityImplementations(new BenchWorkflows.BenchActivitiesImpl())
-                    .shutdownTimeout(Duration.ofSeconds(5)).build()) {
+                    .shutdownTimeout(Duration.ofSeconds(5))
+                    .build()) {
                 worker.start();
                 TemplateClient templates = temporal.templateClient();
-                PlatformContext context = PlatformContext.builder().tenantId(UUID.randomUUID()).userId("u-1")
-                        .roles("member").build();
-                Starter template = () -> templates.start(BenchWorkflows.TemplateOrderWorkflow.class, context,
-                        UUID.randomUUID().toString(), new BenchWorkflows.Order("book", 1));
+                PlatformContext context = PlatformContext.builder()
+                        .tenantId(UUID.randomUUID())
+                        .userId("u-1")
+                        .roles("member")
+                        .build();
+                Starter template = () -> templates.start(
+                        BenchWorkflows.TemplateOrderWorkflow.class,
+                        context,
+                        UUID.randomUUID().toString(),
+                        new BenchWorkflows.Order("book", 1));
                 Starter bare = () -> bare(temporal, "BareOrderWorkflow");
                 Starter businessOnly = () -> bare(temporal, "BusinessOnlyWorkflow");
 
-                System.out.printf("warm-up %d s each, then %d rounds of %d s each, %d workflows in flight%n",
+                System.out.printf(
+                        "warm-up %d s each, then %d rounds of %d s each, %d workflows in flight%n",
                         Math.max(5, seconds / 2), rounds, seconds, inFlight);
                 run(template, Math.max(5, seconds / 2), inFlight);
                 run(bare, Math.max(5, seconds / 2), inFlight);
@@ -71,14 +85,17 @@ public final class TemplateThroughputDriver {
                     double b = run(bare, seconds, inFlight);
                     double o = run(businessOnly, seconds, inFlight);
                     results.add(new double[] {t, b, o});
-                    System.out.printf("round %d: template %.0f/min, bare (same activities) %.0f/min, business-only "
-                            + "%.0f/min, template/bare %.2f, template/business-only %.2f%n", r, t, b, o, t / b, t / o);
+                    System.out.printf(
+                            "round %d: template %.0f/min, bare (same activities) %.0f/min, business-only "
+                                    + "%.0f/min, template/bare %.2f, template/business-only %.2f%n",
+                            r, t, b, o, t / b, t / o);
                 }
                 double t = results.stream().mapToDouble(x -> x[0]).average().orElse(0);
                 double b = results.stream().mapToDouble(x -> x[1]).average().orElse(0);
                 double o = results.stream().mapToDouble(x -> x[2]).average().orElse(0);
-                System.out.printf("mean: template %.0f/min, bare (same activities) %.0f/min, business-only %.0f/min, "
-                        + "template/bare %.2f, template/business-only %.2f; completion events consumed: %d%n",
+                System.out.printf(
+                        "mean: template %.0f/min, bare (same activities) %.0f/min, business-only %.0f/min, "
+                                + "template/bare %.2f, template/business-only %.2f; completion events consumed: %d%n",
                         t, b, o, t / b, t / o, events.get());
             }
         }
@@ -90,8 +107,13 @@ public final class TemplateThroughputDriver {
     }
 
     private static WorkflowStub bare(TemporalConnection temporal, String type) {
-        WorkflowStub stub = temporal.client().newUntypedWorkflowStub(type, WorkflowOptions.newBuilder()
-                .setTaskQueue("bench").setWorkflowId(type + "/" + UUID.randomUUID()).build());
+        WorkflowStub stub = temporal.client()
+                .newUntypedWorkflowStub(
+                        type,
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue("bench")
+                                .setWorkflowId(type + "/" + UUID.randomUUID())
+                                .build());
         stub.start(new BenchWorkflows.Order("book", 1));
         return stub;
     }

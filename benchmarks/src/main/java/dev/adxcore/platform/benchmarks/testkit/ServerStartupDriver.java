@@ -32,8 +32,7 @@ import java.util.stream.Stream;
  */
 public final class ServerStartupDriver {
 
-    private ServerStartupDriver() {
-    }
+    private ServerStartupDriver() {}
 
     /**
      * @param args optional number of rounds per measurement (default 5)
@@ -42,11 +41,13 @@ public final class ServerStartupDriver {
     public static void main(String[] args) throws IOException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         TestServerSettings environment = TestServerSettings.fromEnvironment();
-        System.out.printf("PostgreSQL %d, %d rounds each; milliseconds until the handle is usable (median / min / max)%n",
+        System.out.printf(
+                "PostgreSQL %d, %d rounds each; milliseconds until the handle is usable (median / min / max)%n",
                 environment.postgresVersion(), rounds);
         System.out.printf("%-8s %-22s %8s %8s %8s%n", "source", "servers", "median", "min", "max");
         for (ServerMode mode : List.of(ServerMode.LOCAL, ServerMode.MAVEN)) {
-            TestServerSettings settings = environment.toBuilder().serverMode(mode).build();
+            TestServerSettings settings =
+                    environment.toBuilder().serverMode(mode).build();
             String expected = mode == ServerMode.LOCAL ? "local" : "maven";
             for (int replicas = 0; replicas <= 2; replicas++) {
                 int count = replicas;
@@ -64,7 +65,10 @@ public final class ServerStartupDriver {
         }
         Path cold = Files.createTempDirectory("adx-startup-cold-");
         try {
-            TestServerSettings coldMaven = environment.toBuilder().serverMode(ServerMode.MAVEN).binaryCache(cold).build();
+            TestServerSettings coldMaven = environment.toBuilder()
+                    .serverMode(ServerMode.MAVEN)
+                    .binaryCache(cold)
+                    .build();
             measure("maven", "primary, empty cache", 1, () -> {
                 try (PostgresCluster pg = TestServers.privatePostgres(coldMaven, 0)) {
                     return pg.source();
@@ -90,7 +94,9 @@ public final class ServerStartupDriver {
             try {
                 source = start.get();
             } catch (RuntimeException e) {
-                System.out.printf("%-8s %-22s unavailable: %s%n", expectedSource, what, firstLine(String.valueOf(e.getMessage())));
+                System.out.printf(
+                        "%-8s %-22s unavailable: %s%n",
+                        expectedSource, what, firstLine(String.valueOf(e.getMessage())));
                 return;
             }
             long elapsed = (System.nanoTime() - started) / 1_000_000;
@@ -101,8 +107,9 @@ public final class ServerStartupDriver {
             millis.add(elapsed);
         }
         millis.sort(Long::compare);
-        System.out.printf("%-8s %-22s %8d %8d %8d%n", expectedSource, what, millis.get(millis.size() / 2), millis.get(0),
-                millis.get(millis.size() - 1));
+        System.out.printf(
+                "%-8s %-22s %8d %8d %8d%n",
+                expectedSource, what, millis.get(millis.size() / 2), millis.get(0), millis.get(millis.size() - 1));
     }
 
     private static String firstLine(String message) {

@@ -11,10 +11,10 @@ public final class ContextValues {
 
     /** The most roles a context carries. */
     public static final int MAX_ROLES = 64;
+
     private static final UUID NIL = new UUID(0, 0);
 
-    private ContextValues() {
-    }
+    private ContextValues() {}
 
     /**
      * @param text a tenant id from outside
@@ -22,10 +22,15 @@ public final class ContextValues {
      * @throws InvalidContextException unless a canonical, non-nil UUID
      */
     public static UUID tenant(String text) {
-        if (text.length() != 36 || text.charAt(8) != '-' || text.charAt(13) != '-' || text.charAt(18) != '-'
-                || text.charAt(23) != '-' || !hexExceptDashes(text)) {
-            throw new InvalidContextException("tenant id must be a UUID such as 3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f (was "
-                    + Text.preview(text) + ")");
+        if (text.length() != 36
+                || text.charAt(8) != '-'
+                || text.charAt(13) != '-'
+                || text.charAt(18) != '-'
+                || text.charAt(23) != '-'
+                || !hexExceptDashes(text)) {
+            throw new InvalidContextException(
+                    "tenant id must be a UUID such as 3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f (was " + Text.preview(text)
+                            + ")");
         }
         return tenant(UUID.fromString(text));
     }
@@ -37,7 +42,8 @@ public final class ContextValues {
      */
     public static UUID tenant(UUID id) {
         if (NIL.equals(id)) {
-            throw new InvalidContextException("tenant id must not be the nil UUID 00000000-0000-0000-0000-000000000000");
+            throw new InvalidContextException(
+                    "tenant id must not be the nil UUID 00000000-0000-0000-0000-000000000000");
         }
         return id;
     }
@@ -109,7 +115,8 @@ public final class ContextValues {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c > 0x7e) {
-                throw new InvalidContextException("tracestate must be printable ASCII (was " + Text.preview(value) + ")");
+                throw new InvalidContextException(
+                        "tracestate must be printable ASCII (was " + Text.preview(value) + ")");
             }
         }
         return value;
@@ -117,8 +124,8 @@ public final class ContextValues {
 
     private static String check(String what, String value, int max, String extra, String allowed) {
         if (value.isEmpty() || value.length() > max || !Text.onlyAlnumAnd(value, extra)) {
-            throw new InvalidContextException(what + " must be 1 to " + max + " characters of " + allowed + " (was "
-                    + Text.preview(value) + ")");
+            throw new InvalidContextException(
+                    what + " must be 1 to " + max + " characters of " + allowed + " (was " + Text.preview(value) + ")");
         }
         return value;
     }

@@ -10,8 +10,7 @@ public final class Text {
 
     private static final int PREVIEW = 64;
 
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * How an untrusted value may appear in an error message: the value itself in quotes when it is short
@@ -40,7 +39,8 @@ public final class Text {
             if (plain) {
                 return "'" + value + "'";
             }
-            return "a value of " + value.length() + " characters with control, quote or non-ASCII characters, not shown";
+            return "a value of " + value.length()
+                    + " characters with control, quote or non-ASCII characters, not shown";
         }
         return "a value of " + value.length() + " characters, not shown";
     }
@@ -55,8 +55,8 @@ public final class Text {
     public static boolean onlyAlnumAnd(CharSequence value, String extra) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || extra.indexOf(c) >= 0;
+            boolean ok =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || extra.indexOf(c) >= 0;
             if (!ok) {
                 return false;
             }

@@ -10,8 +10,7 @@ package dev.adxcore.platform.database.internal;
  */
 public final class Conditions {
 
-    private Conditions() {
-    }
+    private Conditions() {}
 
     /**
      * Checks the condition and counts its {@code ?} placeholders.
@@ -71,16 +70,15 @@ public final class Conditions {
                         placeholders++;
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         if (depth != 0) {
             throw unsafe(condition, "a '(' without its ')'");
         }
         if (placeholders != parameterCount) {
-            throw new IllegalArgumentException("condition has " + placeholders + " placeholder(s) but "
-                    + parameterCount + " parameter(s) were given: bind every value with ? (condition: " + condition + ")");
+            throw new IllegalArgumentException("condition has " + placeholders + " placeholder(s) but " + parameterCount
+                    + " parameter(s) were given: bind every value with ? (condition: " + condition + ")");
         }
     }
 
@@ -105,8 +103,10 @@ public final class Conditions {
                 i = end < 0 ? n : end + 1;
             } else if (Character.isLetter(c) || c == '_') {
                 int start = i;
-                while (i < n && (Character.isLetterOrDigit(condition.charAt(i)) || condition.charAt(i) == '_'
-                        || condition.charAt(i) == '$')) {
+                while (i < n
+                        && (Character.isLetterOrDigit(condition.charAt(i))
+                                || condition.charAt(i) == '_'
+                                || condition.charAt(i) == '$')) {
                     i++;
                 }
                 checkName(condition, condition.substring(start, i).toLowerCase(java.util.Locale.ROOT));

@@ -22,8 +22,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DatabaseHealthChecks {
 
-    private DatabaseHealthChecks() {
-    }
+    private DatabaseHealthChecks() {}
 
     /**
      * Builds the checks.
@@ -36,19 +35,32 @@ public final class DatabaseHealthChecks {
      * @param maxReplicaLag the lag above which a replica is DOWN
      * @return primary check then one per replica
      */
-    public static List<HealthCheck> build(String name, String primaryName, HikariDataSource primary, List<Replica> replicas,
-            @Nullable ReplicaMonitor monitor, Duration maxReplicaLag) {
+    public static List<HealthCheck> build(
+            String name,
+            String primaryName,
+            HikariDataSource primary,
+            List<Replica> replicas,
+            @Nullable ReplicaMonitor monitor,
+            Duration maxReplicaLag) {
         List<HealthCheck> checks = new ArrayList<>();
         checks.add(HealthCheck.critical(name + ".primary", () -> {
-            try (Connection c = primary.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
+            try (Connection c = primary.getConnection();
+                    PreparedStatement ps = c.prepareStatement("SELECT pg_is_in_recovery()");
                     ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getBoolean(1)) {
                     return HealthResult.down("the primary is in recovery (read-only): writes would fail");
                 }
                 HikariPoolMXBean pool = primary.getHikariPoolMXBean();
-                return HealthResult.up(Map.of("pool", primaryName, "active", pool.getActiveConnections(),
-                        "idle", pool.getIdleConnections(), "waiting", pool.getThreadsAwaitingConnection()));
+                return HealthResult.up(Map.of(
+                        "pool",
+                        primaryName,
+                        "active",
+                        pool.getActiveConnections(),
+                        "idle",
+                        pool.getIdleConnections(),
+                        "waiting",
+                        pool.getThreadsAwaitingConnection()));
             } catch (SQLException e) {
                 return HealthResult.down(name + ".primary is unavailable: " + e.getMessage());
             }
@@ -64,7 +76,8 @@ public final class DatabaseHealthChecks {
                 long lagMillis = TimeUnit.NANOSECONDS.toMillis(r.lagNanos(System.nanoTime()));
                 if (lagMillis > maxReplicaLag.toMillis()) {
                     return HealthResult.down(r.name() + " replay lag " + lagMillis + "ms exceeds maxReplicaLag "
-                            + maxReplicaLag.toMillis() + "ms").withDetail("lagBytes", r.lagBytes());
+                                    + maxReplicaLag.toMillis() + "ms")
+                            .withDetail("lagBytes", r.lagBytes());
                 }
                 return HealthResult.up(Map.of("lagMillis", lagMillis, "lagBytes", r.lagBytes()));
             }));

@@ -28,7 +28,8 @@ import org.postgresql.Driver;
  */
 public final class DriverSettings {
 
-    private static final Set<String> QUERY_MODES = Set.of("simple", "extended", "extendedforprepared", "extendedcacheeverything");
+    private static final Set<String> QUERY_MODES =
+            Set.of("simple", "extended", "extendedforprepared", "extendedcacheeverything");
 
     private final boolean singleSyncSafe;
     private final List<String> reasons;
@@ -55,15 +56,16 @@ public final class DriverSettings {
         for (String url : urls) {
             Properties props = Driver.parseURL(url, null);
             if (props == null) {
-                throw new IllegalArgumentException("not a PostgreSQL JDBC URL: " + url
-                        + " (expected jdbc:postgresql://host:port/database)");
+                throw new IllegalArgumentException(
+                        "not a PostgreSQL JDBC URL: " + url + " (expected jdbc:postgresql://host:port/database)");
             }
             driverProperties.forEach(props::setProperty);
             String mode = props.getProperty("preferQueryMode", "extended");
             String lowerMode = mode.toLowerCase(Locale.ROOT);
             if (!QUERY_MODES.contains(lowerMode)) {
-                throw new IllegalArgumentException("preferQueryMode=" + mode + " is not supported: use extended (the default), "
-                        + "extendedForPrepared, extendedCacheEverything or simple");
+                throw new IllegalArgumentException(
+                        "preferQueryMode=" + mode + " is not supported: use extended (the default), "
+                                + "extendedForPrepared, extendedCacheEverything or simple");
             }
             if (lowerMode.equals("simple")) {
                 safe = false;
@@ -74,15 +76,18 @@ public final class DriverSettings {
             try {
                 prepareThreshold = Integer.parseInt(threshold);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("prepareThreshold must be an integer (was '" + threshold
-                        + "'): use 5 (the default), 0 behind PgBouncer in transaction mode without prepared-statement support, "
-                        + "or -1", e);
+                throw new IllegalArgumentException(
+                        "prepareThreshold must be an integer (was '" + threshold
+                                + "'): use 5 (the default), 0 behind PgBouncer in transaction mode without prepared-statement support, "
+                                + "or -1",
+                        e);
             }
             if (prepareThreshold < 0) {
                 safe = false;
                 reasons.add("prepareThreshold=" + prepareThreshold);
             }
-            if ("unspecified".equalsIgnoreCase(props.getProperty("stringtype", "").strip())) {
+            if ("unspecified"
+                    .equalsIgnoreCase(props.getProperty("stringtype", "").strip())) {
                 safe = false;
                 reasons.add("stringtype=unspecified");
             }

@@ -10,8 +10,7 @@ public final class Identifiers {
 
     private static final Pattern PLAIN = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private Identifiers() {
-    }
+    private Identifiers() {}
 
     /**
      * Quotes one identifier after checking it is a plain lower-case SQL identifier.
@@ -43,7 +42,8 @@ public final class Identifiers {
             return quote("table", table);
         }
         if (table.indexOf('.', dot + 1) >= 0) {
-            throw new IllegalArgumentException("table must be 'table' or 'schema.table' (was '" + printable(table) + "')");
+            throw new IllegalArgumentException(
+                    "table must be 'table' or 'schema.table' (was '" + printable(table) + "')");
         }
         return quote("schema", table.substring(0, dot)) + '.' + quote("table", table.substring(dot + 1));
     }

@@ -33,6 +33,7 @@ public final class JdbcHandle implements Handle {
 
     /** Sets the tenant for the current (possibly implicit) transaction. */
     public static final String SET_TENANT = "SELECT " + RowLevelSecurity.BIND_TENANT;
+
     static final String READ_ONLY_TENANT_PREFIX =
             "SELECT " + RowLevelSecurity.BIND_TENANT + ", set_config('transaction_read_only', 'on', true); ";
     static final String READ_ONLY_PREFIX = "SELECT set_config('transaction_read_only', 'on', true); ";
@@ -46,6 +47,7 @@ public final class JdbcHandle implements Handle {
      * unknown type such as nulls, or stringtype=unspecified).
      */
     static final String SAFE_READ_PREFIX = "BEGIN READ ONLY; " + SET_TENANT + "; ";
+
     static final String SAFE_READ_PREFIX_WITHOUT_TENANT = "BEGIN READ ONLY; ";
     static final String SAFE_READ_SUFFIX = "; COMMIT";
 
@@ -61,8 +63,8 @@ public final class JdbcHandle implements Handle {
     private @Nullable List<Runnable> afterCommit;
     private int restoreNetworkTimeoutMillis = -1;
 
-    private JdbcHandle(Connection connection, @Nullable UUID tenantId, boolean readOnly, String target,
-            boolean singleSyncSafe) {
+    private JdbcHandle(
+            Connection connection, @Nullable UUID tenantId, boolean readOnly, String target, boolean singleSyncSafe) {
         this.connection = connection;
         this.singleSyncSafe = singleSyncSafe;
         this.tenantId = tenantId;
@@ -80,7 +82,8 @@ public final class JdbcHandle implements Handle {
      * @return the handle
      * @throws SQLException when auto-commit cannot be changed
      */
-    public static JdbcHandle readWrite(Connection connection, @Nullable UUID tenantId, String target) throws SQLException {
+    public static JdbcHandle readWrite(Connection connection, @Nullable UUID tenantId, String target)
+            throws SQLException {
         JdbcHandle h = new JdbcHandle(connection, tenantId, false, target, true);
         connection.setAutoCommit(false);
         h.transactional = true;
@@ -97,7 +100,8 @@ public final class JdbcHandle implements Handle {
      *        query with typed parameters before one Sync (false with prepareThreshold &lt; 0 or stringtype=unspecified)
      * @return the handle
      */
-    public static JdbcHandle readOnly(Connection connection, @Nullable UUID tenantId, String target, boolean singleSyncSafe) {
+    public static JdbcHandle readOnly(
+            Connection connection, @Nullable UUID tenantId, String target, boolean singleSyncSafe) {
         return new JdbcHandle(connection, tenantId, true, target, singleSyncSafe);
     }
 
@@ -133,7 +137,8 @@ public final class JdbcHandle implements Handle {
     }
 
     @Override
-    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, @Nullable Object... parameters) throws SQLException {
+    public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, @Nullable Object... parameters)
+            throws SQLException {
         return execute(sql, parameters, (ps, isResultSet) -> {
             if (!isResultSet) {
                 throw new SQLException("the statement returned no rows; use update(...) for: " + sql);
@@ -154,7 +159,8 @@ public final class JdbcHandle implements Handle {
     @Override
     public int update(String sql, @Nullable Object... parameters) throws SQLException {
         if (readOnly) {
-            throw new IllegalStateException("this unit of work is read-only; run writes in DatabaseManager.inTransaction(...)");
+            throw new IllegalStateException(
+                    "this unit of work is read-only; run writes in DatabaseManager.inTransaction(...)");
         }
         return execute(sql, parameters, (ps, isResultSet) -> {
             if (!isResultSet) {
@@ -208,8 +214,10 @@ public final class JdbcHandle implements Handle {
 
     private void checkTenant(TenantStatement statement) {
         if (!statement.tenantId().equals(tenantId)) {
-            throw new TenantIsolationException("the statement was built for another tenant than this unit of work's "
-                    + "(build it with the unit's tenant id)", null);
+            throw new TenantIsolationException(
+                    "the statement was built for another tenant than this unit of work's "
+                            + "(build it with the unit's tenant id)",
+                    null);
         }
     }
 
@@ -305,8 +313,10 @@ public final class JdbcHandle implements Handle {
     public CausalToken commit() throws SQLException {
         ensureOpen();
         if (connection.unwrap(BaseConnection.class).getTransactionState() == TransactionState.FAILED) {
-            throw new SQLException("the transaction failed earlier (an SQL error was caught inside the unit of work) "
-                    + "and was rolled back; nothing was committed", "25P02");
+            throw new SQLException(
+                    "the transaction failed earlier (an SQL error was caught inside the unit of work) "
+                            + "and was rolled back; nothing was committed",
+                    "25P02");
         }
         try (PreparedStatement ps = connection.prepareStatement(COMMIT_AND_LSN)) {
             ps.execute();
@@ -347,7 +357,8 @@ public final class JdbcHandle implements Handle {
         java.util.Objects.requireNonNull(action, "action");
         ensureOpen();
         if (readOnly) {
-            throw new IllegalStateException("afterCommit(...) needs a read-write unit (db.inTransaction): a read commits nothing");
+            throw new IllegalStateException(
+                    "afterCommit(...) needs a read-write unit (db.inTransaction): a read commits nothing");
         }
         List<Runnable> actions = afterCommit;
         if (actions == null) {
@@ -382,8 +393,8 @@ public final class JdbcHandle implements Handle {
         ensureOpen();
         java.util.Objects.requireNonNull(maxWait, "maxWait");
         if (maxWait.isNegative() || maxWait.isZero() || maxWait.toMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("maxWait must be between 1ms and " + Integer.MAX_VALUE + "ms (was "
-                    + maxWait + ")");
+            throw new IllegalArgumentException(
+                    "maxWait must be between 1ms and " + Integer.MAX_VALUE + "ms (was " + maxWait + ")");
         }
         if (restoreNetworkTimeoutMillis < 0) {
             restoreNetworkTimeoutMillis = connection.getNetworkTimeout();

@@ -119,7 +119,9 @@ public final class ReadRouter {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            if (e instanceof SQLException s && SqlErrors.isConnectionFailure(s) && r.markOut("failed during a read: " + e.getMessage())) {
+            if (e instanceof SQLException s
+                    && SqlErrors.isConnectionFailure(s)
+                    && r.markOut("failed during a read: " + e.getMessage())) {
                 LOG.warn("{} - out of rotation: failed during a read ({})", r.name(), e.getMessage());
             }
         }

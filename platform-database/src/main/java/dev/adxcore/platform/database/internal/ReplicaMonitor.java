@@ -40,6 +40,7 @@ public final class ReplicaMonitor implements AutoCloseable {
     private static final int MAX_SAMPLES = 4096;
     /** pgjdbc counts connect, login and socket timeouts in whole seconds: 1 is its smallest bound. */
     static final int CONNECT_TIMEOUT_SECONDS = 1;
+
     private static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final Driver DRIVER = new Driver();
 
@@ -63,8 +64,8 @@ public final class ReplicaMonitor implements AutoCloseable {
      * @param interval the probe period
      * @param maxLag the configured lag bound, for logging transitions
      */
-    public ReplicaMonitor(String dbName, HikariDataSource primary, List<Replica> replicas, Duration interval,
-            Duration maxLag) {
+    public ReplicaMonitor(
+            String dbName, HikariDataSource primary, List<Replica> replicas, Duration interval, Duration maxLag) {
         this.primary = primary;
         this.replicas = List.copyOf(replicas);
         this.interval = interval;
@@ -110,7 +111,8 @@ public final class ReplicaMonitor implements AutoCloseable {
      * socket timeouts.
      */
     public void samplePrimary() {
-        try (Connection c = primary.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = primary.getConnection();
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
                 rs.next();
                 long lsn = CausalToken.parse(rs.getString(1)).lsn();
@@ -175,7 +177,8 @@ public final class ReplicaMonitor implements AutoCloseable {
             {
                 String replay = answer[1];
                 if (!"t".equals(answer[0]) || replay == null) {
-                    if (r.markOut("not in recovery: promoted or not a replica, its data may diverge from the primary")) {
+                    if (r.markOut(
+                            "not in recovery: promoted or not a replica, its data may diverge from the primary")) {
                         LOG.warn("{} - out of rotation: not in recovery (promoted or not a replica)", r.name());
                     }
                     return;
@@ -194,7 +197,8 @@ public final class ReplicaMonitor implements AutoCloseable {
         }
         long lagMillis = TimeUnit.NANOSECONDS.toMillis(r.lagNanos(System.nanoTime()));
         if (!wasAvailable) {
-            LOG.info("{} - in rotation (was: {}); replay lag {}ms, {} bytes", r.name(), before, lagMillis, r.lagBytes());
+            LOG.info(
+                    "{} - in rotation (was: {}); replay lag {}ms, {} bytes", r.name(), before, lagMillis, r.lagBytes());
         } else if (lagMillis > maxLag.toMillis()) {
             LOG.debug("{} - replay lag {}ms exceeds maxReplicaLag {}ms", r.name(), lagMillis, maxLag.toMillis());
         }

@@ -20,8 +20,7 @@ import org.postgresql.util.ServerErrorMessage;
  */
 public final class SqlErrors {
 
-    private SqlErrors() {
-    }
+    private SqlErrors() {}
 
     /**
      * Whether the failure means the server or connection is gone (as opposed to a bad statement).
@@ -34,8 +33,8 @@ public final class SqlErrors {
             return true;
         }
         String state = e.getSQLState();
-        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
-                || state.equals("57P03"));
+        return state != null
+                && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
     }
 
     /**
@@ -46,8 +45,10 @@ public final class SqlErrors {
      * @return true to retry on the primary
      */
     public static boolean isReplicaFailure(SQLException e) {
-        return isConnectionFailure(e) || "40001".equals(e.getSQLState()) && e.getMessage() != null
-                && e.getMessage().contains("conflict with recovery");
+        return isConnectionFailure(e)
+                || "40001".equals(e.getSQLState())
+                        && e.getMessage() != null
+                        && e.getMessage().contains("conflict with recovery");
     }
 
     /**
@@ -67,21 +68,27 @@ public final class SqlErrors {
             constraint = m.getConstraint();
             table = m.getTable();
         }
-        String where = (table == null ? "" : " on table " + table) + (constraint == null ? "" : " (constraint " + constraint + ")");
+        String where = (table == null ? "" : " on table " + table)
+                + (constraint == null ? "" : " (constraint " + constraint + ")");
         if ("23505".equals(state)) {
             return new DuplicateKeyException("duplicate key" + where + ": a row with the same key already exists", e);
         }
         if ("23503".equals(state)) {
-            return new ForeignKeyViolationException("foreign key violation" + where
-                    + ": the referenced row does not exist, or the row is still referenced", e);
+            return new ForeignKeyViolationException(
+                    "foreign key violation" + where
+                            + ": the referenced row does not exist, or the row is still referenced",
+                    e);
         }
         if ("42501".equals(state) && e.getMessage() != null && e.getMessage().contains("row-level security")) {
             if (tenantId == null) {
-                return new TenantNotSetException("row-level security refused the write because no tenant is set "
-                        + "for this unit of work; run it with DatabaseManager.inTransaction(tenantId, ...)", e);
+                return new TenantNotSetException(
+                        "row-level security refused the write because no tenant is set "
+                                + "for this unit of work; run it with DatabaseManager.inTransaction(tenantId, ...)",
+                        e);
             }
-            return new TenantIsolationException("row-level security refused the write" + where
-                    + ": the row does not belong to the unit's tenant", e);
+            return new TenantIsolationException(
+                    "row-level security refused the write" + where + ": the row does not belong to the unit's tenant",
+                    e);
         }
         if (isConnectionFailure(e)) {
             return new DatabaseUnavailableException(target + " is unavailable: " + e.getMessage(), e);

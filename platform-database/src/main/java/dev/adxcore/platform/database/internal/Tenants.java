@@ -12,8 +12,7 @@ public final class Tenants {
 
     private static final UUID NIL = new UUID(0L, 0L);
 
-    private Tenants() {
-    }
+    private Tenants() {}
 
     /**
      * Returns the tenant if it is a real one.
@@ -25,12 +24,16 @@ public final class Tenants {
      */
     public static UUID require(@Nullable UUID tenantId, String where) {
         if (tenantId == null) {
-            throw new TenantNotSetException(where + " needs a tenant but got null: pass the request's tenant "
-                    + "(PlatformContext.current().tenant()), or use the tenant-less overload for tables that are not per tenant", null);
+            throw new TenantNotSetException(
+                    where + " needs a tenant but got null: pass the request's tenant "
+                            + "(PlatformContext.current().tenant()), or use the tenant-less overload for tables that are not per tenant",
+                    null);
         }
         if (NIL.equals(tenantId)) {
-            throw new TenantNotSetException(where + " got the nil UUID 00000000-0000-0000-0000-000000000000 as tenant, "
-                    + "which is never a tenant: pass the request's real tenant id", null);
+            throw new TenantNotSetException(
+                    where + " got the nil UUID 00000000-0000-0000-0000-000000000000 as tenant, "
+                            + "which is never a tenant: pass the request's real tenant id",
+                    null);
         }
         return tenantId;
     }

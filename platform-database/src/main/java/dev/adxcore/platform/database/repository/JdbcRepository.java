@@ -129,8 +129,9 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     private void ownUnit(String method) {
         if (db.currentTransaction().isPresent()) {
-            throw new IllegalStateException(method + " runs its own unit of work, but a read-write unit is running on "
-                    + "this thread: call the plain method to join it and take the token from inTransaction(...)'s Committed");
+            throw new IllegalStateException(
+                    method + " runs its own unit of work, but a read-write unit is running on "
+                            + "this thread: call the plain method to join it and take the token from inTransaction(...)'s Committed");
         }
     }
 
@@ -185,7 +186,8 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
     @Override
     public List<T> list(UUID tenantId, int limit, int offset) {
         Tenants.require(tenantId, "JdbcRepository.list");
-        TenantStatement statement = select().orderBy(mapping.idColumn()).limit(limit).offset(offset).build(tenantId);
+        TenantStatement statement =
+                select().orderBy(mapping.idColumn()).limit(limit).offset(offset).build(tenantId);
         return read(tenantId, h -> h.query(statement, mapping.mapper()));
     }
 
@@ -199,7 +201,8 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
         if (after != null) {
             select.where(quotedId() + " > ?", after);
         }
-        TenantStatement statement = select.orderBy(mapping.idColumn()).limit(limit + 1L).build(tenantId);
+        TenantStatement statement =
+                select.orderBy(mapping.idColumn()).limit(limit + 1L).build(tenantId);
         List<T> rows = read(tenantId, h -> h.query(statement, mapping.mapper()));
         if (rows.size() <= limit) {
             return new Page<>(rows, null);
@@ -211,7 +214,9 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long count(UUID tenantId) {
         Tenants.require(tenantId, "JdbcRepository.count");
-        TenantStatement statement = TenantSql.count(mapping.table()).tenantColumn(mapping.tenantColumn()).build(tenantId);
+        TenantStatement statement = TenantSql.count(mapping.table())
+                .tenantColumn(mapping.tenantColumn())
+                .build(tenantId);
         return read(tenantId, h -> h.queryOne(statement, row -> row.getLong(1)).orElse(0L));
     }
 
@@ -231,24 +236,29 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
         Long version = mapping.versionOf(entity);
         if (versionColumn != null) {
             if (version == null) {
-                throw new IllegalArgumentException("cannot update a versioned " + mapping.table()
-                        + " entity without its version (read it first)");
+                throw new IllegalArgumentException(
+                        "cannot update a versioned " + mapping.table() + " entity without its version (read it first)");
             }
             update.increment(versionColumn).where(quotedId() + " = ? AND \"" + versionColumn + "\" = ?", id, version);
         } else {
             update.where(quotedId() + " = ?", id);
         }
         TenantStatement statement = update.returning("*").build(tenantId);
-        TenantStatement exists = TenantSql.select(mapping.table()).tenantColumn(mapping.tenantColumn())
-                .columns(mapping.idColumn()).where(quotedId() + " = ?", id).build(tenantId);
+        TenantStatement exists = TenantSql.select(mapping.table())
+                .tenantColumn(mapping.tenantColumn())
+                .columns(mapping.idColumn())
+                .where(quotedId() + " = ?", id)
+                .build(tenantId);
         return write(tenantId, h -> {
             Optional<T> updated = h.queryOne(statement, mapping.mapper());
             if (updated.isPresent()) {
                 return updated.get();
             }
             if (versionColumn != null && h.queryOne(exists, row -> Boolean.TRUE).isPresent()) {
-                throw new OptimisticLockException(mapping.table() + " " + id + " was changed by someone else since "
-                        + "version " + version + " was read; reload it and apply the change again", null);
+                throw new OptimisticLockException(
+                        mapping.table() + " " + id + " was changed by someone else since " + "version " + version
+                                + " was read; reload it and apply the change again",
+                        null);
             }
             throw new NotFoundException(mapping.table() + " " + id + " does not exist for this tenant", null);
         });
@@ -258,8 +268,10 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
     public boolean delete(UUID tenantId, ID id) {
         Tenants.require(tenantId, "JdbcRepository.delete");
         Objects.requireNonNull(id, "id");
-        TenantStatement statement = TenantSql.delete(mapping.table()).tenantColumn(mapping.tenantColumn())
-                .where(quotedId() + " = ?", id).build(tenantId);
+        TenantStatement statement = TenantSql.delete(mapping.table())
+                .tenantColumn(mapping.tenantColumn())
+                .where(quotedId() + " = ?", id)
+                .build(tenantId);
         return write(tenantId, h -> h.update(statement) > 0);
     }
 
@@ -274,7 +286,9 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
      */
     protected List<T> findWhere(UUID tenantId, String condition, @Nullable Object... parameters) {
         Tenants.require(tenantId, "JdbcRepository.findWhere");
-        TenantStatement statement = select().where(condition, parameters).orderBy(mapping.idColumn()).build(tenantId);
+        TenantStatement statement = select().where(condition, parameters)
+                .orderBy(mapping.idColumn())
+                .build(tenantId);
         return read(tenantId, h -> h.query(statement, mapping.mapper()));
     }
 
@@ -307,8 +321,8 @@ public class JdbcRepository<T, ID> implements Repository<T, ID> {
         }
         Handle h = current.get();
         if (!h.tenantId().equals(Optional.of(tenantId))) {
-            throw new TenantIsolationException("a write for another tenant cannot run inside this thread's "
-                    + "read-write unit of work", null);
+            throw new TenantIsolationException(
+                    "a write for another tenant cannot run inside this thread's " + "read-write unit of work", null);
         }
         try {
             return work.run(h);

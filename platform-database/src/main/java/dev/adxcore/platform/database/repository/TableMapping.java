@@ -237,7 +237,8 @@ public final class TableMapping<T, ID> {
                 throw new IllegalArgumentException("column '" + column + "' is declared twice");
             }
             if (column.equals(tenantColumn)) {
-                throw new IllegalArgumentException("the tenant column '" + column + "' is written from the tenant; do not map it");
+                throw new IllegalArgumentException(
+                        "the tenant column '" + column + "' is written from the tenant; do not map it");
             }
             names.add(column);
             return column;

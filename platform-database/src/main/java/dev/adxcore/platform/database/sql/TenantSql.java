@@ -43,8 +43,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TenantSql {
 
-    private TenantSql() {
-    }
+    private TenantSql() {}
 
     /**
      * Starts a {@code SELECT} from a tenant table.
@@ -330,7 +329,8 @@ public final class TenantSql {
         public Insert value(String column, @Nullable Object value) {
             String quoted = Identifiers.quote("column", column);
             if (column.equals(tenantColumnName)) {
-                throw new IllegalArgumentException("the tenant column '" + column + "' is written from the tenant; do not set it");
+                throw new IllegalArgumentException(
+                        "the tenant column '" + column + "' is written from the tenant; do not set it");
             }
             values.put(quoted, value);
             return this;
@@ -354,7 +354,11 @@ public final class TenantSql {
             if (!conditions.isEmpty()) {
                 throw new IllegalStateException("an insert has no conditions");
             }
-            StringBuilder sql = new StringBuilder(96).append("INSERT INTO ").append(table).append(" (").append(tenantColumn);
+            StringBuilder sql = new StringBuilder(96)
+                    .append("INSERT INTO ")
+                    .append(table)
+                    .append(" (")
+                    .append(tenantColumn);
             List<@Nullable Object> parameters = new ArrayList<>();
             parameters.add(tenantId);
             StringBuilder placeholders = new StringBuilder("?");
@@ -447,7 +451,8 @@ public final class TenantSql {
             if (values.isEmpty() && expressions.isEmpty()) {
                 throw new IllegalStateException("an update needs at least one set(column, value)");
             }
-            StringBuilder sql = new StringBuilder(96).append("UPDATE ").append(table).append(" SET ");
+            StringBuilder sql =
+                    new StringBuilder(96).append("UPDATE ").append(table).append(" SET ");
             List<@Nullable Object> parameters = new ArrayList<>();
             List<String> assignments = new ArrayList<>();
             for (Map.Entry<String, @Nullable Object> e : values.entrySet()) {

@@ -15,29 +15,37 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.jspecify.annotations.Nullable;
 
 @PlatformTest(replicas = 0)
 class RepositoryTest {
 
-    record Note(@Nullable UUID id, @Nullable UUID customerId, String body, @Nullable Long version) {
-    }
+    record Note(
+            @Nullable UUID id,
+            @Nullable UUID customerId,
+            String body,
+            @Nullable Long version) {}
 
     /** What a product team writes: the mapping and nothing else. */
     static final class NoteRepository extends JdbcRepository<Note, UUID> {
         NoteRepository(DatabaseManager db) {
-            super(db, TableMapping.<Note, UUID>builder("notes")
-                    .id("id", Note::id)
-                    .column("customer_id", Note::customerId)
-                    .column("body", Note::body)
-                    .version("version", Note::version)
-                    .mapper(r -> new Note(r.getObject("id", UUID.class), r.getObject("customer_id", UUID.class),
-                            r.getString("body"), r.getLong("version")))
-                    .build());
+            super(
+                    db,
+                    TableMapping.<Note, UUID>builder("notes")
+                            .id("id", Note::id)
+                            .column("customer_id", Note::customerId)
+                            .column("body", Note::body)
+                            .version("version", Note::version)
+                            .mapper(r -> new Note(
+                                    r.getObject("id", UUID.class),
+                                    r.getObject("customer_id", UUID.class),
+                                    r.getString("body"),
+                                    r.getLong("version")))
+                            .build());
         }
 
         List<Note> withBody(UUID tenant, String body) {
@@ -131,7 +139,8 @@ class RepositoryTest {
         Note created = notes.create(A, new Note(null, null, "v0", null));
         notes.update(A, new Note(created.id(), null, "first writer", created.version()));
         assertThatThrownBy(() -> notes.update(A, new Note(created.id(), null, "second writer", created.version())))
-                .isInstanceOf(OptimisticLockException.class).hasMessageContaining("changed by someone else");
+                .isInstanceOf(OptimisticLockException.class)
+                .hasMessageContaining("changed by someone else");
         assertThat(notes.findById(A, created.id()).orElseThrow().body()).isEqualTo("first writer");
     }
 
@@ -139,13 +148,15 @@ class RepositoryTest {
     void duplicateIdFailsWithDuplicateKey() {
         Note created = notes.create(A, new Note(null, null, "x", null));
         assertThatThrownBy(() -> notes.create(A, new Note(created.id(), null, "again", null)))
-                .isInstanceOf(DuplicateKeyException.class).hasMessageContaining("notes_pkey");
+                .isInstanceOf(DuplicateKeyException.class)
+                .hasMessageContaining("notes_pkey");
     }
 
     @Test
     void referenceToAMissingRowFailsWithForeignKeyViolation() {
         assertThatThrownBy(() -> notes.create(A, new Note(null, UUID.randomUUID(), "orphan", null)))
-                .isInstanceOf(ForeignKeyViolationException.class).hasMessageContaining("notes_customer_id_fkey");
+                .isInstanceOf(ForeignKeyViolationException.class)
+                .hasMessageContaining("notes_customer_id_fkey");
     }
 
     @Test
@@ -157,10 +168,11 @@ class RepositoryTest {
     @Test
     void repositoryCallsInsideAUnitOfWorkShareItsTransaction() {
         assertThatThrownBy(() -> db.inTransaction(A, h -> {
-            notes.create(A, new Note(null, null, "rolled back", null));
-            assertThat(notes.count(A)).isEqualTo(1);
-            throw new IllegalStateException("abort");
-        })).isInstanceOf(IllegalStateException.class);
+                    notes.create(A, new Note(null, null, "rolled back", null));
+                    assertThat(notes.count(A)).isEqualTo(1);
+                    throw new IllegalStateException("abort");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(notes.count(A)).isZero();
     }
 

@@ -24,11 +24,13 @@ public final class AppDatabase {
      * transaction pooling mode with one server connection, in front of the class's primary.
      */
     public static final boolean VIA_PGBOUNCER = Boolean.getBoolean("platform.test.pgbouncer");
+
     private static final java.util.Map<String, PgBouncer> BOUNCERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static {
         if (VIA_PGBOUNCER) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> BOUNCERS.values().forEach(PgBouncer::close)));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> BOUNCERS.values().forEach(PgBouncer::close)));
         }
     }
 
@@ -46,7 +48,8 @@ public final class AppDatabase {
         if (role.length() > 60) {
             role = role.substring(0, 60);
         }
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'")) {
                 if (!rs.next()) {
                     st.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS");
@@ -70,7 +73,8 @@ public final class AppDatabase {
     public DatabaseConfig.Builder config() {
         return DatabaseConfig.builder()
                 .name("test")
-                .primaryUrl(VIA_PGBOUNCER ? bouncer().jdbcUrl(pg.databaseName()) : pg.primaryJdbcUrlWithoutCredentials())
+                .primaryUrl(
+                        VIA_PGBOUNCER ? bouncer().jdbcUrl(pg.databaseName()) : pg.primaryJdbcUrlWithoutCredentials())
                 .replicaUrls(pg.replicaJdbcUrlsWithoutCredentials())
                 .username(role)
                 .minConnections(1)
@@ -93,7 +97,8 @@ public final class AppDatabase {
 
     /** Runs SQL as the superuser on the primary. */
     public void superuser(String... sql) throws SQLException {
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
             }
@@ -102,7 +107,8 @@ public final class AppDatabase {
 
     /** Counts rows of a table as the superuser (who bypasses RLS). */
     public long countAll(String table) throws SQLException {
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement();
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
             return rs.getLong(1);
@@ -111,7 +117,9 @@ public final class AppDatabase {
 
     /** Superuser SQL returning one string. */
     public String queryString(String sql) throws SQLException {
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
         }

@@ -31,8 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe. Meters are registered on first use and cached, so recording costs a map lookup and an increment.
  */
-public final class BusMetrics
- implements PublishMeters {
+public final class BusMetrics implements PublishMeters {
 
     /** Distinct event types tagged by name; later types are tagged {@code other}. */
     public static final int MAX_TYPES = 100;
@@ -77,9 +76,13 @@ public final class BusMetrics
         String tag = typeTag(type);
         Counter c = published.get(tag);
         if (c == null) {
-            c = published.computeIfAbsent(tag, t -> Counter.builder("platform.events.published")
-                    .description("Events accepted by the bus").tag("transport", transport).tag("type", t)
-                    .register(registry));
+            c = published.computeIfAbsent(
+                    tag,
+                    t -> Counter.builder("platform.events.published")
+                            .description("Events accepted by the bus")
+                            .tag("transport", transport)
+                            .tag("type", t)
+                            .register(registry));
         }
         c.increment(count);
     }
@@ -88,9 +91,13 @@ public final class BusMetrics
     public void failed(String reason, int count) {
         Counter c = failures.get(reason);
         if (c == null) {
-            c = failures.computeIfAbsent(reason, r -> Counter.builder("platform.events.publish.failures")
-                    .description("Events the transport did not confirm").tag("transport", transport)
-                    .tag("reason", r).register(registry));
+            c = failures.computeIfAbsent(
+                    reason,
+                    r -> Counter.builder("platform.events.publish.failures")
+                            .description("Events the transport did not confirm")
+                            .tag("transport", transport)
+                            .tag("reason", r)
+                            .register(registry));
         }
         c.increment(count);
     }
@@ -107,8 +114,12 @@ public final class BusMetrics
 
     /** @param reason why a publish was rejected: full or closed */
     public void rejected(String reason) {
-        Counter.builder("platform.events.publish.rejected").description("Publishes the bus refused")
-                .tag("transport", transport).tag("reason", reason).register(registry).increment();
+        Counter.builder("platform.events.publish.rejected")
+                .description("Publishes the bus refused")
+                .tag("transport", transport)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
     }
 
     /**
@@ -137,11 +148,15 @@ public final class BusMetrics
             this.failure = timer("failure");
             this.timeout = timer("timeout");
             this.handlerFailures = Counter.builder("platform.events.handler.failures")
-                    .description("Handler calls that failed or timed out").tag("transport", transport)
-                    .tag("subscription", subscriptionId).register(registry);
+                    .description("Handler calls that failed or timed out")
+                    .tag("transport", transport)
+                    .tag("subscription", subscriptionId)
+                    .register(registry);
             this.consumerErrors = Counter.builder("platform.events.consumer.errors")
                     .description("Transport errors in a consumer loop or while storing a dead letter (it continues)")
-                    .tag("transport", transport).tag("subscription", subscriptionId).register(registry);
+                    .tag("transport", transport)
+                    .tag("subscription", subscriptionId)
+                    .register(registry);
         }
 
         /** @return the subscription id these meters are tagged with */
@@ -155,19 +170,29 @@ public final class BusMetrics
         }
 
         private Timer timer(String outcome) {
-            return Timer.builder("platform.events.handler.duration").description("Handler calls")
-                    .tag("transport", transport).tag("subscription", subscriptionId).tag("outcome", outcome)
+            return Timer.builder("platform.events.handler.duration")
+                    .description("Handler calls")
+                    .tag("transport", transport)
+                    .tag("subscription", subscriptionId)
+                    .tag("outcome", outcome)
                     .register(registry);
         }
 
-        private Counter counter(ConcurrentHashMap<String, Counter> cache, String name, String description, String type) {
+        private Counter counter(
+                ConcurrentHashMap<String, Counter> cache, String name, String description, String type) {
             String tag = typeTag(type);
             Counter c = cache.get(tag);
             if (c != null) {
                 return c;
             }
-            return cache.computeIfAbsent(tag, t -> Counter.builder(name).description(description)
-                    .tag("transport", transport).tag("subscription", subscriptionId).tag("type", t).register(registry));
+            return cache.computeIfAbsent(
+                    tag,
+                    t -> Counter.builder(name)
+                            .description(description)
+                            .tag("transport", transport)
+                            .tag("subscription", subscriptionId)
+                            .tag("type", t)
+                            .register(registry));
         }
 
         /**
@@ -176,7 +201,8 @@ public final class BusMetrics
          */
         public void delivered(String type, long nanos) {
             success.record(nanos, TimeUnit.NANOSECONDS);
-            counter(delivered, "platform.events.delivered", "Events handled successfully", type).increment();
+            counter(delivered, "platform.events.delivered", "Events handled successfully", type)
+                    .increment();
         }
 
         /**
@@ -190,12 +216,14 @@ public final class BusMetrics
 
         /** @param type the event type of a delivery scheduled for another attempt */
         public void retried(String type) {
-            counter(retried, "platform.events.retried", "Deliveries scheduled for another attempt", type).increment();
+            counter(retried, "platform.events.retried", "Deliveries scheduled for another attempt", type)
+                    .increment();
         }
 
         /** @param type the event type of a dead-lettered event */
         public void deadLettered(String type) {
-            counter(deadLettered, "platform.events.dead.lettered", "Events given up on", type).increment();
+            counter(deadLettered, "platform.events.dead.lettered", "Events given up on", type)
+                    .increment();
         }
     }
 }

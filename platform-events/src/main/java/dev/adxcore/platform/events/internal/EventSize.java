@@ -21,8 +21,7 @@ public final class EventSize {
     /** Per extension: quotes, colon, comma and a 20-character name. */
     private static final int PER_EXTENSION_OVERHEAD = 32;
 
-    private EventSize() {
-    }
+    private EventSize() {}
 
     /**
      * Rejects an event whose CloudEvents JSON form is larger than the limit.
@@ -56,7 +55,9 @@ public final class EventSize {
      * @return a cheap upper bound of {@link #exactBytes(Event)}
      */
     public static long upperBound(Event event) {
-        long chars = event.id().length() + event.source().toString().length() + event.type().length()
+        long chars = event.id().length()
+                + event.source().toString().length()
+                + event.type().length()
                 + event.correlationId().length()
                 + event.subject().map(String::length).orElse(0)
                 + (event.tenantId().isPresent() ? 36 : 0)

@@ -33,8 +33,7 @@ public final class EventTracing {
     private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("adxcore.delivery.attempt");
     private static final AttributeKey<String> TENANT = AttributeKey.stringKey("adxcore.tenant_id");
 
-    private EventTracing() {
-    }
+    private EventTracing() {}
 
     /**
      * Publishes inside a producer span; the event that is sent carries the span as its {@code traceparent}. The span's
@@ -46,11 +45,12 @@ public final class EventTracing {
      * @param send sends the (possibly re-stamped) event
      * @return the send's stage itself (same instance); the span ends when it completes
      */
-    public static CompletionStage<Void> publish(String system, Event event,
-            Function<Event, CompletionStage<Void>> send) {
+    public static CompletionStage<Void> publish(
+            String system, Event event, Function<Event, CompletionStage<Void>> send) {
         PlatformTracing tracing = PlatformTracing.global();
         Context parent = PlatformTracing.currentContext();
-        if (!Span.fromContext(parent).getSpanContext().isValid() && event.trace().isPresent()) {
+        if (!Span.fromContext(parent).getSpanContext().isValid()
+                && event.trace().isPresent()) {
             // Nothing is current (an outbox relay's thread, a dead-letter replay, a tool): the event's own trace,
             // stamped when it was built or recorded, is where the publish belongs.
             Object state = event.extensions().get(Event.TRACESTATE);
@@ -94,7 +94,9 @@ public final class EventTracing {
         if (trace.isEmpty() || trace.equals(event.trace())) {
             return event;
         }
-        return event.toBuilder().extension(Event.TRACEPARENT, trace.get().toHeader()).build();
+        return event.toBuilder()
+                .extension(Event.TRACEPARENT, trace.get().toHeader())
+                .build();
     }
 
     /**
@@ -107,8 +109,8 @@ public final class EventTracing {
      */
     public static Span startDelivery(Event event, String subscriptionId, int attempt) {
         Object state = event.extensions().get(Event.TRACESTATE);
-        Context parent = PlatformTracing.extract(event.trace().map(TraceParent::toHeader).orElse(null),
-                state == null ? null : state.toString());
+        Context parent = PlatformTracing.extract(
+                event.trace().map(TraceParent::toHeader).orElse(null), state == null ? null : state.toString());
         Span span = PlatformTracing.global()
                 .span("process " + PlatformTracing.bounded(event.type()), SpanKind.CONSUMER, parent)
                 .setAttribute(DESTINATION, PlatformTracing.bounded(event.type()))
@@ -130,7 +132,8 @@ public final class EventTracing {
     public static void endDelivery(Span span, @Nullable Throwable failure) {
         if (failure != null) {
             span.recordException(failure);
-            span.setStatus(StatusCode.ERROR, PlatformTracing.bounded(failure.getClass().getName()));
+            span.setStatus(
+                    StatusCode.ERROR, PlatformTracing.bounded(failure.getClass().getName()));
         }
         span.end();
     }

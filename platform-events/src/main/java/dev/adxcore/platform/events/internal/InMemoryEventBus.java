@@ -70,8 +70,12 @@ public final class InMemoryEventBus implements EventBus {
         this.name = "memory-" + BUS_NUMBERS.incrementAndGet();
         this.engine = new Engine(name, "memory", options.meterRegistry());
         this.metrics = engine.metrics();
-        log.info("In-memory event bus {} started (capacity {} per subscription, whenFull={}, deadLetterCapacity {})",
-                name, config.capacity(), config.blockWhenFull() ? "block" : "fail", config.deadLetterCapacity());
+        log.info(
+                "In-memory event bus {} started (capacity {} per subscription, whenFull={}, deadLetterCapacity {})",
+                name,
+                config.capacity(),
+                config.blockWhenFull() ? "block" : "fail",
+                config.deadLetterCapacity());
     }
 
     // ---------------------------------------------------------------- publishing
@@ -127,15 +131,16 @@ public final class InMemoryEventBus implements EventBus {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 release(matched, i);
-                return CompletableFuture.failedStage(new EventPublishException("interrupted while waiting for room in "
-                        + "the buffer of subscription '" + g.id + "'", e));
+                return CompletableFuture.failedStage(new EventPublishException(
+                        "interrupted while waiting for room in " + "the buffer of subscription '" + g.id + "'", e));
             }
             if (!reserved) {
                 release(matched, i);
                 metrics.rejected("full");
                 return CompletableFuture.failedStage(new EventPublishException("the in-memory buffer of subscription '"
-                        + g.id + "' is full (" + g.capacity + " events" + (config.blockWhenFull()
-                        ? ", waited " + options.publishTimeout() : "") + "): its consumers are slower than the "
+                        + g.id + "' is full (" + g.capacity + " events"
+                        + (config.blockWhenFull() ? ", waited " + options.publishTimeout() : "")
+                        + "): its consumers are slower than the "
                         + "publishers; raise the capacity (memory:?capacity=...) or speed up the handler"));
             }
         }
@@ -174,14 +179,22 @@ public final class InMemoryEventBus implements EventBus {
         requireOpen("subscribe '" + subscription.id() + "'");
         Consumer consumer;
         synchronized (registryLock) {
-            MemoryGroup group = groups.computeIfAbsent(subscription.id(), id -> new MemoryGroup(engine, id,
-                    config.capacity(), deadLetters.computeIfAbsent(id, k -> new DeadLetterStore(config.deadLetterCapacity()))));
+            MemoryGroup group = groups.computeIfAbsent(
+                    subscription.id(),
+                    id -> new MemoryGroup(
+                            engine,
+                            id,
+                            config.capacity(),
+                            deadLetters.computeIfAbsent(id, k -> new DeadLetterStore(config.deadLetterCapacity()))));
             consumer = new Consumer(this, group, subscription);
             group.consumers.add(consumer);
             group.lanes.addMember(consumer.member, subscription.concurrency());
             groupSnapshot = groups.values().toArray(NO_GROUPS);
         }
-        log.info("Subscribed {} on event bus {} (consumers of this id: {})", subscription, name,
+        log.info(
+                "Subscribed {} on event bus {} (consumers of this id: {})",
+                subscription,
+                name,
                 consumer.group.lanes.members().length);
         return consumer;
     }
@@ -230,7 +243,11 @@ public final class InMemoryEventBus implements EventBus {
     private void stopGroup(MemoryGroup group) {
         int dropped = group.lanes.stop();
         if (dropped > 0) {
-            log.warn("Unsubscribed {} from event bus {}: {} queued event(s) were not delivered", group.id, name, dropped);
+            log.warn(
+                    "Unsubscribed {} from event bus {}: {} queued event(s) were not delivered",
+                    group.id,
+                    name,
+                    dropped);
         } else {
             log.info("Unsubscribed {} from event bus {}", group.id, name);
         }
@@ -368,8 +385,11 @@ public final class InMemoryEventBus implements EventBus {
         if (drained) {
             log.info("In-memory event bus {} closed", name);
         } else {
-            log.warn("In-memory event bus {} closed before draining: about {} delivery(ies) not completed within {}",
-                    name, dropped, timeout);
+            log.warn(
+                    "In-memory event bus {} closed before draining: about {} delivery(ies) not completed within {}",
+                    name,
+                    dropped,
+                    timeout);
         }
         return drained;
     }
@@ -385,6 +405,7 @@ public final class InMemoryEventBus implements EventBus {
 
     @Override
     public String toString() {
-        return "InMemoryEventBus{" + name + ", subscriptions=" + groupSnapshot.length + (closed ? ", closed" : "") + '}';
+        return "InMemoryEventBus{" + name + ", subscriptions=" + groupSnapshot.length + (closed ? ", closed" : "")
+                + '}';
     }
 }

@@ -17,8 +17,7 @@ import java.util.Objects;
 public final class InMemoryEventBusProvider implements EventBusProvider {
 
     /** Needed by {@link java.util.ServiceLoader}. */
-    public InMemoryEventBusProvider() {
-    }
+    public InMemoryEventBusProvider() {}
 
     @Override
     public boolean supports(URI uri) {

@@ -19,8 +19,7 @@ public final class Json {
     /** The factory for streaming parsers and generators. */
     public static final JsonFactory FACTORY = MAPPER.getFactory();
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Checks that the text is exactly one well-formed JSON value, streaming (no tree is built).

@@ -22,7 +22,7 @@ import java.util.Set;
  * <p>Immutable and thread-safe; cheap to parse: it validates every parameter (no I/O).
  *
  * @param capacity
- events buffered per subscription id
+ * events buffered per subscription id
  * @param blockWhenFull whether a publish waits for room
  * @param deadLetterCapacity dead letters kept per subscription id
  */
@@ -67,12 +67,14 @@ public record MemoryBusConfig(int capacity, boolean blockWhenFull, int deadLette
                     switch (value.toLowerCase(Locale.ROOT)) {
                         case "block" -> block = true;
                         case "fail" -> block = false;
-                        default -> throw new IllegalArgumentException(
-                                "whenFull must be 'block' or 'fail' in the memory: URI (was '" + value + "')");
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "whenFull must be 'block' or 'fail' in the memory: URI (was '" + value + "')");
                     }
                 }
-                default -> throw new IllegalArgumentException("unknown parameter '" + name
-                        + "' in the memory: URI (known: " + String.join(", ", KNOWN.stream().sorted().toList()) + ")");
+                default ->
+                    throw new IllegalArgumentException("unknown parameter '" + name + "' in the memory: URI (known: "
+                            + String.join(", ", KNOWN.stream().sorted().toList()) + ")");
             }
         }
         return new MemoryBusConfig(capacity, block, deadLetterCapacity);
@@ -83,11 +85,12 @@ public record MemoryBusConfig(int capacity, boolean blockWhenFull, int deadLette
         try {
             v = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be an integer between 1 and " + MAX
-                    + " in the memory: URI (was '" + value + "')", e);
+            throw new IllegalArgumentException(
+                    name + " must be an integer between 1 and " + MAX + " in the memory: URI (was '" + value + "')", e);
         }
         if (v < 1 || v > MAX) {
-            throw new IllegalArgumentException(name + " must be between 1 and " + MAX + " in the memory: URI (was " + v + ")");
+            throw new IllegalArgumentException(
+                    name + " must be between 1 and " + MAX + " in the memory: URI (was " + v + ")");
         }
         return v;
     }

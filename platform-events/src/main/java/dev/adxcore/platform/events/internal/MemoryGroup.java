@@ -62,8 +62,11 @@ final class MemoryGroup implements Sink {
     public void deadLetter(Delivery d, DeadLetter letter) {
         String dropped = deadLetters.add(letter);
         if (dropped != null) {
-            log.warn("Dead letters of subscription {} are at capacity ({}): dropped the oldest, event {}", id,
-                    deadLetters.capacity(), dropped);
+            log.warn(
+                    "Dead letters of subscription {} are at capacity ({}): dropped the oldest, event {}",
+                    id,
+                    deadLetters.capacity(),
+                    dropped);
         }
     }
 

@@ -77,7 +77,8 @@ public final class ConsumerSettings {
          */
         public Builder maxInFlight(int maxInFlight) {
             if (maxInFlight < 1 || maxInFlight > 1_000_000) {
-                throw new IllegalArgumentException("maxInFlight must be between 1 and 1000000 (was " + maxInFlight + ")");
+                throw new IllegalArgumentException(
+                        "maxInFlight must be between 1 and 1000000 (was " + maxInFlight + ")");
             }
             this.maxInFlight = maxInFlight;
             return this;

@@ -32,8 +32,7 @@ public interface ConsumerTransport<R> {
      *
      * @param consumer the engine's consumer of this transport
      */
-    default void started(EngineConsumer<R> consumer) {
-    }
+    default void started(EngineConsumer<R> consumer) {}
 
     /**
      * Reads the next records, waiting a bounded time (the transport's own poll or block time, a few seconds at
@@ -67,8 +66,7 @@ public interface ConsumerTransport<R> {
      *
      * @param inbound the record
      */
-    default void release(Inbound<R> inbound) {
-    }
+    default void release(Inbound<R> inbound) {}
 
     /**
      * Stores a dead letter durably; returns only once it is stored. The engine then calls
@@ -86,13 +84,11 @@ public interface ConsumerTransport<R> {
      * Makes a blocked {@link #fetch} return soon; called when the consumer stops. The default does nothing
      * (the fetch returns after its own wait). May be called from any thread, more than once.
      */
-    default void wakeUp() {
-    }
+    default void wakeUp() {}
 
     /**
      * Called once on the fetch thread after the last {@code fetch}, when every record has had its outcome (or
      * the stop timeout passed): flush acknowledgements, commit, close connections. Must not throw.
      */
-    default void close() {
-    }
+    default void close() {}
 }

@@ -77,8 +77,8 @@ public final class DeliveryEngine implements AutoCloseable {
         if (transport == null || !TRANSPORT.matcher(transport).matches()) {
             throw new IllegalArgumentException("transport must match [a-z0-9-]{1,20} (was '" + transport + "')");
         }
-        Engine engine = new Engine(transport + "-events-" + SEQUENCE.incrementAndGet(), transport,
-                options.meterRegistry());
+        Engine engine =
+                new Engine(transport + "-events-" + SEQUENCE.incrementAndGet(), transport, options.meterRegistry());
         return new DeliveryEngine(engine, options);
     }
 
@@ -92,8 +92,8 @@ public final class DeliveryEngine implements AutoCloseable {
      * @return the running consumer; close it to stop
      * @throws EventPublishException when the engine is closed
      */
-    public <R> EngineConsumer<R> start(EventSubscription subscription, ConsumerTransport<R> transport,
-            ConsumerSettings settings) {
+    public <R> EngineConsumer<R> start(
+            EventSubscription subscription, ConsumerTransport<R> transport, ConsumerSettings settings) {
         Objects.requireNonNull(subscription, "subscription");
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(settings, "settings");

@@ -44,12 +44,20 @@ class InMemoryBusTracingTest {
 
     @Test
     void anEventPublishedWhereNoTraceIsCurrentStaysInTheTraceItWasBuiltIn() throws Exception {
-        bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build());
+        bus = EventBuses.open(
+                "memory:",
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
         List<String> received = new CopyOnWriteArrayList<>();
-        bus.subscribe(EventSubscription.builder("audit", e -> received.add(e.id())).build());
+        bus.subscribe(
+                EventSubscription.builder("audit", e -> received.add(e.id())).build());
         Event built;
-        try (PlatformContext.Scope ignored = PlatformContext.builder().tenantId(TENANT)
-                .trace(TraceParent.parse(PARENT).orElseThrow()).build().bind()) {
+        try (PlatformContext.Scope ignored = PlatformContext.builder()
+                .tenantId(TENANT)
+                .trace(TraceParent.parse(PARENT).orElseThrow())
+                .build()
+                .bind()) {
             built = Event.builder("user.created").build(); // as recorded in an outbox inside the request
         }
         // later, on a thread with no context at all (the outbox relay's)
@@ -57,62 +65,102 @@ class InMemoryBusTracingTest {
         relay.start();
         relay.join();
         await().atMost(Duration.ofSeconds(10)).until(() -> OTEL.getSpans().size() >= 2);
-        SpanData producer = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst().orElseThrow();
-        assertThat(producer.getTraceId()).as("the request's trace, not a new root").isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        SpanData producer = OTEL.getSpans().stream()
+                .filter(s -> s.getKind() == SpanKind.PRODUCER)
+                .findFirst()
+                .orElseThrow();
+        assertThat(producer.getTraceId())
+                .as("the request's trace, not a new root")
+                .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(producer.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
-        SpanData consumer = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.CONSUMER).findFirst().orElseThrow();
+        SpanData consumer = OTEL.getSpans().stream()
+                .filter(s -> s.getKind() == SpanKind.CONSUMER)
+                .findFirst()
+                .orElseThrow();
         assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanId());
         assertThat(received).containsExactly(built.id());
     }
 
     @Test
     void publishThenConsumeIsOneTraceAndEachRetryIsAConsumerSpanOfThePublish() throws Exception {
-        bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build());
+        bus = EventBuses.open(
+                "memory:",
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
         AtomicInteger calls = new AtomicInteger();
         List<String> handlerTraces = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("welcome", e -> {
-            handlerTraces.add(PlatformContext.current().flatMap(PlatformContext::trace).orElseThrow().toHeader());
-            if (calls.incrementAndGet() == 1) {
-                throw new IllegalStateException("first attempt fails");
-            }
-        }).types("user.created").retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(10), Duration.ofMillis(20)))
+                    handlerTraces.add(PlatformContext.current()
+                            .flatMap(PlatformContext::trace)
+                            .orElseThrow()
+                            .toHeader());
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("first attempt fails");
+                    }
+                })
+                .types("user.created")
+                .retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(10), Duration.ofMillis(20)))
                 .build());
-        PlatformContext request = PlatformContext.builder().tenantId(TENANT)
-                .trace(TraceParent.parse(PARENT).orElseThrow()).build();
+        PlatformContext request = PlatformContext.builder()
+                .tenantId(TENANT)
+                .trace(TraceParent.parse(PARENT).orElseThrow())
+                .build();
         try (PlatformContext.Scope ignored = request.bind()) {
-            bus.publish(Event.builder("user.created").build()).toCompletableFuture().get();
+            bus.publish(Event.builder("user.created").build())
+                    .toCompletableFuture()
+                    .get();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> OTEL.getSpans().size() >= 3);
 
         List<SpanData> spans = OTEL.getSpans();
-        SpanData producer = spans.stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst().orElseThrow();
+        SpanData producer = spans.stream()
+                .filter(s -> s.getKind() == SpanKind.PRODUCER)
+                .findFirst()
+                .orElseThrow();
         assertThat(producer.getName()).isEqualTo("send user.created");
         assertThat(producer.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(producer.getParentSpanId()).as("the request's span").isEqualTo("00f067aa0ba902b7");
-        List<SpanData> consumers = spans.stream().filter(s -> s.getKind() == SpanKind.CONSUMER).toList();
+        List<SpanData> consumers =
+                spans.stream().filter(s -> s.getKind() == SpanKind.CONSUMER).toList();
         assertThat(consumers).hasSize(2).allSatisfy(c -> {
             assertThat(c.getName()).isEqualTo("process user.created");
             assertThat(c.getTraceId()).isEqualTo(producer.getTraceId());
             assertThat(c.getParentSpanId()).isEqualTo(producer.getSpanId());
             assertThat(c.getAttributes().asMap().toString()).contains("messaging.consumer.group.name=welcome");
         });
-        assertThat(consumers.stream().map(c -> c.getStatus().getStatusCode().name()).sorted().toList())
+        assertThat(consumers.stream()
+                        .map(c -> c.getStatus().getStatusCode().name())
+                        .sorted()
+                        .toList())
                 .containsExactly("ERROR", "UNSET");
-        assertThat(handlerTraces).as("the handler's bound trace is its consumer span")
+        assertThat(handlerTraces)
+                .as("the handler's bound trace is its consumer span")
                 .containsExactlyInAnyOrderElementsOf(consumers.stream()
-                        .map(c -> "00-" + c.getTraceId() + "-" + c.getSpanId() + "-01").toList());
+                        .map(c -> "00-" + c.getTraceId() + "-" + c.getSpanId() + "-01")
+                        .toList());
     }
 
     @Test
     void anEventWithoutTraceStartsItsOwnTraceAtPublish() throws Exception {
-        bus = EventBuses.open("memory:", EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build());
-        bus.subscribe(EventSubscription.builder("w", e -> { }).types("a.b").build());
-        bus.publish(Event.builder("a.b").withoutContext().build()).toCompletableFuture().get();
+        bus = EventBuses.open(
+                "memory:",
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
+        bus.subscribe(EventSubscription.builder("w", e -> {}).types("a.b").build());
+        bus.publish(Event.builder("a.b").withoutContext().build())
+                .toCompletableFuture()
+                .get();
         await().atMost(Duration.ofSeconds(10)).until(() -> OTEL.getSpans().size() >= 2);
-        SpanData producer = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst()
+        SpanData producer = OTEL.getSpans().stream()
+                .filter(s -> s.getKind() == SpanKind.PRODUCER)
+                .findFirst()
                 .orElseThrow();
         assertThat(producer.getParentSpanContext().isValid()).isFalse();
-        assertThat(OTEL.getSpans()).filteredOn(s -> s.getKind() == SpanKind.CONSUMER).singleElement()
+        assertThat(OTEL.getSpans())
+                .filteredOn(s -> s.getKind() == SpanKind.CONSUMER)
+                .singleElement()
                 .satisfies(c -> assertThat(c.getParentSpanId()).isEqualTo(producer.getSpanId()));
     }
 }

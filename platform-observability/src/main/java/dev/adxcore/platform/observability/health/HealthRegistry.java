@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -95,7 +94,12 @@ public final class HealthRegistry implements AutoCloseable {
         this.cacheTtlNanos = b.cacheTtl.toNanos();
         this.slowThreshold = b.slowThreshold;
         // Unbounded in principle, bounded in practice: a check never has more than one run in flight.
-        this.runners = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        this.runners = new ThreadPoolExecutor(
+                0,
+                Integer.MAX_VALUE,
+                30,
+                TimeUnit.SECONDS,
+                new SynchronousQueue<>(),
                 new NamedThreadFactory("platform-health"));
         this.timer = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("platform-health-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
@@ -163,11 +167,15 @@ public final class HealthRegistry implements AutoCloseable {
                     + "); return Optional.empty() from timeout() to use the registry default");
         }
         if (checks.putIfAbsent(name, new Entry(check, name, timeout)) != null) {
-            throw new IllegalArgumentException("a health check named '" + name
-                    + "' is already registered; give each check a unique name");
+            throw new IllegalArgumentException(
+                    "a health check named '" + name + "' is already registered; give each check a unique name");
         }
-        log.debug("Registered health check '{}' (critical={}, liveness={}, timeout={})", name, check.isCritical(),
-                check.isLiveness(), Settings.formatDuration(timeout));
+        log.debug(
+                "Registered health check '{}' (critical={}, liveness={}, timeout={})",
+                name,
+                check.isCritical(),
+                check.isLiveness(),
+                Settings.formatDuration(timeout));
     }
 
     /**
@@ -294,7 +302,8 @@ public final class HealthRegistry implements AutoCloseable {
         if (previous != null && previous.sameRuns(runs)) {
             return previous.report;
         }
-        CompletableFuture<HealthReport> report = CompletableFuture.allOf(runs.values().toArray(new CompletableFuture<?>[0]))
+        CompletableFuture<HealthReport> report = CompletableFuture.allOf(
+                        runs.values().toArray(new CompletableFuture<?>[0]))
                 .handle((ignored, error) -> report(runs));
         shared.set(kind, new Combined(runs, report));
         return report;
@@ -324,7 +333,8 @@ public final class HealthRegistry implements AutoCloseable {
             Entry e = run.getKey();
             HealthResult r = run.getValue().getNow(null);
             if (r == null) {
-                r = HealthResult.down("timed out after " + Settings.formatDuration(e.timeout)).withDuration(e.timeout);
+                r = HealthResult.down("timed out after " + Settings.formatDuration(e.timeout))
+                        .withDuration(e.timeout);
             }
             results.put(e.name, r);
             if (!e.critical) {
@@ -336,7 +346,8 @@ public final class HealthRegistry implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HealthRegistry{checks=" + checks.keySet() + ", defaultTimeout=" + Settings.formatDuration(defaultTimeout)
+        return "HealthRegistry{checks=" + checks.keySet() + ", defaultTimeout="
+                + Settings.formatDuration(defaultTimeout)
                 + ", cacheTtl=" + Settings.formatDuration(Duration.ofNanos(cacheTtlNanos)) + ", slowThreshold="
                 + Settings.formatDuration(slowThreshold) + '}';
     }
@@ -406,8 +417,9 @@ public final class HealthRegistry implements AutoCloseable {
                 if (since != 0) {
                     // The previous run timed out and its code ignores interruption: do not start another.
                     HealthResult stuck = HealthResult.down("timed out after " + Settings.formatDuration(timeout)
-                            + "; the previous run has not returned for "
-                            + Settings.formatDuration(Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(now - since))))
+                                    + "; the previous run has not returned for "
+                                    + Settings.formatDuration(
+                                            Duration.ofMillis(TimeUnit.NANOSECONDS.toMillis(now - since))))
                             .withDuration(timeout);
                     lastFuture = CompletableFuture.completedFuture(stuck);
                     lastCompletedAt = now;
@@ -435,12 +447,17 @@ public final class HealthRegistry implements AutoCloseable {
                 return;
             }
             try {
-                ScheduledFuture<?> deadline = timer.schedule(() -> {
-                    if (settle(run, HealthResult.down("timed out after " + Settings.formatDuration(timeout))
-                            .withDuration(timeout))) {
-                        task.cancel(true);
-                    }
-                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> deadline = timer.schedule(
+                        () -> {
+                            if (settle(
+                                    run,
+                                    HealthResult.down("timed out after " + Settings.formatDuration(timeout))
+                                            .withDuration(timeout))) {
+                                task.cancel(true);
+                            }
+                        },
+                        timeout.toNanos(),
+                        TimeUnit.NANOSECONDS);
                 run.whenComplete((r, error) -> deadline.cancel(false));
             } catch (RejectedExecutionException e) {
                 task.cancel(true);
@@ -514,15 +531,24 @@ public final class HealthRegistry implements AutoCloseable {
                 if (now.compareTo(previous) > 0) {
                     log.warn("Health check '{}' is now {} (was {}): {}", name, now, previous, reason);
                 } else {
-                    log.info("Health check '{}' is now {} (was {}){}", name, now, previous,
+                    log.info(
+                            "Health check '{}' is now {} (was {}){}",
+                            name,
+                            now,
+                            previous,
                             reason.isEmpty() ? "" : ": " + reason);
                 }
             }
             if (slow && !wasSlow) {
-                log.warn("Health check '{}' is slow: took {} ms (slowThreshold {})", name,
-                        TimeUnit.NANOSECONDS.toMillis(result.duration().toNanos()), Settings.formatDuration(slowThreshold));
+                log.warn(
+                        "Health check '{}' is slow: took {} ms (slowThreshold {})",
+                        name,
+                        TimeUnit.NANOSECONDS.toMillis(result.duration().toNanos()),
+                        Settings.formatDuration(slowThreshold));
             } else if (!slow && wasSlow) {
-                log.info("Health check '{}' is no longer slow: took {} ms", name,
+                log.info(
+                        "Health check '{}' is no longer slow: took {} ms",
+                        name,
                         TimeUnit.NANOSECONDS.toMillis(result.duration().toNanos()));
             }
         }
@@ -541,8 +567,7 @@ public final class HealthRegistry implements AutoCloseable {
         private boolean discoverServiceLoaderChecks = true;
         private final List<HealthCheck> initial = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * How long a check may run before it is reported DOWN; a check's own {@link HealthCheck#timeout()}
@@ -614,8 +639,8 @@ public final class HealthRegistry implements AutoCloseable {
                         + "); use a positive duration such as Duration.ofSeconds(2)");
             }
             if (cacheTtl.isNegative()) {
-                throw new IllegalArgumentException("cacheTtl must be >= 0 (was " + cacheTtl
-                        + "); use Duration.ZERO to disable caching");
+                throw new IllegalArgumentException(
+                        "cacheTtl must be >= 0 (was " + cacheTtl + "); use Duration.ZERO to disable caching");
             }
             if (slowThreshold.isZero() || slowThreshold.isNegative()) {
                 throw new IllegalArgumentException("slowThreshold must be > 0 (was " + slowThreshold
@@ -650,7 +675,10 @@ public final class HealthRegistry implements AutoCloseable {
                     }
                     HealthCheck c = it.next();
                     found.add(c);
-                    log.debug("Discovered health check '{}' ({})", c.name(), c.getClass().getName());
+                    log.debug(
+                            "Discovered health check '{}' ({})",
+                            c.name(),
+                            c.getClass().getName());
                 } catch (ServiceConfigurationError e) {
                     log.warn("Skipping a ServiceLoader health check that could not be loaded: {}", e.toString());
                 }

@@ -97,8 +97,12 @@ public final class HealthReport {
             first = false;
             HealthResult r = e.getValue();
             Json.string(out, e.getKey());
-            out.append(":{\"status\":\"").append(r.status().name()).append("\",\"critical\":")
-                    .append(isCritical(e.getKey())).append(",\"durationMs\":").append(Json.millis(r.duration()));
+            out.append(":{\"status\":\"")
+                    .append(r.status().name())
+                    .append("\",\"critical\":")
+                    .append(isCritical(e.getKey()))
+                    .append(",\"durationMs\":")
+                    .append(Json.millis(r.duration()));
             if (r.error().isPresent()) {
                 out.append(",\"error\":");
                 Json.string(out, r.error().get());

@@ -62,7 +62,8 @@ public final class HealthResult {
      * @return a {@link HealthStatus#DEGRADED} result
      */
     public static HealthResult degraded(String reason) {
-        return new HealthResult(HealthStatus.DEGRADED, Map.of(), Duration.ZERO, Objects.requireNonNull(reason, "reason"));
+        return new HealthResult(
+                HealthStatus.DEGRADED, Map.of(), Duration.ZERO, Objects.requireNonNull(reason, "reason"));
     }
 
     /**
@@ -143,7 +144,8 @@ public final class HealthResult {
 
     private static Map<String, Object> copy(Map<String, ?> details) {
         Map<String, Object> copy = new LinkedHashMap<>();
-        Objects.requireNonNull(details, "details").forEach((k, v) -> copy.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
+        Objects.requireNonNull(details, "details")
+                .forEach((k, v) -> copy.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
         return copy;
     }
 
@@ -155,7 +157,9 @@ public final class HealthResult {
         if (!(o instanceof HealthResult other)) {
             return false;
         }
-        return status == other.status && details.equals(other.details) && duration.equals(other.duration)
+        return status == other.status
+                && details.equals(other.details)
+                && duration.equals(other.duration)
                 && Objects.equals(error, other.error);
     }
 

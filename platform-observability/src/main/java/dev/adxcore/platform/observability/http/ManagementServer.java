@@ -1,8 +1,8 @@
 package dev.adxcore.platform.observability.http;
 
-import dev.adxcore.platform.core.Settings;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.adxcore.platform.core.Settings;
 import dev.adxcore.platform.observability.health.HealthRegistry;
 import dev.adxcore.platform.observability.health.HealthReport;
 import dev.adxcore.platform.observability.health.HealthStatus;
@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -129,7 +128,10 @@ public final class ManagementServer implements AutoCloseable {
     public static Builder fromEnvironment(Settings settings) {
         Objects.requireNonNull(settings, "settings");
         Builder b = builder();
-        settings.string(ENV_BIND_ADDRESS).map(String::trim).filter(a -> !a.isEmpty()).ifPresent(b::bindAddress);
+        settings.string(ENV_BIND_ADDRESS)
+                .map(String::trim)
+                .filter(a -> !a.isEmpty())
+                .ifPresent(b::bindAddress);
         settings.integer(ENV_PORT).ifPresent(b::port);
         return b;
     }
@@ -156,16 +158,28 @@ public final class ManagementServer implements AutoCloseable {
                 address = new InetSocketAddress(InetAddress.getByName(bindAddress), requestedPort);
                 http = HttpServer.create(address, BACKLOG);
             } catch (BindException e) {
-                throw new IllegalStateException("management port " + requestedPort + " on " + bindAddress
-                        + " is already in use; choose another port (" + ENV_PORT + ") or 0 for an ephemeral port", e);
+                throw new IllegalStateException(
+                        "management port " + requestedPort + " on " + bindAddress
+                                + " is already in use; choose another port (" + ENV_PORT
+                                + ") or 0 for an ephemeral port",
+                        e);
             } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("bindAddress '" + bindAddress
-                        + "' cannot be resolved; use an IP address such as 127.0.0.1 or 0.0.0.0", e);
+                throw new IllegalArgumentException(
+                        "bindAddress '" + bindAddress
+                                + "' cannot be resolved; use an IP address such as 127.0.0.1 or 0.0.0.0",
+                        e);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("cannot open the management endpoint on " + bindAddress + ":"
-                        + requestedPort + ": " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException(
+                        "cannot open the management endpoint on " + bindAddress + ":" + requestedPort + ": "
+                                + e.getMessage(),
+                        e);
             }
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    2,
+                    2,
+                    60,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
                     new NamedThreadFactory("platform-management"));
             http.setExecutor(pool);
             http.createContext("/", exchange -> handle(exchange, pool));
@@ -173,7 +187,10 @@ public final class ManagementServer implements AutoCloseable {
             this.server = http;
             this.executor = pool;
             this.port = http.getAddress().getPort();
-            log.info("Management endpoint started on http://{}:{} ({}{})", bindAddress, port,
+            log.info(
+                    "Management endpoint started on http://{}:{} ({}{})",
+                    bindAddress,
+                    port,
                     health != null ? "/health, /health/live, /health/ready" : "",
                     prometheus != null ? (health != null ? ", /metrics" : "/metrics") : "");
             return this;
@@ -249,8 +266,9 @@ public final class ManagementServer implements AutoCloseable {
         }
     }
 
-    private void health(HttpExchange exchange, ExecutorService pool,
-            @Nullable Supplier<CompletableFuture<HealthReport>> report) throws IOException {
+    private void health(
+            HttpExchange exchange, ExecutorService pool, @Nullable Supplier<CompletableFuture<HealthReport>> report)
+            throws IOException {
         if (report == null) {
             respond(exchange, 404, JSON, "{\"error\":\"no health registry configured\"}");
             return;
@@ -326,8 +344,7 @@ public final class ManagementServer implements AutoCloseable {
         private @Nullable HealthRegistry healthRegistry;
         private @Nullable PrometheusMeterRegistry prometheusRegistry;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The address to listen on.
@@ -383,8 +400,8 @@ public final class ManagementServer implements AutoCloseable {
          */
         public ManagementServer build() {
             if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("port must be between 0 and 65535 (was " + port
-                        + "); use 0 for an ephemeral port");
+                throw new IllegalArgumentException(
+                        "port must be between 0 and 65535 (was " + port + "); use 0 for an ephemeral port");
             }
             if (bindAddress.isBlank()) {
                 throw new IllegalArgumentException("bindAddress must not be blank (was '" + bindAddress

@@ -13,8 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Appends {@code value} as a JSON string literal (escaping by platform-core's {@link JsonStrings}).

@@ -60,8 +60,9 @@ public final class HttpServerMetrics {
     public static final String UNKNOWN_ROUTE = "UNKNOWN";
 
     private static final Logger log = LoggerFactory.getLogger(HttpServerMetrics.class);
-    private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
-        "CONNECT", "OTHER"};
+    private static final String[] METHODS = {
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "OTHER"
+    };
     private static final int OTHER_METHOD = METHODS.length - 1;
     private static final int MIN_STATUS = 100;
     private static final int STATUS_SLOTS = 501; // 100..599 plus one for UNKNOWN
@@ -169,8 +170,15 @@ public final class HttpServerMetrics {
             // Registering twice returns the same meter, so a race only costs a lookup.
             timer = Timer.builder(METRIC_NAME)
                     .description("HTTP server requests")
-                    .tags(Tags.of("method", METHODS[method], "uri", routes[route], "status", statusTag(status),
-                            "outcome", outcome(status)))
+                    .tags(Tags.of(
+                            "method",
+                            METHODS[method],
+                            "uri",
+                            routes[route],
+                            "status",
+                            statusTag(status),
+                            "outcome",
+                            outcome(status)))
                     .register(registry);
             byStatus.set(status, timer);
         }

@@ -27,8 +27,7 @@ public final class MeterRegistries {
     /** Environment variable naming this instance; falls back to {@code HOSTNAME}, then the host name. */
     public static final String ENV_INSTANCE = "PLATFORM_INSTANCE_ID";
 
-    private MeterRegistries() {
-    }
+    private MeterRegistries() {}
 
     /**
      * A Prometheus registry for {@code service}, tagged with this instance's id ({@code PLATFORM_INSTANCE_ID},

@@ -159,9 +159,13 @@ public final class PlatformTracing {
         if (Span.fromContext(otel).getSpanContext().isValid()) {
             return otel;
         }
-        return PlatformContext.current().flatMap(PlatformContext::trace)
-                .map(t -> otel.with(Span.wrap(remote(t, PlatformContext.current().flatMap(PlatformContext::traceState)
-                        .orElse(null)))))
+        return PlatformContext.current()
+                .flatMap(PlatformContext::trace)
+                .map(t -> otel.with(Span.wrap(remote(
+                        t,
+                        PlatformContext.current()
+                                .flatMap(PlatformContext::traceState)
+                                .orElse(null)))))
                 .orElse(otel);
     }
 
@@ -207,7 +211,8 @@ public final class PlatformTracing {
         if (!sc.isValid()) {
             return Optional.empty();
         }
-        return Optional.of(TraceParent.of(sc.getTraceId(), sc.getSpanId(), sc.getTraceFlags().asByte() & 0xff));
+        return Optional.of(TraceParent.of(
+                sc.getTraceId(), sc.getSpanId(), sc.getTraceFlags().asByte() & 0xff));
     }
 
     /**
@@ -256,7 +261,8 @@ public final class PlatformTracing {
      */
     public static Context parentFor(PlatformContext context) {
         return context.trace()
-                .map(t -> Context.root().with(Span.wrap(remote(t, context.traceState().orElse(null)))))
+                .map(t -> Context.root()
+                        .with(Span.wrap(remote(t, context.traceState().orElse(null)))))
                 .orElseGet(Context::root);
     }
 
@@ -275,17 +281,19 @@ public final class PlatformTracing {
     private static SpanContext remote(TraceParent t, @Nullable String traceState) {
         Context c = extract(t.toHeader(), traceState);
         SpanContext sc = Span.fromContext(c).getSpanContext();
-        return sc.isValid() ? sc
-                : SpanContext.createFromRemoteParent(t.traceId(), t.spanId(), TraceFlags.fromByte((byte) t.flags()),
-                        TraceState.getDefault());
+        return sc.isValid()
+                ? sc
+                : SpanContext.createFromRemoteParent(
+                        t.traceId(), t.spanId(), TraceFlags.fromByte((byte) t.flags()), TraceState.getDefault());
     }
 
     private static @Nullable String w3cTraceState(TraceState state) {
         if (state.isEmpty()) {
             return null;
         }
-        Map<String, String> carrier = inject(Context.root().with(Span.wrap(SpanContext.create(
-                "00000000000000000000000000000001", "0000000000000001", TraceFlags.getDefault(), state))));
+        Map<String, String> carrier = inject(Context.root()
+                .with(Span.wrap(SpanContext.create(
+                        "00000000000000000000000000000001", "0000000000000001", TraceFlags.getDefault(), state))));
         return carrier.get("tracestate");
     }
 

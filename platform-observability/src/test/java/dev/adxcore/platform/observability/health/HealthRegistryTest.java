@@ -1,12 +1,12 @@
 package dev.adxcore.platform.observability.health;
 
-import dev.adxcore.platform.core.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.adxcore.platform.core.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,8 @@ class HealthRegistryTest {
             health.register(HealthCheck.critical("database.primary", HealthResult::up));
             assertThatThrownBy(() -> health.register(HealthCheck.critical("database.primary", HealthResult::up)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("a health check named 'database.primary' is already registered; give each check a unique name");
+                    .hasMessage(
+                            "a health check named 'database.primary' is already registered; give each check a unique name");
         }
     }
 
@@ -59,7 +60,8 @@ class HealthRegistryTest {
     void nonPositiveTimeoutsAreRejectedNamingTheSettingAndValue() {
         assertThatThrownBy(() -> registry().defaultTimeout(Duration.ZERO).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("defaultTimeout must be > 0 (was PT0S); use a positive duration such as Duration.ofSeconds(2)");
+                .hasMessage(
+                        "defaultTimeout must be > 0 (was PT0S); use a positive duration such as Duration.ofSeconds(2)");
         assertThatThrownBy(() -> registry().cacheTtl(Duration.ofSeconds(-1)).build())
                 .hasMessage("cacheTtl must be >= 0 (was PT-1S); use Duration.ZERO to disable caching");
         HealthCheck negative = new HealthCheck() {
@@ -88,9 +90,12 @@ class HealthRegistryTest {
     void environmentVariablesConfigureTheRegistryAndBadValuesAreNamed() {
         assertThatThrownBy(() -> HealthRegistry.fromEnvironment(Settings.of(Map.of("PLATFORM_HEALTH_TIMEOUT", "soon"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("PLATFORM_HEALTH_TIMEOUT must be a duration such as 500ms, 30s, 5m, 1h or PT30S (was 'soon')");
-        try (HealthRegistry health = HealthRegistry.fromEnvironment(Settings.of(Map.of("PLATFORM_HEALTH_TIMEOUT", "300ms")))
-                .discoverServiceLoaderChecks(false).build()) {
+                .hasMessage(
+                        "PLATFORM_HEALTH_TIMEOUT must be a duration such as 500ms, 30s, 5m, 1h or PT30S (was 'soon')");
+        try (HealthRegistry health = HealthRegistry.fromEnvironment(
+                        Settings.of(Map.of("PLATFORM_HEALTH_TIMEOUT", "300ms")))
+                .discoverServiceLoaderChecks(false)
+                .build()) {
             health.register(HealthCheck.critical("hangs", () -> {
                 Thread.sleep(10_000);
                 return HealthResult.up();
@@ -172,7 +177,10 @@ class HealthRegistryTest {
     void checkThatIgnoresInterruptionIsNotStartedAgainWhileStillRunning() {
         AtomicInteger runs = new AtomicInteger();
         AtomicBoolean release = new AtomicBoolean();
-        try (HealthRegistry health = registry().defaultTimeout(Duration.ofMillis(200)).cacheTtl(Duration.ZERO).build()) {
+        try (HealthRegistry health = registry()
+                .defaultTimeout(Duration.ofMillis(200))
+                .cacheTtl(Duration.ZERO)
+                .build()) {
             health.register(HealthCheck.critical("stubborn", () -> {
                 runs.incrementAndGet();
                 while (!release.get()) {
@@ -221,7 +229,8 @@ class HealthRegistryTest {
         try (HealthRegistry health = registry().build()) {
             health.register(HealthCheck.critical("b", () -> HealthResult.down("x")));
             health.register(HealthCheck.critical("a", HealthResult::up));
-            assertThat(health.checkAll()).containsExactly(Map.entry("a", HealthStatus.UP), Map.entry("b", HealthStatus.DOWN));
+            assertThat(health.checkAll())
+                    .containsExactly(Map.entry("a", HealthStatus.UP), Map.entry("b", HealthStatus.DOWN));
         }
     }
 
@@ -239,7 +248,8 @@ class HealthRegistryTest {
     void serviceLoaderChecksAreDiscoveredByDefault() {
         try (HealthRegistry health = HealthRegistry.builder().build()) {
             assertThat(health.names()).contains(DiscoveredCheck.NAME);
-            assertThat(health.health().checks().get(DiscoveredCheck.NAME).details()).containsEntry("source", "ServiceLoader");
+            assertThat(health.health().checks().get(DiscoveredCheck.NAME).details())
+                    .containsEntry("source", "ServiceLoader");
         }
         try (HealthRegistry health = registry().build()) {
             assertThat(health.names()).doesNotContain(DiscoveredCheck.NAME);
@@ -252,7 +262,9 @@ class HealthRegistryTest {
             health.register(HealthCheck.critical("db", () -> HealthResult.up(Map.of("lagBytes", 0))));
             health.register(HealthCheck.nonCritical("cache", () -> HealthResult.down("said \"no\"\nthen hung up")));
             String json = health.health().toJson();
-            assertThat(json).startsWith("{\"status\":\"DEGRADED\",\"checks\":{\"cache\":{\"status\":\"DOWN\",\"critical\":false,\"durationMs\":");
+            assertThat(json)
+                    .startsWith(
+                            "{\"status\":\"DEGRADED\",\"checks\":{\"cache\":{\"status\":\"DOWN\",\"critical\":false,\"durationMs\":");
             assertThat(json).contains("\"error\":\"said \\\"no\\\"\\nthen hung up\"");
             assertThat(json).contains("\"db\":{\"status\":\"UP\",\"critical\":true,\"durationMs\":");
             assertThat(json).contains("\"details\":{\"lagBytes\":0}");
@@ -264,8 +276,8 @@ class HealthRegistryTest {
         AtomicBoolean failing = new AtomicBoolean(true);
         ListAppender<ILoggingEvent> captured = capture();
         try (HealthRegistry health = registry().cacheTtl(Duration.ZERO).build()) {
-            health.register(HealthCheck.critical("flappy.db", () ->
-                    failing.get() ? HealthResult.down("refused") : HealthResult.up()));
+            health.register(HealthCheck.critical(
+                    "flappy.db", () -> failing.get() ? HealthResult.down("refused") : HealthResult.up()));
             for (int i = 0; i < 5; i++) {
                 health.health();
             }
@@ -277,15 +289,20 @@ class HealthRegistryTest {
             release(captured);
         }
         String log = messages(captured);
-        assertThat(log.lines().filter(l -> l.contains("Health check 'flappy.db' is DOWN: refused"))).hasSize(1);
-        assertThat(log.lines().filter(l -> l.contains("Health check 'flappy.db' is now UP (was DOWN)"))).hasSize(1);
+        assertThat(log.lines().filter(l -> l.contains("Health check 'flappy.db' is DOWN: refused")))
+                .hasSize(1);
+        assertThat(log.lines().filter(l -> l.contains("Health check 'flappy.db' is now UP (was DOWN)")))
+                .hasSize(1);
         assertThat(log.lines().filter(l -> l.contains("flappy.db"))).hasSize(2);
     }
 
     @Test
     void slowCheckIsLoggedOnceWhenItBecomesSlow() {
         ListAppender<ILoggingEvent> captured = capture();
-        try (HealthRegistry health = registry().cacheTtl(Duration.ZERO).slowThreshold(Duration.ofMillis(50)).build()) {
+        try (HealthRegistry health = registry()
+                .cacheTtl(Duration.ZERO)
+                .slowThreshold(Duration.ofMillis(50))
+                .build()) {
             health.register(HealthCheck.critical("sluggish", () -> {
                 Thread.sleep(80);
                 return HealthResult.up();
@@ -297,7 +314,8 @@ class HealthRegistryTest {
             release(captured);
         }
         String log = messages(captured);
-        assertThat(log.lines().filter(l -> l.contains("Health check 'sluggish' is slow: took"))).hasSize(1);
+        assertThat(log.lines().filter(l -> l.contains("Health check 'sluggish' is slow: took")))
+                .hasSize(1);
     }
 
     private static ListAppender<ILoggingEvent> capture() {

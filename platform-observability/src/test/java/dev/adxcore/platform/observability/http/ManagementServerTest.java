@@ -1,14 +1,14 @@
 package dev.adxcore.platform.observability.http;
 
-import dev.adxcore.platform.core.Settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.adxcore.platform.core.Settings;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthRegistry;
 import dev.adxcore.platform.observability.health.HealthResult;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 
 class ManagementServerTest {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private HealthRegistry health = HealthRegistry.builder().discoverServiceLoaderChecks(false).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private HealthRegistry health =
+            HealthRegistry.builder().discoverServiceLoaderChecks(false).build();
     private ManagementServer server;
 
     @AfterEach
@@ -37,7 +39,11 @@ class ManagementServerTest {
     }
 
     private ManagementServer start() {
-        server = ManagementServer.builder().port(0).healthRegistry(health).build().start();
+        server = ManagementServer.builder()
+                .port(0)
+                .healthRegistry(health)
+                .build()
+                .start();
         return server;
     }
 
@@ -46,7 +52,10 @@ class ManagementServerTest {
     }
 
     private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(server.uri().resolve(path)).timeout(Duration.ofSeconds(20)).GET().build();
+        return HttpRequest.newBuilder(server.uri().resolve(path))
+                .timeout(Duration.ofSeconds(20))
+                .GET()
+                .build();
     }
 
     private static HealthCheck sleeping(String name, long millis) {
@@ -74,7 +83,10 @@ class ManagementServerTest {
     @Test
     void hangingCheckTimesOutAndEndpointAnswersOnTime() throws Exception {
         health.close();
-        health = HealthRegistry.builder().discoverServiceLoaderChecks(false).defaultTimeout(Duration.ofMillis(500)).build();
+        health = HealthRegistry.builder()
+                .discoverServiceLoaderChecks(false)
+                .defaultTimeout(Duration.ofMillis(500))
+                .build();
         health.register(sleeping("hangs", 600_000));
         health.register(HealthCheck.critical("fine", HealthResult::up));
         start();
@@ -82,8 +94,11 @@ class ManagementServerTest {
         HttpResponse<String> response = get("/health/ready");
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertThat(response.statusCode()).isEqualTo(503);
-        assertThat(response.body()).contains("\"hangs\":{\"status\":\"DOWN\"", "\"error\":\"timed out after 500ms\"",
-                "\"fine\":{\"status\":\"UP\"");
+        assertThat(response.body())
+                .contains(
+                        "\"hangs\":{\"status\":\"DOWN\"",
+                        "\"error\":\"timed out after 500ms\"",
+                        "\"fine\":{\"status\":\"UP\"");
         // far below the check's 10-minute sleep: the endpoint did not wait for the hung check
         assertThat(tookMs).isLessThan(3_000);
     }
@@ -93,15 +108,18 @@ class ManagementServerTest {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         health.close();
-        health = HealthRegistry.builder().discoverServiceLoaderChecks(false).defaultTimeout(Duration.ofSeconds(30)).build();
+        health = HealthRegistry.builder()
+                .discoverServiceLoaderChecks(false)
+                .defaultTimeout(Duration.ofSeconds(30))
+                .build();
         health.register(HealthCheck.critical("hangs", () -> {
             entered.countDown();
             release.await();
             return HealthResult.up();
         }));
         start();
-        CompletableFuture<HttpResponse<String>> ready = client.sendAsync(request("/health/ready"),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> ready =
+                client.sendAsync(request("/health/ready"), HttpResponse.BodyHandlers.ofString());
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         for (int i = 0; i < 5; i++) {
             assertThat(get("/health/live").statusCode()).isEqualTo(200);
@@ -114,7 +132,10 @@ class ManagementServerTest {
     @Test
     void cachedResultIsReusedAcrossProbesWithinTtl() throws Exception {
         health.close();
-        health = HealthRegistry.builder().discoverServiceLoaderChecks(false).cacheTtl(Duration.ofMinutes(5)).build();
+        health = HealthRegistry.builder()
+                .discoverServiceLoaderChecks(false)
+                .cacheTtl(Duration.ofMinutes(5))
+                .build();
         AtomicInteger runs = new AtomicInteger();
         health.register(HealthCheck.critical("counted", () -> {
             runs.incrementAndGet();
@@ -130,7 +151,10 @@ class ManagementServerTest {
     @Test
     void cachedResultIsRefreshedAfterTtl() throws Exception {
         health.close();
-        health = HealthRegistry.builder().discoverServiceLoaderChecks(false).cacheTtl(Duration.ofMillis(100)).build();
+        health = HealthRegistry.builder()
+                .discoverServiceLoaderChecks(false)
+                .cacheTtl(Duration.ofMillis(100))
+                .build();
         AtomicInteger runs = new AtomicInteger();
         health.register(HealthCheck.critical("counted", () -> {
             runs.incrementAndGet();
@@ -150,7 +174,8 @@ class ManagementServerTest {
         start();
         HttpResponse<String> response = get("/health/ready");
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).startsWith("{\"status\":\"DEGRADED\"")
+        assertThat(response.body())
+                .startsWith("{\"status\":\"DEGRADED\"")
                 .contains("\"database.replica\":{\"status\":\"DOWN\",\"critical\":false");
     }
 
@@ -163,7 +188,8 @@ class ManagementServerTest {
         HttpResponse<String> response = get("/health/ready");
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
-        assertThat(response.body()).startsWith("{\"status\":\"DOWN\"")
+        assertThat(response.body())
+                .startsWith("{\"status\":\"DOWN\"")
                 .contains("java.net.ConnectException: Connection refused");
     }
 
@@ -189,7 +215,9 @@ class ManagementServerTest {
         start();
         HttpResponse<String> live = get("/health/live");
         assertThat(live.statusCode()).isEqualTo(200);
-        assertThat(live.body()).startsWith("{\"status\":\"UP\"").contains("process.heap")
+        assertThat(live.body())
+                .startsWith("{\"status\":\"UP\"")
+                .contains("process.heap")
                 .doesNotContain("database.primary");
         assertThat(get("/health/ready").statusCode()).isEqualTo(503);
         assertThat(get("/health").statusCode()).isEqualTo(503);
@@ -200,8 +228,11 @@ class ManagementServerTest {
         start();
         assertThat(get("/healthz").statusCode()).isEqualTo(404);
         assertThat(get("/metrics").statusCode()).isEqualTo(404);
-        HttpResponse<String> post = client.send(HttpRequest.newBuilder(server.uri().resolve("/health"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = client.send(
+                HttpRequest.newBuilder(server.uri().resolve("/health"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).contains("GET, HEAD");
     }
@@ -210,7 +241,8 @@ class ManagementServerTest {
     void portInUseFailsNamingThePort() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
-            ManagementServer busy = ManagementServer.builder().port(port).healthRegistry(health).build();
+            ManagementServer busy =
+                    ManagementServer.builder().port(port).healthRegistry(health).build();
             assertThatThrownBy(busy::start)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("management port " + port + " on 127.0.0.1 is already in use; choose another port"
@@ -221,12 +253,16 @@ class ManagementServerTest {
 
     @Test
     void invalidSettingsAreRejectedNamingTheValue() {
-        assertThatThrownBy(() -> ManagementServer.builder().port(70_000).healthRegistry(health).build())
+        assertThatThrownBy(() -> ManagementServer.builder()
+                        .port(70_000)
+                        .healthRegistry(health)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("port must be between 0 and 65535 (was 70000); use 0 for an ephemeral port");
         assertThatThrownBy(() -> ManagementServer.builder().port(0).build())
                 .hasMessageStartingWith("ManagementServer needs a healthRegistry or a prometheusRegistry");
-        assertThatThrownBy(() -> ManagementServer.fromEnvironment(Settings.of(Map.of("PLATFORM_MANAGEMENT_PORT", "http"))))
+        assertThatThrownBy(
+                        () -> ManagementServer.fromEnvironment(Settings.of(Map.of("PLATFORM_MANAGEMENT_PORT", "http"))))
                 .hasMessage("PLATFORM_MANAGEMENT_PORT must be a whole number (was 'http')");
     }
 
@@ -236,7 +272,8 @@ class ManagementServerTest {
         URI uri = server.uri();
         assertThat(get("/health").statusCode()).isEqualTo(200);
         server.close();
-        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(uri.resolve("/health")).build(),
-                HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> client.send(
+                        HttpRequest.newBuilder(uri.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(java.io.IOException.class);
     }
 }

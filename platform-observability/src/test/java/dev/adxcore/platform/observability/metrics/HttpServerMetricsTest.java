@@ -19,7 +19,8 @@ class HttpServerMetricsTest {
 
     @Test
     void activeGaugeCountsRequestsInFlightAndSecondStopIsIgnored() {
-        HttpServerMetrics metrics = HttpServerMetrics.builder(registry).routes(List.of("/a")).build();
+        HttpServerMetrics metrics =
+                HttpServerMetrics.builder(registry).routes(List.of("/a")).build();
         HttpServerMetrics.Sample first = metrics.start();
         HttpServerMetrics.Sample second = metrics.start();
         assertThat(registry.get("http.server.requests.active").gauge().value()).isEqualTo(2.0);
@@ -28,14 +29,22 @@ class HttpServerMetricsTest {
         assertThat(registry.get("http.server.requests.active").gauge().value()).isEqualTo(1.0);
         second.stop("POST", "/a", 500);
         assertThat(metrics.activeRequests()).isZero();
-        assertThat(registry.get("http.server.requests").tags("method", "GET", "uri", "/a", "status", "200",
-                "outcome", "SUCCESS").timer().count()).isEqualTo(1);
-        assertThat(registry.get("http.server.requests").tags("outcome", "SERVER_ERROR").timer().count()).isEqualTo(1);
+        assertThat(registry.get("http.server.requests")
+                        .tags("method", "GET", "uri", "/a", "status", "200", "outcome", "SUCCESS")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get("http.server.requests")
+                        .tags("outcome", "SERVER_ERROR")
+                        .timer()
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
     void failingMeterRegistryNeverThrowsIntoTheCaller() {
-        HttpServerMetrics metrics = HttpServerMetrics.builder(registry).routes(List.of("/a")).build();
+        HttpServerMetrics metrics =
+                HttpServerMetrics.builder(registry).routes(List.of("/a")).build();
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
@@ -43,28 +52,36 @@ class HttpServerMetricsTest {
             }
         });
         assertThatCode(() -> {
-            metrics.record("GET", "/a", 200, Duration.ofMillis(3));
-            metrics.start().stop("GET", "/a", 200);
-        }).doesNotThrowAnyException();
+                    metrics.record("GET", "/a", 200, Duration.ofMillis(3));
+                    metrics.start().stop("GET", "/a", 200);
+                })
+                .doesNotThrowAnyException();
         assertThat(metrics.activeRequests()).isZero();
     }
 
     @Test
     void recordedDurationIsTheOneGiven() {
-        HttpServerMetrics metrics = HttpServerMetrics.builder(registry).routes(List.of("/a")).build();
+        HttpServerMetrics metrics =
+                HttpServerMetrics.builder(registry).routes(List.of("/a")).build();
         metrics.record("DELETE", "/a", 204, Duration.ofMillis(250));
-        Timer timer = registry.get("http.server.requests").tags("method", "DELETE").timer();
+        Timer timer =
+                registry.get("http.server.requests").tags("method", "DELETE").timer();
         assertThat(timer.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(250.0);
     }
 
     @Test
     void invalidRoutesAreRejectedNamingTheValue() {
-        assertThatThrownBy(() -> HttpServerMetrics.builder(registry).routes(List.of("/a", "/a")).build())
+        assertThatThrownBy(() -> HttpServerMetrics.builder(registry)
+                        .routes(List.of("/a", "/a"))
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("route template '/a' is listed twice; list each once");
-        assertThatThrownBy(() -> HttpServerMetrics.builder(registry).routes(List.of("UNKNOWN")).build())
+        assertThatThrownBy(() -> HttpServerMetrics.builder(registry)
+                        .routes(List.of("UNKNOWN"))
+                        .build())
                 .hasMessage("route template must not be 'UNKNOWN': that value is reserved for unmatched requests");
-        assertThatThrownBy(() -> HttpServerMetrics.builder(registry).routes(List.of(" ")).build())
+        assertThatThrownBy(() ->
+                        HttpServerMetrics.builder(registry).routes(List.of(" ")).build())
                 .hasMessage("route template must not be blank (was ' ')");
     }
 

@@ -29,10 +29,12 @@ class PlatformTracingTest {
         Span span = tracing.span("GET /users", SpanKind.SERVER, parent).startSpan();
         PlatformContext ctx = PlatformContext.builder().correlationId("c-1").build();
         try (PlatformTracing.Scope ignored = PlatformTracing.bind(span, ctx)) {
-            TraceParent bound = PlatformContext.current().flatMap(PlatformContext::trace).orElseThrow();
+            TraceParent bound =
+                    PlatformContext.current().flatMap(PlatformContext::trace).orElseThrow();
             assertThat(bound.traceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
             assertThat(bound.spanId()).isEqualTo(Span.current().getSpanContext().getSpanId());
-            assertThat(PlatformContext.current().flatMap(PlatformContext::traceState)).contains("v=1");
+            assertThat(PlatformContext.current().flatMap(PlatformContext::traceState))
+                    .contains("v=1");
             assertThat(PlatformTracing.inject(Context.current())).containsEntry("traceparent", bound.toHeader());
         } finally {
             span.end();
@@ -49,9 +51,14 @@ class PlatformTracingTest {
     @Test
     void aMalformedTraceparentStartsANewRootWithoutError() {
         PlatformTracing tracing = PlatformTracing.of(OTEL.getOpenTelemetry());
-        for (String bad : new String[] {"00-bad", "zz-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-                "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "x".repeat(10_000)}) {
-            Span span = tracing.span("in", SpanKind.SERVER, PlatformTracing.extract(bad, null)).startSpan();
+        for (String bad : new String[] {
+            "00-bad",
+            "zz-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "x".repeat(10_000)
+        }) {
+            Span span = tracing.span("in", SpanKind.SERVER, PlatformTracing.extract(bad, null))
+                    .startSpan();
             span.end();
         }
         assertThat(OTEL.getSpans()).hasSize(4).allSatisfy(s -> {
@@ -62,12 +69,17 @@ class PlatformTracingTest {
 
     @Test
     void aContextBoundWithoutASpanIsTheParentOfTheNextSpan() {
-        PlatformContext ctx = PlatformContext.builder().trace(TraceParent.parse(PARENT).orElseThrow()).build();
+        PlatformContext ctx = PlatformContext.builder()
+                .trace(TraceParent.parse(PARENT).orElseThrow())
+                .build();
         try (PlatformContext.Scope ignored = ctx.bind()) {
-            PlatformTracing.of(OTEL.getOpenTelemetry()).span("work", SpanKind.INTERNAL,
-                    PlatformTracing.currentContext()).startSpan().end();
+            PlatformTracing.of(OTEL.getOpenTelemetry())
+                    .span("work", SpanKind.INTERNAL, PlatformTracing.currentContext())
+                    .startSpan()
+                    .end();
         }
-        assertThat(OTEL.getSpans()).singleElement()
+        assertThat(OTEL.getSpans())
+                .singleElement()
                 .satisfies(s -> assertThat(s.getParentSpanId()).isEqualTo("00f067aa0ba902b7"));
     }
 
@@ -76,9 +88,11 @@ class PlatformTracingTest {
         PlatformTracing noop = PlatformTracing.of(OpenTelemetry.noop());
         TraceParent incoming = TraceParent.parse(PARENT).orElseThrow().newChild();
         PlatformContext ctx = PlatformContext.builder().trace(incoming).build();
-        Span span = noop.span("x", SpanKind.CONSUMER, PlatformTracing.parentFor(ctx)).startSpan();
+        Span span = noop.span("x", SpanKind.CONSUMER, PlatformTracing.parentFor(ctx))
+                .startSpan();
         try (PlatformTracing.Scope ignored = PlatformTracing.bind(span, ctx)) {
-            assertThat(PlatformContext.current().flatMap(PlatformContext::trace)).contains(incoming);
+            assertThat(PlatformContext.current().flatMap(PlatformContext::trace))
+                    .contains(incoming);
             assertThat(Span.current().getSpanContext().getTraceId()).isEqualTo(incoming.traceId());
         } finally {
             span.end();

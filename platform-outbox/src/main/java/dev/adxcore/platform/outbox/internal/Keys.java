@@ -21,8 +21,7 @@ public final class Keys {
     /** The notification channel a commit with recorded events wakes the relays on. */
     public static final String CHANNEL = "platform_outbox";
 
-    private Keys() {
-    }
+    private Keys() {}
 
     /**
      * The event's ordering key: aggregate type and id, or null when the event has no aggregate.

@@ -21,8 +21,7 @@ public final class LocalRelays {
 
     private static final Map<String, Set<Runnable>> RELAYS = new ConcurrentHashMap<>();
 
-    private LocalRelays() {
-    }
+    private LocalRelays() {}
 
     /**
      * The key of a database: its primary JDBC URL without query parameters (the same server and database for

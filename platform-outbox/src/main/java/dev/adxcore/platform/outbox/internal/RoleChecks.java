@@ -17,8 +17,7 @@ public final class RoleChecks {
             + " AND pg_has_role(current_user, pr.oid, 'MEMBER') ORDER BY 1";
     private static final String OUTBOX_EXISTS = "SELECT to_regclass('platform_outbox') IS NOT NULL";
 
-    private RoleChecks() {
-    }
+    private RoleChecks() {}
 
     /**
      * The relay roles the connected role is (a member of).
@@ -30,8 +29,9 @@ public final class RoleChecks {
      */
     public static List<String> relayRolesOfCurrentUser(Handle h) throws SQLException {
         if (!h.queryOne(OUTBOX_EXISTS, r -> r.getBoolean(1)).orElse(false)) {
-            throw new IllegalStateException("table platform_outbox does not exist (or is not on the search_path): apply "
-                    + "the schema first, OutboxSchema.apply(ownerConnection, appRole, relayRole) or its Flyway migrations");
+            throw new IllegalStateException(
+                    "table platform_outbox does not exist (or is not on the search_path): apply "
+                            + "the schema first, OutboxSchema.apply(ownerConnection, appRole, relayRole) or its Flyway migrations");
         }
         return h.query(RELAY_ROLES_OF_CURRENT_USER, r -> r.getString(1));
     }

@@ -37,21 +37,23 @@ class CrashRecordingTest {
     /** The consumer's effect: one row per handled event, no unique key (a second effect would show). */
     static final InboxHandler EFFECT = (event, h) -> h.update(
             "INSERT INTO effects (tenant_id, event_id, subscription_id) VALUES (?, ?, 'effects')",
-            event.tenantId().orElseThrow(), event.id());
+            event.tenantId().orElseThrow(),
+            event.id());
 
     @Test
-    void everyCommittedEventTakesEffectOnceAcrossRepeatedKillsAndNoRolledBackEventEver(PostgresCluster pg, RedisServer redis)
-            throws Exception {
+    void everyCommittedEventTakesEffectOnceAcrossRepeatedKillsAndNoRolledBackEventEver(
+            PostgresCluster pg, RedisServer redis) throws Exception {
         OutboxDatabase odb = OutboxDatabase.setUp(pg);
         UUID tenant = UUID.randomUUID();
-        String busUri = redis.uri() + "?streamKeyPrefix=" + redis.key("crash:") + "&minIdleBeforeReclaim=1s&blockTime=200ms";
+        String busUri =
+                redis.uri() + "?streamKeyPrefix=" + redis.key("crash:") + "&minIdleBeforeReclaim=1s&blockTime=200ms";
         Set<String> committed = new HashSet<>();
         Set<String> rolledBack = new HashSet<>();
         int rounds = 10;
         long started = System.nanoTime();
         for (int round = 0; round < rounds; round++) {
-            Processes service = Processes.start(ServiceProcessMain.class, odb.url, odb.appRole, odb.relayRole, busUri,
-                    tenant.toString());
+            Processes service = Processes.start(
+                    ServiceProcessMain.class, odb.url, odb.appRole, odb.relayRole, busUri, tenant.toString());
             List<String> lines = new ArrayList<>();
             try {
                 service.await("READY", lines, 60);
@@ -71,18 +73,34 @@ class CrashRecordingTest {
                 }
             }
         }
-        // A survivor (this JVM) relays what is left and consumes in the same group, reclaiming the dead consumers' entries.
-        try (DatabaseManager app = odb.app(); DatabaseManager relayDb = odb.relay();
-                EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(busUri)),
-                        EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).serviceName("survivor").build());
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name("survivor")
-                        .pollInterval(Duration.ofMillis(200)).meterRegistry(new SimpleMeterRegistry()).build())) {
-            bus.subscribe(Inbox.create(app).subscription("effects", EFFECT).handlerTimeout(Duration.ofSeconds(5)).build());
+        // A survivor (this JVM) relays what is left and consumes in the same group, reclaiming the dead consumers'
+        // entries.
+        try (DatabaseManager app = odb.app();
+                DatabaseManager relayDb = odb.relay();
+                EventBus bus = RedisEventBuses.open(
+                        RedisEventBusConfig.fromUri(URI.create(busUri)),
+                        EventBusOptions.builder()
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .serviceName("survivor")
+                                .build());
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        OutboxRelayConfig.builder()
+                                .name("survivor")
+                                .pollInterval(Duration.ofMillis(200))
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build())) {
+            bus.subscribe(Inbox.create(app)
+                    .subscription("effects", EFFECT)
+                    .handlerTimeout(Duration.ofSeconds(5))
+                    .build());
             relay.start();
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() ->
-                    odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL") == 0
+            await().atMost(Duration.ofSeconds(40))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL") == 0
                             && odb.count("SELECT count(DISTINCT event_id) FROM effects")
-                            == odb.count("SELECT count(*) FROM platform_outbox"));
+                                    == odb.count("SELECT count(*) FROM platform_outbox"));
             Thread.sleep(1500); // let any straggling redelivery arrive: it must not add an effect
         }
         Set<String> inOutbox = new HashSet<>(odb.strings("SELECT event_id FROM platform_outbox"));
@@ -90,12 +108,16 @@ class CrashRecordingTest {
         assertThat(committed).as("commits printed over %d kills", rounds).hasSizeGreaterThan(200);
         assertThat(inOutbox).as("every committed event is in the outbox").containsAll(committed);
         assertThat(inOutbox).as("no rolled-back unit's event").doesNotContainAnyElementsOf(rolledBack);
-        assertThat(new HashSet<>(odb.strings("SELECT body FROM notes"))).as("outbox rows are exactly the committed writes")
+        assertThat(new HashSet<>(odb.strings("SELECT body FROM notes")))
+                .as("outbox rows are exactly the committed writes")
                 .isEqualTo(inOutbox);
         assertThat(effects).as("one effect per event").doesNotHaveDuplicates();
-        assertThat(new HashSet<>(effects)).as("every committed event took effect, no other").isEqualTo(inOutbox);
+        assertThat(new HashSet<>(effects))
+                .as("every committed event took effect, no other")
+                .isEqualTo(inOutbox);
         assertThat(rolledBack).isNotEmpty();
-        System.out.printf("CrashRecordingTest: %d kills, %d commits printed, %d in the outbox, %d rolled back, %.1f s%n",
+        System.out.printf(
+                "CrashRecordingTest: %d kills, %d commits printed, %d in the outbox, %d rolled back, %.1f s%n",
                 rounds, committed.size(), inOutbox.size(), rolledBack.size(), (System.nanoTime() - started) / 1e9);
     }
 }

@@ -38,7 +38,11 @@ class OutageTest {
     private static List<String> record(DatabaseManager app, Outbox outbox, int n, String prefix) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Event e = Event.builder("order.placed").tenantId(TENANT).aggregate("order", prefix + (i % 4)).data("{}").build();
+            Event e = Event.builder("order.placed")
+                    .tenantId(TENANT)
+                    .aggregate("order", prefix + (i % 4))
+                    .data("{}")
+                    .build();
             app.inTransaction(TENANT, h -> {
                 outbox.record(e);
                 return null;
@@ -51,19 +55,31 @@ class OutageTest {
     @Test
     void eventsWaitWhileTheBusIsDownAndDrainWhenItIsBackAndAcrossAPostgresRestart(PostgresCluster pg, RedisServer redis)
             throws Exception {
-        Assumptions.assumeTrue(pg.canControlServers() && redis.canControlServer(), "the kit cannot restart these servers");
+        Assumptions.assumeTrue(
+                pg.canControlServers() && redis.canControlServer(), "the kit cannot restart these servers");
         OutboxDatabase odb = OutboxDatabase.setUp(pg);
         String busUri = redis.uri() + "?streamKeyPrefix=" + redis.key("outage:") + "&blockTime=200ms";
         Set<String> received = ConcurrentHashMap.newKeySet();
-        try (DatabaseManager app = odb.app(); DatabaseManager relayDb = odb.relay();
-                EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(busUri)),
-                        EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry())
-                                .publishTimeout(Duration.ofSeconds(1)).build());
-                OutboxRelay relay = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder()
-                        .pollInterval(Duration.ofMillis(200)).publishTimeout(Duration.ofSeconds(2))
-                        .maxBackoff(Duration.ofMillis(500)).maxPendingAge(Duration.ofSeconds(1))
-                        .meterRegistry(new SimpleMeterRegistry()).build())) {
-            bus.subscribe(EventSubscription.builder("orders", e -> received.add(e.id())).build());
+        try (DatabaseManager app = odb.app();
+                DatabaseManager relayDb = odb.relay();
+                EventBus bus = RedisEventBuses.open(
+                        RedisEventBusConfig.fromUri(URI.create(busUri)),
+                        EventBusOptions.builder()
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .publishTimeout(Duration.ofSeconds(1))
+                                .build());
+                OutboxRelay relay = OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        OutboxRelayConfig.builder()
+                                .pollInterval(Duration.ofMillis(200))
+                                .publishTimeout(Duration.ofSeconds(2))
+                                .maxBackoff(Duration.ofMillis(500))
+                                .maxPendingAge(Duration.ofSeconds(1))
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build())) {
+            bus.subscribe(EventSubscription.builder("orders", e -> received.add(e.id()))
+                    .build());
             Outbox outbox = Outbox.create(app);
             relay.start();
             List<String> before = record(app, outbox, 20, "a-");
@@ -72,7 +88,9 @@ class OutageTest {
             redis.stop();
             List<String> whileBusDown = record(app, outbox, 30, "b-");
             Thread.sleep(2500);
-            assertThat(relay.stats().pending()).as("events wait while the bus is down").isEqualTo(30);
+            assertThat(relay.stats().pending())
+                    .as("events wait while the bus is down")
+                    .isEqualTo(30);
             assertThat(relay.healthChecks().get(0).check().status()).isEqualTo(HealthStatus.DEGRADED);
             redis.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> relay.stats().pending() == 0);
@@ -88,7 +106,8 @@ class OutageTest {
             });
             afterRestart.addAll(record(app, outbox, 19, "c-"));
             await().atMost(Duration.ofSeconds(30)).until(() -> received.containsAll(afterRestart));
-            await().atMost(Duration.ofSeconds(10)).until(() -> relay.healthChecks().get(0).check().status() == HealthStatus.UP);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> relay.healthChecks().get(0).check().status() == HealthStatus.UP);
         }
     }
 }

@@ -33,25 +33,39 @@ import org.junit.jupiter.api.Test;
 class RelayTakeoverTest {
 
     @Test
-    void theSurvivingRelayTakesOverAndEveryAggregateStaysInOrder(PostgresCluster pg, RedisServer redis) throws Exception {
+    void theSurvivingRelayTakesOverAndEveryAggregateStaysInOrder(PostgresCluster pg, RedisServer redis)
+            throws Exception {
         OutboxDatabase odb = OutboxDatabase.setUp(pg);
         UUID tenant = UUID.randomUUID();
         int aggregates = 12;
         int perAggregate = 50;
-        String busUri = redis.uri() + "?streamKeyPrefix=" + redis.key("takeover:") + "&minIdleBeforeReclaim=1s&blockTime=200ms";
+        String busUri =
+                redis.uri() + "?streamKeyPrefix=" + redis.key("takeover:") + "&minIdleBeforeReclaim=1s&blockTime=200ms";
         Map<String, List<Integer>> delivered = new ConcurrentHashMap<>();
-        try (DatabaseManager app = odb.app(); DatabaseManager relayDb = odb.relay();
-                EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(busUri)),
-                        EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).build())) {
-            bus.subscribe(EventSubscription.builder("audit", e -> delivered.computeIfAbsent(e.aggregateId().orElseThrow(),
-                    k -> new CopyOnWriteArrayList<>()).add(Integer.parseInt(e.data()))).concurrency(4).build());
+        try (DatabaseManager app = odb.app();
+                DatabaseManager relayDb = odb.relay();
+                EventBus bus = RedisEventBuses.open(
+                        RedisEventBusConfig.fromUri(URI.create(busUri)),
+                        EventBusOptions.builder()
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build())) {
+            bus.subscribe(EventSubscription.builder(
+                            "audit",
+                            e -> delivered
+                                    .computeIfAbsent(e.aggregateId().orElseThrow(), k -> new CopyOnWriteArrayList<>())
+                                    .add(Integer.parseInt(e.data())))
+                    .concurrency(4)
+                    .build());
             Outbox outbox = Outbox.create(app);
             for (int seq = 1; seq <= perAggregate; seq++) {
                 int s = seq;
                 app.inTransaction(tenant, h -> {
                     for (int a = 0; a < aggregates; a++) {
-                        outbox.record(Event.builder("ledger.posted").tenantId(tenant).aggregate("ledger", "l-" + a)
-                                .data(String.valueOf(s)).build());
+                        outbox.record(Event.builder("ledger.posted")
+                                .tenantId(tenant)
+                                .aggregate("ledger", "l-" + a)
+                                .data(String.valueOf(s))
+                                .build());
                     }
                     return null;
                 });
@@ -59,19 +73,29 @@ class RelayTakeoverTest {
             Processes doomed = Processes.start(RelayProcessMain.class, odb.url, odb.relayRole, busUri);
             // The survivor confirms slower than Redis alone would (100 ms a batch), so that it cannot drain every
             // partition before the doomed relay's second batch even on a loaded machine.
-            try (OutboxRelay survivor = OutboxRelay.create(relayDb, new SlowConfirmBus(bus, 100), OutboxRelayConfig.builder().name("survivor")
-                    .batchSize(40).partitionsPerBatch(8).pollInterval(Duration.ofMillis(100))
-                    .meterRegistry(new SimpleMeterRegistry()).build())) {
+            try (OutboxRelay survivor = OutboxRelay.create(
+                    relayDb,
+                    new SlowConfirmBus(bus, 100),
+                    OutboxRelayConfig.builder()
+                            .name("survivor")
+                            .batchSize(40)
+                            .partitionsPerBatch(8)
+                            .pollInterval(Duration.ofMillis(100))
+                            .meterRegistry(new SimpleMeterRegistry())
+                            .build())) {
                 List<String> lines = new ArrayList<>();
                 doomed.await("READY", lines, 60);
                 doomed.await("BATCH 1 ", lines, 60); // both relays run from here on
                 survivor.start();
                 doomed.await("BATCH 2 ", lines, 60); // its 2nd batch is in Redis and not yet marked published
                 doomed.kill();
-                await().atMost(Duration.ofSeconds(30)).until(() ->
-                        odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL") == 0);
-                await().atMost(Duration.ofSeconds(20)).until(() -> delivered.values().stream()
-                        .mapToLong(l -> l.stream().distinct().count()).sum() == (long) aggregates * perAggregate);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL") == 0);
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> delivered.values().stream()
+                                        .mapToLong(l -> l.stream().distinct().count())
+                                        .sum()
+                                == (long) aggregates * perAggregate);
             } finally {
                 doomed.kill();
             }
@@ -83,17 +107,23 @@ class RelayTakeoverTest {
             for (int i = 1; i <= perAggregate; i++) {
                 expected.add(i);
             }
-            assertThat(firstSeen).as("first deliveries of %s (all deliveries: %s)", e.getKey(), e.getValue())
+            assertThat(firstSeen)
+                    .as("first deliveries of %s (all deliveries: %s)", e.getKey(), e.getValue())
                     .isEqualTo(expected);
             int max = 0;
             for (int v : e.getValue()) {
                 // A redelivery repeats an event already delivered; an event is never delivered before its predecessor.
-                assertThat(v).as("delivery of %s after %d (all: %s)", e.getKey(), max, e.getValue()).isLessThanOrEqualTo(max + 1);
+                assertThat(v)
+                        .as("delivery of %s after %d (all: %s)", e.getKey(), max, e.getValue())
+                        .isLessThanOrEqualTo(max + 1);
                 max = Math.max(max, v);
             }
             redelivered += e.getValue().size() - firstSeen.size();
         }
-        assertThat(redelivered).as("the killed relay's unmarked batch was published again by the survivor").isPositive();
-        assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL")).isZero();
+        assertThat(redelivered)
+                .as("the killed relay's unmarked batch was published again by the survivor")
+                .isPositive();
+        assertThat(odb.count("SELECT count(*) FROM platform_outbox WHERE published_at IS NULL"))
+                .isZero();
     }
 }

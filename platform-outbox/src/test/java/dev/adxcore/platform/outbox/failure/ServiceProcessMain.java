@@ -24,26 +24,41 @@ import java.util.UUID;
  */
 public final class ServiceProcessMain {
 
-    private ServiceProcessMain() {
-    }
+    private ServiceProcessMain() {}
 
     public static void main(String[] args) throws Exception {
         String url = args[0];
         UUID tenant = UUID.fromString(args[4]);
         DatabaseManager app = DatabaseManager.create(config("app", url, args[1]));
         DatabaseManager relayDb = DatabaseManager.create(config("relay", url, args[2]));
-        EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(args[3])),
-                EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).serviceName("doomed").build());
+        EventBus bus = RedisEventBuses.open(
+                RedisEventBusConfig.fromUri(URI.create(args[3])),
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .serviceName("doomed")
+                        .build());
         Outbox outbox = Outbox.create(app);
         Inbox inbox = Inbox.create(app);
-        bus.subscribe(inbox.subscription("effects", CrashRecordingTest.EFFECT).handlerTimeout(Duration.ofSeconds(5)).build());
-        OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name("doomed").pollInterval(Duration.ofMillis(200))
-                .meterRegistry(new SimpleMeterRegistry()).build()).start();
+        bus.subscribe(inbox.subscription("effects", CrashRecordingTest.EFFECT)
+                .handlerTimeout(Duration.ofSeconds(5))
+                .build());
+        OutboxRelay.create(
+                        relayDb,
+                        bus,
+                        OutboxRelayConfig.builder()
+                                .name("doomed")
+                                .pollInterval(Duration.ofMillis(200))
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .build())
+                .start();
         System.out.println("READY");
         System.out.flush();
         for (long i = 0; ; i++) {
-            Event e = Event.builder("account.credited").tenantId(tenant).aggregate("account", "acc-" + (i % 5))
-                    .data("{\"i\":" + i + "}").build();
+            Event e = Event.builder("account.credited")
+                    .tenantId(tenant)
+                    .aggregate("account", "acc-" + (i % 5))
+                    .data("{\"i\":" + i + "}")
+                    .build();
             boolean rollBack = i % 7 == 3;
             try {
                 app.inTransaction(tenant, h -> {
@@ -65,7 +80,13 @@ public final class ServiceProcessMain {
     }
 
     private static DatabaseConfig config(String name, String url, String role) {
-        return DatabaseConfig.builder().name(name).primaryUrl(url).username(role).minConnections(1).maxConnections(4)
-                .meterRegistry(new SimpleMeterRegistry()).build();
+        return DatabaseConfig.builder()
+                .name(name)
+                .primaryUrl(url)
+                .username(role)
+                .minConnections(1)
+                .maxConnections(4)
+                .meterRegistry(new SimpleMeterRegistry())
+                .build();
     }
 }

@@ -39,7 +39,8 @@ final class SlowConfirmBus implements EventBus {
                 System.out.println("BATCH " + (++batches) + " " + events.size());
                 System.out.flush();
             }
-            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
+            return CompletableFuture.runAsync(
+                    () -> {}, CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
         });
     }
 

@@ -42,7 +42,8 @@ public final class OutboxDatabase {
         }
         String app = "app_" + base;
         String relay = "relay_" + base;
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
             for (String role : List.of(app, relay)) {
                 try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'")) {
                     if (!rs.next()) {
@@ -53,7 +54,8 @@ public final class OutboxDatabase {
             st.execute("GRANT USAGE ON SCHEMA public TO " + app + ", " + relay);
             st.execute("CREATE TABLE notes (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), tenant_id uuid NOT NULL,"
                     + " body text NOT NULL, version bigint NOT NULL DEFAULT 0)");
-            st.execute("CREATE TABLE effects (tenant_id uuid NOT NULL, event_id text NOT NULL, subscription_id text NOT NULL)");
+            st.execute(
+                    "CREATE TABLE effects (tenant_id uuid NOT NULL, event_id text NOT NULL, subscription_id text NOT NULL)");
             st.execute("CREATE TABLE counters (tenant_id uuid NOT NULL, aggregate text NOT NULL, value bigint NOT NULL,"
                     + " PRIMARY KEY (tenant_id, aggregate))");
             st.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON notes, effects, counters TO " + app);
@@ -76,8 +78,14 @@ public final class OutboxDatabase {
     }
 
     private DatabaseConfig.Builder config(String name, String role) {
-        return DatabaseConfig.builder().name(name).primaryUrl(url).username(role).minConnections(1).maxConnections(6)
-                .acquireTimeout(Duration.ofSeconds(5)).meterRegistry(new SimpleMeterRegistry());
+        return DatabaseConfig.builder()
+                .name(name)
+                .primaryUrl(url)
+                .username(role)
+                .minConnections(1)
+                .maxConnections(6)
+                .acquireTimeout(Duration.ofSeconds(5))
+                .meterRegistry(new SimpleMeterRegistry());
     }
 
     public DatabaseManager app() {
@@ -90,7 +98,8 @@ public final class OutboxDatabase {
 
     /** Runs SQL as the superuser. */
     public void superuser(String... sql) throws SQLException {
-        try (Connection c = java.sql.DriverManager.getConnection(superuserUrl); Statement st = c.createStatement()) {
+        try (Connection c = java.sql.DriverManager.getConnection(superuserUrl);
+                Statement st = c.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
             }
@@ -104,7 +113,8 @@ public final class OutboxDatabase {
 
     /** A superuser query of one long. */
     public long count(String sql) throws SQLException {
-        try (Connection c = java.sql.DriverManager.getConnection(superuserUrl); Statement st = c.createStatement();
+        try (Connection c = java.sql.DriverManager.getConnection(superuserUrl);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -114,7 +124,8 @@ public final class OutboxDatabase {
     /** A superuser query of one text column. */
     public List<String> strings(String sql) throws SQLException {
         List<String> out = new ArrayList<>();
-        try (Connection c = java.sql.DriverManager.getConnection(superuserUrl); Statement st = c.createStatement();
+        try (Connection c = java.sql.DriverManager.getConnection(superuserUrl);
+                Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 out.add(rs.getString(1));

@@ -30,8 +30,7 @@ public final class ServiceArchetype {
     /** Derived from {@link #ENTITY}: the database role the service connects as ({@code invoice_app}). */
     public static final String APPLICATION_ROLE = "appRole";
 
-    private ServiceArchetype() {
-    }
+    private ServiceArchetype() {}
 
     /**
      * The properties the archetype asks for besides Maven's own (groupId, artifactId, version, package).

@@ -51,8 +51,7 @@ public final class ContextHeaderCodec {
             CAUSAL_TOKEN, "1 to 128 characters of A-Z a-z 0-9 . _ : / -");
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
 
-    private ContextHeaderCodec() {
-    }
+    private ContextHeaderCodec() {}
 
     /**
      * @param context the context
@@ -179,8 +178,12 @@ public final class ContextHeaderCodec {
                     + "runs with no context, so a standard-template workflow is denied{}";
             String received = bytes < 0 ? "" : " (" + bytes + " bytes received, not shown)";
             if (first) {
-                log.warn(message, header, problem, received, "; later malformed " + header + " headers are logged at "
-                        + "DEBUG");
+                log.warn(
+                        message,
+                        header,
+                        problem,
+                        received,
+                        "; later malformed " + header + " headers are logged at " + "DEBUG");
             } else {
                 log.debug(message, header, problem, received, "");
             }
@@ -193,8 +196,10 @@ public final class ContextHeaderCodec {
     }
 
     private static Payload payload(String value) {
-        return Payload.newBuilder().putMetadata(ENCODING, JSON_PLAIN)
-                .setData(ByteString.copyFromUtf8(JsonStrings.quote(value))).build();
+        return Payload.newBuilder()
+                .putMetadata(ENCODING, JSON_PLAIN)
+                .setData(ByteString.copyFromUtf8(JsonStrings.quote(value)))
+                .build();
     }
 
     /** Forgets which headers were reported, so that tests see the first report again. */

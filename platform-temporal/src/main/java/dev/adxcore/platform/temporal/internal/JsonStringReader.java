@@ -9,8 +9,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class JsonStringReader {
 
-    private JsonStringReader() {
-    }
+    private JsonStringReader() {}
 
     /**
      * @param json the text of a payload

@@ -15,8 +15,7 @@ public final class PermissionCheckers {
 
     private static final Logger log = LoggerFactory.getLogger(PermissionCheckers.class);
 
-    private PermissionCheckers() {
-    }
+    private PermissionCheckers() {}
 
     /**
      * @param explicit checkers given in code
@@ -27,15 +26,16 @@ public final class PermissionCheckers {
             return List.copyOf(explicit);
         }
         List<PermissionChecker> found = new ArrayList<>();
-        for (PermissionChecker checker : ServiceLoader.load(PermissionChecker.class,
-                PermissionChecker.class.getClassLoader())) {
+        for (PermissionChecker checker :
+                ServiceLoader.load(PermissionChecker.class, PermissionChecker.class.getClassLoader())) {
             found.add(checker);
         }
         if (found.isEmpty()) {
             log.warn("No PermissionChecker configured or found with ServiceLoader: every standard-template workflow "
                     + "will fail with PermissionDenied");
         } else {
-            log.info("Using PermissionChecker(s) found with ServiceLoader: {}",
+            log.info(
+                    "Using PermissionChecker(s) found with ServiceLoader: {}",
                     found.stream().map(c -> c.getClass().getName()).toList());
         }
         return List.copyOf(found);

@@ -32,8 +32,7 @@ public final class PlatformContextPropagator implements ContextPropagator {
     /** The shared instance. */
     public static final PlatformContextPropagator INSTANCE = new PlatformContextPropagator();
 
-    private PlatformContextPropagator() {
-    }
+    private PlatformContextPropagator() {}
 
     @Override
     public String getName() {
@@ -42,7 +41,8 @@ public final class PlatformContextPropagator implements ContextPropagator {
 
     @Override
     public Map<String, Payload> serializeContext(@Nullable Object context) {
-        PlatformContext c = context instanceof WorkflowContexts.Carried carried ? carried.decode()
+        PlatformContext c = context instanceof WorkflowContexts.Carried carried
+                ? carried.decode()
                 : context instanceof PlatformContext p ? p : null;
         if (c == null) {
             return Map.of();

@@ -3,8 +3,8 @@ package dev.adxcore.platform.temporal.internal;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.SimplePlugin;
 import io.temporal.common.context.ContextPropagator;
-import io.temporal.common.interceptors.WorkflowClientInterceptor;
 import io.temporal.common.interceptors.WorkerInterceptor;
+import io.temporal.common.interceptors.WorkflowClientInterceptor;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,8 +39,8 @@ public final class PlatformPlugin extends SimplePlugin {
             builder.setContextPropagators(propagators);
         }
         WorkflowClientInterceptor[] interceptors = builder.build().getInterceptors();
-        List<WorkflowClientInterceptor> clientInterceptors = interceptors == null ? new ArrayList<>()
-                : new ArrayList<>(Arrays.asList(interceptors));
+        List<WorkflowClientInterceptor> clientInterceptors =
+                interceptors == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList(interceptors));
         if (!clientInterceptors.contains(TracingInterceptors.CLIENT)) {
             clientInterceptors.add(TracingInterceptors.CLIENT);
             builder.setInterceptors(clientInterceptors.toArray(WorkflowClientInterceptor[]::new));
@@ -50,7 +50,8 @@ public final class PlatformPlugin extends SimplePlugin {
     @Override
     public void configureWorkerFactory(WorkerFactoryOptions.Builder builder) {
         WorkerInterceptor[] existing = builder.build().getWorkerInterceptors();
-        List<WorkerInterceptor> interceptors = existing == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList(existing));
+        List<WorkerInterceptor> interceptors =
+                existing == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList(existing));
         boolean changed = false;
         // The SDK wraps in list order, so the last is outermost: tracing goes before (inside) the platform
         // interceptor, whose context binding it then sees.

@@ -36,8 +36,7 @@ public final class PlatformWorkerInterceptor extends WorkerInterceptorBase {
     /** The shared instance. */
     public static final PlatformWorkerInterceptor INSTANCE = new PlatformWorkerInterceptor();
 
-    private PlatformWorkerInterceptor() {
-    }
+    private PlatformWorkerInterceptor() {}
 
     @Override
     public WorkflowInboundCallsInterceptor interceptWorkflow(WorkflowInboundCallsInterceptor next) {

@@ -38,8 +38,7 @@ public interface TemplateActivities {
      * @param permitted whether the operation may run
      * @param reason why it was denied, empty when permitted
      */
-    record PermissionDecision(boolean permitted, String reason) {
-    }
+    record PermissionDecision(boolean permitted, String reason) {}
 
     /**
      * A template event to publish.
@@ -52,7 +51,6 @@ public interface TemplateActivities {
      *     has the same id and consumers can deduplicate)
      * @param dataJson the event data as JSON
      */
-    record EventRequest(String type, String namespace, String workflowType, String workflowId, String runId,
-            String dataJson) {
-    }
+    record EventRequest(
+            String type, String namespace, String workflowType, String workflowId, String runId, String dataJson) {}
 }

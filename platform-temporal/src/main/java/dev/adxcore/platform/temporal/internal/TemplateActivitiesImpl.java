@@ -30,6 +30,7 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
 
     /** Failure type when the activity headers carry no platform context. */
     public static final String MISSING_CONTEXT = "MissingPlatformContext";
+
     static final String NO_CHECKER = "no PermissionChecker is configured, so every operation is denied: register "
             + "one with TemporalWorkerRunner.Builder.permissionChecker(...) or as a ServiceLoader service "
             + "(META-INF/services/dev.adxcore.platform.temporal.PermissionChecker)";
@@ -55,9 +56,11 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
     public PermissionDecision checkPermission(String operation) {
         PlatformContext context = PlatformContext.current().orElse(null);
         if (context == null) {
-            return new PermissionDecision(false, "the permission check carries no PlatformContext, so the operation "
-                    + "is denied: start the workflow through TemplateClient, or with a PlatformContext bound on the "
-                    + "starting thread");
+            return new PermissionDecision(
+                    false,
+                    "the permission check carries no PlatformContext, so the operation "
+                            + "is denied: start the workflow through TemplateClient, or with a PlatformContext bound on the "
+                            + "starting thread");
         }
         if (context.tenantId().isEmpty()) {
             return new PermissionDecision(false, "the PlatformContext has no tenant, so the operation is denied");
@@ -72,12 +75,19 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new IllegalStateException("permission check by " + checker.getClass().getName() + " failed", e);
+                throw new IllegalStateException(
+                        "permission check by " + checker.getClass().getName() + " failed", e);
             }
             if (!permitted) {
-                log.debug("Operation {} denied by {}", operation, checker.getClass().getName());
-                return new PermissionDecision(false, "operation '" + operation + "' denied for tenant "
-                        + context.tenantId().orElseThrow() + context.userId().map(u -> ", user " + u).orElse(""));
+                log.debug(
+                        "Operation {} denied by {}",
+                        operation,
+                        checker.getClass().getName());
+                return new PermissionDecision(
+                        false,
+                        "operation '" + operation + "' denied for tenant "
+                                + context.tenantId().orElseThrow()
+                                + context.userId().map(u -> ", user " + u).orElse(""));
             }
         }
         return new PermissionDecision(true, "");
@@ -85,9 +95,11 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
 
     @Override
     public void publishEvent(EventRequest request) {
-        PlatformContext context = PlatformContext.current().orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
-                "the activity headers carry no PlatformContext, so event " + request.type() + " cannot carry tenant "
-                        + "and correlation ids", MISSING_CONTEXT));
+        PlatformContext context = PlatformContext.current()
+                .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                        "the activity headers carry no PlatformContext, so event " + request.type()
+                                + " cannot carry tenant " + "and correlation ids",
+                        MISSING_CONTEXT));
         Event event;
         try {
             event = event(request, context);
@@ -104,8 +116,8 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof NonRetryableEventException || cause instanceof InvalidEventException) {
-                throw ApplicationFailure.newNonRetryableFailureWithCause(cause.getMessage(),
-                        cause.getClass().getSimpleName(), cause);
+                throw ApplicationFailure.newNonRetryableFailureWithCause(
+                        cause.getMessage(), cause.getClass().getSimpleName(), cause);
             }
             throw new IllegalStateException("publishing " + request.type() + " failed: " + cause.getMessage(), cause);
         }
@@ -125,8 +137,8 @@ public final class TemplateActivitiesImpl implements TemplateActivities {
         String causation = context.causationId()
                 .orElseGet(() -> WorkflowContexts.causationOf(request.workflowId(), request.runId()));
         Event.Builder b = Event.builder(request.type())
-                .id(UUID.nameUUIDFromBytes((request.runId() + '/' + request.type())
-                        .getBytes(StandardCharsets.UTF_8)).toString())
+                .id(UUID.nameUUIDFromBytes((request.runId() + '/' + request.type()).getBytes(StandardCharsets.UTF_8))
+                        .toString())
                 .source(source(request))
                 .subject(request.workflowId())
                 .tenantId(context.tenantId().orElse(null))

@@ -85,8 +85,7 @@ public final class TracingInterceptors {
     private static final AttributeKey<String> SIGNAL_NAME = AttributeKey.stringKey("temporal.signal.name");
     private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("temporal.activity.attempt");
 
-    private TracingInterceptors() {
-    }
+    private TracingInterceptors() {}
 
     // ------------------------------------------------------------------------------------------ header
 
@@ -101,7 +100,8 @@ public final class TracingInterceptors {
         if (carrier.isEmpty()) {
             return;
         }
-        DefaultDataConverter.STANDARD_INSTANCE.toPayload(carrier)
+        DefaultDataConverter.STANDARD_INSTANCE
+                .toPayload(carrier)
                 .ifPresent(p -> header.getValues().put(HEADER, p));
     }
 
@@ -118,11 +118,14 @@ public final class TracingInterceptors {
         }
         try {
             Map<?, ?> carrier = DefaultDataConverter.STANDARD_INSTANCE.fromPayload(payload, Map.class, Map.class);
-            Context extracted = PlatformTracing.extract(text(carrier.get("traceparent")),
-                    text(carrier.get("tracestate")));
+            Context extracted =
+                    PlatformTracing.extract(text(carrier.get("traceparent")), text(carrier.get("tracestate")));
             return Span.fromContext(extracted).getSpanContext().isValid() ? extracted : Context.root();
         } catch (RuntimeException e) {
-            log.debug("Ignoring the malformed Temporal header {}: {}", HEADER, e.getClass().getName());
+            log.debug(
+                    "Ignoring the malformed Temporal header {}: {}",
+                    HEADER,
+                    e.getClass().getName());
             return Context.root();
         }
     }
@@ -143,7 +146,8 @@ public final class TracingInterceptors {
             return;
         }
         span.recordException(error);
-        span.setStatus(StatusCode.ERROR, PlatformTracing.bounded(error.getClass().getName()));
+        span.setStatus(
+                StatusCode.ERROR, PlatformTracing.bounded(error.getClass().getName()));
     }
 
     /** Runs the call with the span current (OTel only), then ends it. */
@@ -166,8 +170,8 @@ public final class TracingInterceptors {
     }
 
     /** A command of workflow code: a CLIENT span written into its header, unless the workflow is replaying. */
-    private static <T> T command(String name, Header header, Supplier<T> call,
-            java.util.function.Consumer<SpanBuilder> attributes) {
+    private static <T> T command(
+            String name, Header header, Supplier<T> call, java.util.function.Consumer<SpanBuilder> attributes) {
         if (Workflow.isReplaying()) {
             return call.get();
         }
@@ -197,26 +201,35 @@ public final class TracingInterceptors {
         @Override
         public WorkflowStartOutput start(WorkflowStartInput input) {
             Context parent = PlatformTracing.currentContext();
-            return clientCall(startSpan("StartWorkflow:", input, parent), parent, input.getHeader(),
-                    () -> super.start(input));
+            return clientCall(
+                    startSpan("StartWorkflow:", input, parent), parent, input.getHeader(), () -> super.start(input));
         }
 
         @Override
         public WorkflowSignalWithStartOutput signalWithStart(WorkflowSignalWithStartInput input) {
             Context parent = PlatformTracing.currentContext();
             WorkflowStartInput start = input.getWorkflowStartInput();
-            return clientCall(startSpan("SignalWithStartWorkflow:", start, parent)
-                    .setAttribute(SIGNAL_NAME, PlatformTracing.bounded(input.getSignalName())), parent,
-                    start.getHeader(), () -> super.signalWithStart(input));
+            return clientCall(
+                    startSpan("SignalWithStartWorkflow:", start, parent)
+                            .setAttribute(SIGNAL_NAME, PlatformTracing.bounded(input.getSignalName())),
+                    parent,
+                    start.getHeader(),
+                    () -> super.signalWithStart(input));
         }
 
         @Override
         public WorkflowSignalOutput signal(WorkflowSignalInput input) {
             Context parent = PlatformTracing.currentContext();
-            return clientCall(span("SignalWorkflow:" + input.getSignalName(), SpanKind.CLIENT, parent)
-                    .setAttribute(WORKFLOW_ID, PlatformTracing.bounded(input.getWorkflowExecution().getWorkflowId()))
-                    .setAttribute(SIGNAL_NAME, PlatformTracing.bounded(input.getSignalName())), parent,
-                    input.getHeader(), () -> super.signal(input));
+            return clientCall(
+                    span("SignalWorkflow:" + input.getSignalName(), SpanKind.CLIENT, parent)
+                            .setAttribute(
+                                    WORKFLOW_ID,
+                                    PlatformTracing.bounded(
+                                            input.getWorkflowExecution().getWorkflowId()))
+                            .setAttribute(SIGNAL_NAME, PlatformTracing.bounded(input.getSignalName())),
+                    parent,
+                    input.getHeader(),
+                    () -> super.signal(input));
         }
 
         private static SpanBuilder startSpan(String prefix, WorkflowStartInput input, Context parent) {
@@ -294,28 +307,36 @@ public final class TracingInterceptors {
 
         @Override
         public <R> ActivityOutput<R> executeActivity(ActivityInput<R> input) {
-            return command("StartActivity:" + input.getActivityName(), input.getHeader(),
+            return command(
+                    "StartActivity:" + input.getActivityName(),
+                    input.getHeader(),
                     () -> super.executeActivity(input),
                     b -> b.setAttribute(ACTIVITY_TYPE, PlatformTracing.bounded(input.getActivityName())));
         }
 
         @Override
         public <R> LocalActivityOutput<R> executeLocalActivity(LocalActivityInput<R> input) {
-            return command("StartActivity:" + input.getActivityName(), input.getHeader(),
+            return command(
+                    "StartActivity:" + input.getActivityName(),
+                    input.getHeader(),
                     () -> super.executeLocalActivity(input),
                     b -> b.setAttribute(ACTIVITY_TYPE, PlatformTracing.bounded(input.getActivityName())));
         }
 
         @Override
         public <R> ChildWorkflowOutput<R> executeChildWorkflow(ChildWorkflowInput<R> input) {
-            return command("StartChildWorkflow:" + input.getWorkflowType(), input.getHeader(),
+            return command(
+                    "StartChildWorkflow:" + input.getWorkflowType(),
+                    input.getHeader(),
                     () -> super.executeChildWorkflow(input),
                     b -> b.setAttribute(WORKFLOW_TYPE, PlatformTracing.bounded(input.getWorkflowType())));
         }
 
         @Override
         public SignalExternalOutput signalExternalWorkflow(SignalExternalInput input) {
-            return command("SignalExternalWorkflow:" + input.getSignalName(), input.getHeader(),
+            return command(
+                    "SignalExternalWorkflow:" + input.getSignalName(),
+                    input.getHeader(),
                     () -> super.signalExternalWorkflow(input),
                     b -> b.setAttribute(SIGNAL_NAME, PlatformTracing.bounded(input.getSignalName())));
         }

@@ -27,8 +27,7 @@ public final class WorkflowContexts {
     private static final WorkflowThreadLocal<@Nullable Object> CARRIED = new WorkflowThreadLocal<>();
     private static final WorkflowThreadLocal<@Nullable Boolean> ACTIVE = new WorkflowThreadLocal<>();
 
-    private WorkflowContexts() {
-    }
+    private WorkflowContexts() {}
 
     /**
      * Keeps what the SDK propagated to this workflow thread. Call on a workflow thread only.
@@ -165,7 +164,8 @@ public final class WorkflowContexts {
             this.header = header;
         }
 
-        @Nullable PlatformContext decode() {
+        @Nullable
+        PlatformContext decode() {
             return ContextHeaderCodec.read(header);
         }
     }

@@ -48,15 +48,24 @@ class ContextHeaderCodecTest {
         for (int i = 0; i < 64; i++) {
             roles.add(("r" + i + "-").repeat(64).substring(0, 128));
         }
-        return PlatformContext.builder().tenantId(TENANT).userId("u".repeat(255) + "|").roles(roles)
-                .correlationId("c=".repeat(64)).causationId("~".repeat(512))
-                .trace(TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01").orElseThrow())
-                .traceState("\"\\ ".repeat(170) + "ab").causalToken("0/".repeat(64)).build();
+        return PlatformContext.builder()
+                .tenantId(TENANT)
+                .userId("u".repeat(255) + "|")
+                .roles(roles)
+                .correlationId("c=".repeat(64))
+                .causationId("~".repeat(512))
+                .trace(TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                        .orElseThrow())
+                .traceState("\"\\ ".repeat(170) + "ab")
+                .causalToken("0/".repeat(64))
+                .build();
     }
 
     private static Payload json(String data) {
-        return Payload.newBuilder().putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
-                .setData(ByteString.copyFromUtf8(data)).build();
+        return Payload.newBuilder()
+                .putMetadata("encoding", ByteString.copyFromUtf8("json/plain"))
+                .setData(ByteString.copyFromUtf8(data))
+                .build();
     }
 
     private static Map<String, Payload> minimal() {
@@ -80,8 +89,9 @@ class ContextHeaderCodecTest {
         Map<String, Payload> header = ContextHeaderCodec.write(full());
 
         assertThat(header.keySet()).containsExactlyInAnyOrderElementsOf(TemporalHeaders.ALL);
-        assertThat(header.values()).allSatisfy(p ->
-                assertThat(p.getMetadataOrThrow("encoding").toStringUtf8()).isEqualTo("json/plain"));
+        assertThat(header.values())
+                .allSatisfy(p -> assertThat(p.getMetadataOrThrow("encoding").toStringUtf8())
+                        .isEqualTo("json/plain"));
         assertThat(header.get(TemporalHeaders.TENANT_ID).getData().toString(StandardCharsets.UTF_8))
                 .isEqualTo("\"3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f\"");
         assertThat(header.get(TemporalHeaders.TRACESTATE).getData().toString(StandardCharsets.UTF_8))
@@ -101,7 +111,8 @@ class ContextHeaderCodecTest {
     @Test
     void headersWithoutAnyOfTheCarriersNamesAreNoContextAndNotLogged() {
         assertThat(ContextHeaderCodec.read(Map.of())).isNull();
-        assertThat(ContextHeaderCodec.read(Map.of("other-propagator", json("\"x\"")))).isNull();
+        assertThat(ContextHeaderCodec.read(Map.of("other-propagator", json("\"x\""))))
+                .isNull();
         assertThat(log.list).isEmpty();
     }
 
@@ -117,7 +128,8 @@ class ContextHeaderCodecTest {
     @Test
     void jsonEscapesThatOtherEncodersWriteAreDecoded() {
         Map<String, Payload> header = minimal();
-        header.put(TemporalHeaders.TENANT_ID, json(" \"" + TENANT.toString().toUpperCase(java.util.Locale.ROOT) + "\" "));
+        header.put(
+                TemporalHeaders.TENANT_ID, json(" \"" + TENANT.toString().toUpperCase(java.util.Locale.ROOT) + "\" "));
         header.put(TemporalHeaders.CAUSATION_ID, json("\"order\\/42\\u007e\""));
 
         PlatformContext read = ContextHeaderCodec.read(header);
@@ -132,8 +144,10 @@ class ContextHeaderCodecTest {
         header.remove(TemporalHeaders.CORRELATION_ID);
 
         assertThat(ContextHeaderCodec.read(header)).isNull();
-        assertThat(log.list).singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
-                .contains("header adx-correlation-id is missing although other adx- headers are present"));
+        assertThat(log.list)
+                .singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage())
+                        .contains("header adx-correlation-id is missing although other adx- headers are present"));
     }
 
     @Test
@@ -158,16 +172,26 @@ class ContextHeaderCodecTest {
 
     @Test
     void payloadsThatAreNotOneJsonStringAreMalformed() {
-        List<Payload> notStrings = List.of(json("42"), json("\"unterminated"), json("\"a\" \"b\""), json("\"a\"b\""),
-                json("\"raw\ttab\""), json("\"bad \\x escape\""), json("\"\\u12\""),
-                Payload.newBuilder().putMetadata("encoding", ByteString.copyFromUtf8("binary/plain"))
-                        .setData(ByteString.copyFromUtf8("\"u-1\"")).build(),
+        List<Payload> notStrings = List.of(
+                json("42"),
+                json("\"unterminated"),
+                json("\"a\" \"b\""),
+                json("\"a\"b\""),
+                json("\"raw\ttab\""),
+                json("\"bad \\x escape\""),
+                json("\"\\u12\""),
+                Payload.newBuilder()
+                        .putMetadata("encoding", ByteString.copyFromUtf8("binary/plain"))
+                        .setData(ByteString.copyFromUtf8("\"u-1\""))
+                        .build(),
                 json("\"" + "u".repeat(ContextHeaderCodec.MAX_PAYLOAD_BYTES) + "\""));
         for (Payload payload : notStrings) {
             Map<String, Payload> header = minimal();
             header.put(TemporalHeaders.USER_ID, payload);
 
-            assertThat(ContextHeaderCodec.read(header)).as(payload.getData().toStringUtf8()).isNull();
+            assertThat(ContextHeaderCodec.read(header))
+                    .as(payload.getData().toStringUtf8())
+                    .isNull();
         }
     }
 
@@ -181,11 +205,15 @@ class ContextHeaderCodecTest {
         ContextHeaderCodec.read(header);
 
         assertThat(log.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.DEBUG, Level.DEBUG);
-        assertThat(log.list.get(0).getFormattedMessage()).isEqualTo("Ignoring the PlatformContext in the headers of a "
-                + "Temporal task: header adx-user-id must be a JSON string of 1 to 256 characters of "
-                + "A-Z a-z 0-9 . _ : @ | + = - (24 bytes received, not shown); the task runs with no context, so a "
-                + "standard-template workflow is denied; later malformed adx-user-id headers are logged at DEBUG");
-        assertThat(log.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("evil")
-                .doesNotContain("forged"));
+        assertThat(log.list.get(0).getFormattedMessage())
+                .isEqualTo(
+                        "Ignoring the PlatformContext in the headers of a "
+                                + "Temporal task: header adx-user-id must be a JSON string of 1 to 256 characters of "
+                                + "A-Z a-z 0-9 . _ : @ | + = - (24 bytes received, not shown); the task runs with no context, so a "
+                                + "standard-template workflow is denied; later malformed adx-user-id headers are logged at DEBUG");
+        assertThat(log.list)
+                .allSatisfy(e -> assertThat(e.getFormattedMessage())
+                        .doesNotContain("evil")
+                        .doesNotContain("forged"));
     }
 }

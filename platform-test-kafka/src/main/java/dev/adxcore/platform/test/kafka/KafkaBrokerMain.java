@@ -33,8 +33,7 @@ import org.apache.kafka.common.utils.Exit;
  */
 public final class KafkaBrokerMain {
 
-    private KafkaBrokerMain() {
-    }
+    private KafkaBrokerMain() {}
 
     /**
      * Runs the broker until SIGTERM, SIGKILL or the parent's death.
@@ -75,8 +74,8 @@ public final class KafkaBrokerMain {
             throw new FormatExit(status, message);
         });
         try {
-            kafka.tools.StorageTool.main(new String[] {"format", "-t", clusterId, "-c", config.toString(),
-                    "--ignore-formatted"});
+            kafka.tools.StorageTool.main(
+                    new String[] {"format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"});
         } catch (FormatExit e) {
             if (e.status != 0) {
                 throw new IllegalStateException("formatting the broker's log directory failed with exit code "
@@ -96,7 +95,10 @@ public final class KafkaBrokerMain {
         try (Admin admin = Admin.create(p)) {
             while (System.nanoTime() < deadline) {
                 try {
-                    if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                    if (!admin.describeCluster()
+                            .nodes()
+                            .get(2, TimeUnit.SECONDS)
+                            .isEmpty()) {
                         Files.writeString(ready, "ready\n");
                         return;
                     }
@@ -115,20 +117,24 @@ public final class KafkaBrokerMain {
     }
 
     private static void watchParent(long parentPid) {
-        Thread watcher = new Thread(() -> {
-            while (true) {
-                boolean alive = ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false);
-                if (!alive) {
-                    System.err.println("parent JVM " + parentPid + " is gone: halting the broker");
-                    Runtime.getRuntime().halt(3);
-                }
-                try {
-                    Thread.sleep(Duration.ofMillis(500).toMillis());
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "kafka-broker-parent-watch");
+        Thread watcher = new Thread(
+                () -> {
+                    while (true) {
+                        boolean alive = ProcessHandle.of(parentPid)
+                                .map(ProcessHandle::isAlive)
+                                .orElse(false);
+                        if (!alive) {
+                            System.err.println("parent JVM " + parentPid + " is gone: halting the broker");
+                            Runtime.getRuntime().halt(3);
+                        }
+                        try {
+                            Thread.sleep(Duration.ofMillis(500).toMillis());
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "kafka-broker-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
     }

@@ -25,292 +25,309 @@ import org.slf4j.LoggerFactory;
  * seconds.
  */
 public final class LocalKafka implements KafkaHost {
-  /** The child's main class, in platform-test-kafka. */
-  public static final String MAIN_CLASS = "dev.adxcore.platform.test.kafka.KafkaBrokerMain";
-  /** Environment variable (or system property platform.test.kafka.jvm.args): the child JVM's options. */
-  public static final String JVM_ARGS = "PLATFORM_TEST_KAFKA_JVM_ARGS";
-  private static final String DEFAULT_JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
-  private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
-  private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** The child's main class, in platform-test-kafka. */
+    public static final String MAIN_CLASS = "dev.adxcore.platform.test.kafka.KafkaBrokerMain";
+    /** Environment variable (or system property platform.test.kafka.jvm.args): the child JVM's options. */
+    public static final String JVM_ARGS = "PLATFORM_TEST_KAFKA_JVM_ARGS";
 
-  private final Path dir;
-  private final int port;
-  private final String clusterId;
-  private @Nullable Process process;
-  private boolean frozen;
-  private boolean closed;
+    private static final String DEFAULT_JVM_ARGS = "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+    private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  private LocalKafka(Path dir, int port, String clusterId) {
-    this.dir = dir;
-    this.port = port;
-    this.clusterId = clusterId;
-  }
+    private final Path dir;
+    private final int port;
+    private final String clusterId;
+    private @Nullable Process process;
+    private boolean frozen;
+    private boolean closed;
 
-  /** @return whether the broker's jars (platform-test-kafka) are on this JVM's class path */
-  public static boolean available() {
-    try {
-      ClassLoader loader = LocalKafka.class.getClassLoader();
-      Class.forName(MAIN_CLASS, false, loader);
-      Class.forName("kafka.Kafka", false, loader);
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
+    private LocalKafka(Path dir, int port, String clusterId) {
+        this.dir = dir;
+        this.port = port;
+        this.clusterId = clusterId;
     }
-  }
 
-  /**
-   * Starts a broker and returns once it is in its own cluster metadata.
-   *
-   * @return the running broker
-   * @throws TestServersUnavailableException when it cannot be started
-   */
-  public static LocalKafka launchNew() {
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("adx-platform-test-kafka-");
-    } catch (IOException e) {
-      throw new TestServersUnavailableException("cannot create a folder for the private Kafka broker: " + e.getMessage()
-          + "; set -Djava.io.tmpdir to a writable folder", e);
-    }
-    TestServersUnavailableException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      int port = Workspace.freePort();
-      int controllerPort = Workspace.freePort();
-      LocalKafka kafka = new LocalKafka(dir, port, newClusterId());
-      try {
-        kafka.writeConfig(controllerPort);
-        long started = System.nanoTime();
-        kafka.launch();
-        LOG.info("Private Kafka broker started on 127.0.0.1:{} in {} ms ({})", port,
-            (System.nanoTime() - started) / 1_000_000, dir);
-        return kafka;
-      } catch (TestServersUnavailableException e) {
-        last = e; // most likely a port was taken between the probe and the bind: try other ports
-        kafka.terminate(true);
-        Workspace.delete(dir.resolve("data"));
-      }
-    }
-    Workspace.delete(dir);
-    throw last;
-  }
-
-  private static String newClusterId() {
-    UUID id = UUID.randomUUID();
-    ByteBuffer b = ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
-  }
-
-  private void writeConfig(int controllerPort) {
-    String config = String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-        "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "inter.broker.listener.name=PLAINTEXT",
-        "log.dirs=" + dir.resolve("data"),
-        "num.partitions=1",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=4",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "share.coordinator.state.topic.replication.factor=1",
-        "share.coordinator.state.topic.min.isr=1",
-        // tests: a new consumer group starts at once, and short session timeouts are allowed
-        "group.initial.rebalance.delay.ms=0",
-        "group.min.session.timeout.ms=1000",
-        // topics are created on purpose (the event bus creates its own), never by a typo
-        "auto.create.topics.enable=false",
-        "") ;
-    try {
-      Files.writeString(dir.resolve("server.properties"), config, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new TestServersUnavailableException("cannot write " + dir.resolve("server.properties") + ": "
-          + e.getMessage(), e);
-    }
-  }
-
-  private void launch() {
-    Path log = dir.resolve("broker.log");
-    Path ready = dir.resolve("ready");
-    try {
-      Files.deleteIfExists(ready);
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      for (String arg : jvmArgs().trim().split("\\s+")) {
-        if (!arg.isEmpty()) {
-          command.add(arg);
+    /** @return whether the broker's jars (platform-test-kafka) are on this JVM's class path */
+    public static boolean available() {
+        try {
+            ClassLoader loader = LocalKafka.class.getClassLoader();
+            Class.forName(MAIN_CLASS, false, loader);
+            Class.forName("kafka.Kafka", false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
-      }
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(MAIN_CLASS);
-      command.add(dir.resolve("server.properties").toString());
-      command.add(clusterId);
-      command.add(Long.toString(ProcessHandle.current().pid()));
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
-    } catch (IOException e) {
-      throw new TestServersUnavailableException("cannot start the Kafka broker JVM: " + e.getMessage(), e);
     }
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    Process p = process;
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(ready)) {
-        return;
-      }
-      if (!p.isAlive()) {
-        throw new TestServersUnavailableException("the private Kafka broker exited with code " + p.exitValue()
-            + " while starting on port " + port + "; its log: " + Exec.tail(log, 0), null);
-      }
-      sleep(50);
-    }
-    p.destroyForcibly();
-    throw new TestServersUnavailableException("the private Kafka broker did not start within "
-        + START_TIMEOUT.toSeconds() + " s on port " + port + "; its log: " + Exec.tail(log, 0), null);
-  }
 
-  private static String jvmArgs() {
-    String value = System.getProperty("platform.test.kafka.jvm.args");
-    if (value == null || value.isBlank()) {
-      value = System.getenv(JVM_ARGS);
-    }
-    return value == null || value.isBlank() ? DEFAULT_JVM_ARGS : value;
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TestServersUnavailableException("interrupted while starting Kafka", e);
-    }
-  }
-
-  @Override
-  public Source source() {
-    return Source.LOCAL;
-  }
-
-  @Override
-  public String bootstrapServers() {
-    return "127.0.0.1:" + port;
-  }
-
-  @Override
-  public boolean controllable() {
-    return true;
-  }
-
-  @Override
-  public synchronized void stop() {
-    if (process != null) {
-      thawIfFrozen();
-      terminate(false);
-      LOG.info("Private Kafka broker on 127.0.0.1:{} stopped", port);
-    }
-  }
-
-  @Override
-  public synchronized void kill() {
-    if (process != null) {
-      frozen = false;
-      terminate(true);
-      LOG.info("Private Kafka broker on 127.0.0.1:{} killed", port);
-    }
-  }
-
-  @Override
-  public synchronized void start() {
-    if (closed) {
-      throw new IllegalStateException("the private Kafka broker was already closed");
-    }
-    Process running = process;
-    if (running == null || !running.isAlive()) {
-      process = null;
-      frozen = false;
-      launch();
-      LOG.info("Private Kafka broker on 127.0.0.1:{} started again", port);
-    }
-  }
-
-  @Override
-  public synchronized void freeze() {
-    if (closed) {
-      throw new IllegalStateException("the private Kafka broker was already closed");
-    }
-    Process running = process;
-    if (running == null || !running.isAlive()) {
-      throw new IllegalStateException("the Kafka broker on 127.0.0.1:" + port + " is not running: start it before"
-          + " freezing it");
-    }
-    if (!frozen) {
-      ProcessTrees.freeze(running.toHandle());
-      frozen = true;
-      LOG.info("Private Kafka broker on 127.0.0.1:{} frozen (SIGSTOP of {})", port, running.pid());
-    }
-  }
-
-  @Override
-  public synchronized void thaw() {
-    if (thawIfFrozen()) {
-      LOG.info("Private Kafka broker on 127.0.0.1:{} thawed", port);
-    }
-  }
-
-  private boolean thawIfFrozen() {
-    if (!frozen) {
-      return false;
-    }
-    Process running = process;
-    if (running != null && running.isAlive()) {
-      ProcessTrees.thaw(running.toHandle());
-    }
-    frozen = false;
-    return true;
-  }
-
-  private void terminate(boolean forcibly) {
-    Process running = process;
-    if (running == null) {
-      return;
-    }
-    try {
-      if (forcibly) {
-        running.destroyForcibly();
-        running.waitFor(10, TimeUnit.SECONDS);
-      } else {
-        running.destroy();
-        if (!running.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-          LOG.warn("Private Kafka broker on 127.0.0.1:{} did not stop within {} s: killing it", port,
-              STOP_TIMEOUT.toSeconds());
-          running.destroyForcibly();
-          running.waitFor(10, TimeUnit.SECONDS);
+    /**
+     * Starts a broker and returns once it is in its own cluster metadata.
+     *
+     * @return the running broker
+     * @throws TestServersUnavailableException when it cannot be started
+     */
+    public static LocalKafka launchNew() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("adx-platform-test-kafka-");
+        } catch (IOException e) {
+            throw new TestServersUnavailableException(
+                    "cannot create a folder for the private Kafka broker: " + e.getMessage()
+                            + "; set -Djava.io.tmpdir to a writable folder",
+                    e);
         }
-      }
-    } catch (InterruptedException e) {
-      running.destroyForcibly();
-      Thread.currentThread().interrupt();
+        TestServersUnavailableException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = Workspace.freePort();
+            int controllerPort = Workspace.freePort();
+            LocalKafka kafka = new LocalKafka(dir, port, newClusterId());
+            try {
+                kafka.writeConfig(controllerPort);
+                long started = System.nanoTime();
+                kafka.launch();
+                LOG.info(
+                        "Private Kafka broker started on 127.0.0.1:{} in {} ms ({})",
+                        port,
+                        (System.nanoTime() - started) / 1_000_000,
+                        dir);
+                return kafka;
+            } catch (TestServersUnavailableException e) {
+                last = e; // most likely a port was taken between the probe and the bind: try other ports
+                kafka.terminate(true);
+                Workspace.delete(dir.resolve("data"));
+            }
+        }
+        Workspace.delete(dir);
+        throw last;
     }
-    process = null;
-  }
 
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+    private static String newClusterId() {
+        UUID id = UUID.randomUUID();
+        ByteBuffer b =
+                ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
     }
-    closed = true;
-    terminate(true); // throwaway data: no need to wait for a clean shutdown
-    Workspace.delete(dir);
-  }
 
-  @Override
-  public String toString() {
-    return "LocalKafka{127.0.0.1:" + port + ", " + dir + '}';
-  }
+    private void writeConfig(int controllerPort) {
+        String config = String.join(
+                "\n",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "controller.listener.names=CONTROLLER",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "log.dirs=" + dir.resolve("data"),
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=4",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                // tests: a new consumer group starts at once, and short session timeouts are allowed
+                "group.initial.rebalance.delay.ms=0",
+                "group.min.session.timeout.ms=1000",
+                // topics are created on purpose (the event bus creates its own), never by a typo
+                "auto.create.topics.enable=false",
+                "");
+        try {
+            Files.writeString(dir.resolve("server.properties"), config, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new TestServersUnavailableException(
+                    "cannot write " + dir.resolve("server.properties") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void launch() {
+        Path log = dir.resolve("broker.log");
+        Path ready = dir.resolve("ready");
+        try {
+            Files.deleteIfExists(ready);
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            for (String arg : jvmArgs().trim().split("\\s+")) {
+                if (!arg.isEmpty()) {
+                    command.add(arg);
+                }
+            }
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(MAIN_CLASS);
+            command.add(dir.resolve("server.properties").toString());
+            command.add(clusterId);
+            command.add(Long.toString(ProcessHandle.current().pid()));
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new TestServersUnavailableException("cannot start the Kafka broker JVM: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Process p = process;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(ready)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new TestServersUnavailableException(
+                        "the private Kafka broker exited with code " + p.exitValue() + " while starting on port " + port
+                                + "; its log: " + Exec.tail(log, 0),
+                        null);
+            }
+            sleep(50);
+        }
+        p.destroyForcibly();
+        throw new TestServersUnavailableException(
+                "the private Kafka broker did not start within " + START_TIMEOUT.toSeconds() + " s on port " + port
+                        + "; its log: " + Exec.tail(log, 0),
+                null);
+    }
+
+    private static String jvmArgs() {
+        String value = System.getProperty("platform.test.kafka.jvm.args");
+        if (value == null || value.isBlank()) {
+            value = System.getenv(JVM_ARGS);
+        }
+        return value == null || value.isBlank() ? DEFAULT_JVM_ARGS : value;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TestServersUnavailableException("interrupted while starting Kafka", e);
+        }
+    }
+
+    @Override
+    public Source source() {
+        return Source.LOCAL;
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public boolean controllable() {
+        return true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (process != null) {
+            thawIfFrozen();
+            terminate(false);
+            LOG.info("Private Kafka broker on 127.0.0.1:{} stopped", port);
+        }
+    }
+
+    @Override
+    public synchronized void kill() {
+        if (process != null) {
+            frozen = false;
+            terminate(true);
+            LOG.info("Private Kafka broker on 127.0.0.1:{} killed", port);
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the private Kafka broker was already closed");
+        }
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            process = null;
+            frozen = false;
+            launch();
+            LOG.info("Private Kafka broker on 127.0.0.1:{} started again", port);
+        }
+    }
+
+    @Override
+    public synchronized void freeze() {
+        if (closed) {
+            throw new IllegalStateException("the private Kafka broker was already closed");
+        }
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            throw new IllegalStateException(
+                    "the Kafka broker on 127.0.0.1:" + port + " is not running: start it before" + " freezing it");
+        }
+        if (!frozen) {
+            ProcessTrees.freeze(running.toHandle());
+            frozen = true;
+            LOG.info("Private Kafka broker on 127.0.0.1:{} frozen (SIGSTOP of {})", port, running.pid());
+        }
+    }
+
+    @Override
+    public synchronized void thaw() {
+        if (thawIfFrozen()) {
+            LOG.info("Private Kafka broker on 127.0.0.1:{} thawed", port);
+        }
+    }
+
+    private boolean thawIfFrozen() {
+        if (!frozen) {
+            return false;
+        }
+        Process running = process;
+        if (running != null && running.isAlive()) {
+            ProcessTrees.thaw(running.toHandle());
+        }
+        frozen = false;
+        return true;
+    }
+
+    private void terminate(boolean forcibly) {
+        Process running = process;
+        if (running == null) {
+            return;
+        }
+        try {
+            if (forcibly) {
+                running.destroyForcibly();
+                running.waitFor(10, TimeUnit.SECONDS);
+            } else {
+                running.destroy();
+                if (!running.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn(
+                            "Private Kafka broker on 127.0.0.1:{} did not stop within {} s: killing it",
+                            port,
+                            STOP_TIMEOUT.toSeconds());
+                    running.destroyForcibly();
+                    running.waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        } catch (InterruptedException e) {
+            running.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        terminate(true); // throwaway data: no need to wait for a clean shutdown
+        Workspace.delete(dir);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalKafka{127.0.0.1:" + port + ", " + dir + '}';
+    }
 }

@@ -18,215 +18,244 @@ import org.slf4j.LoggerFactory;
  * that outlives crashes and restarts, so every acknowledged write survives {@link #crash()}.
  */
 final class LocalRedis implements RedisHost {
-  private static final Logger LOG = LoggerFactory.getLogger(LocalRedis.class);
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRedis.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
-  private final Path binary;
-  private final Path workDir;
-  private final RedisEndpoint endpoint;
-  private final Source source;
-  private final boolean durable;
-  private @Nullable Process process;
-  private boolean frozen;
-  private boolean closed;
+    private final Path binary;
+    private final Path workDir;
+    private final RedisEndpoint endpoint;
+    private final Source source;
+    private final boolean durable;
+    private @Nullable Process process;
+    private boolean frozen;
+    private boolean closed;
 
-  private LocalRedis(Path binary, Path workDir, RedisEndpoint endpoint, Source source, boolean durable,
-      Process process) {
-    this.binary = binary;
-    this.workDir = workDir;
-    this.endpoint = endpoint;
-    this.source = source;
-    this.durable = durable;
-    this.process = process;
-  }
-
-  static LocalRedis start(Path binary, Path workDir) {
-    return start(binary, workDir, Source.LOCAL, false);
-  }
-
-  static LocalRedis start(Path binary, Path workDir, Source source) {
-    return start(binary, workDir, source, false);
-  }
-
-  static LocalRedis start(Path binary, Path workDir, Source source, boolean durable) {
-    long started = System.nanoTime();
-    try {
-      Files.createDirectories(workDir.resolve("redis"));
-    } catch (IOException e) {
-      throw new TestServersUnavailableException("cannot create " + workDir.resolve("redis") + ": " + e.getMessage(), e);
+    private LocalRedis(
+            Path binary, Path workDir, RedisEndpoint endpoint, Source source, boolean durable, Process process) {
+        this.binary = binary;
+        this.workDir = workDir;
+        this.endpoint = endpoint;
+        this.source = source;
+        this.durable = durable;
+        this.process = process;
     }
-    TestServersUnavailableException last = null;
-    for (int attempt = 0; attempt < 3; attempt++) {
-      int port = Workspace.freePort();
-      try {
-        Process process = launch(binary, workDir, port, durable);
-        LOG.info("Private Redis ({} binary {}{}) started on 127.0.0.1:{} in {} ms", source.label(), binary,
-            durable ? ", durable: appendonly, appendfsync always" : "", port, (System.nanoTime() - started) / 1_000_000);
-        return new LocalRedis(binary, workDir, RedisEndpoint.local(port), source, durable, process);
-      } catch (TestServersUnavailableException e) {
-        // most likely another process took the port between our probe and the server's bind: retry
-        last = e;
-      }
-    }
-    throw last;
-  }
 
-  /** Starts redis-server on {@code port} and waits until it answers PING. */
-  private static Process launch(Path binary, Path workDir, int port, boolean durable) {
-    Path log = workDir.resolve("redis.log");
-    Process process;
-    try {
-      process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-          "--save", "", "--appendonly", durable ? "yes" : "no", "--appendfsync", durable ? "always" : "everysec",
-          "--dir", workDir.resolve("redis").toString(), "--daemonize", "no", "--protected-mode", "no"))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
-      Files.writeString(workDir.resolve("redis" + Workspace.PID_SUFFIX), Long.toString(process.pid()));
-    } catch (IOException e) {
-      throw new TestServersUnavailableException("cannot run " + binary + ": " + e.getMessage(), e);
+    static LocalRedis start(Path binary, Path workDir) {
+        return start(binary, workDir, Source.LOCAL, false);
     }
-    RedisEndpoint endpoint = RedisEndpoint.local(port);
-    IOException lastFailure = null;
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (process.isAlive() && System.nanoTime() < deadline) {
-      try (Resp resp = Resp.connect(endpoint, Duration.ofMillis(500))) {
-        resp.command("PING");
-        return process;
-      } catch (IOException e) {
-        lastFailure = e;
-        sleep(20);
-      }
-    }
-    process.destroyForcibly();
-    String output = Exec.tail(log, 0);
-    throw new TestServersUnavailableException("the private redis-server (" + binary + ") did not start on port "
-        + port + "; its log: " + output + (output.contains("error while loading shared libraries")
-            ? " (the redis-server that embedded-redis ships for Linux x86-64 needs OpenSSL 3's libssl.so.3 and"
-            + " libcrypto.so.3: install them (Debian/Ubuntu: libssl3), or install redis-server)" : ""), lastFailure);
-  }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TestServersUnavailableException("interrupted while starting redis-server", e);
+    static LocalRedis start(Path binary, Path workDir, Source source) {
+        return start(binary, workDir, source, false);
     }
-  }
 
-  @Override
-  public Source source() {
-    return source;
-  }
+    static LocalRedis start(Path binary, Path workDir, Source source, boolean durable) {
+        long started = System.nanoTime();
+        try {
+            Files.createDirectories(workDir.resolve("redis"));
+        } catch (IOException e) {
+            throw new TestServersUnavailableException(
+                    "cannot create " + workDir.resolve("redis") + ": " + e.getMessage(), e);
+        }
+        TestServersUnavailableException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = Workspace.freePort();
+            try {
+                Process process = launch(binary, workDir, port, durable);
+                LOG.info(
+                        "Private Redis ({} binary {}{}) started on 127.0.0.1:{} in {} ms",
+                        source.label(),
+                        binary,
+                        durable ? ", durable: appendonly, appendfsync always" : "",
+                        port,
+                        (System.nanoTime() - started) / 1_000_000);
+                return new LocalRedis(binary, workDir, RedisEndpoint.local(port), source, durable, process);
+            } catch (TestServersUnavailableException e) {
+                // most likely another process took the port between our probe and the server's bind: retry
+                last = e;
+            }
+        }
+        throw last;
+    }
 
-  @Override
-  public RedisEndpoint endpoint() {
-    return endpoint;
-  }
+    /** Starts redis-server on {@code port} and waits until it answers PING. */
+    private static Process launch(Path binary, Path workDir, int port, boolean durable) {
+        Path log = workDir.resolve("redis.log");
+        Process process;
+        try {
+            process = new ProcessBuilder(List.of(
+                            binary.toString(),
+                            "--port",
+                            Integer.toString(port),
+                            "--bind",
+                            "127.0.0.1",
+                            "--save",
+                            "",
+                            "--appendonly",
+                            durable ? "yes" : "no",
+                            "--appendfsync",
+                            durable ? "always" : "everysec",
+                            "--dir",
+                            workDir.resolve("redis").toString(),
+                            "--daemonize",
+                            "no",
+                            "--protected-mode",
+                            "no"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            Files.writeString(workDir.resolve("redis" + Workspace.PID_SUFFIX), Long.toString(process.pid()));
+        } catch (IOException e) {
+            throw new TestServersUnavailableException("cannot run " + binary + ": " + e.getMessage(), e);
+        }
+        RedisEndpoint endpoint = RedisEndpoint.local(port);
+        IOException lastFailure = null;
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try (Resp resp = Resp.connect(endpoint, Duration.ofMillis(500))) {
+                resp.command("PING");
+                return process;
+            } catch (IOException e) {
+                lastFailure = e;
+                sleep(20);
+            }
+        }
+        process.destroyForcibly();
+        String output = Exec.tail(log, 0);
+        throw new TestServersUnavailableException(
+                "the private redis-server (" + binary + ") did not start on port "
+                        + port + "; its log: " + output
+                        + (output.contains("error while loading shared libraries")
+                                ? " (the redis-server that embedded-redis ships for Linux x86-64 needs OpenSSL 3's libssl.so.3 and"
+                                        + " libcrypto.so.3: install them (Debian/Ubuntu: libssl3), or install redis-server)"
+                                : ""),
+                lastFailure);
+    }
 
-  @Override
-  public boolean controllable() {
-    return true;
-  }
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TestServersUnavailableException("interrupted while starting redis-server", e);
+        }
+    }
 
-  @Override
-  public boolean isDurable() {
-    return durable;
-  }
+    @Override
+    public Source source() {
+        return source;
+    }
 
-  @Override
-  public synchronized void stop() {
-    Process running = process;
-    if (running == null) {
-      return;
+    @Override
+    public RedisEndpoint endpoint() {
+        return endpoint;
     }
-    thawIfFrozen(running);
-    terminate(running);
-    process = null;
-    LOG.info("Private Redis on {} stopped", endpoint.address());
-  }
 
-  @Override
-  public synchronized void start() {
-    if (closed) {
-      throw new IllegalStateException("the private Redis was already closed");
+    @Override
+    public boolean controllable() {
+        return true;
     }
-    Process running = process;
-    if (running == null || !running.isAlive()) {
-      process = launch(binary, workDir, endpoint.port(), durable);
-      frozen = false;
-      LOG.info("Private Redis on {} started again{}", endpoint.address(), durable ? " from its append-only file" : "");
-    }
-  }
 
-  @Override
-  public synchronized void crash() {
-    if (closed) {
-      throw new IllegalStateException("the private Redis was already closed");
+    @Override
+    public boolean isDurable() {
+        return durable;
     }
-    Process running = process;
-    if (running != null && running.isAlive()) {
-      ProcessTrees.kill(running.toHandle());
-      LOG.info("Private Redis on {} crashed (SIGKILL of {})", endpoint.address(), running.pid());
-    }
-    process = null;
-    frozen = false;
-  }
 
-  @Override
-  public synchronized void freeze() {
-    if (closed) {
-      throw new IllegalStateException("the private Redis was already closed");
+    @Override
+    public synchronized void stop() {
+        Process running = process;
+        if (running == null) {
+            return;
+        }
+        thawIfFrozen(running);
+        terminate(running);
+        process = null;
+        LOG.info("Private Redis on {} stopped", endpoint.address());
     }
-    Process running = process;
-    if (running == null || !running.isAlive()) {
-      throw new IllegalStateException("Redis on " + endpoint.address() + " is not running: start it before freezing it");
-    }
-    if (!frozen) {
-      ProcessTrees.freeze(running.toHandle());
-      frozen = true;
-      LOG.info("Private Redis on {} frozen (SIGSTOP of {})", endpoint.address(), running.pid());
-    }
-  }
 
-  @Override
-  public synchronized void thaw() {
-    Process running = process;
-    if (running != null && frozen) {
-      thawIfFrozen(running);
-      LOG.info("Private Redis on {} thawed", endpoint.address());
+    @Override
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("the private Redis was already closed");
+        }
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            process = launch(binary, workDir, endpoint.port(), durable);
+            frozen = false;
+            LOG.info(
+                    "Private Redis on {} started again{}",
+                    endpoint.address(),
+                    durable ? " from its append-only file" : "");
+        }
     }
-  }
 
-  private void thawIfFrozen(Process running) {
-    if (frozen) {
-      if (running.isAlive()) {
-        ProcessTrees.thaw(running.toHandle());
-      }
-      frozen = false;
+    @Override
+    public synchronized void crash() {
+        if (closed) {
+            throw new IllegalStateException("the private Redis was already closed");
+        }
+        Process running = process;
+        if (running != null && running.isAlive()) {
+            ProcessTrees.kill(running.toHandle());
+            LOG.info("Private Redis on {} crashed (SIGKILL of {})", endpoint.address(), running.pid());
+        }
+        process = null;
+        frozen = false;
     }
-  }
 
-  private static void terminate(Process running) {
-    running.destroy();
-    try {
-      if (!running.waitFor(5, TimeUnit.SECONDS)) {
-        running.destroyForcibly();
-        running.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      running.destroyForcibly();
-      Thread.currentThread().interrupt();
+    @Override
+    public synchronized void freeze() {
+        if (closed) {
+            throw new IllegalStateException("the private Redis was already closed");
+        }
+        Process running = process;
+        if (running == null || !running.isAlive()) {
+            throw new IllegalStateException(
+                    "Redis on " + endpoint.address() + " is not running: start it before freezing it");
+        }
+        if (!frozen) {
+            ProcessTrees.freeze(running.toHandle());
+            frozen = true;
+            LOG.info("Private Redis on {} frozen (SIGSTOP of {})", endpoint.address(), running.pid());
+        }
     }
-  }
 
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+    @Override
+    public synchronized void thaw() {
+        Process running = process;
+        if (running != null && frozen) {
+            thawIfFrozen(running);
+            LOG.info("Private Redis on {} thawed", endpoint.address());
+        }
     }
-    closed = true;
-    stop();
-  }
+
+    private void thawIfFrozen(Process running) {
+        if (frozen) {
+            if (running.isAlive()) {
+                ProcessTrees.thaw(running.toHandle());
+            }
+            frozen = false;
+        }
+    }
+
+    private static void terminate(Process running) {
+        running.destroy();
+        try {
+            if (!running.waitFor(5, TimeUnit.SECONDS)) {
+                running.destroyForcibly();
+                running.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            running.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop();
+    }
 }

@@ -5,23 +5,23 @@ package dev.adxcore.platform.test.internal;
  * thread-safe, like every enum.
  */
 public enum Source {
-  /** Named by explicit settings such as {@code PLATFORM_TEST_POSTGRES_URL}. */
-  SETTINGS("settings"),
-  /** A Testcontainers container. */
-  TESTCONTAINERS("testcontainers"),
-  /** A private server started from installed binaries. */
-  LOCAL("local"),
-  /** A private server started from binaries that Maven downloaded from Maven Central. */
-  MAVEN("maven");
+    /** Named by explicit settings such as {@code PLATFORM_TEST_POSTGRES_URL}. */
+    SETTINGS("settings"),
+    /** A Testcontainers container. */
+    TESTCONTAINERS("testcontainers"),
+    /** A private server started from installed binaries. */
+    LOCAL("local"),
+    /** A private server started from binaries that Maven downloaded from Maven Central. */
+    MAVEN("maven");
 
-  private final String label;
+    private final String label;
 
-  Source(String label) {
-    this.label = label;
-  }
+    Source(String label) {
+        this.label = label;
+    }
 
-  /** @return {@code settings}, {@code testcontainers}, {@code local} or {@code maven} */
-  public String label() {
-    return label;
-  }
+    /** @return {@code settings}, {@code testcontainers}, {@code local} or {@code maven} */
+    public String label() {
+        return label;
+    }
 }

@@ -39,13 +39,23 @@ class BomCompletenessTest {
         for (int i = 0; i < deps.getLength(); i++) {
             Element dep = (Element) deps.item(i);
             assertThat(text(dep, "groupId")).as("groupId in the BOM").isEqualTo("dev.adxcore");
-            assertThat(text(dep, "version")).as("version of %s in the BOM", text(dep, "artifactId"))
+            assertThat(text(dep, "version"))
+                    .as("version of %s in the BOM", text(dep, "artifactId"))
                     .isEqualTo("${project.version}");
             listed.add(text(dep, "artifactId"));
         }
-        assertThat(published).as("published modules found in the reactor").isNotEmpty()
-                .contains("platform-observability", "platform-database", "platform-events",
-                        "platform-events-redis", "platform-events-kafka", "platform-outbox", "platform-temporal", "platform-test",
+        assertThat(published)
+                .as("published modules found in the reactor")
+                .isNotEmpty()
+                .contains(
+                        "platform-observability",
+                        "platform-database",
+                        "platform-events",
+                        "platform-events-redis",
+                        "platform-events-kafka",
+                        "platform-outbox",
+                        "platform-temporal",
+                        "platform-test",
                         "platform-test-kafka");
         assertThat(listed).as("artifacts listed in platform-bom/pom.xml").isEqualTo(published);
     }
@@ -55,7 +65,9 @@ class BomCompletenessTest {
         Element parent = parse(ROOT.resolve("pom.xml")).getDocumentElement();
         Element bom = parse(ROOT.resolve("platform-bom/pom.xml")).getDocumentElement();
         NodeList bomParent = bom.getElementsByTagName("parent");
-        assertThat(bomParent.getLength()).as("platform-bom has the SDK's parent POM as its parent").isEqualTo(1);
+        assertThat(bomParent.getLength())
+                .as("platform-bom has the SDK's parent POM as its parent")
+                .isEqualTo(1);
         Element p = (Element) bomParent.item(0);
         assertThat(text(p, "artifactId")).isEqualTo(text(parent, "artifactId"));
         assertThat(text(p, "version")).isEqualTo(text(parent, "version"));

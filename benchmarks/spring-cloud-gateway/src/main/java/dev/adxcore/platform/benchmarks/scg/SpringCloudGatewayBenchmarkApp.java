@@ -58,14 +58,17 @@ public class SpringCloudGatewayBenchmarkApp {
      * @return the one route of the comparison
      */
     @Bean
-    RouteLocator routes(RouteLocatorBuilder builder, @Value("${gateway.upstream:http://127.0.0.1:19081}") String upstream) {
+    RouteLocator routes(
+            RouteLocatorBuilder builder, @Value("${gateway.upstream:http://127.0.0.1:19081}") String upstream) {
         return builder.routes()
-                .route("users", r -> r.path("/api/v1/users/**")
-                        .filters(f -> {
-                            IDENTITY_HEADERS.forEach(f::removeRequestHeader);
-                            return f;
-                        })
-                        .uri(upstream))
+                .route(
+                        "users",
+                        r -> r.path("/api/v1/users/**")
+                                .filters(f -> {
+                                    IDENTITY_HEADERS.forEach(f::removeRequestHeader);
+                                    return f;
+                                })
+                                .uri(upstream))
                 .build();
     }
 
@@ -80,21 +83,35 @@ public class SpringCloudGatewayBenchmarkApp {
     /** Sets identity headers from the verified JWT (after security, before routing). */
     static final class IdentityFilter implements GlobalFilter, Ordered {
         @Override
-        public reactor.core.publisher.Mono<Void> filter(ServerWebExchange exchange,
-                org.springframework.cloud.gateway.filter.GatewayFilterChain chain) {
+        public reactor.core.publisher.Mono<Void> filter(
+                ServerWebExchange exchange, org.springframework.cloud.gateway.filter.GatewayFilterChain chain) {
             return exchange.getPrincipal().cast(JwtAuthenticationToken.class).flatMap(auth -> {
                 Jwt jwt = auth.getToken();
                 Object roles = jwt.getClaims().get("roles");
                 String correlation = exchange.getRequest().getHeaders().getFirst("X-Correlation-Id");
-                String id = correlation != null ? correlation
-                        : new UUID(ThreadLocalRandom.current().nextLong(), ThreadLocalRandom.current().nextLong()).toString();
-                ServerWebExchange mutated = exchange.mutate().request(r -> r.headers(h -> {
-                    IDENTITY_HEADERS.forEach(h::remove);
-                    h.set("X-User-Id", jwt.getSubject());
-                    h.set("X-Tenant-Id", String.valueOf(jwt.getClaims().get("tenant_id")));
-                    h.set("X-Roles", roles instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf).toList()) : "");
-                    h.set("X-Correlation-Id", id);
-                })).build();
+                String id = correlation != null
+                        ? correlation
+                        : new UUID(
+                                        ThreadLocalRandom.current().nextLong(),
+                                        ThreadLocalRandom.current().nextLong())
+                                .toString();
+                ServerWebExchange mutated = exchange.mutate()
+                        .request(r -> r.headers(h -> {
+                            IDENTITY_HEADERS.forEach(h::remove);
+                            h.set("X-User-Id", jwt.getSubject());
+                            h.set("X-Tenant-Id", String.valueOf(jwt.getClaims().get("tenant_id")));
+                            h.set(
+                                    "X-Roles",
+                                    roles instanceof List<?> list
+                                            ? String.join(
+                                                    ",",
+                                                    list.stream()
+                                                            .map(String::valueOf)
+                                                            .toList())
+                                            : "");
+                            h.set("X-Correlation-Id", id);
+                        }))
+                        .build();
                 mutated.getResponse().getHeaders().set("X-Correlation-Id", id);
                 return chain.filter(mutated);
             });
@@ -113,14 +130,16 @@ public class SpringCloudGatewayBenchmarkApp {
      * @return the decoder verifying every request's token
      */
     @Bean
-    ReactiveJwtDecoder jwtDecoder(@Value("${gateway.jwt-secret:adx-gateway-dev-secret-do-not-use-in-production}") String secret,
+    ReactiveJwtDecoder jwtDecoder(
+            @Value("${gateway.jwt-secret:adx-gateway-dev-secret-do-not-use-in-production}") String secret,
             @Value("${gateway.jwt-issuer:adx-dev}") String issuer,
             @Value("${gateway.jwt-audience:adx-gateway}") String audience) {
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
-                .withSecretKey(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(
+                        new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
                 .macAlgorithm(MacAlgorithm.HS256)
                 .build();
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer),
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(issuer),
                 jwt -> jwt.getAudience() != null && jwt.getAudience().contains(audience)
                         ? OAuth2TokenValidatorResult.success()
                         : OAuth2TokenValidatorResult.failure(new org.springframework.security.oauth2.core.OAuth2Error(
@@ -135,13 +154,15 @@ public class SpringCloudGatewayBenchmarkApp {
     @Bean
     SecurityWebFilterChain security(ServerHttpSecurity http) {
         return http.authorizeExchange(e -> e.anyExchange().authenticated())
-                .oauth2ResourceServer(o -> o.jwt(jwt -> { }))
+                .oauth2ResourceServer(o -> o.jwt(jwt -> {}))
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(c -> c.disable())
-                .securityContextRepository(org.springframework.security.web.server.context.NoOpServerSecurityContextRepository.getInstance())
+                .securityContextRepository(
+                        org.springframework.security.web.server.context.NoOpServerSecurityContextRepository
+                                .getInstance())
                 .build();
     }
 }

@@ -14,8 +14,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.util.Objects;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -95,7 +95,8 @@ public final class ApiGateway implements AutoCloseable {
         client.setIdleTimeout(30_000);
 
         this.meterRegistry = MeterRegistries.prometheus("api-gateway");
-        this.healthRegistry = HealthRegistry.builder().discoverServiceLoaderChecks(false).build();
+        this.healthRegistry =
+                HealthRegistry.builder().discoverServiceLoaderChecks(false).build();
         healthRegistry.register(new HealthCheck() {
             @Override
             public String name() {
@@ -114,14 +115,22 @@ public final class ApiGateway implements AutoCloseable {
         });
         this.breakers = config.circuitBreaker().enabled() ? new RouteBreakers(config, meterRegistry) : null;
         RouteBreakers routeBreakers = breakers;
-        config.routes().values().forEach(r -> healthRegistry.register(new UpstreamHealthCheck(r,
-                config.upstreamHealthTimeout(), () -> routeBreakers == null ? null : routeBreakers.stateOf(r.name()))));
+        config.routes()
+                .values()
+                .forEach(r -> healthRegistry.register(new UpstreamHealthCheck(
+                        r,
+                        config.upstreamHealthTimeout(),
+                        () -> routeBreakers == null ? null : routeBreakers.stateOf(r.name()))));
         this.quotas = Quotas.create(config, meterRegistry);
         if (quotas != null) {
             quotas.healthCheck().ifPresent(healthRegistry::register);
         }
-        this.management = ManagementServer.builder().bindAddress(config.managementBindAddress())
-                .port(config.managementPort()).healthRegistry(healthRegistry).prometheusRegistry(meterRegistry).build();
+        this.management = ManagementServer.builder()
+                .bindAddress(config.managementBindAddress())
+                .port(config.managementPort())
+                .healthRegistry(healthRegistry)
+                .prometheusRegistry(meterRegistry)
+                .build();
         server.setHandler(new GatewayHandler(config, client, meterRegistry, healthRegistry, quotas, breakers));
     }
 
@@ -146,11 +155,17 @@ public final class ApiGateway implements AutoCloseable {
             gateway.management.start();
         } catch (Exception e) {
             gateway.close();
-            throw new IllegalStateException("API gateway failed to start on " + config.bindAddress() + ":"
-                    + config.port() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "API gateway failed to start on " + config.bindAddress() + ":" + config.port() + ": "
+                            + e.getMessage(),
+                    e);
         }
-        log.info("API gateway started on port {} with routes {} (management on {}, quotas {})", gateway.port(),
-                config.routes().keySet(), gateway.managementUri(), gateway.quotas == null ? "off" : gateway.quotas);
+        log.info(
+                "API gateway started on port {} with routes {} (management on {}, quotas {})",
+                gateway.port(),
+                config.routes().keySet(),
+                gateway.managementUri(),
+                gateway.quotas == null ? "off" : gateway.quotas);
         return gateway;
     }
 

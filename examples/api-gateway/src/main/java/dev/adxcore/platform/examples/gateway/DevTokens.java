@@ -31,8 +31,7 @@ public final class DevTokens {
     /** The audience used in development mode. */
     public static final String DEV_AUDIENCE = "adx-gateway";
 
-    private DevTokens() {
-    }
+    private DevTokens() {}
 
     /**
      * Mints a signed token.
@@ -47,8 +46,14 @@ public final class DevTokens {
      * @return the compact JWS
      * @throws IllegalArgumentException when the secret is shorter than 32 bytes
      */
-    public static String mint(String secret, String issuer, String audience, String userId, String tenantId,
-            List<String> roles, Duration ttl) {
+    public static String mint(
+            String secret,
+            String issuer,
+            String audience,
+            String userId,
+            String tenantId,
+            List<String> roles,
+            Duration ttl) {
         Objects.requireNonNull(secret, "secret");
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -61,12 +66,18 @@ public final class DevTokens {
                 .expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString())
                 .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
         try {
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (JOSEException e) {
-            throw new IllegalArgumentException("secret must be at least 32 bytes for HS256 (was "
-                    + secret.getBytes(StandardCharsets.UTF_8).length + " bytes)", e);
+            throw new IllegalArgumentException(
+                    "secret must be at least 32 bytes for HS256 (was " + secret.getBytes(StandardCharsets.UTF_8).length
+                            + " bytes)",
+                    e);
         }
         return jwt.serialize();
     }

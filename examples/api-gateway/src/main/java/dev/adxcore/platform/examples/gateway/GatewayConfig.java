@@ -1,8 +1,8 @@
 package dev.adxcore.platform.examples.gateway;
 
-import dev.adxcore.platform.examples.gateway.internal.IpLiterals;
 import dev.adxcore.platform.core.Secrets;
 import dev.adxcore.platform.core.Settings;
+import dev.adxcore.platform.examples.gateway.internal.IpLiterals;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -79,8 +79,9 @@ public final class GatewayConfig {
     /** Algorithms accepted with a shared secret. */
     private static final Set<String> HMAC_ALGORITHMS = Set.of("HS256", "HS384", "HS512");
     /** Algorithms accepted with a JWKS (public keys). */
-    private static final Set<String> PUBLIC_KEY_ALGORITHMS = Set.of(
-            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+    private static final Set<String> PUBLIC_KEY_ALGORITHMS =
+            Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+
     private static final Pattern ROUTE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
@@ -126,8 +127,13 @@ public final class GatewayConfig {
     private final int retries;
     private final Duration retryBackoff;
 
-    private GatewayConfig(Builder b, Map<String, Route> routes, Set<String> algorithms, Set<String> stripped,
-            int managementPort, Map<String, Optional<Quota>> routeQuotas) {
+    private GatewayConfig(
+            Builder b,
+            Map<String, Route> routes,
+            Set<String> algorithms,
+            Set<String> stripped,
+            int managementPort,
+            Map<String, Optional<Quota>> routeQuotas) {
         this.bindAddress = b.bindAddress;
         this.port = b.port;
         this.routes = Collections.unmodifiableMap(routes);
@@ -159,8 +165,13 @@ public final class GatewayConfig {
         this.quotaRedisTimeout = b.quotaRedisTimeout;
         this.quotaFailMode = b.quotaFailMode;
         this.quotaKeyPrefix = b.quotaKeyPrefix;
-        this.circuitBreaker = new CircuitBreakerSettings(b.breakerEnabled, b.breakerFailureRate, b.breakerWindow,
-                b.breakerMinCalls, b.breakerOpenDuration, b.breakerHalfOpenCalls);
+        this.circuitBreaker = new CircuitBreakerSettings(
+                b.breakerEnabled,
+                b.breakerFailureRate,
+                b.breakerWindow,
+                b.breakerMinCalls,
+                b.breakerOpenDuration,
+                b.breakerHalfOpenCalls);
         this.retries = b.retries;
         this.retryBackoff = b.retryBackoff;
     }
@@ -468,11 +479,12 @@ public final class GatewayConfig {
 
     private static String routeQuotaText(Map<String, Optional<Quota>> quotas) {
         StringBuilder out = new StringBuilder("{");
-        quotas.forEach((name, quota) -> out.append(out.length() > 1 ? ", " : "").append(name).append('=')
+        quotas.forEach((name, quota) -> out.append(out.length() > 1 ? ", " : "")
+                .append(name)
+                .append('=')
                 .append(quota.map(Quota::toString).orElse("off")));
         return out.append('}').toString();
     }
-
 
     /**
      * One entry of the service registry: requests to {@code /api/v1/{name}/**} go to {@code baseUri}
@@ -652,14 +664,22 @@ public final class GatewayConfig {
      * @param openDuration how long an open breaker short-circuits before probing
      * @param halfOpenCalls probe calls in the half-open state
      */
-    public record CircuitBreakerSettings(boolean enabled, int failureRatePercent, Duration window, int minimumCalls,
-            Duration openDuration, int halfOpenCalls) {
+    public record CircuitBreakerSettings(
+            boolean enabled,
+            int failureRatePercent,
+            Duration window,
+            int minimumCalls,
+            Duration openDuration,
+            int halfOpenCalls) {
 
         @Override
         public String toString() {
-            return enabled ? "{failureRate=" + failureRatePercent + "%, window=" + Settings.formatDuration(window)
-                    + ", minCalls=" + minimumCalls + ", open=" + Settings.formatDuration(openDuration) + ", halfOpenCalls="
-                    + halfOpenCalls + "}" : "off";
+            return enabled
+                    ? "{failureRate=" + failureRatePercent + "%, window=" + Settings.formatDuration(window)
+                            + ", minCalls=" + minimumCalls + ", open=" + Settings.formatDuration(openDuration)
+                            + ", halfOpenCalls="
+                            + halfOpenCalls + "}"
+                    : "off";
         }
     }
 
@@ -708,8 +728,7 @@ public final class GatewayConfig {
         private int retries = 1;
         private Duration retryBackoff = Duration.ofMillis(50);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Applies every {@code PLATFORM_GATEWAY_*} variable present in {@code env} (see the class javadoc).
@@ -739,7 +758,9 @@ public final class GatewayConfig {
                     route(item);
                 }
             });
-            ifSet(env, "PLATFORM_GATEWAY_DEFAULT_TIMEOUT",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_DEFAULT_TIMEOUT",
                     v -> defaultTimeout(Settings.parseDuration("PLATFORM_GATEWAY_DEFAULT_TIMEOUT", v)));
             ifSet(env, "PLATFORM_GATEWAY_ROUTE_TIMEOUTS", v -> {
                 for (String item : Settings.parseList(v)) {
@@ -748,38 +769,56 @@ public final class GatewayConfig {
                         throw new IllegalArgumentException("PLATFORM_GATEWAY_ROUTE_TIMEOUTS entries must look like"
                                 + " name=5s (was '" + item + "')");
                     }
-                    routeTimeout(item.substring(0, eq).trim(),
+                    routeTimeout(
+                            item.substring(0, eq).trim(),
                             Settings.parseDuration("PLATFORM_GATEWAY_ROUTE_TIMEOUTS", item.substring(eq + 1)));
                 }
             });
             ifSet(env, "PLATFORM_GATEWAY_JWT_SECRET", this::jwtSecret);
             ifSet(env, "PLATFORM_GATEWAY_JWKS_URL", v -> jwksUrl(parseUri("PLATFORM_GATEWAY_JWKS_URL", v)));
-            ifSet(env, "PLATFORM_GATEWAY_JWKS_CACHE_TTL",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_JWKS_CACHE_TTL",
                     v -> jwksCacheTtl(Settings.parseDuration("PLATFORM_GATEWAY_JWKS_CACHE_TTL", v)));
             ifSet(env, "PLATFORM_GATEWAY_JWT_ISSUER", this::jwtIssuer);
             ifSet(env, "PLATFORM_GATEWAY_JWT_AUDIENCE", this::jwtAudience);
             ifSet(env, "PLATFORM_GATEWAY_JWT_ALGORITHMS", v -> jwtAlgorithms(Settings.parseList(v)));
-            ifSet(env, "PLATFORM_GATEWAY_JWT_CLOCK_SKEW",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_JWT_CLOCK_SKEW",
                     v -> clockSkew(Settings.parseDuration("PLATFORM_GATEWAY_JWT_CLOCK_SKEW", v)));
-            ifSet(env, "PLATFORM_GATEWAY_TOKEN_CACHE_SIZE",
-                    v -> tokenCacheSize((int) Math.max(-1, Math.min(Integer.MAX_VALUE,
-                            Settings.parseLong("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", v)))));
-            ifSet(env, "PLATFORM_GATEWAY_TOKEN_CACHE_TTL",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_TOKEN_CACHE_SIZE",
+                    v -> tokenCacheSize((int) Math.max(
+                            -1,
+                            Math.min(Integer.MAX_VALUE, Settings.parseLong("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", v)))));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_TOKEN_CACHE_TTL",
                     v -> tokenCacheTtl(Settings.parseDuration("PLATFORM_GATEWAY_TOKEN_CACHE_TTL", v)));
             ifSet(env, "PLATFORM_GATEWAY_TENANT_CLAIM", this::tenantClaim);
             ifSet(env, "PLATFORM_GATEWAY_ROLES_CLAIM", this::rolesClaim);
             ifSet(env, "PLATFORM_GATEWAY_TRUSTED_PROXIES", v -> trustedProxies(Settings.parseList(v)));
             ifSet(env, "PLATFORM_GATEWAY_CORS_ORIGINS", v -> corsAllowedOrigins(Settings.parseList(v)));
-            ifSet(env, "PLATFORM_GATEWAY_MAX_REQUEST_BYTES",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_MAX_REQUEST_BYTES",
                     v -> maxRequestBodyBytes(Settings.parseLong("PLATFORM_GATEWAY_MAX_REQUEST_BYTES", v)));
             ifSet(env, "PLATFORM_GATEWAY_STRIP_HEADERS", v -> strippedHeaders(Settings.parseList(v)));
-            ifSet(env, "PLATFORM_GATEWAY_FORWARD_AUTHORIZATION",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_FORWARD_AUTHORIZATION",
                     v -> forwardAuthorization(Settings.parseBoolean("PLATFORM_GATEWAY_FORWARD_AUTHORIZATION", v)));
             ifSet(env, "PLATFORM_GATEWAY_MANAGEMENT_BIND_ADDRESS", this::managementBindAddress);
-            ifSet(env, "PLATFORM_GATEWAY_MANAGEMENT_PORT",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_MANAGEMENT_PORT",
                     v -> managementPort((int) Settings.parseLong("PLATFORM_GATEWAY_MANAGEMENT_PORT", v)));
-            ifSet(env, "PLATFORM_GATEWAY_DEFAULT_QUOTA", v -> defaultQuota(isOff(v) ? null
-                    : Quota.parse("PLATFORM_GATEWAY_DEFAULT_QUOTA", v)));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_DEFAULT_QUOTA",
+                    v -> defaultQuota(isOff(v) ? null : Quota.parse("PLATFORM_GATEWAY_DEFAULT_QUOTA", v)));
             ifSet(env, "PLATFORM_GATEWAY_ROUTE_QUOTAS", v -> {
                 for (String item : Settings.parseList(v)) {
                     int eq = item.indexOf('=');
@@ -788,30 +827,56 @@ public final class GatewayConfig {
                                 + " name=100/1s or name=off (was '" + item + "')");
                     }
                     String quota = item.substring(eq + 1).trim();
-                    routeQuota(item.substring(0, eq).trim(), isOff(quota) ? null
-                            : Quota.parse("PLATFORM_GATEWAY_ROUTE_QUOTAS", quota));
+                    routeQuota(
+                            item.substring(0, eq).trim(),
+                            isOff(quota) ? null : Quota.parse("PLATFORM_GATEWAY_ROUTE_QUOTAS", quota));
                 }
             });
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_KEY", v -> quotaKey(QuotaKey.parse(v)));
-            ifSet(env, "PLATFORM_GATEWAY_QUOTA_REDIS_URL", v -> quotaRedisUrl(parseUri("PLATFORM_GATEWAY_QUOTA_REDIS_URL", v)));
-            ifSet(env, "PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_QUOTA_REDIS_URL",
+                    v -> quotaRedisUrl(parseUri("PLATFORM_GATEWAY_QUOTA_REDIS_URL", v)));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT",
                     v -> quotaRedisTimeout(Settings.parseDuration("PLATFORM_GATEWAY_QUOTA_REDIS_TIMEOUT", v)));
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_FAIL_MODE", v -> quotaFailMode(QuotaFailMode.parse(v)));
             ifSet(env, "PLATFORM_GATEWAY_QUOTA_KEY_PREFIX", this::quotaKeyPrefix);
-            ifSet(env, "PLATFORM_GATEWAY_BREAKER_ENABLED",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_BREAKER_ENABLED",
                     v -> circuitBreakerEnabled(Settings.parseBoolean("PLATFORM_GATEWAY_BREAKER_ENABLED", v)));
-            ifSet(env, "PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v -> circuitBreakerFailureRate(
-                    (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v)));
-            ifSet(env, "PLATFORM_GATEWAY_BREAKER_WINDOW",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_BREAKER_FAILURE_RATE",
+                    v -> circuitBreakerFailureRate(
+                            (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_FAILURE_RATE", v)));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_BREAKER_WINDOW",
                     v -> circuitBreakerWindow(Settings.parseDuration("PLATFORM_GATEWAY_BREAKER_WINDOW", v)));
-            ifSet(env, "PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v -> circuitBreakerMinimumCalls(
-                    (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v)));
-            ifSet(env, "PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v -> circuitBreakerOpenDuration(
-                    Settings.parseDuration("PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v)));
-            ifSet(env, "PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v -> circuitBreakerHalfOpenCalls(
-                    (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v)));
-            ifSet(env, "PLATFORM_GATEWAY_RETRIES", v -> retries((int) Settings.parseLong("PLATFORM_GATEWAY_RETRIES", v)));
-            ifSet(env, "PLATFORM_GATEWAY_RETRY_BACKOFF",
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_BREAKER_MIN_CALLS",
+                    v -> circuitBreakerMinimumCalls((int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_MIN_CALLS", v)));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_BREAKER_OPEN_DURATION",
+                    v -> circuitBreakerOpenDuration(
+                            Settings.parseDuration("PLATFORM_GATEWAY_BREAKER_OPEN_DURATION", v)));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS",
+                    v -> circuitBreakerHalfOpenCalls(
+                            (int) Settings.parseLong("PLATFORM_GATEWAY_BREAKER_HALF_OPEN_CALLS", v)));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_RETRIES",
+                    v -> retries((int) Settings.parseLong("PLATFORM_GATEWAY_RETRIES", v)));
+            ifSet(
+                    env,
+                    "PLATFORM_GATEWAY_RETRY_BACKOFF",
                     v -> retryBackoff(Settings.parseDuration("PLATFORM_GATEWAY_RETRY_BACKOFF", v)));
             return this;
         }
@@ -1300,20 +1365,24 @@ public final class GatewayConfig {
                         + " and jwksUrl (" + jwksUrl + ") were set; remove one");
             }
             if (jwksUrl != null) {
-                String s = jwksUrl.getScheme() == null ? "" : jwksUrl.getScheme().toLowerCase(Locale.ROOT);
+                String s =
+                        jwksUrl.getScheme() == null ? "" : jwksUrl.getScheme().toLowerCase(Locale.ROOT);
                 if (!(s.equals("http") || s.equals("https")) || jwksUrl.getHost() == null) {
-                    throw new IllegalArgumentException("jwksUrl must be an absolute http(s) URL (was '" + jwksUrl + "')");
+                    throw new IllegalArgumentException(
+                            "jwksUrl must be an absolute http(s) URL (was '" + jwksUrl + "')");
                 }
                 requirePositive("jwksCacheTtl", jwksCacheTtl);
             }
             if (jwtIssuer == null || jwtIssuer.isBlank()) {
-                throw new IllegalArgumentException("jwtIssuer must be set (was " + (jwtIssuer == null ? "unset" : "blank")
-                        + "); set PLATFORM_GATEWAY_JWT_ISSUER to the iss claim of your tokens");
+                throw new IllegalArgumentException(
+                        "jwtIssuer must be set (was " + (jwtIssuer == null ? "unset" : "blank")
+                                + "); set PLATFORM_GATEWAY_JWT_ISSUER to the iss claim of your tokens");
             }
             if (jwtAudience == null || jwtAudience.isBlank()) {
-                throw new IllegalArgumentException("jwtAudience must be set (was "
-                        + (jwtAudience == null ? "unset" : "blank")
-                        + "); set PLATFORM_GATEWAY_JWT_AUDIENCE to the aud your identity provider issues for this gateway");
+                throw new IllegalArgumentException(
+                        "jwtAudience must be set (was "
+                                + (jwtAudience == null ? "unset" : "blank")
+                                + "); set PLATFORM_GATEWAY_JWT_AUDIENCE to the aud your identity provider issues for this gateway");
             }
             Set<String> algorithms = new LinkedHashSet<>(jwtAlgorithms);
             if (algorithms.isEmpty()) {
@@ -1335,8 +1404,9 @@ public final class GatewayConfig {
             if (jwtSecret != null) {
                 int needed = algorithms.contains("HS512") ? 64 : algorithms.contains("HS384") ? 48 : 32;
                 if (jwtSecret.length < needed) {
-                    throw new IllegalArgumentException("jwtSecret must be at least " + needed + " bytes for " + algorithms
-                            + " (was " + jwtSecret.length + " bytes); generate one with: openssl rand -base64 48");
+                    throw new IllegalArgumentException(
+                            "jwtSecret must be at least " + needed + " bytes for " + algorithms + " (was "
+                                    + jwtSecret.length + " bytes); generate one with: openssl rand -base64 48");
                 }
             }
             if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofMinutes(5)) > 0) {
@@ -1361,8 +1431,9 @@ public final class GatewayConfig {
                     }
                 }
                 if (!ok) {
-                    throw new IllegalArgumentException("trustedProxies entries must be IP literals or CIDR ranges such as"
-                            + " 10.0.0.0/8 (was '" + proxy + "'); host names are not accepted");
+                    throw new IllegalArgumentException(
+                            "trustedProxies entries must be IP literals or CIDR ranges such as" + " 10.0.0.0/8 (was '"
+                                    + proxy + "'); host names are not accepted");
                 }
             }
             for (String origin : corsAllowedOrigins) {
@@ -1372,9 +1443,12 @@ public final class GatewayConfig {
                 } catch (URISyntaxException e) {
                     uri = null;
                 }
-                if (uri == null || uri.getScheme() == null || uri.getHost() == null
+                if (uri == null
+                        || uri.getScheme() == null
+                        || uri.getHost() == null
                         || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
-                        || uri.getRawQuery() != null || origin.equals("*")) {
+                        || uri.getRawQuery() != null
+                        || origin.equals("*")) {
                     throw new IllegalArgumentException("corsAllowedOrigins entries must be exact origins such as"
                             + " https://app.example.com, without path or wildcard (was '" + origin + "')");
                 }
@@ -1387,8 +1461,8 @@ public final class GatewayConfig {
             }
             requirePositive("upstreamHealthTimeout", upstreamHealthTimeout);
             if (tokenCacheSize < 0 || tokenCacheSize > 1_000_000) {
-                throw new IllegalArgumentException("tokenCacheSize must be between 0 (off) and 1000000 (was "
-                        + tokenCacheSize + ")");
+                throw new IllegalArgumentException(
+                        "tokenCacheSize must be between 0 (off) and 1000000 (was " + tokenCacheSize + ")");
             }
             requirePositive("tokenCacheTtl", tokenCacheTtl);
             if (tokenCacheTtl.compareTo(Duration.ofHours(1)) > 0) {
@@ -1399,8 +1473,8 @@ public final class GatewayConfig {
             IDENTITY_HEADERS.forEach(h -> stripped.add(h.toLowerCase(Locale.ROOT)));
             for (String header : strippedHeaders) {
                 if (!HEADER_NAME.matcher(header).matches()) {
-                    throw new IllegalArgumentException("strippedHeaders entries must be header names (was '"
-                            + header + "')");
+                    throw new IllegalArgumentException(
+                            "strippedHeaders entries must be header names (was '" + header + "')");
                 }
                 stripped.add(header.toLowerCase(Locale.ROOT));
             }
@@ -1410,7 +1484,8 @@ public final class GatewayConfig {
             }
             int management = managementPort != null ? managementPort : port == 0 ? 0 : 9080;
             if (management < 0 || management > 65535) {
-                throw new IllegalArgumentException("managementPort must be between 0 and 65535 (was " + management + ")");
+                throw new IllegalArgumentException(
+                        "managementPort must be between 0 and 65535 (was " + management + ")");
             }
             if (management != 0 && management == port) {
                 throw new IllegalArgumentException("managementPort must differ from port (both were " + port
@@ -1423,7 +1498,9 @@ public final class GatewayConfig {
                 }
             }
             if (quotaRedisUrl != null) {
-                String s = quotaRedisUrl.getScheme() == null ? "" : quotaRedisUrl.getScheme().toLowerCase(Locale.ROOT);
+                String s = quotaRedisUrl.getScheme() == null
+                        ? ""
+                        : quotaRedisUrl.getScheme().toLowerCase(Locale.ROOT);
                 if (!(s.equals("redis") || s.equals("rediss")) || quotaRedisUrl.getHost() == null) {
                     throw new IllegalArgumentException("quotaRedisUrl must be a redis:// or rediss:// URL with a host"
                             + " (was '" + Secrets.maskUri(quotaRedisUrl) + "'); for example redis://127.0.0.1:6379");
@@ -1434,27 +1511,30 @@ public final class GatewayConfig {
                 throw new IllegalArgumentException("quotaRedisTimeout must be at most 5s (was " + quotaRedisTimeout
                         + "); every request waits at most this long for its quota check");
             }
-            if (quotaKeyPrefix.isEmpty() || quotaKeyPrefix.length() > 128
+            if (quotaKeyPrefix.isEmpty()
+                    || quotaKeyPrefix.length() > 128
                     || quotaKeyPrefix.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-                throw new IllegalArgumentException("quotaKeyPrefix must be 1 to 128 visible ASCII characters (was '"
-                        + quotaKeyPrefix + "')");
+                throw new IllegalArgumentException(
+                        "quotaKeyPrefix must be 1 to 128 visible ASCII characters (was '" + quotaKeyPrefix + "')");
             }
             if (breakerFailureRate < 1 || breakerFailureRate > 100) {
-                throw new IllegalArgumentException("circuitBreakerFailureRate must be between 1 and 100 percent (was "
-                        + breakerFailureRate + ")");
+                throw new IllegalArgumentException(
+                        "circuitBreakerFailureRate must be between 1 and 100 percent (was " + breakerFailureRate + ")");
             }
-            if (breakerWindow.toMillis() % 1000 != 0 || breakerWindow.compareTo(Duration.ofSeconds(1)) < 0
+            if (breakerWindow.toMillis() % 1000 != 0
+                    || breakerWindow.compareTo(Duration.ofSeconds(1)) < 0
                     || breakerWindow.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("circuitBreakerWindow must be whole seconds between 1s and 10m (was "
-                        + breakerWindow + ")");
+                throw new IllegalArgumentException(
+                        "circuitBreakerWindow must be whole seconds between 1s and 10m (was " + breakerWindow + ")");
             }
             if (breakerMinCalls < 1) {
-                throw new IllegalArgumentException("circuitBreakerMinimumCalls must be >= 1 (was " + breakerMinCalls + ")");
+                throw new IllegalArgumentException(
+                        "circuitBreakerMinimumCalls must be >= 1 (was " + breakerMinCalls + ")");
             }
             requirePositive("circuitBreakerOpenDuration", breakerOpenDuration);
             if (breakerHalfOpenCalls < 1) {
-                throw new IllegalArgumentException("circuitBreakerHalfOpenCalls must be >= 1 (was "
-                        + breakerHalfOpenCalls + ")");
+                throw new IllegalArgumentException(
+                        "circuitBreakerHalfOpenCalls must be >= 1 (was " + breakerHalfOpenCalls + ")");
             }
             if (retries < 0 || retries > 5) {
                 throw new IllegalArgumentException("retries must be between 0 and 5 (was " + retries + ")");

@@ -1,6 +1,5 @@
 package dev.adxcore.platform.examples.gateway;
 
-import dev.adxcore.platform.core.Secrets;
 import dev.adxcore.platform.core.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +36,7 @@ public final class GatewayMain {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayMain.class);
 
-    private GatewayMain() {
-    }
+    private GatewayMain() {}
 
     /**
      * Runs the gateway until the process is stopped, or mints a token.
@@ -98,7 +96,8 @@ public final class GatewayMain {
             }
         }
         if (dev) {
-            boolean keysGiven = env.containsKey("PLATFORM_GATEWAY_JWT_SECRET") || env.containsKey("PLATFORM_GATEWAY_JWKS_URL");
+            boolean keysGiven =
+                    env.containsKey("PLATFORM_GATEWAY_JWT_SECRET") || env.containsKey("PLATFORM_GATEWAY_JWKS_URL");
             if (!keysGiven) {
                 builder.jwtSecret(DevTokens.DEV_SECRET);
                 log.warn("DEVELOPMENT MODE: tokens are verified with the public development secret; anyone can"
@@ -132,10 +131,14 @@ public final class GatewayMain {
                 default -> throw new IllegalArgumentException("unknown mint-token option '" + arg + "'");
             }
         }
-        return DevTokens.mint(env.getOrDefault("PLATFORM_GATEWAY_JWT_SECRET", DevTokens.DEV_SECRET),
+        return DevTokens.mint(
+                env.getOrDefault("PLATFORM_GATEWAY_JWT_SECRET", DevTokens.DEV_SECRET),
                 env.getOrDefault("PLATFORM_GATEWAY_JWT_ISSUER", DevTokens.DEV_ISSUER),
                 env.getOrDefault("PLATFORM_GATEWAY_JWT_AUDIENCE", DevTokens.DEV_AUDIENCE),
-                sub, tenant, roles, ttl);
+                sub,
+                tenant,
+                roles,
+                ttl);
     }
 
     private static String value(String[] args, int index, String option) {

@@ -15,8 +15,7 @@ import java.util.List;
  */
 public final class AgentProbeMain {
 
-    private AgentProbeMain() {
-    }
+    private AgentProbeMain() {}
 
     /**
      * @param args unused
@@ -25,16 +24,32 @@ public final class AgentProbeMain {
     public static void main(String[] args) throws Exception {
         System.out.println("AGENT=" + PlatformTracing.agentAttached());
         try (TestUpstream upstream = new TestUpstream();
-                ApiGateway gateway = ApiGateway.start(GatewayConfig.builder().bindAddress("127.0.0.1").port(0)
-                        .managementPort(0).route("users", upstream.baseUrl())
-                        .jwtSecret(GatewayTestSupport.SECRET).jwtIssuer(GatewayTestSupport.ISSUER)
-                        .jwtAudience(GatewayTestSupport.AUDIENCE).build())) {
-            String token = DevTokens.mint(GatewayTestSupport.SECRET, GatewayTestSupport.ISSUER,
-                    GatewayTestSupport.AUDIENCE, "alice", "acme", List.of("reader"), Duration.ofMinutes(5));
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create(gateway.uri() + "/api/v1/users/42")).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+                ApiGateway gateway = ApiGateway.start(GatewayConfig.builder()
+                        .bindAddress("127.0.0.1")
+                        .port(0)
+                        .managementPort(0)
+                        .route("users", upstream.baseUrl())
+                        .jwtSecret(GatewayTestSupport.SECRET)
+                        .jwtIssuer(GatewayTestSupport.ISSUER)
+                        .jwtAudience(GatewayTestSupport.AUDIENCE)
+                        .build())) {
+            String token = DevTokens.mint(
+                    GatewayTestSupport.SECRET,
+                    GatewayTestSupport.ISSUER,
+                    GatewayTestSupport.AUDIENCE,
+                    "alice",
+                    "acme",
+                    List.of("reader"),
+                    Duration.ofMinutes(5));
+            HttpClient http =
+                    HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway.uri() + "/api/v1/users/42"))
+                            .timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             System.out.println("STATUS=" + response.statusCode());
             System.out.println("UPSTREAM_TRACEPARENT=" + upstream.take().header("traceparent"));
         }

@@ -19,8 +19,12 @@ import org.junit.jupiter.api.Test;
 class GatewayAuthTest extends GatewayTestSupport {
 
     private static JWTClaimsSet.Builder claims() {
-        return new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject("alice")
-                .claim("tenant_id", "acme").expirationTime(Date.from(Instant.now().plusSeconds(300)));
+        return new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject("alice")
+                .claim("tenant_id", "acme")
+                .expirationTime(Date.from(Instant.now().plusSeconds(300)));
     }
 
     private static String hs256(JWTClaimsSet claims, String secret) throws Exception {
@@ -38,8 +42,8 @@ class GatewayAuthTest extends GatewayTestSupport {
         HttpResponse<String> response = send(request("/api/v1/users/1"));
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("Bearer realm="));
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer realm="));
         assertThat(upstream.poll()).isNull();
     }
 
@@ -48,8 +52,8 @@ class GatewayAuthTest extends GatewayTestSupport {
         HttpResponse<String> response = callWith("not-a-jwt");
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
-                v -> assertThat(v).contains("error=\"invalid_token\""));
+        assertThat(response.headers().firstValue("WWW-Authenticate"))
+                .hasValueSatisfying(v -> assertThat(v).contains("error=\"invalid_token\""));
     }
 
     @Test
@@ -68,7 +72,8 @@ class GatewayAuthTest extends GatewayTestSupport {
 
     @Test
     void tokenFromAnotherIssuerIsUnauthorized() throws Exception {
-        String token = DevTokens.mint(SECRET, "https://other.idp", AUDIENCE, "alice", "acme", List.of(), Duration.ofMinutes(5));
+        String token = DevTokens.mint(
+                SECRET, "https://other.idp", AUDIENCE, "alice", "acme", List.of(), Duration.ofMinutes(5));
 
         assertThat(callWith(token).statusCode()).isEqualTo(401);
     }
@@ -112,7 +117,8 @@ class GatewayAuthTest extends GatewayTestSupport {
 
     @Test
     void verifiedIdentityIsSentUpstream() throws Exception {
-        send(request("/api/v1/users/1").header("Authorization", "Bearer " + token("bob", "tenant-9", List.of("a", "b"))));
+        send(request("/api/v1/users/1")
+                .header("Authorization", "Bearer " + token("bob", "tenant-9", List.of("a", "b"))));
 
         TestUpstream.Received received = upstream.take();
         assertThat(received.header("X-User-Id")).isEqualTo("bob");

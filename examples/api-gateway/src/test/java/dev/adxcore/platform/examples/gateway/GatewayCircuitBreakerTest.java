@@ -47,29 +47,31 @@ class GatewayCircuitBreakerTest {
 
         DroppingUpstream() throws IOException {
             socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-            Thread acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket s = socket.accept()) {
-                        int n = connections.incrementAndGet();
-                        InputStream in = s.getInputStream();
-                        byte[] buffer = new byte[8192];
-                        StringBuilder head = new StringBuilder();
-                        int r;
-                        while (head.indexOf("\r\n\r\n") < 0 && (r = in.read(buffer)) > 0) {
-                            head.append(new String(buffer, 0, r, StandardCharsets.ISO_8859_1));
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!socket.isClosed()) {
+                            try (Socket s = socket.accept()) {
+                                int n = connections.incrementAndGet();
+                                InputStream in = s.getInputStream();
+                                byte[] buffer = new byte[8192];
+                                StringBuilder head = new StringBuilder();
+                                int r;
+                                while (head.indexOf("\r\n\r\n") < 0 && (r = in.read(buffer)) > 0) {
+                                    head.append(new String(buffer, 0, r, StandardCharsets.ISO_8859_1));
+                                }
+                                if (n <= drops) {
+                                    continue; // close without a response
+                                }
+                                OutputStream out = s.getOutputStream();
+                                out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                                        .getBytes(StandardCharsets.ISO_8859_1));
+                                out.flush();
+                            } catch (IOException e) {
+                                // closed
+                            }
                         }
-                        if (n <= drops) {
-                            continue; // close without a response
-                        }
-                        OutputStream out = s.getOutputStream();
-                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
-                                .getBytes(StandardCharsets.ISO_8859_1));
-                        out.flush();
-                    } catch (IOException e) {
-                        // closed
-                    }
-                }
-            }, "dropping-upstream");
+                    },
+                    "dropping-upstream");
             acceptor.setDaemon(true);
             acceptor.start();
         }
@@ -99,19 +101,25 @@ class GatewayCircuitBreakerTest {
         });
         flaky.start();
         dropping = new DroppingUpstream();
-        gateway = ApiGateway.start(GatewayConfig.builder().bindAddress("127.0.0.1").port(0)
+        gateway = ApiGateway.start(GatewayConfig.builder()
+                .bindAddress("127.0.0.1")
+                .port(0)
                 .route("flaky", "http://127.0.0.1:" + flaky.getAddress().getPort())
                 // one route per retry test, so that their failures never add up in one route's breaker
                 .route("dropping", dropping.baseUrl())
                 .route("dropping-bounded", dropping.baseUrl())
                 .route("dropping-body", dropping.baseUrl())
                 .route("dropping-post", dropping.baseUrl())
-                .jwtSecret(GatewayTestSupport.SECRET).jwtIssuer(GatewayTestSupport.ISSUER)
+                .jwtSecret(GatewayTestSupport.SECRET)
+                .jwtIssuer(GatewayTestSupport.ISSUER)
                 .jwtAudience(GatewayTestSupport.AUDIENCE)
-                .circuitBreakerWindow(Duration.ofSeconds(5)).circuitBreakerMinimumCalls(MIN_CALLS)
-                .circuitBreakerFailureRate(50).circuitBreakerOpenDuration(Duration.ofSeconds(1))
+                .circuitBreakerWindow(Duration.ofSeconds(5))
+                .circuitBreakerMinimumCalls(MIN_CALLS)
+                .circuitBreakerFailureRate(50)
+                .circuitBreakerOpenDuration(Duration.ofSeconds(1))
                 .circuitBreakerHalfOpenCalls(2)
-                .retries(1).retryBackoff(Duration.ofMillis(20))
+                .retries(1)
+                .retryBackoff(Duration.ofMillis(20))
                 .build());
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
@@ -131,9 +139,13 @@ class GatewayCircuitBreakerTest {
 
     private static HttpResponse<String> call(String method, String path, HttpRequest.BodyPublisher body)
             throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(gateway.uri() + path)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + GatewayTestSupport.token("alice", "acme", List.of()))
-                .method(method, body).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(gateway.uri() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + GatewayTestSupport.token("alice", "acme", List.of()))
+                        .method(method, body)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
@@ -141,8 +153,11 @@ class GatewayCircuitBreakerTest {
     }
 
     private static String managementGet(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(gateway.managementUri() + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(gateway.managementUri() + path))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     @Test
@@ -158,17 +173,22 @@ class GatewayCircuitBreakerTest {
             }
         }
         assertThat(shortCircuited).as("the breaker opened").isNotNull();
-        assertThat(sent).as("within its window, right after the minimum number of calls").isEqualTo(MIN_CALLS + 1);
+        assertThat(sent)
+                .as("within its window, right after the minimum number of calls")
+                .isEqualTo(MIN_CALLS + 1);
         assertThat(shortCircuited.statusCode()).isEqualTo(503);
         assertThat(shortCircuited.headers().firstValue("Retry-After")).hasValue("1");
         assertThat(shortCircuited.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(shortCircuited.body()).contains("\"status\":503");
         int reachedUpstream = flakyCalls.get();
         assertThat(get("/api/v1/flaky/x").statusCode()).isEqualTo(503);
-        assertThat(flakyCalls.get()).as("an open breaker does not call the upstream").isEqualTo(reachedUpstream);
+        assertThat(flakyCalls.get())
+                .as("an open breaker does not call the upstream")
+                .isEqualTo(reachedUpstream);
         assertThat(managementGet("/health")).contains("circuit breaker of route 'flaky' is open");
         assertThat(managementGet("/metrics"))
-                .containsPattern("resilience4j_circuitbreaker_state\\{[^}]*name=\"flaky\"[^}]*state=\"open\"[^}]*} 1.0");
+                .containsPattern(
+                        "resilience4j_circuitbreaker_state\\{[^}]*name=\"flaky\"[^}]*state=\"open\"[^}]*} 1.0");
 
         flakyStatus = 200;
         Thread.sleep(1100);
@@ -178,8 +198,8 @@ class GatewayCircuitBreakerTest {
         assertThat(flakyCalls.get()).isEqualTo(reachedUpstream + 1);
         assertThat(managementGet("/health")).contains("\"circuitBreaker\":\"HALF_OPEN\"");
         assertThat(get("/api/v1/flaky/x").statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(managementGet("/health")).contains("\"circuitBreaker\":\"CLOSED\""));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(managementGet("/health")).contains("\"circuitBreaker\":\"CLOSED\""));
         assertThat(get("/api/v1/flaky/x").statusCode()).isEqualTo(200);
     }
 
@@ -211,10 +231,12 @@ class GatewayCircuitBreakerTest {
         dropping.connections.set(0);
         dropping.drops = 1;
 
-        HttpResponse<String> response = call("PUT", "/api/v1/dropping-body/x", HttpRequest.BodyPublishers.ofString("{}"));
+        HttpResponse<String> response =
+                call("PUT", "/api/v1/dropping-body/x", HttpRequest.BodyPublishers.ofString("{}"));
 
         assertThat(response.statusCode()).isEqualTo(502);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(dropping.connections.get()).isEqualTo(1));
     }
 
@@ -226,7 +248,8 @@ class GatewayCircuitBreakerTest {
         HttpResponse<String> response = call("POST", "/api/v1/dropping-post/x", HttpRequest.BodyPublishers.noBody());
 
         assertThat(response.statusCode()).isEqualTo(502);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(dropping.connections.get()).isEqualTo(1));
     }
 }

@@ -13,20 +13,25 @@ class GatewayConfigTest {
     private static final String SECRET = "a-secret-that-is-at-least-32-bytes-long";
 
     private static GatewayConfig.Builder valid() {
-        return GatewayConfig.builder().route("users", "http://127.0.0.1:8081").jwtSecret(SECRET)
-                .jwtIssuer("iss").jwtAudience("aud");
+        return GatewayConfig.builder()
+                .route("users", "http://127.0.0.1:8081")
+                .jwtSecret(SECRET)
+                .jwtIssuer("iss")
+                .jwtAudience("aud");
     }
 
     @Test
     void readsEveryRouteAndTimeoutFromTheEnvironment() {
-        GatewayConfig config = GatewayConfig.builder().environment(Map.of(
-                "PLATFORM_GATEWAY_ROUTES", "users=http://127.0.0.1:8081, orders=http://10.0.0.5:9000/base",
-                "PLATFORM_GATEWAY_ROUTE_TIMEOUTS", "orders=250ms",
-                "PLATFORM_GATEWAY_DEFAULT_TIMEOUT", "3s",
-                "PLATFORM_GATEWAY_JWT_SECRET", SECRET,
-                "PLATFORM_GATEWAY_JWT_ISSUER", "iss",
-                "PLATFORM_GATEWAY_JWT_AUDIENCE", "aud",
-                "PLATFORM_GATEWAY_PORT", "9090")).build();
+        GatewayConfig config = GatewayConfig.builder()
+                .environment(Map.of(
+                        "PLATFORM_GATEWAY_ROUTES", "users=http://127.0.0.1:8081, orders=http://10.0.0.5:9000/base",
+                        "PLATFORM_GATEWAY_ROUTE_TIMEOUTS", "orders=250ms",
+                        "PLATFORM_GATEWAY_DEFAULT_TIMEOUT", "3s",
+                        "PLATFORM_GATEWAY_JWT_SECRET", SECRET,
+                        "PLATFORM_GATEWAY_JWT_ISSUER", "iss",
+                        "PLATFORM_GATEWAY_JWT_AUDIENCE", "aud",
+                        "PLATFORM_GATEWAY_PORT", "9090"))
+                .build();
 
         assertThat(config.port()).isEqualTo(9090);
         assertThat(config.routes().get("users").timeout()).isEqualTo(Duration.ofSeconds(3));
@@ -41,8 +46,11 @@ class GatewayConfigTest {
 
     @Test
     void missingKeySourceIsRejectedNamingBothSettings() {
-        assertThatThrownBy(() -> GatewayConfig.builder().route("users", "http://127.0.0.1:8081")
-                .jwtIssuer("iss").jwtAudience("aud").build())
+        assertThatThrownBy(() -> GatewayConfig.builder()
+                        .route("users", "http://127.0.0.1:8081")
+                        .jwtIssuer("iss")
+                        .jwtAudience("aud")
+                        .build())
                 .hasMessage("token verification needs exactly one key source: set jwtSecret"
                         + " (PLATFORM_GATEWAY_JWT_SECRET) or jwksUrl (PLATFORM_GATEWAY_JWKS_URL); neither was set");
     }
@@ -62,7 +70,8 @@ class GatewayConfigTest {
 
     @Test
     void publicKeyAlgorithmWithASharedSecretIsRejected() {
-        assertThatThrownBy(() -> valid().jwtAlgorithms(List.of("HS256", "RS256")).build())
+        assertThatThrownBy(
+                        () -> valid().jwtAlgorithms(List.of("HS256", "RS256")).build())
                 .hasMessageStartingWith("jwtAlgorithms contains 'RS256', which does not fit a shared jwtSecret");
     }
 
@@ -82,7 +91,8 @@ class GatewayConfigTest {
 
     @Test
     void trustedProxyHostNameIsRejected() {
-        assertThatThrownBy(() -> valid().trustedProxies(List.of("proxy.internal")).build())
+        assertThatThrownBy(
+                        () -> valid().trustedProxies(List.of("proxy.internal")).build())
                 .hasMessage("trustedProxies entries must be IP literals or CIDR ranges such as 10.0.0.0/8"
                         + " (was 'proxy.internal'); host names are not accepted");
     }
@@ -92,8 +102,9 @@ class GatewayConfigTest {
         assertThat(valid().build().tokenCacheSize()).isEqualTo(10_000);
         assertThat(valid().build().tokenCacheTtl()).isEqualTo(Duration.ofSeconds(60));
 
-        GatewayConfig config = valid().environment(Map.of("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", "0",
-                "PLATFORM_GATEWAY_TOKEN_CACHE_TTL", "5s")).build();
+        GatewayConfig config = valid().environment(
+                        Map.of("PLATFORM_GATEWAY_TOKEN_CACHE_SIZE", "0", "PLATFORM_GATEWAY_TOKEN_CACHE_TTL", "5s"))
+                .build();
 
         assertThat(config.tokenCacheSize()).isZero();
         assertThat(config.tokenCacheTtl()).isEqualTo(Duration.ofSeconds(5));
@@ -114,7 +125,8 @@ class GatewayConfigTest {
     void quotasAreOffByDefaultAndReadPerRouteFromTheEnvironment() {
         assertThat(valid().build().quotaOf("users")).isEmpty();
 
-        GatewayConfig config = valid().route("orders", "http://127.0.0.1:8082").route("reports", "http://127.0.0.1:8083")
+        GatewayConfig config = valid().route("orders", "http://127.0.0.1:8082")
+                .route("reports", "http://127.0.0.1:8083")
                 .environment(Map.of(
                         "PLATFORM_GATEWAY_DEFAULT_QUOTA", "6000/1m",
                         "PLATFORM_GATEWAY_ROUTE_QUOTAS", "orders=100/1s, reports=off",
@@ -129,8 +141,11 @@ class GatewayConfigTest {
         assertThat(config.quotaKey()).isEqualTo(GatewayConfig.QuotaKey.TENANT_USER);
         assertThat(config.quotaFailMode()).isEqualTo(GatewayConfig.QuotaFailMode.CLOSED);
         assertThat(config.mutate().build().quotaOf("orders")).isEqualTo(config.quotaOf("orders"));
-        assertThat(config.toString()).doesNotContain("hunter2-secret").contains("redis://:****@redis:6379/0")
-                .contains("orders=100/1s").contains("reports=off");
+        assertThat(config.toString())
+                .doesNotContain("hunter2-secret")
+                .contains("redis://:****@redis:6379/0")
+                .contains("orders=100/1s")
+                .contains("reports=off");
     }
 
     @Test
@@ -144,20 +159,24 @@ class GatewayConfigTest {
 
     @Test
     void quotaForAnUnknownRouteIsRejected() {
-        assertThatThrownBy(() -> valid().routeQuota("nope", new GatewayConfig.Quota(5, Duration.ofSeconds(1))).build())
+        assertThatThrownBy(() -> valid().routeQuota("nope", new GatewayConfig.Quota(5, Duration.ofSeconds(1)))
+                        .build())
                 .hasMessage("routeQuota names route 'nope', which is not configured; configured routes are [users]");
     }
 
     @Test
     void quotaRedisUrlMustBeARedisUrlAndItsPasswordIsMasked() {
-        assertThatThrownBy(() -> valid().quotaRedisUrl(java.net.URI.create("http://:pw@redis:6379")).build())
-                .hasMessage("quotaRedisUrl must be a redis:// or rediss:// URL with a host (was 'http://:****@redis:6379');"
-                        + " for example redis://127.0.0.1:6379");
+        assertThatThrownBy(() -> valid().quotaRedisUrl(java.net.URI.create("http://:pw@redis:6379"))
+                        .build())
+                .hasMessage(
+                        "quotaRedisUrl must be a redis:// or rediss:// URL with a host (was 'http://:****@redis:6379');"
+                                + " for example redis://127.0.0.1:6379");
     }
 
     @Test
     void quotaRedisTimeoutIsBounded() {
-        assertThatThrownBy(() -> valid().quotaRedisTimeout(Duration.ofSeconds(30)).build())
+        assertThatThrownBy(
+                        () -> valid().quotaRedisTimeout(Duration.ofSeconds(30)).build())
                 .hasMessage("quotaRedisTimeout must be at most 5s (was PT30S); every request waits at most this long"
                         + " for its quota check");
     }
@@ -182,12 +201,18 @@ class GatewayConfigTest {
     void circuitBreakerAndRetrySettingsAreValidated() {
         assertThatThrownBy(() -> valid().circuitBreakerFailureRate(0).build())
                 .hasMessage("circuitBreakerFailureRate must be between 1 and 100 percent (was 0)");
-        assertThatThrownBy(() -> valid().circuitBreakerWindow(Duration.ofMillis(1500)).build())
+        assertThatThrownBy(() ->
+                        valid().circuitBreakerWindow(Duration.ofMillis(1500)).build())
                 .hasMessage("circuitBreakerWindow must be whole seconds between 1s and 10m (was PT1.5S)");
-        assertThatThrownBy(() -> valid().retries(9).build())
-                .hasMessage("retries must be between 0 and 5 (was 9)");
-        GatewayConfig config = valid().environment(Map.of("PLATFORM_GATEWAY_BREAKER_WINDOW", "30s",
-                "PLATFORM_GATEWAY_BREAKER_MIN_CALLS", "5", "PLATFORM_GATEWAY_RETRIES", "0")).build();
+        assertThatThrownBy(() -> valid().retries(9).build()).hasMessage("retries must be between 0 and 5 (was 9)");
+        GatewayConfig config = valid().environment(Map.of(
+                        "PLATFORM_GATEWAY_BREAKER_WINDOW",
+                        "30s",
+                        "PLATFORM_GATEWAY_BREAKER_MIN_CALLS",
+                        "5",
+                        "PLATFORM_GATEWAY_RETRIES",
+                        "0"))
+                .build();
         assertThat(config.circuitBreaker().window()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.circuitBreaker().minimumCalls()).isEqualTo(5);
         assertThat(config.retries()).isZero();

@@ -18,9 +18,10 @@ class GatewayCorsAndMetricsTest extends GatewayTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(204);
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ALLOWED_ORIGIN);
-        assertThat(response.headers().firstValue("Access-Control-Allow-Methods")).hasValueSatisfying(
-                v -> assertThat(v).contains("POST"));
-        assertThat(response.headers().firstValue("Access-Control-Allow-Headers")).hasValue("authorization, content-type");
+        assertThat(response.headers().firstValue("Access-Control-Allow-Methods"))
+                .hasValueSatisfying(v -> assertThat(v).contains("POST"));
+        assertThat(response.headers().firstValue("Access-Control-Allow-Headers"))
+                .hasValue("authorization, content-type");
         assertThat(upstream.poll()).isNull();
     }
 
@@ -41,7 +42,8 @@ class GatewayCorsAndMetricsTest extends GatewayTestSupport {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ALLOWED_ORIGIN);
-        assertThat(response.headers().firstValue("Access-Control-Expose-Headers")).hasValue("X-Correlation-Id");
+        assertThat(response.headers().firstValue("Access-Control-Expose-Headers"))
+                .hasValue("X-Correlation-Id");
     }
 
     @Test
@@ -50,9 +52,12 @@ class GatewayCorsAndMetricsTest extends GatewayTestSupport {
         get("/api/v1/unrouted-service-xyz/1");
 
         String metrics = send(management("/metrics")).body();
-        assertThat(metrics).contains("uri=\"/api/v1/users/**\"").contains("status=\"200\"")
+        assertThat(metrics)
+                .contains("uri=\"/api/v1/users/**\"")
+                .contains("status=\"200\"")
                 .contains("uri=\"UNKNOWN\"")
-                .doesNotContain("8f14e45f").doesNotContain("unrouted-service-xyz");
+                .doesNotContain("8f14e45f")
+                .doesNotContain("unrouted-service-xyz");
     }
 
     @Test
@@ -60,7 +65,10 @@ class GatewayCorsAndMetricsTest extends GatewayTestSupport {
         HttpResponse<String> response = send(management("/health/ready"));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).contains("\"status\":\"DEGRADED\"").contains("\"upstream.down\"")
-                .contains("\"upstream.users\"").doesNotContain("127.0.0.1");
+        assertThat(response.body())
+                .contains("\"status\":\"DEGRADED\"")
+                .contains("\"upstream.down\"")
+                .contains("\"upstream.users\"")
+                .doesNotContain("127.0.0.1");
     }
 }

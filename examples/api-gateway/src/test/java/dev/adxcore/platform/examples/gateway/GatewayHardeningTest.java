@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class GatewayHardeningTest extends GatewayTestSupport {
 
@@ -15,31 +15,32 @@ class GatewayHardeningTest extends GatewayTestSupport {
      * either reject it (400) or forward a path that the upstream sees inside {@code /api/v1/users/}.
      */
     @ParameterizedTest
-    @ValueSource(strings = {
-        "/api/v1/users/../down/x",
-        "/api/v1/users/./../down/x",
-        "/api/v1/users/%2e%2e/down/x",
-        "/api/v1/users/%2E%2E/down/x",
-        "/api/v1/users/.%2e/down/x",
-        "/api/v1/users/..%2fdown%2fx",
-        "/api/v1/users/%2e%2e%2fdown%2fx",
-        "/api/v1/users/%252e%252e/down/x",
-        "/api/v1/users/%252e%252e%252fdown",
-        "/api/v1/users/..;/down/x",
-        "/api/v1/users;x=1/../down/x",
-        "/api/v1/users/x;jsessionid=1",
-        "/api/v1/users/..\\down\\x",
-        "/api/v1/users/%5c..%5cdown",
-        "/api/v1/users/%00/x",
-        "/api/v1/users/%c0%ae%c0%ae/down",
-        "/api/v1/users/%",
-        "/api/v1/users/%zz",
-        "/api/v1/%75sers/../down/x",
-        "/api/v1/users//..//down/x",
-    })
+    @ValueSource(
+            strings = {
+                "/api/v1/users/../down/x",
+                "/api/v1/users/./../down/x",
+                "/api/v1/users/%2e%2e/down/x",
+                "/api/v1/users/%2E%2E/down/x",
+                "/api/v1/users/.%2e/down/x",
+                "/api/v1/users/..%2fdown%2fx",
+                "/api/v1/users/%2e%2e%2fdown%2fx",
+                "/api/v1/users/%252e%252e/down/x",
+                "/api/v1/users/%252e%252e%252fdown",
+                "/api/v1/users/..;/down/x",
+                "/api/v1/users;x=1/../down/x",
+                "/api/v1/users/x;jsessionid=1",
+                "/api/v1/users/..\\down\\x",
+                "/api/v1/users/%5c..%5cdown",
+                "/api/v1/users/%00/x",
+                "/api/v1/users/%c0%ae%c0%ae/down",
+                "/api/v1/users/%",
+                "/api/v1/users/%zz",
+                "/api/v1/%75sers/../down/x",
+                "/api/v1/users//..//down/x",
+            })
     void traversalAttemptsAreRejectedOrStayInsideTheService(String path) throws Exception {
-        String response = rawResponse("GET " + path + " HTTP/1.1\r\nHost: gw\r\n" + authHeader()
-                + "Connection: close\r\n\r\n");
+        String response =
+                rawResponse("GET " + path + " HTTP/1.1\r\nHost: gw\r\n" + authHeader() + "Connection: close\r\n\r\n");
         int status = Integer.parseInt(response.split(" ", 3)[1]);
 
         if (status == 400) {
@@ -47,15 +48,21 @@ class GatewayHardeningTest extends GatewayTestSupport {
         } else {
             assertThat(status).as("status for %s", path).isEqualTo(200);
             String forwarded = upstream.take().rawPath();
-            assertThat(forwarded).startsWith("/api/v1/users/").doesNotContain("..").doesNotContain("/./")
-                    .doesNotContainIgnoringCase("%2f").doesNotContainIgnoringCase("%5c").doesNotContain("%25");
+            assertThat(forwarded)
+                    .startsWith("/api/v1/users/")
+                    .doesNotContain("..")
+                    .doesNotContain("/./")
+                    .doesNotContainIgnoringCase("%2f")
+                    .doesNotContainIgnoringCase("%5c")
+                    .doesNotContain("%25");
         }
     }
 
     @Test
     void doubleSlashesAreCollapsedAndTheNormalisedPathIsForwarded() throws Exception {
         assertThat(rawStatus("GET /api/v1//users///a//b HTTP/1.1\r\nHost: gw\r\n" + authHeader()
-                + "Connection: close\r\n\r\n")).isEqualTo(200);
+                        + "Connection: close\r\n\r\n"))
+                .isEqualTo(200);
 
         assertThat(upstream.take().rawPath()).isEqualTo("/api/v1/users/a/b");
     }
@@ -63,7 +70,8 @@ class GatewayHardeningTest extends GatewayTestSupport {
     @Test
     void encodedCharactersAreDecodedOnceAndForwardedReEncoded() throws Exception {
         assertThat(rawStatus("GET /api/v1/users/caf%C3%A9%20menu HTTP/1.1\r\nHost: gw\r\n" + authHeader()
-                + "Connection: close\r\n\r\n")).isEqualTo(200);
+                        + "Connection: close\r\n\r\n"))
+                .isEqualTo(200);
 
         assertThat(upstream.take().rawPath()).isEqualTo("/api/v1/users/caf%C3%A9%20menu");
     }
@@ -71,8 +79,8 @@ class GatewayHardeningTest extends GatewayTestSupport {
     @Test
     void requestWithBothContentLengthAndTransferEncodingIsRejected() throws Exception {
         String body = "5\r\nhello\r\n0\r\n\r\n";
-        int status = rawStatus("POST /api/v1/users/1 HTTP/1.1\r\nHost: gw\r\n" + authHeader()
-                + "Content-Length: " + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+        int status = rawStatus("POST /api/v1/users/1 HTTP/1.1\r\nHost: gw\r\n" + authHeader() + "Content-Length: "
+                + body.length() + "\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
 
         assertThat(status).isEqualTo(400);
         assertThat(upstream.poll()).isNull();
@@ -122,7 +130,8 @@ class GatewayHardeningTest extends GatewayTestSupport {
     @Test
     void gatewayStaysHealthyAfterAbuse() throws Exception {
         rawResponse("GET /api/v1/users/%2e%2e/down HTTP/1.1\r\nHost: gw\r\n\r\n");
-        rawResponse("POST /api/v1/users/1 HTTP/1.1\r\nHost: gw\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        rawResponse(
+                "POST /api/v1/users/1 HTTP/1.1\r\nHost: gw\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
         rawResponse("GARBAGE\r\n\r\n");
         get("/api/v1/down/x");
         get("/api/v1/slow/x");

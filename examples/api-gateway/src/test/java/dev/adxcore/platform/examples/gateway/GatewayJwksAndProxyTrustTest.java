@@ -30,7 +30,8 @@ class GatewayJwksAndProxyTrustTest {
     private static TestUpstream upstream;
     private static ApiGateway gateway;
     private static RSAKey key;
-    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -38,10 +39,12 @@ class GatewayJwksAndProxyTrustTest {
         key = new RSAKeyGenerator(2048).keyID("k1").generate();
         upstream.jwks(new JWKSet(key.toPublicJWK()).toString());
         gateway = ApiGateway.start(GatewayConfig.builder()
-                .bindAddress("127.0.0.1").port(0)
+                .bindAddress("127.0.0.1")
+                .port(0)
                 .route("users", upstream.baseUrl())
                 .jwksUrl(URI.create(upstream.baseUrl() + "/jwks.json"))
-                .jwtIssuer("https://idp.test").jwtAudience("gateway-test")
+                .jwtIssuer("https://idp.test")
+                .jwtAudience("gateway-test")
                 .trustedProxies(List.of("127.0.0.0/8"))
                 .build());
     }
@@ -53,19 +56,26 @@ class GatewayJwksAndProxyTrustTest {
     }
 
     private static JWTClaimsSet claims() {
-        return new JWTClaimsSet.Builder().issuer("https://idp.test").audience("gateway-test").subject("carol")
-                .claim("tenant_id", "t-1").expirationTime(Date.from(Instant.now().plusSeconds(300))).build();
+        return new JWTClaimsSet.Builder()
+                .issuer("https://idp.test")
+                .audience("gateway-test")
+                .subject("carol")
+                .claim("tenant_id", "t-1")
+                .expirationTime(Date.from(Instant.now().plusSeconds(300)))
+                .build();
     }
 
     private static String rs256() throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims());
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }
 
     private static HttpResponse<String> call(String token, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.uri() + "/api/v1/users/1"))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10));
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(10));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -90,9 +100,11 @@ class GatewayJwksAndProxyTrustTest {
     @Test
     void hmacTokenSignedWithThePublicKeyIsUnauthorized() throws Exception {
         byte[] publicKeyBytes = key.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8);
-        SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(), claims());
+        SignedJWT forged = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(), claims());
         forged.sign(new MACSigner(publicKeyBytes));
-        SignedJWT forgedDer = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(), claims());
+        SignedJWT forgedDer = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256).keyID("k1").build(), claims());
         forgedDer.sign(new MACSigner(key.toRSAPublicKey().getEncoded()));
 
         assertThat(call(forged.serialize()).statusCode()).isEqualTo(401);
@@ -102,7 +114,8 @@ class GatewayJwksAndProxyTrustTest {
     @Test
     void tokenSignedByAnUnknownKeyIsUnauthorized() throws Exception {
         RSAKey other = new RSAKeyGenerator(2048).keyID("k1").generate();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims());
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), claims());
         jwt.sign(new RSASSASigner(other));
 
         assertThat(call(jwt.serialize()).statusCode()).isEqualTo(401);
@@ -110,8 +123,14 @@ class GatewayJwksAndProxyTrustTest {
 
     @Test
     void forwardedHeadersFromATrustedProxyAreExtended() throws Exception {
-        call(rs256(), "X-Forwarded-For", "203.0.113.7", "X-Forwarded-Proto", "https",
-                "X-Forwarded-Host", "api.example.com");
+        call(
+                rs256(),
+                "X-Forwarded-For",
+                "203.0.113.7",
+                "X-Forwarded-Proto",
+                "https",
+                "X-Forwarded-Host",
+                "api.example.com");
 
         TestUpstream.Received received = upstream.take();
         assertThat(received.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 127.0.0.1");

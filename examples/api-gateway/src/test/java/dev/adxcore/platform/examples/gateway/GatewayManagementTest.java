@@ -32,7 +32,7 @@ class GatewayManagementTest extends GatewayTestSupport {
         HttpResponse<String> live = send(request("/health/live"));
 
         assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).isEqualTo("{\"status\":\"DEGRADED\"}");   // the route "down" has no upstream
+        assertThat(ready.body()).isEqualTo("{\"status\":\"DEGRADED\"}"); // the route "down" has no upstream
         assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
     }
 
@@ -45,7 +45,10 @@ class GatewayManagementTest extends GatewayTestSupport {
         assertThat(gateway.managementUri().getPort()).isNotEqualTo(gateway.port());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("resilience4j_circuitbreaker_state");
-        assertThat(health.body()).contains("\"upstream.users\"").contains("\"upstream.down\"")
-                .contains("circuitBreaker").doesNotContain(upstream.baseUrl());
+        assertThat(health.body())
+                .contains("\"upstream.users\"")
+                .contains("\"upstream.down\"")
+                .contains("circuitBreaker")
+                .doesNotContain(upstream.baseUrl());
     }
 }

@@ -34,8 +34,8 @@ class GatewayProxyTest extends GatewayTestSupport {
 
     @Test
     void streamsALargeResponseBodyIntact() throws Exception {
-        HttpResponse<byte[]> response = http.send(authorized("/api/v1/users/files/big").build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+                http.send(authorized("/api/v1/users/files/big").build(), HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).hasSize(4 * 1024 * 1024);
@@ -56,8 +56,10 @@ class GatewayProxyTest extends GatewayTestSupport {
         HttpResponse<String> response = get("/api/v1/down/anything");
 
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).contains("\"error\":\"upstream_unavailable\"")
-                .doesNotContain("127.0.0.1").doesNotContain("Connection refused");
+        assertThat(response.body())
+                .contains("\"error\":\"upstream_unavailable\"")
+                .doesNotContain("127.0.0.1")
+                .doesNotContain("Connection refused");
     }
 
     @Test
@@ -78,7 +80,8 @@ class GatewayProxyTest extends GatewayTestSupport {
 
     @Test
     void correlationIdIsCreatedWhenMissingOrMalformed() throws Exception {
-        HttpResponse<String> response = send(authorized("/api/v1/users/1").header("X-Correlation-Id", "bad id <script>"));
+        HttpResponse<String> response =
+                send(authorized("/api/v1/users/1").header("X-Correlation-Id", "bad id <script>"));
 
         String forwarded = upstream.take().header("X-Correlation-Id");
         assertThat(forwarded).matches("[0-9a-f-]{36}");
@@ -91,7 +94,10 @@ class GatewayProxyTest extends GatewayTestSupport {
         send(authorized("/api/v1/users/1").header("traceparent", incoming));
 
         String forwarded = upstream.take().header("traceparent");
-        assertThat(forwarded).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-").endsWith("-01").isNotEqualTo(incoming);
+        assertThat(forwarded)
+                .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-")
+                .endsWith("-01")
+                .isNotEqualTo(incoming);
     }
 
     @Test

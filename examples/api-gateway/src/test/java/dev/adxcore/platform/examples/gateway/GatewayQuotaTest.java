@@ -26,9 +26,13 @@ class GatewayQuotaTest {
     @BeforeAll
     static void start() throws Exception {
         upstream = new TestUpstream();
-        gateway = ApiGateway.start(GatewayConfig.builder().bindAddress("127.0.0.1").port(0)
-                .route("users", upstream.baseUrl()).route("open", upstream.baseUrl())
-                .jwtSecret(GatewayTestSupport.SECRET).jwtIssuer(GatewayTestSupport.ISSUER)
+        gateway = ApiGateway.start(GatewayConfig.builder()
+                .bindAddress("127.0.0.1")
+                .port(0)
+                .route("users", upstream.baseUrl())
+                .route("open", upstream.baseUrl())
+                .jwtSecret(GatewayTestSupport.SECRET)
+                .jwtIssuer(GatewayTestSupport.ISSUER)
                 .jwtAudience(GatewayTestSupport.AUDIENCE)
                 .defaultQuota(new GatewayConfig.Quota(1000, Duration.ofMinutes(1)))
                 .routeQuota("users", new GatewayConfig.Quota(3, Duration.ofMinutes(1)))
@@ -58,7 +62,8 @@ class GatewayQuotaTest {
 
     private static HttpResponse<String> call(String path, String token, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.uri() + path))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token);
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token);
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -73,8 +78,8 @@ class GatewayQuotaTest {
             HttpResponse<String> ok = call("/api/v1/users/1", "alice", tenant);
             assertThat(ok.statusCode()).isEqualTo(200);
             assertThat(ok.headers().firstValue("RateLimit-Policy")).hasValue("\"users\";q=3;w=60");
-            assertThat(ok.headers().firstValue("RateLimit")).hasValueSatisfying(
-                    v -> assertThat(v).startsWith("\"users\";r=" + remaining + ";t="));
+            assertThat(ok.headers().firstValue("RateLimit"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("\"users\";r=" + remaining + ";t="));
         }
         upstream.clear();
 
@@ -83,11 +88,13 @@ class GatewayQuotaTest {
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After").map(Long::parseLong))
                 .hasValueSatisfying(s -> assertThat(s).isBetween(1L, 60L));
-        assertThat(refused.headers().firstValue("RateLimit")).hasValueSatisfying(
-                v -> assertThat(v).startsWith("\"users\";r=0;t="));
+        assertThat(refused.headers().firstValue("RateLimit"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("\"users\";r=0;t="));
         assertThat(refused.headers().firstValue("RateLimit-Policy")).hasValue("\"users\";q=3;w=60");
         assertThat(refused.body()).contains("\"error\":\"too_many_requests\"").doesNotContain(tenant);
-        assertThat(upstream.poll()).as("a refused request never reaches the service").isNull();
+        assertThat(upstream.poll())
+                .as("a refused request never reaches the service")
+                .isNull();
     }
 
     @Test
@@ -109,7 +116,9 @@ class GatewayQuotaTest {
 
         HttpResponse<String> forged = call("/api/v1/users/1", attacker, "X-Tenant-Id", "t-victim");
 
-        assertThat(forged.statusCode()).as("the attacker's own, unused bucket decides").isEqualTo(200);
+        assertThat(forged.statusCode())
+                .as("the attacker's own, unused bucket decides")
+                .isEqualTo(200);
         assertThat(upstream.take().header("X-Tenant-Id")).isEqualTo("t-attacker");
     }
 
@@ -138,10 +147,14 @@ class GatewayQuotaTest {
             call("/api/v1/users/1", "alice", tenant);
         }
 
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(gateway.managementUri() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = http.send(
+                        HttpRequest.newBuilder(URI.create(gateway.managementUri() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
 
-        assertThat(metrics).containsPattern("gateway_quota_throttled_total\\{[^}]*route=\"/api/v1/users/\\*\\*\"[^}]*} [1-9]")
+        assertThat(metrics)
+                .containsPattern("gateway_quota_throttled_total\\{[^}]*route=\"/api/v1/users/\\*\\*\"[^}]*} [1-9]")
                 .doesNotContain(tenant);
     }
 }

@@ -40,8 +40,11 @@ class GatewayRedisQuotaTest {
     @BeforeAll
     static void startUpstream() throws Exception {
         upstream = new TestUpstream();
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
-                .executor(Executors.newFixedThreadPool(8)).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(8))
+                .build();
     }
 
     @AfterAll
@@ -52,9 +55,12 @@ class GatewayRedisQuotaTest {
     }
 
     private static GatewayConfig.Builder config(RedisServer redis, GatewayConfig.Quota quota) {
-        return GatewayConfig.builder().bindAddress("127.0.0.1").port(0)
+        return GatewayConfig.builder()
+                .bindAddress("127.0.0.1")
+                .port(0)
                 .route("users", upstream.baseUrl())
-                .jwtSecret(GatewayTestSupport.SECRET).jwtIssuer(GatewayTestSupport.ISSUER)
+                .jwtSecret(GatewayTestSupport.SECRET)
+                .jwtIssuer(GatewayTestSupport.ISSUER)
                 .jwtAudience(GatewayTestSupport.AUDIENCE)
                 .defaultQuota(quota)
                 .quotaRedisUrl(URI.create(redis.uri()))
@@ -65,8 +71,10 @@ class GatewayRedisQuotaTest {
     }
 
     private static HttpRequest request(ApiGateway gateway, String token) {
-        return HttpRequest.newBuilder(URI.create(gateway.uri() + "/api/v1/users/1")).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + token).build();
+        return HttpRequest.newBuilder(URI.create(gateway.uri() + "/api/v1/users/1"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token)
+                .build();
     }
 
     @Test
@@ -75,8 +83,8 @@ class GatewayRedisQuotaTest {
         try (ApiGateway first = ApiGateway.start(config(redis, quota).build());
                 ApiGateway second = ApiGateway.start(config(redis, quota).build())) {
             String token = GatewayTestSupport.token("alice", "t-shared", List.of());
-            Map<Integer, AtomicInteger> okByInstance = new ConcurrentHashMap<>(Map.of(0, new AtomicInteger(),
-                    1, new AtomicInteger()));
+            Map<Integer, AtomicInteger> okByInstance =
+                    new ConcurrentHashMap<>(Map.of(0, new AtomicInteger(), 1, new AtomicInteger()));
             AtomicInteger refused = new AtomicInteger();
             ExecutorService clients = Executors.newFixedThreadPool(8);
             try {
@@ -85,7 +93,8 @@ class GatewayRedisQuotaTest {
                     int instance = i % 2;
                     ApiGateway target = instance == 0 ? first : second;
                     calls.add(clients.submit(() -> {
-                        int status = http.send(request(target, token), HttpResponse.BodyHandlers.discarding()).statusCode();
+                        int status = http.send(request(target, token), HttpResponse.BodyHandlers.discarding())
+                                .statusCode();
                         if (status == 200) {
                             okByInstance.get(instance).incrementAndGet();
                         } else if (status == 429) {
@@ -101,8 +110,9 @@ class GatewayRedisQuotaTest {
                 clients.shutdownNow();
             }
             int ok = okByInstance.get(0).get() + okByInstance.get(1).get();
-            System.out.printf("shared quota 60/1h over two instances: %d admitted (%d + %d), %d refused%n", ok,
-                    okByInstance.get(0).get(), okByInstance.get(1).get(), refused.get());
+            System.out.printf(
+                    "shared quota 60/1h over two instances: %d admitted (%d + %d), %d refused%n",
+                    ok, okByInstance.get(0).get(), okByInstance.get(1).get(), refused.get());
 
             // 60 in the bucket; the refill over the test's few seconds adds at most one or two.
             assertThat(ok).isBetween(60, 62);
@@ -127,7 +137,8 @@ class GatewayRedisQuotaTest {
         int i = 0;
         while (System.nanoTime() < end) {
             long start = System.nanoTime();
-            int status = http.send(request(i++ % 2 == 0 ? first : second, token), HttpResponse.BodyHandlers.discarding())
+            int status = http.send(
+                            request(i++ % 2 == 0 ? first : second, token), HttpResponse.BodyHandlers.discarding())
                     .statusCode();
             long took = System.nanoTime() - start;
             micros.add(took / 1000);
@@ -137,7 +148,10 @@ class GatewayRedisQuotaTest {
             Thread.sleep(Math.max(0, 125 - took / 1_000_000));
         }
         Collections.sort(micros);
-        return new Phase(micros.size(), ok, micros.get(micros.size() / 2),
+        return new Phase(
+                micros.size(),
+                ok,
+                micros.get(micros.size() / 2),
                 micros.get(Math.min(micros.size() - 1, (int) Math.ceil(micros.size() * 0.99) - 1)));
     }
 
@@ -154,25 +168,34 @@ class GatewayRedisQuotaTest {
 
             // Tenant A: 200 requests/s (20x its 10/s quota), spread over both instances, at most 64 in flight,
             // from a client of its own so that B's requests never queue behind A's in the test's client.
-            HttpClient burstHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newFixedThreadPool(4)).build();
+            HttpClient burstHttp = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newFixedThreadPool(4))
+                    .build();
             AtomicInteger burstSent = new AtomicInteger();
             AtomicInteger burstRefused = new AtomicInteger();
             java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
             var pacer = Executors.newSingleThreadScheduledExecutor();
-            var burst = pacer.scheduleAtFixedRate(() -> {
-                if (!inFlight.tryAcquire()) {
-                    return;
-                }
-                int n = burstSent.incrementAndGet();
-                burstHttp.sendAsync(request(n % 2 == 0 ? first : second, noisy), HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((r, e) -> {
-                            if (r != null && r.statusCode() == 429) {
-                                burstRefused.incrementAndGet();
-                            }
-                            inFlight.release();
-                        });
-            }, 0, 5000, TimeUnit.MICROSECONDS);
+            var burst = pacer.scheduleAtFixedRate(
+                    () -> {
+                        if (!inFlight.tryAcquire()) {
+                            return;
+                        }
+                        int n = burstSent.incrementAndGet();
+                        burstHttp
+                                .sendAsync(
+                                        request(n % 2 == 0 ? first : second, noisy),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .whenComplete((r, e) -> {
+                                    if (r != null && r.statusCode() == 429) {
+                                        burstRefused.incrementAndGet();
+                                    }
+                                    inFlight.release();
+                                });
+                    },
+                    0,
+                    5000,
+                    TimeUnit.MICROSECONDS);
             Phase underBurst;
             try {
                 underBurst = quietTenant(first, second, quiet, 4000);
@@ -181,16 +204,23 @@ class GatewayRedisQuotaTest {
                 pacer.shutdownNow();
                 inFlight.tryAcquire(64, 10, TimeUnit.SECONDS);
             }
-            System.out.printf("tenant B alone:         %d requests, success %.1f %%, p50 %.2f ms, p99 %.2f ms%n",
+            System.out.printf(
+                    "tenant B alone:         %d requests, success %.1f %%, p50 %.2f ms, p99 %.2f ms%n",
                     alone.sent(), 100 * alone.successRate(), alone.p50Micros() / 1000.0, alone.p99Micros() / 1000.0);
-            System.out.printf("tenant B during burst:  %d requests, success %.1f %%, p50 %.2f ms, p99 %.2f ms%n",
-                    underBurst.sent(), 100 * underBurst.successRate(), underBurst.p50Micros() / 1000.0,
+            System.out.printf(
+                    "tenant B during burst:  %d requests, success %.1f %%, p50 %.2f ms, p99 %.2f ms%n",
+                    underBurst.sent(),
+                    100 * underBurst.successRate(),
+                    underBurst.p50Micros() / 1000.0,
                     underBurst.p99Micros() / 1000.0);
-            System.out.printf("tenant A burst:         %d requests in 4 s (%.0f/s), %d refused with 429%n",
+            System.out.printf(
+                    "tenant A burst:         %d requests in 4 s (%.0f/s), %d refused with 429%n",
                     burstSent.get(), burstSent.get() / 4.0, burstRefused.get());
 
             assertThat(alone.successRate()).isEqualTo(1.0);
-            assertThat(underBurst.successRate()).as("B stays within its own quota").isEqualTo(1.0);
+            assertThat(underBurst.successRate())
+                    .as("B stays within its own quota")
+                    .isEqualTo(1.0);
             assertThat(burstRefused.get()).as("A is throttled").isGreaterThan(burstSent.get() / 2);
             // Latency is reported above, not asserted tightly (timing asserts are noise on a shared machine);
             // this only says that nobody waited for the noisy tenant.
@@ -202,13 +232,17 @@ class GatewayRedisQuotaTest {
     void redisStoppedDuringLoadAppliesTheFailModeWithoutHangingRequests() throws Exception {
         try (RedisServer redis = TestServers.privateRedis()) {
             GatewayConfig.Quota quota = new GatewayConfig.Quota(100_000, Duration.ofMinutes(1));
-            try (ApiGateway open = ApiGateway.start(config(redis, quota).quotaFailMode(GatewayConfig.QuotaFailMode.OPEN)
-                    .build());
+            try (ApiGateway open = ApiGateway.start(config(redis, quota)
+                            .quotaFailMode(GatewayConfig.QuotaFailMode.OPEN)
+                            .build());
                     ApiGateway closed = ApiGateway.start(config(redis, quota)
-                            .quotaFailMode(GatewayConfig.QuotaFailMode.CLOSED).build())) {
+                            .quotaFailMode(GatewayConfig.QuotaFailMode.CLOSED)
+                            .build())) {
                 String token = GatewayTestSupport.token("alice", "t-outage", List.of());
                 assertThat(http.send(request(open, token), HttpResponse.BodyHandlers.discarding())
-                        .headers().firstValue("RateLimit")).isPresent();
+                                .headers()
+                                .firstValue("RateLimit"))
+                        .isPresent();
 
                 // Load on both instances across the outage: 4 clients each, every latency recorded.
                 AtomicLong slowestMicros = new AtomicLong();
@@ -223,7 +257,8 @@ class GatewayRedisQuotaTest {
                             int status = http.send(request(target, token), HttpResponse.BodyHandlers.discarding())
                                     .statusCode();
                             slowestMicros.accumulateAndGet((System.nanoTime() - start) / 1000, Math::max);
-                            statuses.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                            statuses.computeIfAbsent(status, s -> new AtomicInteger())
+                                    .incrementAndGet();
                         }
                         return null;
                     });
@@ -237,9 +272,12 @@ class GatewayRedisQuotaTest {
 
                 stopLoad.countDown();
                 load.shutdown();
-                assertThat(load.awaitTermination(15, TimeUnit.SECONDS)).as("no request hung").isTrue();
-                System.out.printf("Redis outage under load: statuses %s, slowest request %.1f ms%n", statuses,
-                        slowestMicros.get() / 1000.0);
+                assertThat(load.awaitTermination(15, TimeUnit.SECONDS))
+                        .as("no request hung")
+                        .isTrue();
+                System.out.printf(
+                        "Redis outage under load: statuses %s, slowest request %.1f ms%n",
+                        statuses, slowestMicros.get() / 1000.0);
 
                 assertThat(admitted.statusCode()).as("fail open admits").isEqualTo(200);
                 assertThat(admitted.headers().firstValue("RateLimit")).isEmpty();
@@ -251,9 +289,14 @@ class GatewayRedisQuotaTest {
                 assertThat(slowestMicros.get()).isLessThan(TimeUnit.SECONDS.toMicros(2));
 
                 redis.start();
-                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                        assertThat(http.send(request(closed, token), HttpResponse.BodyHandlers.discarding())
-                                .headers().firstValue("RateLimit")).as("quota checks resume").isPresent());
+                await().atMost(Duration.ofSeconds(15))
+                        .pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(() -> assertThat(
+                                        http.send(request(closed, token), HttpResponse.BodyHandlers.discarding())
+                                                .headers()
+                                                .firstValue("RateLimit"))
+                                .as("quota checks resume")
+                                .isPresent());
             }
         }
     }

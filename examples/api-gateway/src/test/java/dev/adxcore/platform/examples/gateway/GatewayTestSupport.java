@@ -38,8 +38,10 @@ abstract class GatewayTestSupport {
     static void startGateway() throws IOException {
         upstream = new TestUpstream();
         gateway = ApiGateway.start(baseConfig().build());
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
     }
 
     @AfterAll
@@ -92,7 +94,8 @@ abstract class GatewayTestSupport {
 
     /** A request to the management listener (metrics, detailed health). */
     static HttpRequest.Builder management(String path) {
-        return HttpRequest.newBuilder(URI.create(gateway.managementUri() + path)).timeout(Duration.ofSeconds(10));
+        return HttpRequest.newBuilder(URI.create(gateway.managementUri() + path))
+                .timeout(Duration.ofSeconds(10));
     }
 
     static HttpRequest.Builder authorized(String path) {
@@ -129,7 +132,8 @@ abstract class GatewayTestSupport {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 response.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-                if (response.indexOf("\r\n\r\n") > 0 && response.toString().toLowerCase().contains("connection: close")) {
+                if (response.indexOf("\r\n\r\n") > 0
+                        && response.toString().toLowerCase().contains("connection: close")) {
                     break;
                 }
                 if (complete(response)) {
@@ -154,7 +158,8 @@ abstract class GatewayTestSupport {
             return false;
         }
         int lineEnd = head.indexOf("\r\n", cl);
-        long length = Long.parseLong(head.substring(cl + 15, lineEnd < 0 ? head.length() : lineEnd).trim());
+        long length = Long.parseLong(
+                head.substring(cl + 15, lineEnd < 0 ? head.length() : lineEnd).trim());
         return response.length() - end - 4 >= length;
     }
 

@@ -37,15 +37,18 @@ class GatewayTracingTest extends GatewayTestSupport {
     }
 
     private static SpanData only(List<SpanData> spans, SpanKind kind) {
-        return spans.stream().filter(s -> s.getKind() == kind).reduce((a, b) -> {
-            throw new AssertionError("more than one " + kind + " span: " + spans);
-        }).orElseThrow();
+        return spans.stream()
+                .filter(s -> s.getKind() == kind)
+                .reduce((a, b) -> {
+                    throw new AssertionError("more than one " + kind + " span: " + spans);
+                })
+                .orElseThrow();
     }
 
     @Test
     void aProxiedRequestIsAServerSpanParentingTheUpstreamClientSpanWhichTheUpstreamContinues() throws Exception {
-        HttpResponse<String> response = send(authorized("/api/v1/users/42?expand=roles")
-                .header("traceparent", INCOMING));
+        HttpResponse<String> response =
+                send(authorized("/api/v1/users/42?expand=roles").header("traceparent", INCOMING));
         assertThat(response.statusCode()).isEqualTo(200);
 
         List<SpanData> spans = spansOfOneRequest(2);
@@ -54,17 +57,27 @@ class GatewayTracingTest extends GatewayTestSupport {
         assertThat(server.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(server.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
         assertThat(server.getName()).isEqualTo("GET /api/v1/users/**");
-        assertThat(server.getAttributes().asMap()).extractingFromEntries(e -> e.getKey().getKey() + "=" + e.getValue())
-                .contains("http.request.method=GET", "http.route=/api/v1/users/**", "http.response.status_code=200",
+        assertThat(server.getAttributes().asMap())
+                .extractingFromEntries(e -> e.getKey().getKey() + "=" + e.getValue())
+                .contains(
+                        "http.request.method=GET",
+                        "http.route=/api/v1/users/**",
+                        "http.response.status_code=200",
                         "url.scheme=http");
         assertThat(client.getParentSpanId()).isEqualTo(server.getSpanId());
         assertThat(client.getName()).isEqualTo("GET");
-        assertThat(client.getAttributes().asMap()).extractingFromEntries(e -> e.getKey().getKey() + "=" + e.getValue())
-                .contains("http.request.method=GET", "url.template=/api/v1/users/**", "http.response.status_code=200",
+        assertThat(client.getAttributes().asMap())
+                .extractingFromEntries(e -> e.getKey().getKey() + "=" + e.getValue())
+                .contains(
+                        "http.request.method=GET",
+                        "url.template=/api/v1/users/**",
+                        "http.response.status_code=200",
                         "server.address=127.0.0.1");
         // Bounded: neither the raw path with its id nor the query is recorded anywhere.
-        assertThat(spans).allSatisfy(s -> assertThat(s.getName() + s.getAttributes()).doesNotContain("42")
-                .doesNotContain("expand"));
+        assertThat(spans)
+                .allSatisfy(s -> assertThat(s.getName() + s.getAttributes())
+                        .doesNotContain("42")
+                        .doesNotContain("expand"));
 
         assertThat(upstream.take().header("traceparent"))
                 .isEqualTo("00-" + client.getTraceId() + "-" + client.getSpanId() + "-01");
@@ -85,17 +98,20 @@ class GatewayTracingTest extends GatewayTestSupport {
         HttpResponse<String> response = send(authorized("/api/v1/down/1"));
         assertThat(response.statusCode()).isEqualTo(502);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> OTEL.getSpans().stream()
-                .anyMatch(s -> s.getKind() == SpanKind.SERVER));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> OTEL.getSpans().stream().anyMatch(s -> s.getKind() == SpanKind.SERVER));
         List<SpanData> spans = OTEL.getSpans();
         SpanData server = only(spans, SpanKind.SERVER);
         assertThat(server.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(server.getAttributes().asMap().toString()).contains("http.response.status_code=502");
         // Every attempt (the retries of an idempotent request included) is a CLIENT span of the request.
-        assertThat(spans).filteredOn(s -> s.getKind() == SpanKind.CLIENT).isNotEmpty().allSatisfy(c -> {
-            assertThat(c.getParentSpanId()).isEqualTo(server.getSpanId());
-            assertThat(c.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-        });
+        assertThat(spans)
+                .filteredOn(s -> s.getKind() == SpanKind.CLIENT)
+                .isNotEmpty()
+                .allSatisfy(c -> {
+                    assertThat(c.getParentSpanId()).isEqualTo(server.getSpanId());
+                    assertThat(c.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+                });
     }
 
     @Test
@@ -104,7 +120,9 @@ class GatewayTracingTest extends GatewayTestSupport {
 
         SpanData server = only(spansOfOneRequest(1), SpanKind.SERVER);
         assertThat(server.getName()).isEqualTo("GET");
-        assertThat(server.getAttributes().asMap().toString()).doesNotContain("http.route").doesNotContain("nowhere");
+        assertThat(server.getAttributes().asMap().toString())
+                .doesNotContain("http.route")
+                .doesNotContain("nowhere");
         assertThat(OTEL.getSpans()).noneMatch(s -> s.getKind() == SpanKind.CLIENT);
     }
 }

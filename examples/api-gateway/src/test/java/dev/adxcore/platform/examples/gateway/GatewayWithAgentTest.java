@@ -24,28 +24,35 @@ class GatewayWithAgentTest {
 
     private static final Path AGENT = Path.of("target", "agent", "opentelemetry-javaagent.jar");
     /** LoggingSpanExporter: {@code 'name' : traceId spanId KIND [tracer: scope:version] attributes}. */
-    private static final Pattern SPAN = Pattern.compile(
-            "'(.*)' : ([0-9a-f]{32}) ([0-9a-f]{16}) (\\w+) \\[tracer: ([^:\\]]+)");
+    private static final Pattern SPAN =
+            Pattern.compile("'(.*)' : ([0-9a-f]{32}) ([0-9a-f]{16}) (\\w+) \\[tracer: ([^:\\]]+)");
 
-    record ExportedSpan(String name, String traceId, String spanId, String kind, String scope) {
-    }
+    record ExportedSpan(String name, String traceId, String spanId, String kind, String scope) {}
 
     @Test
     @Timeout(180)
     void withTheAgentEachHttpSpanIsMadeOnceByTheAgentAndTheUpstreamContinuesIt() throws Exception {
-        assertThat(AGENT).as("the build copies the agent there (maven-dependency-plugin)").exists();
+        assertThat(AGENT)
+                .as("the build copies the agent there (maven-dependency-plugin)")
+                .exists();
         Path out = Files.createTempFile("agent-probe", ".log");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-javaagent:" + AGENT.toAbsolutePath(),
-                "-Dotel.service.name=gateway-probe",
-                "-Dotel.traces.exporter=logging",
-                "-Dotel.metrics.exporter=none",
-                "-Dotel.logs.exporter=none",
-                "-cp", System.getProperty("java.class.path"),
-                AgentProbeMain.class.getName())
-                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-javaagent:" + AGENT.toAbsolutePath(),
+                        "-Dotel.service.name=gateway-probe",
+                        "-Dotel.traces.exporter=logging",
+                        "-Dotel.metrics.exporter=none",
+                        "-Dotel.logs.exporter=none",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AgentProbeMain.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         try {
-            assertThat(child.waitFor(150, TimeUnit.SECONDS)).as("the probe finishes").isTrue();
+            assertThat(child.waitFor(150, TimeUnit.SECONDS))
+                    .as("the probe finishes")
+                    .isTrue();
         } finally {
             child.destroyForcibly();
         }
@@ -57,17 +64,25 @@ class GatewayWithAgentTest {
         List<ExportedSpan> spans = spans(output);
         String upstreamTraceparent = line(output, "UPSTREAM_TRACEPARENT=");
         String traceId = upstreamTraceparent.split("-")[1];
-        List<ExportedSpan> trace = spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
+        List<ExportedSpan> trace =
+                spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
 
         // No span of the SDK's scope at all for the HTTP hops: the gateway left them to the agent.
         assertThat(trace).as(output).noneMatch(s -> s.scope().equals("dev.adxcore.platform"));
-        assertThat(trace).filteredOn(s -> s.kind().equals("SERVER") && s.scope().contains("jetty"))
+        assertThat(trace)
+                .filteredOn(s -> s.kind().equals("SERVER") && s.scope().contains("jetty"))
                 .as("one Jetty server span for the request, named by the gateway for its route")
-                .singleElement().extracting(ExportedSpan::name).isEqualTo("GET /api/v1/users/**");
+                .singleElement()
+                .extracting(ExportedSpan::name)
+                .isEqualTo("GET /api/v1/users/**");
         List<ExportedSpan> upstreamCalls = trace.stream()
-                .filter(s -> s.kind().equals("CLIENT") && s.scope().contains("jetty")).toList();
-        assertThat(upstreamCalls).as("one Jetty client span for the upstream call").hasSize(1);
-        assertThat(upstreamTraceparent.split("-")[2]).as("the upstream continues the agent's client span")
+                .filter(s -> s.kind().equals("CLIENT") && s.scope().contains("jetty"))
+                .toList();
+        assertThat(upstreamCalls)
+                .as("one Jetty client span for the upstream call")
+                .hasSize(1);
+        assertThat(upstreamTraceparent.split("-")[2])
+                .as("the upstream continues the agent's client span")
                 .isEqualTo(upstreamCalls.get(0).spanId());
     }
 
@@ -81,7 +96,10 @@ class GatewayWithAgentTest {
     }
 
     private static String line(String output, String prefix) throws IOException {
-        return output.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).findFirst()
+        return output.lines()
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + prefix + " in\n" + output));
     }
 }

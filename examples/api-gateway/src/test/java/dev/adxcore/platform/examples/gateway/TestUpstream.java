@@ -105,8 +105,8 @@ final class TestUpstream implements AutoCloseable {
         }
         Map<String, List<String>> headers = new TreeMap<>();
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
-        received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(),
-                headers, body));
+        received.add(new Received(
+                exchange.getRequestMethod(), path, exchange.getRequestURI().getRawQuery(), headers, body));
         if (path.contains("/slow")) {
             try {
                 Thread.sleep(3000);
@@ -135,7 +135,10 @@ final class TestUpstream implements AutoCloseable {
         if (query != null && query.startsWith("status=")) {
             status = Integer.parseInt(query.substring(7));
         }
-        respond(exchange, status, ("echo " + exchange.getRequestMethod() + " " + path).getBytes(StandardCharsets.UTF_8),
+        respond(
+                exchange,
+                status,
+                ("echo " + exchange.getRequestMethod() + " " + path).getBytes(StandardCharsets.UTF_8),
                 "text/plain");
     }
 

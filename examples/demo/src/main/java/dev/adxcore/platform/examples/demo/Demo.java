@@ -21,8 +21,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Demo {
 
-    private Demo() {
-    }
+    private Demo() {}
 
     /**
      * Runs the demo.
@@ -66,24 +65,29 @@ public final class Demo {
         }
 
         PrintStream out = System.out;
-        out.println("Starting the ADX Core Platform demo (PostgreSQL, Temporal, event bus, tenant-service, gateway)...");
+        out.println(
+                "Starting the ADX Core Platform demo (PostgreSQL, Temporal, event bus, tenant-service, gateway)...");
         DemoStack stack;
         try {
             stack = DemoStack.start(new DemoStack.Options(gateway, service, management, temporal), System.getenv());
         } catch (RuntimeException e) {
             System.err.println("demo: could not start: " + e.getMessage());
-            System.err.println("(ports in use? choose others with --gateway-port/--service-port/--management-port/--temporal-port)");
+            System.err.println(
+                    "(ports in use? choose others with --gateway-port/--service-port/--management-port/--temporal-port)");
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println();
-            System.out.println("Stopping the demo...");
-            stack.close();
-            System.out.println("Stopped.");
-            stopped.countDown();
-        }, "demo-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            System.out.println();
+                            System.out.println("Stopping the demo...");
+                            stack.close();
+                            System.out.println("Stopped.");
+                            stopped.countDown();
+                        },
+                        "demo-shutdown"));
 
         DemoTenant acme = DemoTenant.acme();
         DemoTenant globex = DemoTenant.globex();
@@ -123,15 +127,18 @@ public final class Demo {
         out.println();
         out.println("Tokens (signed locally with the gateway's public DEVELOPMENT secret, valid 12 h):");
         for (DemoTenant t : new DemoTenant[] {acme, globex}) {
-            out.println("  " + t.name() + " (tenant " + t.tenantId() + ", user " + t.userId() + ", roles " + t.roles() + "):");
+            out.println("  " + t.name() + " (tenant " + t.tenantId() + ", user " + t.userId() + ", roles " + t.roles()
+                    + "):");
             out.println("    export " + t.name().toUpperCase(java.util.Locale.ROOT) + "=" + t.token());
         }
         out.println();
         out.println("Try:");
         out.println("  curl -s -X POST " + g + "/api/v1/users -H \"Authorization: Bearer $ACME\" \\");
-        out.println("       -H 'Content-Type: application/json' -d '{\"email\":\"linus@acme.example\",\"displayName\":\"Linus\"}'");
+        out.println(
+                "       -H 'Content-Type: application/json' -d '{\"email\":\"linus@acme.example\",\"displayName\":\"Linus\"}'");
         out.println("  curl -s " + g + "/api/v1/users -H \"Authorization: Bearer $ACME\"");
-        out.println("  curl -s " + g + "/api/v1/users -H \"Authorization: Bearer $GLOBEX\"     # sees none of Acme's users");
+        out.println("  curl -s " + g
+                + "/api/v1/users -H \"Authorization: Bearer $GLOBEX\"     # sees none of Acme's users");
         out.println("  curl -s " + g + "/api/v1/users/<id>/activity -H \"Authorization: Bearer $ACME\"");
         out.println("  curl -s " + g + "/api/v1/users/<id>/onboarding -H \"Authorization: Bearer $ACME\"");
         out.println("  curl -s " + stack.managementUri() + "/health/ready");

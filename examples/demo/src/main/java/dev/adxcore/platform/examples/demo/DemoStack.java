@@ -16,10 +16,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Duration;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,16 +60,21 @@ public final class DemoStack implements AutoCloseable {
                 db = DatabaseConfig.fromEnvironment(env).name("users").build();
                 String owner = env.get("PLATFORM_DB_MIGRATION_USERNAME");
                 if (owner != null && !owner.isBlank()) {
-                    TenantSchema.migrate(db.primaryUrl(), owner, env.getOrDefault("PLATFORM_DB_MIGRATION_PASSWORD", ""),
+                    TenantSchema.migrate(
+                            db.primaryUrl(),
+                            owner,
+                            env.getOrDefault("PLATFORM_DB_MIGRATION_PASSWORD", ""),
                             db.username());
                 }
-                databaseDescription = db.primaryUrl() + " (+" + db.replicaUrls().size() + " replica(s)) as " + db.username();
+                databaseDescription =
+                        db.primaryUrl() + " (+" + db.replicaUrls().size() + " replica(s)) as " + db.username();
             } else {
                 db = embeddedDatabase();
                 databaseDescription = "embedded PostgreSQL " + db.primaryUrl() + " as " + db.username();
             }
             String eventsUrl = env.getOrDefault(EventBuses.ENV_URL, "memory:");
-            this.bus = EventBuses.open(eventsUrl.isBlank() ? "memory:" : eventsUrl.trim(),
+            this.bus = EventBuses.open(
+                    eventsUrl.isBlank() ? "memory:" : eventsUrl.trim(),
                     EventBusOptions.builder().serviceName(TenantService.NAME).build());
             started.add(bus);
             TemporalConfig.Builder temporalConfig = TemporalConfig.fromEnvironment(Settings.of(env));
@@ -135,8 +140,14 @@ public final class DemoStack implements AutoCloseable {
             throw new IllegalStateException("could not create the application role: " + e.getMessage(), e);
         }
         TenantSchema.migrate(url, "postgres", "", APP_ROLE);
-        return DatabaseConfig.builder().name("users").primaryUrl(url).username(APP_ROLE).password(password)
-                .minConnections(2).maxConnections(16).build();
+        return DatabaseConfig.builder()
+                .name("users")
+                .primaryUrl(url)
+                .username(APP_ROLE)
+                .password(password)
+                .minConnections(2)
+                .maxConnections(16)
+                .build();
     }
 
     /** @return the gateway's base URI */

@@ -29,7 +29,12 @@ public record DemoTenant(String name, String tenantId, String domain, String use
      * @return the tenant
      */
     public static DemoTenant mint(String name, String tenantId, String domain, String userId, List<String> roles) {
-        return new DemoTenant(name, tenantId, domain, userId, List.copyOf(roles),
+        return new DemoTenant(
+                name,
+                tenantId,
+                domain,
+                userId,
+                List.copyOf(roles),
                 DevTokens.mintDev(userId, tenantId, roles, Duration.ofHours(12)));
     }
 

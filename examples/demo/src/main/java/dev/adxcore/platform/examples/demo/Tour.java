@@ -1,6 +1,5 @@
 package dev.adxcore.platform.examples.demo;
 
-import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scripted tour, through the gateway only: create users in two tenants, show that each tenant sees
@@ -38,7 +38,8 @@ public final class Tour {
     private final DemoTenant first;
     private final DemoTenant second;
     private final PrintStream out;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * @param gateway the gateway's base URI
@@ -60,8 +61,7 @@ public final class Tour {
      * @param secondUserId the user created in the second tenant
      * @param firstActivity the event types projected for the first user
      */
-    public record Result(String firstUserId, String secondUserId, List<String> firstActivity) {
-    }
+    public record Result(String firstUserId, String secondUserId, List<String> firstActivity) {}
 
     /** A step of the tour showed something other than what it expected. */
     public static final class TourFailure extends RuntimeException {
@@ -84,15 +84,23 @@ public final class Tour {
         out.println("== Tour (through the gateway at " + gateway + ") ==");
 
         step("1. " + first.name() + " (admin) creates Ada; " + second.name() + " (member) creates Grace");
-        Response ada = call(first, "POST", "/api/v1/users",
-                "{\"email\":\"ada." + run + "@" + first.domain() + "\",\"displayName\":\"Ada Lovelace\"}", null);
+        Response ada = call(
+                first,
+                "POST",
+                "/api/v1/users",
+                "{\"email\":\"ada." + run + "@" + first.domain() + "\",\"displayName\":\"Ada Lovelace\"}",
+                null);
         expect(ada.status == 201, "creating Ada should answer 201, got " + ada);
         String adaId = ada.json().path("id").asText();
         String adaToken = ada.header("X-Causal-Token");
-        show("   POST /api/v1/users -> 201, id " + adaId + ", status " + ada.json().path("status").asText()
-                + ", X-Causal-Token " + adaToken);
-        Response grace = call(second, "POST", "/api/v1/users",
-                "{\"email\":\"grace." + run + "@" + second.domain() + "\",\"displayName\":\"Grace Hopper\"}", null);
+        show("   POST /api/v1/users -> 201, id " + adaId + ", status "
+                + ada.json().path("status").asText() + ", X-Causal-Token " + adaToken);
+        Response grace = call(
+                second,
+                "POST",
+                "/api/v1/users",
+                "{\"email\":\"grace." + run + "@" + second.domain() + "\",\"displayName\":\"Grace Hopper\"}",
+                null);
         expect(grace.status == 201, "creating Grace should answer 201, got " + grace);
         String graceId = grace.json().path("id").asText();
         String graceToken = grace.header("X-Causal-Token");
@@ -104,10 +112,12 @@ public final class Tour {
         show("   " + first.name() + " sees " + firstEmails);
         show("   " + second.name() + " sees " + secondEmails);
         expect(firstEmails.stream().anyMatch(e -> e.startsWith("ada." + run)), first.name() + " should see Ada");
-        expect(firstEmails.stream().noneMatch(e -> e.endsWith("@" + second.domain())),
+        expect(
+                firstEmails.stream().noneMatch(e -> e.endsWith("@" + second.domain())),
                 first.name() + " must not see " + second.name() + "'s users");
         expect(secondEmails.stream().anyMatch(e -> e.startsWith("grace." + run)), second.name() + " should see Grace");
-        expect(secondEmails.stream().noneMatch(e -> e.endsWith("@" + first.domain())),
+        expect(
+                secondEmails.stream().noneMatch(e -> e.endsWith("@" + first.domain())),
                 second.name() + " must not see " + first.name() + "'s users");
 
         step("3. " + second.name() + " asks for Ada by id: row-level security makes her not exist for it");
@@ -116,17 +126,28 @@ public final class Tour {
         expect(cross.status == 404, "a cross-tenant read must answer 404, got " + cross);
 
         step("4. The onboarding workflow (standard template: validate, permission, activate, completion event)");
-        JsonNode adaOnboarding = await(first, "/api/v1/users/" + adaId + "/onboarding", adaToken,
-                n -> !n.path("status").asText().equals("RUNNING"), "Ada's onboarding to finish");
+        JsonNode adaOnboarding = await(
+                first,
+                "/api/v1/users/" + adaId + "/onboarding",
+                adaToken,
+                n -> !n.path("status").asText().equals("RUNNING"),
+                "Ada's onboarding to finish");
         show("   Ada:   " + adaOnboarding.path("status").asText() + " " + adaOnboarding.path("result"));
-        expect(adaOnboarding.path("status").asText().equals("COMPLETED"),
+        expect(
+                adaOnboarding.path("status").asText().equals("COMPLETED"),
                 "Ada's onboarding should complete (admin role), got " + adaOnboarding);
-        JsonNode graceOnboarding = await(second, "/api/v1/users/" + graceId + "/onboarding", graceToken,
-                n -> !n.path("status").asText().equals("RUNNING"), "Grace's onboarding to finish");
-        show("   Grace: " + graceOnboarding.path("status").asText() + " " + graceOnboarding.path("failureType").asText()
-                + ": " + graceOnboarding.path("message").asText());
-        expect(graceOnboarding.path("status").asText().equals("FAILED")
-                && graceOnboarding.path("failureType").asText().equals("PermissionDenied"),
+        JsonNode graceOnboarding = await(
+                second,
+                "/api/v1/users/" + graceId + "/onboarding",
+                graceToken,
+                n -> !n.path("status").asText().equals("RUNNING"),
+                "Grace's onboarding to finish");
+        show("   Grace: " + graceOnboarding.path("status").asText() + " "
+                + graceOnboarding.path("failureType").asText() + ": "
+                + graceOnboarding.path("message").asText());
+        expect(
+                graceOnboarding.path("status").asText().equals("FAILED")
+                        && graceOnboarding.path("failureType").asText().equals("PermissionDenied"),
                 "Grace's onboarding should be denied (member role only), got " + graceOnboarding);
         Response adaNow = call(first, "GET", "/api/v1/users/" + adaId, null, null);
         expect("active".equals(adaNow.json().path("status").asText()), "Ada should be active now, got " + adaNow);
@@ -134,13 +155,17 @@ public final class Tour {
                 + adaNow.json().path("version").asText());
 
         step("5. The events, as the activity consumer projected them");
-        JsonNode activity = await(first, "/api/v1/users/" + adaId + "/activity", null,
+        JsonNode activity = await(
+                first,
+                "/api/v1/users/" + adaId + "/activity",
+                null,
                 n -> types(n).containsAll(List.of("user.created", "user.updated", "user.onboard.completed")),
                 "Ada's events to be projected");
         List<String> adaTypes = types(activity);
         for (JsonNode item : activity.path("items")) {
             show("   " + String.format(Locale.ROOT, "%-24s", item.path("type").asText()) + " correlation "
-                    + item.path("correlationId").asText() + " by " + item.path("actor").asText());
+                    + item.path("correlationId").asText() + " by "
+                    + item.path("actor").asText());
         }
         out.println();
         out.println("Tour passed.");
@@ -162,7 +187,8 @@ public final class Tour {
         return emails;
     }
 
-    private JsonNode await(DemoTenant tenant, String path, @Nullable String causalToken, Predicate<JsonNode> done, String what) {
+    private JsonNode await(
+            DemoTenant tenant, String path, @Nullable String causalToken, Predicate<JsonNode> done, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         Response last;
         do {
@@ -177,7 +203,8 @@ public final class Tour {
                 throw new TourFailure("interrupted while waiting for " + what);
             }
         } while (System.nanoTime() < deadline);
-        throw new TourFailure("timed out after " + WAIT.toSeconds() + "s waiting for " + what + "; last answer " + last);
+        throw new TourFailure(
+                "timed out after " + WAIT.toSeconds() + "s waiting for " + what + "; last answer " + last);
     }
 
     private void step(String text) {
@@ -195,7 +222,8 @@ public final class Tour {
         }
     }
 
-    private Response call(DemoTenant tenant, String method, String path, @Nullable String body, @Nullable String causalToken) {
+    private Response call(
+            DemoTenant tenant, String method, String path, @Nullable String body, @Nullable String causalToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + tenant.token())
@@ -204,7 +232,8 @@ public final class Tour {
             request.header("X-Causal-Token", causalToken);
         }
         if (body != null) {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
@@ -239,7 +268,9 @@ public final class Tour {
         }
 
         String header(String name) {
-            return raw.headers().firstValue(name).orElseThrow(() -> new TourFailure("response lacks " + name + ": " + this));
+            return raw.headers()
+                    .firstValue(name)
+                    .orElseThrow(() -> new TourFailure("response lacks " + name + ": " + this));
         }
 
         @Override

@@ -32,15 +32,21 @@ class DemoTourTest {
         }
         Map<String, String> env = new HashMap<>();
         env.put("PLATFORM_DB_PRIMARY_URL", withoutCredentials(pg.primaryJdbcUrl()));
-        env.put("PLATFORM_DB_REPLICA_URLS", String.join(",", pg.replicaJdbcUrls().stream()
-                .map(DemoTourTest::withoutCredentials).toList()));
+        env.put(
+                "PLATFORM_DB_REPLICA_URLS",
+                String.join(
+                        ",",
+                        pg.replicaJdbcUrls().stream()
+                                .map(DemoTourTest::withoutCredentials)
+                                .toList()));
         env.put("PLATFORM_DB_USERNAME", ROLE);
         env.put("PLATFORM_DB_PASSWORD", PASSWORD);
         env.put("PLATFORM_DB_MIGRATION_USERNAME", pg.username());
         env.put("PLATFORM_DB_MIGRATION_PASSWORD", pg.password());
         String redisUri = redis.uri();
-        env.put("PLATFORM_EVENTS_URL", redisUri + (redisUri.contains("?") ? "&" : "?") + "streamKeyPrefix="
-                + redis.key("events:"));
+        env.put(
+                "PLATFORM_EVENTS_URL",
+                redisUri + (redisUri.contains("?") ? "&" : "?") + "streamKeyPrefix=" + redis.key("events:"));
         ByteArrayOutputStream narration = new ByteArrayOutputStream();
 
         Tour.Result result;

@@ -35,20 +35,29 @@ class ActivityProjection implements InboxHandler, DisposableBean {
 
     ActivityProjection(EventBus bus, Inbox inbox, JsonMapper json) {
         this.json = json;
-        this.subscription = bus.subscribe(inbox.subscription(SUBSCRIPTION, this).types("user.*").build());
+        this.subscription = bus.subscribe(
+                inbox.subscription(SUBSCRIPTION, this).types("user.*").build());
     }
 
     @Override
     public void handle(Event event, Handle h) throws Exception {
         UUID user = userOf(event);
         if (event.tenantId().isEmpty() || user == null) {
-            throw new NonRetryableEventException("event " + event.id() + " of type " + event.type()
-                    + " names no tenant or user; it cannot be projected", null);
+            throw new NonRetryableEventException(
+                    "event " + event.id() + " of type " + event.type()
+                            + " names no tenant or user; it cannot be projected",
+                    null);
         }
         // The column default fills tenant_id from the unit's tenant (the event's); row-level security checks it.
-        h.update("INSERT INTO user_activity (user_id, event_id, event_type, correlation_id, actor_id, occurred_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?)", user, event.id(), event.type(), event.correlationId(),
-                event.userId().orElse(null), OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC));
+        h.update(
+                "INSERT INTO user_activity (user_id, event_id, event_type, correlation_id, actor_id, occurred_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)",
+                user,
+                event.id(),
+                event.type(),
+                event.correlationId(),
+                event.userId().orElse(null),
+                OffsetDateTime.ofInstant(event.time(), ZoneOffset.UTC));
         log.info("Projected {} {} for user {}", event.type(), event.id(), user);
     }
 

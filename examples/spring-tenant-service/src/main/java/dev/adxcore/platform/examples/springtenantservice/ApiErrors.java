@@ -37,8 +37,12 @@ class ApiErrors {
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     ResponseEntity<Map<String, Object>> method(HttpRequestMethodNotSupportedException e) {
-        return api(new ApiException(405, "method_not_allowed", "allowed methods: "
-                + String.join(", ", e.getSupportedMethods() == null ? new String[0] : e.getSupportedMethods())));
+        return api(new ApiException(
+                405,
+                "method_not_allowed",
+                "allowed methods: "
+                        + String.join(
+                                ", ", e.getSupportedMethods() == null ? new String[0] : e.getSupportedMethods())));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
@@ -55,7 +59,8 @@ class ApiErrors {
     @ExceptionHandler(RuntimeException.class)
     ResponseEntity<Map<String, Object>> failed(RuntimeException e) {
         log.error("Request failed", e);
-        String correlation = PlatformContext.current().map(PlatformContext::correlationId).orElse("-");
+        String correlation =
+                PlatformContext.current().map(PlatformContext::correlationId).orElse("-");
         return api(new ApiException(500, "internal_error", "the request failed; quote correlation id " + correlation));
     }
 }

@@ -28,7 +28,10 @@ final class ApiException extends RuntimeException {
     }
 
     static ApiException invalid(Map<String, String> fields) {
-        return new ApiException(400, "validation_failed", "the request has invalid fields: "
-                + String.join(", ", new TreeMap<>(fields).keySet()), fields);
+        return new ApiException(
+                400,
+                "validation_failed",
+                "the request has invalid fields: " + String.join(", ", new TreeMap<>(fields).keySet()),
+                fields);
     }
 }

@@ -33,26 +33,39 @@ class OnboardingActivitiesImpl implements OnboardingActivities {
 
     @Override
     public OnboardingResult activate(OnboardUser request) {
-        UUID tenant = PlatformContext.current().flatMap(PlatformContext::tenantId).orElseThrow(() ->
-                ApplicationFailure.newNonRetryableFailure("the workflow's context names no tenant", "MissingTenant"));
+        UUID tenant = PlatformContext.current()
+                .flatMap(PlatformContext::tenantId)
+                .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                        "the workflow's context names no tenant", "MissingTenant"));
         UUID userId = UUID.fromString(Objects.requireNonNull(request.userId()));
         UserRepository users = new UserRepository(db, ReadConsistency.latest());
-        User user = users.findById(tenant, userId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
-                "user " + userId + " does not exist in this tenant (deleted before onboarding?)", "UserNotFound"));
+        User user = users.findById(tenant, userId)
+                .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                        "user " + userId + " does not exist in this tenant (deleted before onboarding?)",
+                        "UserNotFound"));
         if ("active".equals(user.status())) {
             return new OnboardingResult(userId.toString(), user.status(), Objects.requireNonNull(user.version()));
         }
         User activated;
         try {
             activated = db.inTransaction(tenant, h -> {
-                User changed = users.update(tenant, new User(user.id(), user.email(), user.displayName(), "active",
-                        user.version(), user.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
-                events.record("user.updated", changed);
-                return changed;
-            }).value();
+                        User changed = users.update(
+                                tenant,
+                                new User(
+                                        user.id(),
+                                        user.email(),
+                                        user.displayName(),
+                                        "active",
+                                        user.version(),
+                                        user.createdAt(),
+                                        OffsetDateTime.now(ZoneOffset.UTC)));
+                        events.record("user.updated", changed);
+                        return changed;
+                    })
+                    .value();
         } catch (NotFoundException e) {
-            throw ApplicationFailure.newNonRetryableFailure("user " + userId + " was deleted during onboarding",
-                    "UserNotFound");
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "user " + userId + " was deleted during onboarding", "UserNotFound");
         }
         log.info("User {} activated by onboarding", userId);
         return new OnboardingResult(userId.toString(), activated.status(), Objects.requireNonNull(activated.version()));

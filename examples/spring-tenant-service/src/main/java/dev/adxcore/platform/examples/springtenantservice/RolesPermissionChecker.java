@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
 class RolesPermissionChecker implements PermissionChecker {
 
     /** Which roles may run which operation. */
-    static final Map<String, Set<String>> REQUIRED_ROLES = Map.of(OnboardingWorkflow.OPERATION, Set.of("admin", "user-admin"));
+    static final Map<String, Set<String>> REQUIRED_ROLES =
+            Map.of(OnboardingWorkflow.OPERATION, Set.of("admin", "user-admin"));
 
     private static final Logger log = LoggerFactory.getLogger(RolesPermissionChecker.class);
 
@@ -32,8 +33,13 @@ class RolesPermissionChecker implements PermissionChecker {
             return false;
         }
         boolean permitted = context.roles().stream().anyMatch(required::contains);
-        log.info("{} {} for caller {} with roles {} (needs one of {})", permitted ? "Permitted" : "Denied", operation,
-                context.userId().get(), context.roles(), required);
+        log.info(
+                "{} {} for caller {} with roles {} (needs one of {})",
+                permitted ? "Permitted" : "Denied",
+                operation,
+                context.userId().get(),
+                context.roles(),
+                required);
         return permitted;
     }
 }

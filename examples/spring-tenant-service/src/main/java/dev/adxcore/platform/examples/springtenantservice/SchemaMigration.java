@@ -43,18 +43,31 @@ class SchemaMigration implements BeanPostProcessor {
 
     private void migrate(DatabaseConfig database) {
         String app = role("platform.database.username", database.username());
-        String relay = role("platform.outbox.relay.username",
+        String relay = role(
+                "platform.outbox.relay.username",
                 environment.getProperty("platform.outbox.relay.username", app + "_relay"));
         String owner = environment.getRequiredProperty("tenant-service.migration.username");
         String ownerPassword = environment.getProperty("tenant-service.migration.password", "");
-        var result = Flyway.configure().dataSource(database.primaryUrl(), owner, ownerPassword)
-                .locations("classpath:db/migration").placeholders(Map.of("app_role", app)).load().migrate();
-        var outbox = Flyway.configure().dataSource(database.primaryUrl(), owner, ownerPassword)
-                .locations("classpath:" + OutboxSchema.MIGRATION_LOCATION).table("platform_outbox_schema_history")
-                .baselineOnMigrate(true).baselineVersion("0")
-                .placeholders(Map.of("app_role", app, "relay_role", relay)).load().migrate();
-        log.info("Schema migrated to version {} ({} migration(s) applied), outbox to version {} ({})",
-                result.targetSchemaVersion, result.migrationsExecuted, outbox.targetSchemaVersion,
+        var result = Flyway.configure()
+                .dataSource(database.primaryUrl(), owner, ownerPassword)
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("app_role", app))
+                .load()
+                .migrate();
+        var outbox = Flyway.configure()
+                .dataSource(database.primaryUrl(), owner, ownerPassword)
+                .locations("classpath:" + OutboxSchema.MIGRATION_LOCATION)
+                .table("platform_outbox_schema_history")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .placeholders(Map.of("app_role", app, "relay_role", relay))
+                .load()
+                .migrate();
+        log.info(
+                "Schema migrated to version {} ({} migration(s) applied), outbox to version {} ({})",
+                result.targetSchemaVersion,
+                result.migrationsExecuted,
+                outbox.targetSchemaVersion,
                 outbox.migrationsExecuted);
     }
 

@@ -15,8 +15,7 @@ import org.springframework.context.annotation.Bean;
 public class SpringTenantServiceApplication {
 
     /** Created by Spring. */
-    public SpringTenantServiceApplication() {
-    }
+    public SpringTenantServiceApplication() {}
 
     /**
      * The onboarding workflow, for the auto-configured Temporal worker (its activity and permission checker are

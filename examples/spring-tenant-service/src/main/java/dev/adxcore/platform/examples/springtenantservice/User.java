@@ -15,6 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt creation time, null before creation
  * @param updatedAt last change
  */
-public record User(@Nullable UUID id, String email, String displayName, String status, @Nullable Long version,
-        @Nullable OffsetDateTime createdAt, OffsetDateTime updatedAt) {
-}
+public record User(
+        @Nullable UUID id,
+        String email,
+        String displayName,
+        String status,
+        @Nullable Long version,
+        @Nullable OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {}

@@ -35,7 +35,11 @@ class UserEvents {
         data.put("displayName", user.displayName());
         data.put("status", user.status());
         data.put("version", user.version());
-        outbox.record(Event.builder(type).source(SOURCE).sourceService("spring-tenant-service")
-                .aggregate("user", String.valueOf(user.id())).data(json.writeValueAsString(data)).build());
+        outbox.record(Event.builder(type)
+                .source(SOURCE)
+                .sourceService("spring-tenant-service")
+                .aggregate("user", String.valueOf(user.id()))
+                .data(json.writeValueAsString(data))
+                .build());
     }
 }

@@ -9,11 +9,15 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /** A create or update request body, validated field by field with one message per bad field. */
-record UserInput(@Nullable String email, @Nullable String displayName, @Nullable Long version) {
+record UserInput(
+        @Nullable String email,
+        @Nullable String displayName,
+        @Nullable Long version) {
 
     private static final int MAX_EMAIL = 254;
     private static final int MAX_DISPLAY_NAME = 100;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}.]+");
+    private static final Pattern EMAIL =
+            Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}.]+");
     private static final Set<String> CREATE = Set.of("email", "displayName");
     private static final Set<String> UPDATE = Set.of("email", "displayName", "version");
 
@@ -92,8 +96,8 @@ record UserInput(@Nullable String email, @Nullable String displayName, @Nullable
         return email;
     }
 
-    private static @Nullable String displayName(Map<String, Object> body, boolean required,
-            Map<String, String> problems) {
+    private static @Nullable String displayName(
+            Map<String, Object> body, boolean required, Map<String, String> problems) {
         Object n = body.get("displayName");
         if (n == null) {
             if (required) {

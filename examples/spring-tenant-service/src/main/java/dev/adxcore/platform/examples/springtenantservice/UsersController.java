@@ -76,8 +76,16 @@ class UsersController {
         Committed<User> committed;
         try {
             committed = db.inTransaction(tenant, h -> {
-                User created = users.create(tenant, new User(null, Objects.requireNonNull(input.email()),
-                        Objects.requireNonNull(input.displayName()), "pending", null, null, now));
+                User created = users.create(
+                        tenant,
+                        new User(
+                                null,
+                                Objects.requireNonNull(input.email()),
+                                Objects.requireNonNull(input.displayName()),
+                                "pending",
+                                null,
+                                null,
+                                now));
                 events.record("user.created", created);
                 return created;
             });
@@ -88,7 +96,8 @@ class UsersController {
         log.info("User {} created", user.id());
         startOnboarding(user);
         return ResponseEntity.created(URI.create("/api/v1/users/" + user.id()))
-                .header(CAUSAL_TOKEN, committed.token().toString()).body(user);
+                .header(CAUSAL_TOKEN, committed.token().toString())
+                .body(user);
     }
 
     @GetMapping
@@ -110,7 +119,8 @@ class UsersController {
         }
         for (String name : query.keySet()) {
             if (!List.of("limit", "offset", "after").contains(name)) {
-                problems.put(name.length() > 40 ? name.substring(0, 40) : name,
+                problems.put(
+                        name.length() > 40 ? name.substring(0, 40) : name,
                         "is not a known parameter (limit, after, offset)");
             }
         }
@@ -142,12 +152,14 @@ class UsersController {
     User get(@PathVariable String id) {
         UUID tenant = tenant();
         UUID userId = id(id);
-        return new UserRepository(db, readConsistency()).findById(tenant, userId)
+        return new UserRepository(db, readConsistency())
+                .findById(tenant, userId)
                 .orElseThrow(() -> ApiException.notFound("user " + userId));
     }
 
     @PutMapping("/{id}")
-    ResponseEntity<User> update(@PathVariable String id, @RequestBody(required = false) @Nullable Map<String, Object> body) {
+    ResponseEntity<User> update(
+            @PathVariable String id, @RequestBody(required = false) @Nullable Map<String, Object> body) {
         UUID tenant = tenant();
         UUID userId = id(id);
         UserInput input = UserInput.forUpdate(body);
@@ -155,22 +167,35 @@ class UsersController {
         Committed<User> committed;
         try {
             committed = db.inTransaction(tenant, h -> {
-                User current = users.findById(tenant, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
-                User updated = users.update(tenant, new User(userId, input.email() != null ? input.email() : current.email(),
-                        input.displayName() != null ? input.displayName() : current.displayName(), current.status(),
-                        input.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+                User current =
+                        users.findById(tenant, userId).orElseThrow(() -> ApiException.notFound("user " + userId));
+                User updated = users.update(
+                        tenant,
+                        new User(
+                                userId,
+                                input.email() != null ? input.email() : current.email(),
+                                input.displayName() != null ? input.displayName() : current.displayName(),
+                                current.status(),
+                                input.version(),
+                                current.createdAt(),
+                                OffsetDateTime.now(ZoneOffset.UTC)));
                 events.record("user.updated", updated);
                 return updated;
             });
         } catch (OptimisticLockException e) {
-            throw new ApiException(409, "version_conflict", "user " + userId + " was changed since version "
-                    + input.version() + "; read it again and reapply the change");
+            throw new ApiException(
+                    409,
+                    "version_conflict",
+                    "user " + userId + " was changed since version " + input.version()
+                            + "; read it again and reapply the change");
         } catch (NotFoundException e) {
             throw ApiException.notFound("user " + userId);
         } catch (DuplicateKeyException e) {
             throw emailTaken();
         }
-        return ResponseEntity.ok().header(CAUSAL_TOKEN, committed.token().toString()).body(committed.value());
+        return ResponseEntity.ok()
+                .header(CAUSAL_TOKEN, committed.token().toString())
+                .body(committed.value());
     }
 
     @DeleteMapping("/{id}")
@@ -187,7 +212,9 @@ class UsersController {
             return current;
         });
         committed.value().orElseThrow(() -> ApiException.notFound("user " + userId));
-        return ResponseEntity.noContent().header(CAUSAL_TOKEN, committed.token().toString()).build();
+        return ResponseEntity.noContent()
+                .header(CAUSAL_TOKEN, committed.token().toString())
+                .build();
     }
 
     /** The onboarding workflow's outcome: RUNNING, COMPLETED with its result, or FAILED with the failure's type. */
@@ -195,11 +222,14 @@ class UsersController {
     Map<String, @Nullable Object> onboarding(@PathVariable String id) {
         UUID tenant = tenant();
         UUID userId = id(id);
-        new UserRepository(db, readConsistency()).findById(tenant, userId)
+        new UserRepository(db, readConsistency())
+                .findById(tenant, userId)
                 .orElseThrow(() -> ApiException.notFound("user " + userId));
         WorkflowStub stub = templates.existing(OnboardingWorkflow.class, userId.toString());
         Map<String, @Nullable Object> body = new LinkedHashMap<>();
-        body.put("workflowId", stub.getExecution() == null ? null : stub.getExecution().getWorkflowId());
+        body.put(
+                "workflowId",
+                stub.getExecution() == null ? null : stub.getExecution().getWorkflowId());
         try {
             Map<?, ?> output = stub.getResult(250, TimeUnit.MILLISECONDS, Map.class);
             Object status = output.get("status");
@@ -216,7 +246,9 @@ class UsersController {
                 body.put("failureType", failure.getType());
                 body.put("message", failure.getOriginalMessage());
             } else {
-                body.put("failureType", cause == null ? "unknown" : cause.getClass().getSimpleName());
+                body.put(
+                        "failureType",
+                        cause == null ? "unknown" : cause.getClass().getSimpleName());
                 body.put("message", cause == null ? e.getMessage() : cause.getMessage());
             }
         }
@@ -225,7 +257,9 @@ class UsersController {
 
     private void startOnboarding(User user) {
         try {
-            WorkflowStub stub = templates.start(OnboardingWorkflow.class, String.valueOf(user.id()),
+            WorkflowStub stub = templates.start(
+                    OnboardingWorkflow.class,
+                    String.valueOf(user.id()),
                     new OnboardUser(String.valueOf(user.id()), user.email()));
             log.info("Onboarding workflow {} started", stub.getExecution().getWorkflowId());
         } catch (RuntimeException e) {
@@ -240,28 +274,41 @@ class UsersController {
         UUID tenant = tenant();
         UUID userId = id(id);
         ReadConsistency consistency = readConsistency();
-        new UserRepository(db, consistency).findById(tenant, userId)
+        new UserRepository(db, consistency)
+                .findById(tenant, userId)
                 .orElseThrow(() -> ApiException.notFound("user " + userId));
         // Row-level security keeps the query to the tenant's rows.
-        List<Map<String, @Nullable Object>> items = db.read(tenant, consistency, h -> h.query("SELECT event_type, "
-                + "event_id, correlation_id, actor_id, occurred_at FROM user_activity WHERE user_id = ? ORDER BY id LIMIT "
-                + MAX_LIMIT, row -> {
-                    Map<String, @Nullable Object> item = new LinkedHashMap<>();
-                    item.put("type", row.getString("event_type"));
-                    item.put("eventId", row.getString("event_id"));
-                    item.put("correlationId", row.getString("correlation_id"));
-                    item.put("actor", row.getString("actor_id"));
-                    item.put("occurredAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                            row.getObject("occurred_at", OffsetDateTime.class)));
-                    return item;
-                }, userId));
+        List<Map<String, @Nullable Object>> items = db.read(
+                tenant,
+                consistency,
+                h -> h.query(
+                        "SELECT event_type, "
+                                + "event_id, correlation_id, actor_id, occurred_at FROM user_activity WHERE user_id = ? ORDER BY id LIMIT "
+                                + MAX_LIMIT,
+                        row -> {
+                            Map<String, @Nullable Object> item = new LinkedHashMap<>();
+                            item.put("type", row.getString("event_type"));
+                            item.put("eventId", row.getString("event_id"));
+                            item.put("correlationId", row.getString("correlation_id"));
+                            item.put("actor", row.getString("actor_id"));
+                            item.put(
+                                    "occurredAt",
+                                    DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                                            row.getObject("occurred_at", OffsetDateTime.class)));
+                            return item;
+                        },
+                        userId));
         return Map.of("items", items);
     }
 
     private static UUID tenant() {
-        return PlatformContext.current().flatMap(PlatformContext::tenantId).orElseThrow(() -> new ApiException(401,
-                "missing_identity", "X-Tenant-Id is missing: call this service through the API gateway, which sets "
-                        + "it from the verified token"));
+        return PlatformContext.current()
+                .flatMap(PlatformContext::tenantId)
+                .orElseThrow(() -> new ApiException(
+                        401,
+                        "missing_identity",
+                        "X-Tenant-Id is missing: call this service through the API gateway, which sets "
+                                + "it from the verified token"));
     }
 
     private static UUID id(String text) {
@@ -285,8 +332,8 @@ class UsersController {
         }
     }
 
-    private static int intParam(Map<String, String> query, String name, int dflt, int min, int max,
-            Map<String, String> problems) {
+    private static int intParam(
+            Map<String, String> query, String name, int dflt, int min, int max, Map<String, String> problems) {
         String v = query.get(name);
         if (v == null) {
             return dflt;
@@ -304,7 +351,10 @@ class UsersController {
     }
 
     private static ApiException emailTaken() {
-        return new ApiException(409, "email_taken", "a user with this email already exists in this tenant",
+        return new ApiException(
+                409,
+                "email_taken",
+                "a user with this email already exists in this tenant",
                 Map.of("email", "is already used by another user of this tenant"));
     }
 }

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adxcore.platform.events.Event;
+import dev.adxcore.platform.events.EventBus;
+import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.examples.demo.DemoTenant;
 import dev.adxcore.platform.examples.demo.Tour;
 import dev.adxcore.platform.examples.gateway.ApiGateway;
@@ -13,19 +16,13 @@ import dev.adxcore.platform.examples.gateway.GatewayConfig;
 import dev.adxcore.platform.test.PlatformTest;
 import dev.adxcore.platform.test.PostgresCluster;
 import dev.adxcore.platform.test.RedisServer;
-import dev.adxcore.platform.events.Event;
-import dev.adxcore.platform.events.EventBus;
-import dev.adxcore.platform.events.EventSubscription;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import org.springframework.beans.factory.annotation.Autowired;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -34,11 +31,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -52,7 +52,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * the write's unit, published by the outbox relay on Redis and projected once through the inbox.
  */
 @PlatformTest(replicas = 1)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"server.port=0", "management.server.port=0"})
 class SpringUsersThroughGatewayTest {
 
@@ -69,8 +70,10 @@ class SpringUsersThroughGatewayTest {
 
     @LocalServerPort
     int port;
+
     @Autowired
     EventBus bus;
+
     @LocalManagementPort
     int managementPort;
 
@@ -78,7 +81,8 @@ class SpringUsersThroughGatewayTest {
     static void servers(PostgresCluster cluster, RedisServer redisServer) throws Exception {
         pg = cluster;
         redis = redisServer;
-        try (Connection admin = pg.openPrimary(); Statement st = admin.createStatement()) {
+        try (Connection admin = pg.openPrimary();
+                Statement st = admin.createStatement()) {
             // The application role and the outbox relay role (a DBA's once-per-cluster step), same password.
             for (String role : List.of(ROLE, ROLE + "_relay")) {
                 st.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
@@ -94,7 +98,9 @@ class SpringUsersThroughGatewayTest {
     @DynamicPropertySource
     static void platform(DynamicPropertyRegistry p) {
         p.add("platform.database.primary-url", () -> withoutCredentials(pg.primaryJdbcUrl()));
-        p.add("platform.database.replica-urls", () -> withoutCredentials(pg.replicaJdbcUrls().get(0)));
+        p.add(
+                "platform.database.replica-urls",
+                () -> withoutCredentials(pg.replicaJdbcUrls().get(0)));
         p.add("platform.database.username", () -> ROLE);
         p.add("platform.database.password", () -> PASSWORD);
         p.add("platform.events.url", () -> redis.uri() + "?streamKeyPrefix=" + redis.key("events"));
@@ -106,9 +112,13 @@ class SpringUsersThroughGatewayTest {
     @BeforeEach
     void gateway() {
         if (gateway == null) {
-            gateway = ApiGateway.start(GatewayConfig.builder().bindAddress("127.0.0.1").port(0)
+            gateway = ApiGateway.start(GatewayConfig.builder()
+                    .bindAddress("127.0.0.1")
+                    .port(0)
                     .route("users", "http://127.0.0.1:" + port, Duration.ofSeconds(30))
-                    .jwtSecret(DevTokens.DEV_SECRET).jwtIssuer(DevTokens.DEV_ISSUER).jwtAudience(DevTokens.DEV_AUDIENCE)
+                    .jwtSecret(DevTokens.DEV_SECRET)
+                    .jwtIssuer(DevTokens.DEV_ISSUER)
+                    .jwtAudience(DevTokens.DEV_AUDIENCE)
                     .build());
         }
     }
@@ -141,10 +151,13 @@ class SpringUsersThroughGatewayTest {
         Reply created = create(acme, "grace-" + UUID.randomUUID() + "@acme.example", "Grace");
         String id = created.json.path("id").asText();
 
-        assertThat(call(globex, "GET", "/api/v1/users/" + id, null, null).status).isEqualTo(404);
-        assertThat(call(globex, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"Mallory\",\"version\":0}", null).status)
+        assertThat(call(globex, "GET", "/api/v1/users/" + id, null, null).status)
                 .isEqualTo(404);
-        assertThat(call(globex, "DELETE", "/api/v1/users/" + id, null, null).status).isEqualTo(404);
+        assertThat(call(globex, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"Mallory\",\"version\":0}", null)
+                        .status)
+                .isEqualTo(404);
+        assertThat(call(globex, "DELETE", "/api/v1/users/" + id, null, null).status)
+                .isEqualTo(404);
 
         Reply still = call(acme, "GET", "/api/v1/users/" + id, null, created.causalToken());
         assertThat(still.status).isEqualTo(200);
@@ -153,7 +166,8 @@ class SpringUsersThroughGatewayTest {
 
     @Test
     void invalidFieldsAnswer400WithAMessagePerField() throws Exception {
-        Reply reply = call(acme, "POST", "/api/v1/users", "{\"email\":\"not-an-address\",\"displayName\":\"\",\"x\":1}", null);
+        Reply reply = call(
+                acme, "POST", "/api/v1/users", "{\"email\":\"not-an-address\",\"displayName\":\"\",\"x\":1}", null);
 
         assertThat(reply.status).isEqualTo(400);
         assertThat(reply.json.path("error").asText()).isEqualTo("validation_failed");
@@ -184,7 +198,10 @@ class SpringUsersThroughGatewayTest {
     @Test
     void staleVersionIs409AndCurrentVersionUpdates() throws Exception {
         // A member's user: its onboarding is denied, so no activation changes the version meanwhile.
-        String id = create(globex, "v-" + UUID.randomUUID() + "@globex.example", "V").json.path("id").asText();
+        String id = create(globex, "v-" + UUID.randomUUID() + "@globex.example", "V")
+                .json
+                .path("id")
+                .asText();
 
         Reply updated = call(globex, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"V2\",\"version\":0}", null);
         assertThat(updated.status).isEqualTo(200);
@@ -197,36 +214,50 @@ class SpringUsersThroughGatewayTest {
 
     @Test
     void keysetPagingSeesEveryUserOnce() throws Exception {
-        String tenantToken = DevTokens.mintDev("carol", UUID.randomUUID().toString(), List.of("admin"), Duration.ofHours(1));
+        String tenantToken =
+                DevTokens.mintDev("carol", UUID.randomUUID().toString(), List.of("admin"), Duration.ofHours(1));
         String lastToken = null;
         for (int i = 0; i < 7; i++) {
-            lastToken = create(tenantToken, "p" + i + "@paging.example", "P" + i).causalToken();
+            lastToken =
+                    create(tenantToken, "p" + i + "@paging.example", "P" + i).causalToken();
         }
         Set<String> seen = new HashSet<>();
         String after = null;
         int pages = 0;
         do {
-            Reply page = call(tenantToken, "GET", "/api/v1/users?limit=3" + (after == null ? "" : "&after=" + after),
-                    null, lastToken);
+            Reply page = call(
+                    tenantToken,
+                    "GET",
+                    "/api/v1/users?limit=3" + (after == null ? "" : "&after=" + after),
+                    null,
+                    lastToken);
             assertThat(page.status).isEqualTo(200);
             assertThat(page.json.path("total").asLong()).isEqualTo(7);
-            page.json.path("items").forEach(u -> assertThat(seen.add(u.path("id").asText())).isTrue());
-            after = page.json.path("next").isNull() ? null : page.json.path("next").asText();
+            page.json
+                    .path("items")
+                    .forEach(u -> assertThat(seen.add(u.path("id").asText())).isTrue());
+            after = page.json.path("next").isNull()
+                    ? null
+                    : page.json.path("next").asText();
             pages++;
         } while (after != null && pages < 10);
         assertThat(seen).hasSize(7);
-        assertThat(call(tenantToken, "GET", "/api/v1/users?limit=0", null, null).status).isEqualTo(400);
+        assertThat(call(tenantToken, "GET", "/api/v1/users?limit=0", null, null).status)
+                .isEqualTo(400);
     }
 
     @Test
     void createdUserIsPublishedOnTheRedisBusWithTheRequestsTenantActorAndCorrelation() throws Exception {
         LinkedBlockingQueue<Event> received = new LinkedBlockingQueue<>();
         String subscription = "spring-test-" + UUID.randomUUID();
-        bus.subscribe(EventSubscription.builder(subscription, received::add).types("user.created").build());
+        bus.subscribe(EventSubscription.builder(subscription, received::add)
+                .types("user.created")
+                .build());
         try {
             String email = "ev-" + UUID.randomUUID() + "@acme.example";
             Reply created = create(acme, email, "Evie");
-            String correlation = created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
+            String correlation =
+                    created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
 
             Event event;
             do {
@@ -247,16 +278,21 @@ class SpringUsersThroughGatewayTest {
         // A member's user: its onboarding is denied, so the user's own writes are all it has.
         Reply created = create(globex, "act-" + UUID.randomUUID() + "@globex.example", "Act");
         String id = created.json.path("id").asText();
-        String correlation = created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
+        String correlation =
+                created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
         Reply updated = call(globex, "PUT", "/api/v1/users/" + id, "{\"displayName\":\"Act 2\",\"version\":0}", null);
         assertThat(updated.status).isEqualTo(200);
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(types(call(globex, "GET",
-                "/api/v1/users/" + id + "/activity", null, updated.causalToken()))).contains("user.created", "user.updated"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(types(
+                                call(globex, "GET", "/api/v1/users/" + id + "/activity", null, updated.causalToken())))
+                        .contains("user.created", "user.updated"));
         Reply activity = call(globex, "GET", "/api/v1/users/" + id + "/activity", null, updated.causalToken());
         List<String> types = types(activity);
         assertThat(types.indexOf("user.created")).isLessThan(types.indexOf("user.updated"));
-        assertThat(types.stream().filter("user.created"::equals)).as("projected once").hasSize(1);
+        assertThat(types.stream().filter("user.created"::equals))
+                .as("projected once")
+                .hasSize(1);
         JsonNode first = activity.json.path("items").get(0);
         // The plain tenant-service's shape: {"items":[{"type","eventId","correlationId","actor","occurredAt"}]}.
         assertThat(fieldNames(activity.json)).containsExactly("items");
@@ -264,9 +300,11 @@ class SpringUsersThroughGatewayTest {
         assertThat(first.path("type").asText()).isEqualTo("user.created");
         assertThat(first.path("correlationId").asText()).isEqualTo(correlation);
         assertThat(first.path("actor").asText()).isEqualTo("bob");
-        assertThat(java.time.OffsetDateTime.parse(first.path("occurredAt").asText())).isNotNull();
+        assertThat(java.time.OffsetDateTime.parse(first.path("occurredAt").asText()))
+                .isNotNull();
 
-        assertThat(call(acme, "GET", "/api/v1/users/" + id + "/activity", null, null).status).isEqualTo(404);
+        assertThat(call(acme, "GET", "/api/v1/users/" + id + "/activity", null, null).status)
+                .isEqualTo(404);
     }
 
     @Test
@@ -275,11 +313,14 @@ class SpringUsersThroughGatewayTest {
         assertThat(create(globex, email, "First").status).isEqualTo(201);
         assertThat(create(globex, email, "Second").status).isEqualTo(409);
 
-        try (Connection admin = pg.openPrimary(); Statement st = admin.createStatement();
+        try (Connection admin = pg.openPrimary();
+                Statement st = admin.createStatement();
                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM platform_outbox WHERE "
                         + "convert_from(payload, 'UTF8') LIKE '%" + email + "%'")) {
             rs.next();
-            assertThat(rs.getLong(1)).as("outbox rows naming the e-mail: only the committed create's").isEqualTo(1);
+            assertThat(rs.getLong(1))
+                    .as("outbox rows naming the e-mail: only the committed create's")
+                    .isEqualTo(1);
         }
     }
 
@@ -288,25 +329,40 @@ class SpringUsersThroughGatewayTest {
         Reply created = create(acme, "onboard-" + UUID.randomUUID() + "@acme.example", "Onboarded");
         String id = created.json.path("id").asText();
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(types(call(acme, "GET",
-                "/api/v1/users/" + id + "/activity", null, created.causalToken())))
-                .contains("user.created", "user.updated", "user.onboard.completed"));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(types(
+                                call(acme, "GET", "/api/v1/users/" + id + "/activity", null, created.causalToken())))
+                        .contains("user.created", "user.updated", "user.onboard.completed"));
         Reply onboarding = call(acme, "GET", "/api/v1/users/" + id + "/onboarding", null, null);
         assertThat(onboarding.json.path("status").asText()).isEqualTo("COMPLETED");
         assertThat(onboarding.json.path("result").path("status").asText()).isEqualTo("active");
-        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, null).json.path("status").asText()).isEqualTo("active");
+        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, null)
+                        .json
+                        .path("status")
+                        .asText())
+                .isEqualTo("active");
     }
 
     @Test
     void memberWithoutAnAdminRoleIsDeniedOnboarding() throws Exception {
-        String id = create(globex, "member-" + UUID.randomUUID() + "@globex.example", "Member").json.path("id").asText();
+        String id = create(globex, "member-" + UUID.randomUUID() + "@globex.example", "Member")
+                .json
+                .path("id")
+                .asText();
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null).json.path("status").asText())
-                .isEqualTo("FAILED"));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null)
+                                .json
+                                .path("status")
+                                .asText())
+                        .isEqualTo("FAILED"));
         Reply onboarding = call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null);
         assertThat(onboarding.json.path("failureType").asText()).isEqualTo("PermissionDenied");
-        assertThat(call(globex, "GET", "/api/v1/users/" + id, null, null).json.path("status").asText()).isEqualTo("pending");
+        assertThat(call(globex, "GET", "/api/v1/users/" + id, null, null)
+                        .json
+                        .path("status")
+                        .asText())
+                .isEqualTo("pending");
     }
 
     /** The demo's own end-to-end tour (examples/demo), unchanged, against this service behind the gateway. */
@@ -330,13 +386,17 @@ class SpringUsersThroughGatewayTest {
         Reply deleted = call(acme, "DELETE", "/api/v1/users/" + id, null, null);
 
         assertThat(deleted.status).isEqualTo(204);
-        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, deleted.causalToken()).status).isEqualTo(404);
+        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, deleted.causalToken()).status)
+                .isEqualTo(404);
     }
 
     @Test
     void requestWithoutIdentityThatBypassedTheGatewayIs401() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/api/v1/users")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/users"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.body()).contains("missing_identity");
@@ -346,36 +406,52 @@ class SpringUsersThroughGatewayTest {
     @Test
     void readinessIsUpWithTheDatabaseChecksAndMetricsAreByRouteTemplate() throws Exception {
         create(acme, "m-" + UUID.randomUUID() + "@acme.example", "M");
-        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                + "/actuator/health/readiness")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
         JsonNode components = JSON.readTree(ready.body()).path("components");
         assertThat(components.has("readinessState")).isTrue();
         JsonNode platform = components.path("platformReadiness").path("details");
         assertThat(platform.path("users.primary").path("status").asText()).isEqualTo("UP");
         assertThat(platform.path("users-replica-1").path("status").asText()).isEqualTo("UP");
-        assertThat(platform.path("outbox.spring-tenant-service").path("status").asText()).isEqualTo("UP");
+        assertThat(platform.path("outbox.spring-tenant-service").path("status").asText())
+                .isEqualTo("UP");
 
-        HttpResponse<String> live = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                + "/actuator/health/liveness")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> live = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(live.statusCode()).isEqualTo(200);
 
-        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                + "/actuator/prometheus")).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(metrics.body()).contains("uri=\"/api/v1/users\"").doesNotContain("uri=\"/api/v1/users/" + UUID.randomUUID())
+        HttpResponse<String> metrics = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body())
+                .contains("uri=\"/api/v1/users\"")
+                .doesNotContain("uri=\"/api/v1/users/" + UUID.randomUUID())
                 .contains("platform_db_replica_available");
     }
 
     // ---- helpers ------------------------------------------------------------------------------------
 
     private Reply create(String token, String email, String name) throws Exception {
-        return call(token, "POST", "/api/v1/users", "{\"email\":\"" + email + "\",\"displayName\":\"" + name + "\"}", null);
+        return call(
+                token, "POST", "/api/v1/users", "{\"email\":\"" + email + "\",\"displayName\":\"" + name + "\"}", null);
     }
 
     private Reply call(String token, String method, String path, @Nullable String body, @Nullable String causalToken)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.uri().toString().replaceAll("/$", "") + path))
-                .header("Authorization", "Bearer " + token).method(method,
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create(gateway.uri().toString().replaceAll("/$", "") + path))
+                .header("Authorization", "Bearer " + token)
+                .method(
+                        method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
@@ -389,7 +465,8 @@ class SpringUsersThroughGatewayTest {
     }
 
     record Reply(int status, JsonNode json, String body, HttpResponse<String> response) {
-        @Nullable String causalToken() {
+        @Nullable
+        String causalToken() {
             return response.headers().firstValue("X-Causal-Token").orElse(null);
         }
     }

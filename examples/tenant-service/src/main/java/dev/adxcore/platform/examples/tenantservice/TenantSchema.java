@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.tenantservice;
 
+import dev.adxcore.platform.outbox.OutboxSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,7 +9,6 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import dev.adxcore.platform.outbox.OutboxSchema;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -30,8 +30,7 @@ public final class TenantSchema {
     private static final Logger log = LoggerFactory.getLogger(TenantSchema.class);
     private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private TenantSchema() {
-    }
+    private TenantSchema() {}
 
     /**
      * Applies the pending migrations as the owner.
@@ -57,11 +56,16 @@ public final class TenantSchema {
                 .dataSource(jdbcUrl, ownerUser, ownerPassword)
                 .locations("classpath:" + OutboxSchema.MIGRATION_LOCATION)
                 .table("platform_outbox_schema_history")
-                .baselineOnMigrate(true).baselineVersion("0")
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
                 .placeholders(Map.of("app_role", applicationRole, "relay_role", relayRole(applicationRole)))
-                .load().migrate();
-        log.info("Schema migrated to version {} ({} migration(s) applied), outbox to version {} ({})",
-                result.targetSchemaVersion, result.migrationsExecuted, outbox.targetSchemaVersion,
+                .load()
+                .migrate();
+        log.info(
+                "Schema migrated to version {} ({} migration(s) applied), outbox to version {} ({})",
+                result.targetSchemaVersion,
+                result.migrationsExecuted,
+                outbox.targetSchemaVersion,
                 outbox.migrationsExecuted);
         return result.migrationsExecuted + outbox.migrationsExecuted;
     }
@@ -107,8 +111,8 @@ public final class TenantSchema {
         try (Statement st = admin.createStatement()) {
             if (!exists) {
                 try {
-                    st.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD "
-                            + literal);
+                    st.execute("CREATE ROLE " + role
+                            + " LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD " + literal);
                     log.info("Application role {} created", role);
                 } catch (SQLException e) {
                     if (!"42710".equals(e.getSQLState())) { // created concurrently by another process

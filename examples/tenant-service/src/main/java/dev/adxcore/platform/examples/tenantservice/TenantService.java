@@ -4,19 +4,15 @@ import com.sun.net.httpserver.HttpServer;
 import dev.adxcore.platform.database.DatabaseConfig;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.events.EventBus;
-import dev.adxcore.platform.outbox.Inbox;
-import dev.adxcore.platform.outbox.Outbox;
-import dev.adxcore.platform.outbox.OutboxRelay;
-import dev.adxcore.platform.outbox.OutboxRelayConfig;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventBuses;
 import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.RetryPolicy;
 import dev.adxcore.platform.events.Subscription;
 import dev.adxcore.platform.examples.tenantservice.impl.ActivityProjection;
-import dev.adxcore.platform.examples.tenantservice.impl.RolesPermissionChecker;
 import dev.adxcore.platform.examples.tenantservice.impl.OnboardingActivitiesImpl;
 import dev.adxcore.platform.examples.tenantservice.impl.OnboardingWorkflowImpl;
+import dev.adxcore.platform.examples.tenantservice.impl.RolesPermissionChecker;
 import dev.adxcore.platform.examples.tenantservice.impl.UserEvents;
 import dev.adxcore.platform.examples.tenantservice.impl.UsersApi;
 import dev.adxcore.platform.examples.tenantservice.impl.WelcomeConsumer;
@@ -26,6 +22,10 @@ import dev.adxcore.platform.observability.health.HealthResult;
 import dev.adxcore.platform.observability.http.ManagementServer;
 import dev.adxcore.platform.observability.metrics.HttpServerMetrics;
 import dev.adxcore.platform.observability.metrics.MeterRegistries;
+import dev.adxcore.platform.outbox.Inbox;
+import dev.adxcore.platform.outbox.Outbox;
+import dev.adxcore.platform.outbox.OutboxRelay;
+import dev.adxcore.platform.outbox.OutboxRelayConfig;
 import dev.adxcore.platform.temporal.TemporalConfig;
 import dev.adxcore.platform.temporal.TemporalConnection;
 import dev.adxcore.platform.temporal.TemporalWorkerRunner;
@@ -101,43 +101,67 @@ public final class TenantService implements AutoCloseable {
         try {
             this.registry = MeterRegistries.prometheus(NAME);
             resources.add(registry::close);
-            this.health = HealthRegistry.builder().discoverServiceLoaderChecks(false).build();
+            this.health =
+                    HealthRegistry.builder().discoverServiceLoaderChecks(false).build();
             resources.add(health);
             DatabaseConfig dbConfig = Objects.requireNonNull(b.databaseConfig, "databaseConfig must be set");
-            this.db = DatabaseManager.create(dbConfig.toBuilder().meterRegistry(registry).build());
+            this.db = DatabaseManager.create(
+                    dbConfig.toBuilder().meterRegistry(registry).build());
             resources.add(db);
             if (b.eventBus != null) {
                 this.bus = b.eventBus;
             } else {
-                this.bus = EventBuses.fromEnvironment(EventBusOptions.builder().meterRegistry(registry)
-                        .serviceName(NAME).build());
+                this.bus = EventBuses.fromEnvironment(EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .serviceName(NAME)
+                        .build());
                 resources.add(bus);
             }
             if (b.temporal != null) {
                 this.temporal = b.temporal;
             } else {
-                this.temporal = TemporalConnection.open(b.temporalConfig != null ? b.temporalConfig
-                        : TemporalConfig.fromEnvironment().build(), registry);
+                this.temporal = TemporalConnection.open(
+                        b.temporalConfig != null
+                                ? b.temporalConfig
+                                : TemporalConfig.fromEnvironment().build(),
+                        registry);
                 resources.add(temporal);
             }
             // Events are recorded in the write's own transaction (platform-outbox) and published by the relay,
             // which connects as the relay role: it reads every tenant's outbox rows and nothing else.
             UserEvents events = new UserEvents(Outbox.create(db));
-            DatabaseConfig relayConfig = b.relayDatabaseConfig != null ? b.relayDatabaseConfig
-                    : dbConfig.toBuilder().name(dbConfig.name() + "-outbox-relay")
-                            .username(TenantSchema.relayRole(dbConfig.username())).replicaUrls(List.of())
-                            .maxConnections(4).build();
-            DatabaseManager relayDb = DatabaseManager.create(relayConfig.toBuilder().meterRegistry(registry).build());
+            DatabaseConfig relayConfig = b.relayDatabaseConfig != null
+                    ? b.relayDatabaseConfig
+                    : dbConfig.toBuilder()
+                            .name(dbConfig.name() + "-outbox-relay")
+                            .username(TenantSchema.relayRole(dbConfig.username()))
+                            .replicaUrls(List.of())
+                            .maxConnections(4)
+                            .build();
+            DatabaseManager relayDb = DatabaseManager.create(
+                    relayConfig.toBuilder().meterRegistry(registry).build());
             resources.add(relayDb);
-            OutboxRelay relay = OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name(NAME)
-                    .meterRegistry(registry).build()).start();
+            OutboxRelay relay = OutboxRelay.create(
+                            relayDb,
+                            bus,
+                            OutboxRelayConfig.builder()
+                                    .name(NAME)
+                                    .meterRegistry(registry)
+                                    .build())
+                    .start();
             resources.add(relay);
 
-            Subscription activity = bus.subscribe(Inbox.create(db).subscription(ActivityProjection.SUBSCRIPTION,
-                    new ActivityProjection()).types("user.*").retryPolicy(b.eventRetryPolicy).build());
+            Subscription activity = bus.subscribe(Inbox.create(db)
+                    .subscription(ActivityProjection.SUBSCRIPTION, new ActivityProjection())
+                    .types("user.*")
+                    .retryPolicy(b.eventRetryPolicy)
+                    .build());
             resources.add(activity);
-            Subscription welcome = bus.subscribe(EventSubscription.builder(WelcomeConsumer.SUBSCRIPTION,
-                    new WelcomeConsumer(b.welcomeNotifier)).types("user.created").retryPolicy(b.eventRetryPolicy).build());
+            Subscription welcome = bus.subscribe(
+                    EventSubscription.builder(WelcomeConsumer.SUBSCRIPTION, new WelcomeConsumer(b.welcomeNotifier))
+                            .types("user.created")
+                            .retryPolicy(b.eventRetryPolicy)
+                            .build());
             resources.add(welcome);
 
             TemporalWorkerRunner worker = TemporalWorkerRunner.builder(temporal)
@@ -150,7 +174,10 @@ public final class TenantService implements AutoCloseable {
             resources.add(worker);
             // Warm the gRPC channel now, so that the first request does not pay for it.
             try {
-                log.info("Temporal at {}: {}", temporal.target(), temporal.healthCheck().check().status());
+                log.info(
+                        "Temporal at {}: {}",
+                        temporal.target(),
+                        temporal.healthCheck().check().status());
             } catch (Exception e) {
                 log.warn("Temporal at {} did not answer yet: {}", temporal.target(), e.toString());
             }
@@ -160,15 +187,23 @@ public final class TenantService implements AutoCloseable {
             health.registerAll(relay.healthChecks());
             health.register(temporal.healthCheck());
 
-            HttpServerMetrics metrics = HttpServerMetrics.builder(registry).routes(UsersApi.ROUTES).build();
+            HttpServerMetrics metrics =
+                    HttpServerMetrics.builder(registry).routes(UsersApi.ROUTES).build();
             this.bindAddress = b.bindAddress;
-            this.httpThreads = new ThreadPoolExecutor(b.httpThreads, b.httpThreads, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), new Named("tenant-service-http"));
+            this.httpThreads = new ThreadPoolExecutor(
+                    b.httpThreads,
+                    b.httpThreads,
+                    60,
+                    TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(),
+                    new Named("tenant-service-http"));
             try {
                 this.http = HttpServer.create(new InetSocketAddress(b.bindAddress, b.port), 1024);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot listen on " + b.bindAddress + ":" + b.port
-                        + " (in use? choose another port with --port or PLATFORM_SERVICE_PORT)", e);
+                throw new UncheckedIOException(
+                        "cannot listen on " + b.bindAddress + ":" + b.port
+                                + " (in use? choose another port with --port or PLATFORM_SERVICE_PORT)",
+                        e);
             }
             http.createContext("/", new UsersApi(db, events, temporal.templateClient(), metrics));
             http.setExecutor(httpThreads);
@@ -189,16 +224,26 @@ public final class TenantService implements AutoCloseable {
                     return true;
                 }
             });
-            this.management = ManagementServer.builder().bindAddress(b.managementBindAddress).port(b.managementPort)
-                    .healthRegistry(health).prometheusRegistry(registry).build().start();
+            this.management = ManagementServer.builder()
+                    .bindAddress(b.managementBindAddress)
+                    .port(b.managementPort)
+                    .healthRegistry(health)
+                    .prometheusRegistry(registry)
+                    .build()
+                    .start();
             ok = true;
         } finally {
             if (!ok) {
                 closeResources();
             }
         }
-        log.info("{} started: API on {}, management on {}, events {}, Temporal {}", NAME, uri(), managementUri(),
-                bus.getClass().getSimpleName(), temporal.target());
+        log.info(
+                "{} started: API on {}, management on {}, events {}, Temporal {}",
+                NAME,
+                uri(),
+                managementUri(),
+                bus.getClass().getSimpleName(),
+                temporal.target());
     }
 
     /**
@@ -308,10 +353,10 @@ public final class TenantService implements AutoCloseable {
         private int managementPort = 8091;
         private int httpThreads = 32;
         private WelcomeNotifier welcomeNotifier = new LoggingWelcomeNotifier();
-        private RetryPolicy eventRetryPolicy = RetryPolicy.exponential(5, Duration.ofMillis(100), Duration.ofSeconds(5));
+        private RetryPolicy eventRetryPolicy =
+                RetryPolicy.exponential(5, Duration.ofMillis(100), Duration.ofSeconds(5));
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * The database, connecting as the application role (not the tables' owner, not a superuser).

@@ -25,8 +25,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class TenantServiceMain {
 
-    private TenantServiceMain() {
-    }
+    private TenantServiceMain() {}
 
     /**
      * Starts the service and waits for the process to be stopped (Ctrl-C, SIGTERM).
@@ -46,20 +45,27 @@ public final class TenantServiceMain {
         }
         String migrationUser = env.get("PLATFORM_DB_MIGRATION_USERNAME");
         if (migrationUser != null && !migrationUser.isBlank()) {
-            TenantSchema.migrate(db.primaryUrl(), migrationUser, env.getOrDefault("PLATFORM_DB_MIGRATION_PASSWORD", ""),
+            TenantSchema.migrate(
+                    db.primaryUrl(),
+                    migrationUser,
+                    env.getOrDefault("PLATFORM_DB_MIGRATION_PASSWORD", ""),
                     db.username());
         }
-        TenantService.Builder builder = TenantService.builder().databaseConfig(db)
+        TenantService.Builder builder = TenantService.builder()
+                .databaseConfig(db)
                 .bindAddress(env.getOrDefault("PLATFORM_SERVICE_BIND_ADDRESS", "127.0.0.1"))
                 .port(Integer.parseInt(env.getOrDefault("PLATFORM_SERVICE_PORT", "8090")))
                 .managementBindAddress(env.getOrDefault(ManagementServer.ENV_BIND_ADDRESS, "127.0.0.1"))
                 .managementPort(Integer.parseInt(env.getOrDefault(ManagementServer.ENV_PORT, "8091")));
         TenantService service = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "tenant-service-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            service.close();
+                            stopped.countDown();
+                        },
+                        "tenant-service-shutdown"));
         stopped.await();
     }
 }

@@ -18,8 +18,14 @@ import org.jspecify.annotations.Nullable;
  * @param updatedAt when the user was last changed
  * @since 0.1.0
  */
-public record User(@Nullable UUID id, String email, String displayName, String status, @Nullable Long version,
-        @Nullable OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+public record User(
+        @Nullable UUID id,
+        String email,
+        String displayName,
+        String status,
+        @Nullable Long version,
+        @Nullable OffsetDateTime createdAt,
+        OffsetDateTime updatedAt) {
 
     /** The status of a user whose onboarding has not completed. */
     public static final String PENDING = "pending";

@@ -58,17 +58,30 @@ class TenantServiceTracingTest {
         String url = UsersThroughGatewayTest.withoutCredentials(pg.primaryJdbcUrl());
         TenantSchema.migrate(url, pg.username(), pg.password(), ROLE);
         bus = EventBuses.open("memory:");
-        temporal = TemporalConnection.open(TemporalConfig.builder().taskQueue("tenant-service-tracing")
-                .embeddedPort(0).build());
+        temporal = TemporalConnection.open(TemporalConfig.builder()
+                .taskQueue("tenant-service-tracing")
+                .embeddedPort(0)
+                .build());
         service = TenantService.builder()
-                .databaseConfig(DatabaseConfig.builder().name("users").primaryUrl(url).username(ROLE)
-                        .password(PASSWORD).build())
-                .eventBus(bus).temporal(temporal).port(0).managementPort(0)
-                .welcomeNotifier((tenant, user, email, name) -> { })
+                .databaseConfig(DatabaseConfig.builder()
+                        .name("users")
+                        .primaryUrl(url)
+                        .username(ROLE)
+                        .password(PASSWORD)
+                        .build())
+                .eventBus(bus)
+                .temporal(temporal)
+                .port(0)
+                .managementPort(0)
+                .welcomeNotifier((tenant, user, email, name) -> {})
                 .start();
-        gateway = ApiGateway.start(GatewayConfig.builder().bindAddress("127.0.0.1").port(0)
+        gateway = ApiGateway.start(GatewayConfig.builder()
+                .bindAddress("127.0.0.1")
+                .port(0)
                 .route("users", service.uri().toString(), Duration.ofSeconds(30))
-                .jwtSecret(DevTokens.DEV_SECRET).jwtIssuer(DevTokens.DEV_ISSUER).jwtAudience(DevTokens.DEV_AUDIENCE)
+                .jwtSecret(DevTokens.DEV_SECRET)
+                .jwtIssuer(DevTokens.DEV_ISSUER)
+                .jwtAudience(DevTokens.DEV_AUDIENCE)
                 .build());
     }
 
@@ -94,39 +107,48 @@ class TenantServiceTracingTest {
     }
 
     private static SpanData named(String name) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> OTEL.getSpans().stream()
-                .anyMatch(s -> s.getName().equals(name)));
-        return OTEL.getSpans().stream().filter(s -> s.getName().equals(name)).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> OTEL.getSpans().stream().anyMatch(s -> s.getName().equals(name)));
+        return OTEL.getSpans().stream()
+                .filter(s -> s.getName().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
-    void aCreateThroughTheGatewayIsOneTraceFromTheGatewayThroughTheServiceToTheOnboardingWorkflow()
-            throws Exception {
-        String token = DevTokens.mintDev("alice", UUID.randomUUID().toString(), List.of("admin"),
-                Duration.ofHours(1));
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(gateway.uri().resolve("/api/v1/users"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
-                .header("traceparent", INCOMING).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"email\":\"ada-" + UUID.randomUUID() + "@acme.example\",\"displayName\":\"Ada\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+    void aCreateThroughTheGatewayIsOneTraceFromTheGatewayThroughTheServiceToTheOnboardingWorkflow() throws Exception {
+        String token = DevTokens.mintDev("alice", UUID.randomUUID().toString(), List.of("admin"), Duration.ofHours(1));
+        HttpResponse<String> created = HTTP.send(
+                HttpRequest.newBuilder(gateway.uri().resolve("/api/v1/users"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + token)
+                        .header("traceparent", INCOMING)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"email\":\"ada-" + UUID.randomUUID() + "@acme.example\",\"displayName\":\"Ada\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).isEqualTo(201);
 
         SpanData activity = named("RunActivity:Activate");
         SpanData gatewayServer = named("POST /api/v1/users/**");
         SpanData gatewayClient = OTEL.getSpans().stream()
-                .filter(s -> s.getKind() == SpanKind.CLIENT && s.getParentSpanId().equals(gatewayServer.getSpanId()))
-                .findFirst().orElseThrow();
+                .filter(s ->
+                        s.getKind() == SpanKind.CLIENT && s.getParentSpanId().equals(gatewayServer.getSpanId()))
+                .findFirst()
+                .orElseThrow();
         SpanData serviceServer = named("POST /api/v1/users");
         SpanData start = named("StartWorkflow:OnboardingWorkflow");
         SpanData run = named("RunWorkflow:OnboardingWorkflow");
 
         assertThat(List.of(gatewayServer, gatewayClient, serviceServer, start, run, activity))
-                .extracting(SpanData::getTraceId).containsOnly("4bf92f3577b34da6a3ce929d0e0e4736");
+                .extracting(SpanData::getTraceId)
+                .containsOnly("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(gatewayServer.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
         assertThat(serviceServer.getKind()).isEqualTo(SpanKind.SERVER);
         assertThat(serviceServer.getParentSpanId()).isEqualTo(gatewayClient.getSpanId());
-        assertThat(serviceServer.getAttributes().asMap().toString()).contains("http.route=/api/v1/users")
+        assertThat(serviceServer.getAttributes().asMap().toString())
+                .contains("http.route=/api/v1/users")
                 .contains("http.response.status_code=201");
         assertThat(start.getParentSpanId()).isEqualTo(serviceServer.getSpanId());
         assertThat(run.getParentSpanId()).isEqualTo(start.getSpanId());
@@ -135,15 +157,21 @@ class TenantServiceTracingTest {
     @Test
     void aMalformedTraceparentStartsANewRootAndTheRequestIsServed() throws Exception {
         UUID missing = UUID.randomUUID();
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        service.uri().resolve("/api/v1/users/" + missing)).timeout(Duration.ofSeconds(30))
-                .header("X-Tenant-Id", UUID.randomUUID().toString()).header("X-User-Id", "alice")
-                .header("traceparent", "00-zz-not-a-trace").GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(service.uri().resolve("/api/v1/users/" + missing))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("X-Tenant-Id", UUID.randomUUID().toString())
+                        .header("X-User-Id", "alice")
+                        .header("traceparent", "00-zz-not-a-trace")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
 
         SpanData server = named("GET /api/v1/users/{id}");
         assertThat(server.getParentSpanContext().isValid()).isFalse();
-        assertThat(server.getAttributes().asMap().toString()).contains("http.response.status_code=404")
+        assertThat(server.getAttributes().asMap().toString())
+                .contains("http.response.status_code=404")
                 .doesNotContain(missing.toString());
     }
 }

@@ -3,11 +3,11 @@ package dev.adxcore.platform.examples.tenantservice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.adxcore.platform.core.MdcKeys;
 import dev.adxcore.platform.core.PlatformContext;
 import dev.adxcore.platform.database.DatabaseConfig;
@@ -18,10 +18,10 @@ import dev.adxcore.platform.events.RetryPolicy;
 import dev.adxcore.platform.examples.gateway.ApiGateway;
 import dev.adxcore.platform.examples.gateway.DevTokens;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
-import dev.adxcore.platform.test.PlatformTest;
-import dev.adxcore.platform.test.PostgresCluster;
 import dev.adxcore.platform.temporal.TemporalConfig;
 import dev.adxcore.platform.temporal.TemporalConnection;
+import dev.adxcore.platform.test.PlatformTest;
+import dev.adxcore.platform.test.PostgresCluster;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -30,15 +30,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The service's behaviour as a client of the gateway sees it, against a real PostgreSQL primary with a
@@ -60,6 +60,7 @@ class UsersThroughGatewayTest {
     private static UUID acmeTenant;
     /** What the welcome notifier saw bound, by the new user's email. */
     private static final Map<String, PlatformContext> WELCOMED = new ConcurrentHashMap<>();
+
     private static String globex;
 
     @BeforeAll
@@ -68,13 +69,26 @@ class UsersThroughGatewayTest {
             TenantSchema.createApplicationRole(admin, ROLE, PASSWORD);
         }
         TenantSchema.migrate(withoutCredentials(pg.primaryJdbcUrl()), pg.username(), pg.password(), ROLE);
-        DatabaseConfig db = DatabaseConfig.builder().name("users")
+        DatabaseConfig db = DatabaseConfig.builder()
+                .name("users")
                 .primaryUrl(withoutCredentials(pg.primaryJdbcUrl()))
-                .replicaUrls(pg.replicaJdbcUrls().stream().map(UsersThroughGatewayTest::withoutCredentials).toList())
-                .username(ROLE).password(PASSWORD).build();
+                .replicaUrls(pg.replicaJdbcUrls().stream()
+                        .map(UsersThroughGatewayTest::withoutCredentials)
+                        .toList())
+                .username(ROLE)
+                .password(PASSWORD)
+                .build();
         bus = EventBuses.open("memory:");
-        temporal = TemporalConnection.open(TemporalConfig.builder().taskQueue("tenant-service-test").embeddedPort(0).build());
-        service = TenantService.builder().databaseConfig(db).eventBus(bus).temporal(temporal).port(0).managementPort(0)
+        temporal = TemporalConnection.open(TemporalConfig.builder()
+                .taskQueue("tenant-service-test")
+                .embeddedPort(0)
+                .build());
+        service = TenantService.builder()
+                .databaseConfig(db)
+                .eventBus(bus)
+                .temporal(temporal)
+                .port(0)
+                .managementPort(0)
                 .eventRetryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(10), Duration.ofMillis(50)))
                 .welcomeNotifier((tenant, user, email, name) -> {
                     PlatformContext.current().ifPresent(c -> WELCOMED.put(email, c));
@@ -83,9 +97,13 @@ class UsersThroughGatewayTest {
                     }
                 })
                 .start();
-        gateway = ApiGateway.start(GatewayConfig.builder().bindAddress("127.0.0.1").port(0)
+        gateway = ApiGateway.start(GatewayConfig.builder()
+                .bindAddress("127.0.0.1")
+                .port(0)
                 .route("users", service.uri().toString(), Duration.ofSeconds(30))
-                .jwtSecret(DevTokens.DEV_SECRET).jwtIssuer(DevTokens.DEV_ISSUER).jwtAudience(DevTokens.DEV_AUDIENCE)
+                .jwtSecret(DevTokens.DEV_SECRET)
+                .jwtIssuer(DevTokens.DEV_ISSUER)
+                .jwtAudience(DevTokens.DEV_AUDIENCE)
                 .build());
         acmeTenant = UUID.randomUUID();
         acme = DevTokens.mintDev("alice", acmeTenant.toString(), List.of("admin", "auditor"), Duration.ofHours(1));
@@ -123,7 +141,10 @@ class UsersThroughGatewayTest {
 
     @Test
     void anotherTenantGets404ForTheUser() throws Exception {
-        String id = create(acme, "grace-" + UUID.randomUUID() + "@acme.example", "Grace").json.path("id").asText();
+        String id = create(acme, "grace-" + UUID.randomUUID() + "@acme.example", "Grace")
+                .json
+                .path("id")
+                .asText();
 
         Reply read = call(globex, "GET", "/api/v1/users/" + id, null, null);
 
@@ -151,7 +172,8 @@ class UsersThroughGatewayTest {
         Reply delete = call(globex, "DELETE", "/api/v1/users/" + id, null, null);
 
         assertThat(delete.status).isEqualTo(404);
-        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, created.causalToken()).status).isEqualTo(200);
+        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, created.causalToken()).status)
+                .isEqualTo(200);
     }
 
     @Test
@@ -162,7 +184,8 @@ class UsersThroughGatewayTest {
         Reply delete = call(acme, "DELETE", "/api/v1/users/" + id, null, null);
 
         assertThat(delete.status).isEqualTo(204);
-        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, delete.causalToken()).status).isEqualTo(404);
+        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, delete.causalToken()).status)
+                .isEqualTo(404);
     }
 
     @Test
@@ -175,7 +198,11 @@ class UsersThroughGatewayTest {
 
     @Test
     void invalidFieldsAnswer400WithAMessagePerField() throws Exception {
-        Reply reply = call(acme, "POST", "/api/v1/users", "{\"email\":\"not-an-address\",\"displayName\":42,\"admin\":true}",
+        Reply reply = call(
+                acme,
+                "POST",
+                "/api/v1/users",
+                "{\"email\":\"not-an-address\",\"displayName\":42,\"admin\":true}",
                 null);
 
         assertThat(reply.status).isEqualTo(400);
@@ -210,13 +237,21 @@ class UsersThroughGatewayTest {
         Reply created = create(globex, "barbara-" + UUID.randomUUID() + "@globex.example", "Barbara");
         String id = created.json.path("id").asText();
         long version = created.json.path("version").asLong();
-        Reply first = call(globex, "PUT", "/api/v1/users/" + id,
-                "{\"displayName\":\"Barbara L.\",\"version\":" + version + "}", null);
+        Reply first = call(
+                globex,
+                "PUT",
+                "/api/v1/users/" + id,
+                "{\"displayName\":\"Barbara L.\",\"version\":" + version + "}",
+                null);
         assertThat(first.status).isEqualTo(200);
         assertThat(first.json.path("version").asLong()).isEqualTo(version + 1);
 
-        Reply stale = call(globex, "PUT", "/api/v1/users/" + id,
-                "{\"displayName\":\"Barbara Liskov\",\"version\":" + version + "}", null);
+        Reply stale = call(
+                globex,
+                "PUT",
+                "/api/v1/users/" + id,
+                "{\"displayName\":\"Barbara Liskov\",\"version\":" + version + "}",
+                null);
 
         assertThat(stale.status).isEqualTo(409);
         assertThat(stale.json.path("error").asText()).isEqualTo("version_conflict");
@@ -236,11 +271,14 @@ class UsersThroughGatewayTest {
         List<String> seen = new ArrayList<>();
         String after = null;
         do {
-            Reply page = call(token, "GET", "/api/v1/users?limit=2" + (after == null ? "" : "&after=" + after), null, causal);
+            Reply page = call(
+                    token, "GET", "/api/v1/users?limit=2" + (after == null ? "" : "&after=" + after), null, causal);
             assertThat(page.status).isEqualTo(200);
             assertThat(page.json.path("total").asLong()).isEqualTo(5);
             page.json.path("items").forEach(u -> seen.add(u.path("id").asText()));
-            after = page.json.path("next").isNull() ? null : page.json.path("next").asText();
+            after = page.json.path("next").isNull()
+                    ? null
+                    : page.json.path("next").asText();
         } while (after != null);
 
         assertThat(seen).hasSize(5).containsExactlyInAnyOrderElementsOf(createdIds);
@@ -252,11 +290,16 @@ class UsersThroughGatewayTest {
         assertThat(created.status).isEqualTo(201);
         String id = created.json.path("id").asText();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                bus.deadLetters("tenant-service.welcome", 100).stream().map(DeadLetter::event)
-                        .filter(e -> e.aggregateId().orElse("").equals(id)).toList()).hasSize(1));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(bus.deadLetters("tenant-service.welcome", 100).stream()
+                                .map(DeadLetter::event)
+                                .filter(e -> e.aggregateId().orElse("").equals(id))
+                                .toList())
+                        .hasSize(1));
         DeadLetter dead = bus.deadLetters("tenant-service.welcome", 100).stream()
-                .filter(d -> d.event().aggregateId().orElse("").equals(id)).findFirst().orElseThrow();
+                .filter(d -> d.event().aggregateId().orElse("").equals(id))
+                .findFirst()
+                .orElseThrow();
         assertThat(dead.attempts()).isEqualTo(3);
         assertThat(dead.errorMessage()).contains("mail server rejected");
     }
@@ -274,7 +317,11 @@ class UsersThroughGatewayTest {
         });
         Reply onboarding = call(acme, "GET", "/api/v1/users/" + id + "/onboarding", null, null);
         assertThat(onboarding.json.path("status").asText()).isEqualTo("COMPLETED");
-        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, null).json.path("status").asText()).isEqualTo("active");
+        assertThat(call(acme, "GET", "/api/v1/users/" + id, null, null)
+                        .json
+                        .path("status")
+                        .asText())
+                .isEqualTo("active");
     }
 
     /**
@@ -294,30 +341,46 @@ class UsersThroughGatewayTest {
             Reply created = create(acme, email, "Flow");
             assertThat(created.status).isEqualTo(201);
             String id = created.json.path("id").asText();
-            String correlation = created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
+            String correlation =
+                    created.response.headers().firstValue("X-Correlation-Id").orElseThrow();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> call(acme, "GET", "/api/v1/users/" + id + "/onboarding",
-                    null, null).json.path("status").asText().equals("COMPLETED"));
-            await().atMost(Duration.ofSeconds(15)).until(() -> WELCOMED.containsKey(email)
-                    && count(logs, "Projected user.updated", id) >= 1 && count(logs, "Projected user.created", id) >= 1);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> call(acme, "GET", "/api/v1/users/" + id + "/onboarding", null, null)
+                            .json
+                            .path("status")
+                            .asText()
+                            .equals("COMPLETED"));
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> WELCOMED.containsKey(email)
+                            && count(logs, "Projected user.updated", id) >= 1
+                            && count(logs, "Projected user.created", id) >= 1);
 
             PlatformContext welcomed = WELCOMED.get(email);
             assertThat(welcomed.tenantId()).contains(acmeTenant);
             assertThat(welcomed.userId()).contains("alice");
             assertThat(welcomed.correlationId()).isEqualTo(correlation);
 
-            List<String> steps = List.of("User " + id + " created", "Onboarding workflow OnboardingWorkflow/",
+            List<String> steps = List.of(
+                    "User " + id + " created",
+                    "Onboarding workflow OnboardingWorkflow/",
                     "Permitted user.onboard for caller alice with roles [admin, auditor]",
-                    "User " + id + " activated by onboarding", "Projected user.created", "Projected user.updated");
+                    "User " + id + " activated by onboarding",
+                    "Projected user.created",
+                    "Projected user.updated");
             for (String step : steps) {
                 // The permission line names no user id: other tests' workflows log it too, so pick ours by correlation.
-                List<ILoggingEvent> lines = logs.events.stream().filter(e -> e.getFormattedMessage().contains(step)
-                        && (step.startsWith("Permitted") ? correlation.equals(e.getMDCPropertyMap().get(MdcKeys.CORRELATION_ID))
-                        : e.getFormattedMessage().contains(id))).toList();
+                List<ILoggingEvent> lines = logs.events.stream()
+                        .filter(e -> e.getFormattedMessage().contains(step)
+                                && (step.startsWith("Permitted")
+                                        ? correlation.equals(
+                                                e.getMDCPropertyMap().get(MdcKeys.CORRELATION_ID))
+                                        : e.getFormattedMessage().contains(id)))
+                        .toList();
                 assertThat(lines).as("log lines of step '%s'", step).isNotEmpty();
                 for (ILoggingEvent line : lines) {
                     Map<String, String> mdc = line.getMDCPropertyMap();
-                    assertThat(mdc).as("MDC of '%s'", line.getFormattedMessage())
+                    assertThat(mdc)
+                            .as("MDC of '%s'", line.getFormattedMessage())
                             .containsEntry(MdcKeys.TENANT_ID, acmeTenant.toString())
                             .containsEntry(MdcKeys.USER_ID, "alice")
                             .containsEntry(MdcKeys.CORRELATION_ID, correlation)
@@ -344,31 +407,46 @@ class UsersThroughGatewayTest {
 
         @Override
         protected void append(ILoggingEvent event) {
-            event.prepareForDeferredProcessing();   // copies the MDC on the logging thread
+            event.prepareForDeferredProcessing(); // copies the MDC on the logging thread
             events.add(event);
         }
     }
 
     private static long count(Captured logs, String message, String id) {
-        return logs.events.stream().filter(e -> e.getFormattedMessage().contains(message)
-                && e.getFormattedMessage().contains(id)).count();
+        return logs.events.stream()
+                .filter(e -> e.getFormattedMessage().contains(message)
+                        && e.getFormattedMessage().contains(id))
+                .count();
     }
 
     @Test
     void memberWithoutAnAdminRoleIsDeniedOnboarding() throws Exception {
-        String id = create(globex, "member-" + UUID.randomUUID() + "@globex.example", "Member").json.path("id").asText();
+        String id = create(globex, "member-" + UUID.randomUUID() + "@globex.example", "Member")
+                .json
+                .path("id")
+                .asText();
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
-                call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null).json.path("status").asText())
-                .isEqualTo("FAILED"));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null)
+                                .json
+                                .path("status")
+                                .asText())
+                        .isEqualTo("FAILED"));
         Reply onboarding = call(globex, "GET", "/api/v1/users/" + id + "/onboarding", null, null);
         assertThat(onboarding.json.path("failureType").asText()).isEqualTo("PermissionDenied");
-        assertThat(call(globex, "GET", "/api/v1/users/" + id, null, null).json.path("status").asText()).isEqualTo("pending");
+        assertThat(call(globex, "GET", "/api/v1/users/" + id, null, null)
+                        .json
+                        .path("status")
+                        .asText())
+                .isEqualTo("pending");
     }
 
     @Test
     void aRequestThatBypassesTheGatewayWithoutIdentityAnswers401() throws Exception {
-        HttpResponse<String> direct = HTTP.send(HttpRequest.newBuilder(service.uri().resolve("/api/v1/users")).GET().build(),
+        HttpResponse<String> direct = HTTP.send(
+                HttpRequest.newBuilder(service.uri().resolve("/api/v1/users"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(direct.statusCode()).isEqualTo(401);
@@ -378,10 +456,14 @@ class UsersThroughGatewayTest {
     void readinessIsUpAndMetricsCountRequestsByRouteTemplate() throws Exception {
         create(acme, "metrics-" + UUID.randomUUID() + "@acme.example", "Metrics");
 
-        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(service.managementUri().resolve("/health/ready"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(service.managementUri().resolve("/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = HTTP.send(
+                HttpRequest.newBuilder(service.managementUri().resolve("/health/ready"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = HTTP.send(
+                HttpRequest.newBuilder(service.managementUri().resolve("/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("uri=\"/api/v1/users\"").doesNotContain("@acme.example");
@@ -390,16 +472,20 @@ class UsersThroughGatewayTest {
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static Reply create(String token, String email, String name) throws Exception {
-        return call(token, "POST", "/api/v1/users", "{\"email\":\"" + email + "\",\"displayName\":\"" + name + "\"}", null);
+        return call(
+                token, "POST", "/api/v1/users", "{\"email\":\"" + email + "\",\"displayName\":\"" + name + "\"}", null);
     }
 
-    private static Reply call(String token, String method, String path, String body, String causalToken) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(gateway.uri().resolve(path)).timeout(Duration.ofSeconds(30))
+    private static Reply call(String token, String method, String path, String body, String causalToken)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(gateway.uri().resolve(path))
+                .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token);
         if (causalToken != null) {
             b.header("X-Causal-Token", causalToken);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

@@ -28,6 +28,7 @@ final class Attempt {
     final Thread thread;
     final long startNanos;
     final long deadlineNanos;
+
     @SuppressWarnings("unused") // accessed through STATE
     private volatile int state = RUNNING;
 

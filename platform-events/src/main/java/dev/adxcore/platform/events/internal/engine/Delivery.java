@@ -14,20 +14,28 @@ import org.jspecify.annotations.Nullable;
 public final class Delivery {
     /** The transport's record (for the memory bus: the event itself, wrapped). */
     public final Inbound<?> inbound;
+
     final Event event;
     /** The ordering key (aggregate id), or null when it may run concurrently with any other. */
     final @Nullable String key;
+
     int attempts;
-    @Nullable Instant firstFailure;
-    @Nullable Instant lastFailure;
+
+    @Nullable
+    Instant firstFailure;
+
+    @Nullable
+    Instant lastFailure;
     /** A dead letter decided but not yet stored (the transport failed to store it: try again). */
-    @Nullable DeadLetter pendingDeadLetter;
+    @Nullable
+    DeadLetter pendingDeadLetter;
     /** Set when the record was revoked: it is released instead of retried or dead-lettered. */
     volatile boolean revoked;
     /** Set while the delivery waits on the timer for its next attempt (it still holds its key). */
     volatile boolean waitingForRetry;
     /** The member whose handler ran it last (its dead-letter handler is told). */
-    @Nullable Member member;
+    @Nullable
+    Member member;
     /** How often storing its dead letter failed in a row. */
     int deadLetterFailures;
 

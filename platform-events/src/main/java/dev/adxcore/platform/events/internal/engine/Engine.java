@@ -151,8 +151,11 @@ public final class Engine {
             lanes.workerAbandoned(w);
             Duration timeout = a.member.subscription.handlerTimeout();
             lanes.meters.failed(now - a.startNanos, true);
-            log.warn("Handler of subscription {} did not finish event {} within {}: interrupted", lanes.id,
-                    a.delivery.event.id(), timeout);
+            log.warn(
+                    "Handler of subscription {} did not finish event {} within {}: interrupted",
+                    lanes.id,
+                    a.delivery.event.id(),
+                    timeout);
             TimeoutException failure = new TimeoutException("handler did not finish within handlerTimeout " + timeout);
             if (!execute(() -> onFailure(lanes, a.member, a.delivery, failure))) {
                 lanes.release(a.delivery);
@@ -191,8 +194,13 @@ public final class Engine {
         if (!(failure instanceof NonRetryableEventException) && policy.allowsAnotherAttempt(d.attempts)) {
             lanes.meters.retried(d.event.type());
             Duration backoff = policy.backoff(d.attempts);
-            log.debug("Subscription {} failed event {} (attempt {}), retrying in {}: {}", lanes.id, d.event.id(),
-                    d.attempts, backoff, failure.toString());
+            log.debug(
+                    "Subscription {} failed event {} (attempt {}), retrying in {}: {}",
+                    lanes.id,
+                    d.event.id(),
+                    d.attempts,
+                    backoff,
+                    failure.toString());
             later(lanes, d, backoff.toNanos());
             return;
         }
@@ -203,8 +211,14 @@ public final class Engine {
     void deadLetter(Lanes lanes, Member m, Delivery d, Throwable failure) {
         Instant first = d.firstFailure == null ? Instant.now() : d.firstFailure;
         Instant last = d.lastFailure == null ? first : d.lastFailure;
-        DeadLetter dl = new DeadLetter(d.event, lanes.id, failure.getClass().getName(), failure.getMessage(),
-                Math.max(1, d.attempts), first, last);
+        DeadLetter dl = new DeadLetter(
+                d.event,
+                lanes.id,
+                failure.getClass().getName(),
+                failure.getMessage(),
+                Math.max(1, d.attempts),
+                first,
+                last);
         storeDeadLetter(lanes, d, dl);
     }
 
@@ -224,8 +238,13 @@ public final class Engine {
             int failures = ++d.deadLetterFailures;
             lanes.meters.consumerError();
             if (failures == 1 || failures % 20 == 0) {
-                log.warn("Subscription {}: could not store the dead letter of event {} ({} time(s) in a row); it"
-                        + " stays unacknowledged and is tried again: {}", lanes.id, d.event.id(), failures, t.toString());
+                log.warn(
+                        "Subscription {}: could not store the dead letter of event {} ({} time(s) in a row); it"
+                                + " stays unacknowledged and is tried again: {}",
+                        lanes.id,
+                        d.event.id(),
+                        failures,
+                        t.toString());
             }
             d.pendingDeadLetter = dl;
             later(lanes, d, TimeUnit.MILLISECONDS.toNanos(Math.min(5000, 100L << Math.min(failures - 1, 6))));
@@ -238,8 +257,11 @@ public final class Engine {
             try {
                 any.subscription.deadLetterHandler().onDeadLetter(dl);
             } catch (Throwable t) {
-                log.warn("Dead-letter handler of subscription {} failed for event {} (ignored): {}", lanes.id,
-                        d.event.id(), t.toString());
+                log.warn(
+                        "Dead-letter handler of subscription {} failed for event {} (ignored): {}",
+                        lanes.id,
+                        d.event.id(),
+                        t.toString());
             }
         }
         lanes.acknowledge(d);

@@ -27,8 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class HandlerInvocation {
 
-    private HandlerInvocation() {
-    }
+    private HandlerInvocation() {}
 
     /**
      * Calls the handler once.

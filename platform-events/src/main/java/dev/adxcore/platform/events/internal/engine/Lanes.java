@@ -54,6 +54,7 @@ public final class Lanes {
     private final HashMap<String, @Nullable ArrayDeque<Delivery>> busyKeys = new HashMap<>();
     /** Taken by a worker or waiting for a retry; only kept when revocable. */
     private final HashSet<Delivery> started = new HashSet<>();
+
     private int running;
     private int maxConcurrency;
     private final AtomicInteger pending = new AtomicInteger(); // changed under the lock, except decrements
@@ -110,7 +111,8 @@ public final class Lanes {
     }
 
     /** Round robin over the members that want the event; null when none does. */
-    @Nullable Member pick(Event event) {
+    @Nullable
+    Member pick(Event event) {
         Member[] ms = members;
         int n = ms.length;
         if (n == 1) {
@@ -130,7 +132,8 @@ public final class Lanes {
     }
 
     /** Any member, for replayed dead letters (whatever their type) and rejected records. */
-    @Nullable Member anyMember() {
+    @Nullable
+    Member anyMember() {
         Member[] ms = members;
         return ms.length == 0 ? null : ms[Math.floorMod(roundRobin.getAndIncrement(), ms.length)];
     }
@@ -546,7 +549,8 @@ public final class Lanes {
                     dropped.add(d);
                 }
             }
-            for (Iterator<Map.Entry<String, @Nullable ArrayDeque<Delivery>>> it = busyKeys.entrySet().iterator();
+            for (Iterator<Map.Entry<String, @Nullable ArrayDeque<Delivery>>> it =
+                            busyKeys.entrySet().iterator();
                     it.hasNext(); ) {
                 ArrayDeque<Delivery> waiting = it.next().getValue();
                 if (waiting != null) {

@@ -60,8 +60,12 @@ public final class PullConsumer<R> implements EngineConsumer<R>, Sink {
      * @param settings concurrency, in-flight limit, thread name
      * @param defaultCloseTimeout what {@link #close()} waits for running handlers
      */
-    public PullConsumer(Engine engine, EventSubscription subscription, ConsumerTransport<R> transport,
-            ConsumerSettings settings, Duration defaultCloseTimeout) {
+    public PullConsumer(
+            Engine engine,
+            EventSubscription subscription,
+            ConsumerTransport<R> transport,
+            ConsumerSettings settings,
+            Duration defaultCloseTimeout) {
         this.engine = engine;
         this.subscription = subscription;
         this.transport = transport;
@@ -151,8 +155,12 @@ public final class PullConsumer<R> implements EngineConsumer<R>, Sink {
         String message = e.getClass().getSimpleName() + ": " + e.getMessage();
         lastError = message;
         if (failures == 1 || failures % 50 == 0) {
-            log.warn("Subscription {} ({}): fetching failed ({} time(s) in a row), retrying: {}", subscription.id(),
-                    settings.threadName(), failures, message);
+            log.warn(
+                    "Subscription {} ({}): fetching failed ({} time(s) in a row), retrying: {}",
+                    subscription.id(),
+                    settings.threadName(),
+                    failures,
+                    message);
         } else {
             log.debug("Subscription {}: fetching failed again: {}", subscription.id(), message);
         }
@@ -167,8 +175,11 @@ public final class PullConsumer<R> implements EngineConsumer<R>, Sink {
 
     private void recovered() {
         if (consecutiveFailures > 0) {
-            log.info("Subscription {} ({}) is fetching again after {} failed attempt(s)", subscription.id(),
-                    settings.threadName(), consecutiveFailures);
+            log.info(
+                    "Subscription {} ({}) is fetching again after {} failed attempt(s)",
+                    subscription.id(),
+                    settings.threadName(),
+                    consecutiveFailures);
             consecutiveFailures = 0;
             lastError = null;
         }
@@ -304,7 +315,8 @@ public final class PullConsumer<R> implements EngineConsumer<R>, Sink {
         }
         long silent = System.nanoTime() - heartbeatNanos;
         if (silent > stale.toNanos()) {
-            return Optional.of("consumer loop has not advanced for " + Duration.ofNanos(silent).toSeconds() + " s");
+            return Optional.of("consumer loop has not advanced for "
+                    + Duration.ofNanos(silent).toSeconds() + " s");
         }
         return Optional.empty();
     }

@@ -16,7 +16,8 @@ final class Worker implements Runnable {
     final Lanes lanes;
     volatile @Nullable Attempt current;
     /** The thread running this worker; set before the worker can park. */
-    @Nullable Thread thread;
+    @Nullable
+    Thread thread;
     /** Guarded by the lanes: a parked worker was handed work (or told to stop). */
     boolean signaled;
     /** Written and read by the worker's own thread: the lanes let it go. */
@@ -27,6 +28,7 @@ final class Worker implements Runnable {
      * the last change (through {@link #current}).
      */
     final @Nullable Delivery[] batch = new Delivery[BATCH];
+
     int batchSize;
     int cursor;
 

@@ -20,14 +20,16 @@ import org.springframework.core.task.TaskDecorator;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(beforeName = {"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
-        "org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration"})
+@AutoConfiguration(
+        beforeName = {
+            "org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration",
+            "org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration"
+        })
 @EnableConfigurationProperties(PlatformContextProperties.class)
 public final class PlatformContextAutoConfiguration {
 
     /** Created by Spring. */
-    public PlatformContextAutoConfiguration() {
-    }
+    public PlatformContextAutoConfiguration() {}
 
     /**
      * The task decorator.

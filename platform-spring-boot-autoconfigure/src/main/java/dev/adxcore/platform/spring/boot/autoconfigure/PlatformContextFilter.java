@@ -55,7 +55,8 @@ public class PlatformContextFilter extends OncePerRequestFilter implements Order
             context = PlatformHeaders.extract(request::getHeader);
         } catch (InvalidContextException e) {
             log.debug("Refused a request with a malformed context header: {}", e.getMessage());
-            byte[] body = ("{\"error\":\"invalid_context\",\"message\":" + JsonStrings.quote(String.valueOf(e.getMessage())) + "}")
+            byte[] body = ("{\"error\":\"invalid_context\",\"message\":"
+                            + JsonStrings.quote(String.valueOf(e.getMessage())) + "}")
                     .getBytes(StandardCharsets.UTF_8);
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             response.setContentType("application/json");

@@ -22,8 +22,7 @@ public class PlatformContextProperties {
     private boolean propagateToTasks = true;
 
     /** Creates the properties with the defaults. */
-    public PlatformContextProperties() {
-    }
+    public PlatformContextProperties() {}
 
     /** @return whether the filter binds the context */
     public boolean isEnabled() {

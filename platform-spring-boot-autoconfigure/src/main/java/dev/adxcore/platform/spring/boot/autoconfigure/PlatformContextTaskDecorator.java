@@ -14,8 +14,7 @@ import org.springframework.core.task.TaskDecorator;
 public final class PlatformContextTaskDecorator implements TaskDecorator {
 
     /** A decorator. */
-    public PlatformContextTaskDecorator() {
-    }
+    public PlatformContextTaskDecorator() {}
 
     @Override
     public Runnable decorate(Runnable runnable) {

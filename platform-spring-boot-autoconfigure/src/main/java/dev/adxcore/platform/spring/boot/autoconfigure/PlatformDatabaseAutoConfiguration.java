@@ -26,7 +26,8 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(
+        afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(DatabaseManager.class)
 @EnableConfigurationProperties(PlatformDatabaseProperties.class)
 public final class PlatformDatabaseAutoConfiguration {
@@ -34,8 +35,7 @@ public final class PlatformDatabaseAutoConfiguration {
     private static final String PREFIX = "platform.database";
 
     /** Created by Spring. */
-    public PlatformDatabaseAutoConfiguration() {
-    }
+    public PlatformDatabaseAutoConfiguration() {}
 
     /**
      * The database configuration from {@code platform.database.*}, validated by the SDK.
@@ -74,10 +74,12 @@ public final class PlatformDatabaseAutoConfiguration {
             }
             Props.duration(PREFIX + ".acquire-timeout", p.getAcquireTimeout(), b::acquireTimeout);
             Props.duration(PREFIX + ".socket-timeout", p.getSocketTimeout(), b::socketTimeout);
-            Props.duration(PREFIX + ".replica-recheck-interval", p.getReplicaRecheckInterval(), b::replicaRecheckInterval);
+            Props.duration(
+                    PREFIX + ".replica-recheck-interval", p.getReplicaRecheckInterval(), b::replicaRecheckInterval);
             Props.duration(PREFIX + ".max-replica-lag", p.getMaxReplicaLag(), b::maxReplicaLag);
             if (p.getRoleCheck() != null) {
-                b.roleCheck(Settings.parseEnum(PREFIX + ".role-check", p.getRoleCheck(), DatabaseConfig.RoleCheck.class));
+                b.roleCheck(
+                        Settings.parseEnum(PREFIX + ".role-check", p.getRoleCheck(), DatabaseConfig.RoleCheck.class));
             }
             if (p.getTenantColumn() != null) {
                 b.tenantColumn(p.getTenantColumn());

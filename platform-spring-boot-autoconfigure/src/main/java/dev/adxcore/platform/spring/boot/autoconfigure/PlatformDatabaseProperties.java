@@ -50,8 +50,7 @@ public class PlatformDatabaseProperties {
     private Map<String, String> driverProperties = new LinkedHashMap<>();
 
     /** Creates the properties with nothing set. */
-    public PlatformDatabaseProperties() {
-    }
+    public PlatformDatabaseProperties() {}
 
     /** @return the database name, or null for the default */
     public @Nullable String getName() {

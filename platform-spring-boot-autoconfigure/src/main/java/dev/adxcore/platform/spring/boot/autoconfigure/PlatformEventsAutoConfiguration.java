@@ -27,7 +27,8 @@ import org.springframework.core.env.Environment;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
+@AutoConfiguration(
+        afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(EventBuses.class)
 @ConditionalOnBooleanProperty(name = "platform.events.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PlatformEventsProperties.class)
@@ -36,8 +37,7 @@ public final class PlatformEventsAutoConfiguration {
     private static final String PREFIX = "platform.events";
 
     /** Created by Spring. */
-    public PlatformEventsAutoConfiguration() {
-    }
+    public PlatformEventsAutoConfiguration() {}
 
     /**
      * The bus. Closed with the context, waiting for in-flight deliveries up to the close timeout.
@@ -51,7 +51,8 @@ public final class PlatformEventsAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public EventBus eventBus(PlatformEventsProperties p, ObjectProvider<MeterRegistry> meters, Environment environment) {
+    public EventBus eventBus(
+            PlatformEventsProperties p, ObjectProvider<MeterRegistry> meters, Environment environment) {
         return Props.validated(PREFIX, () -> {
             EventBusOptions.Builder b = EventBusOptions.builder();
             if (p.getMaxEventBytes() != null) {
@@ -59,7 +60,8 @@ public final class PlatformEventsAutoConfiguration {
             }
             Props.duration(PREFIX + ".publish-timeout", p.getPublishTimeout(), b::publishTimeout);
             Props.duration(PREFIX + ".close-timeout", p.getCloseTimeout(), b::closeTimeout);
-            String service = p.getServiceName() != null ? p.getServiceName()
+            String service = p.getServiceName() != null
+                    ? p.getServiceName()
                     : environment.getProperty("spring.application.name");
             if (service != null) {
                 b.serviceName(service);

@@ -30,8 +30,7 @@ public class PlatformEventsProperties {
     private @Nullable String serviceName;
 
     /** Creates the properties with the defaults. */
-    public PlatformEventsProperties() {
-    }
+    public PlatformEventsProperties() {}
 
     /** @return whether the bus is auto-configured */
     public boolean isEnabled() {

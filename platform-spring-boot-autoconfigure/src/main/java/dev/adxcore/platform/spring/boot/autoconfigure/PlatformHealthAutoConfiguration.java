@@ -30,8 +30,13 @@ import org.springframework.context.annotation.Configuration;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = {PlatformDatabaseAutoConfiguration.class, PlatformEventsAutoConfiguration.class,
-        PlatformTemporalAutoConfiguration.class, PlatformOutboxAutoConfiguration.class})
+@AutoConfiguration(
+        after = {
+            PlatformDatabaseAutoConfiguration.class,
+            PlatformEventsAutoConfiguration.class,
+            PlatformTemporalAutoConfiguration.class,
+            PlatformOutboxAutoConfiguration.class
+        })
 @ConditionalOnBooleanProperty(name = "platform.health.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PlatformHealthProperties.class)
 public final class PlatformHealthAutoConfiguration {
@@ -39,8 +44,7 @@ public final class PlatformHealthAutoConfiguration {
     private static final String PREFIX = "platform.health";
 
     /** Created by Spring. */
-    public PlatformHealthAutoConfiguration() {
-    }
+    public PlatformHealthAutoConfiguration() {}
 
     /**
      * The registry. Closed with the context.
@@ -53,8 +57,10 @@ public final class PlatformHealthAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public HealthRegistry platformHealthRegistry(PlatformHealthProperties p,
-            ObjectProvider<HealthContribution> contributions, ObjectProvider<HealthCheck> checks) {
+    public HealthRegistry platformHealthRegistry(
+            PlatformHealthProperties p,
+            ObjectProvider<HealthContribution> contributions,
+            ObjectProvider<HealthCheck> checks) {
         HealthRegistry registry = Props.validated(PREFIX, () -> {
             HealthRegistry.Builder b = HealthRegistry.builder();
             Props.duration(PREFIX + ".timeout", p.getTimeout(), b::defaultTimeout);

@@ -26,8 +26,7 @@ public class PlatformHealthProperties {
     private @Nullable String slowThreshold;
 
     /** Creates the properties with the defaults. */
-    public PlatformHealthProperties() {
-    }
+    public PlatformHealthProperties() {}
 
     /** @return whether the checks are served through Actuator */
     public boolean isEnabled() {

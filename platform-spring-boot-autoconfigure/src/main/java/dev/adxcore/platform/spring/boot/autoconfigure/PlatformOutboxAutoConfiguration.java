@@ -42,7 +42,8 @@ import org.springframework.context.annotation.Configuration;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = {PlatformDatabaseAutoConfiguration.class, PlatformEventsAutoConfiguration.class},
+@AutoConfiguration(
+        after = {PlatformDatabaseAutoConfiguration.class, PlatformEventsAutoConfiguration.class},
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(Outbox.class)
 @ConditionalOnBooleanProperty(name = "platform.outbox.enabled", matchIfMissing = true)
@@ -52,8 +53,7 @@ public final class PlatformOutboxAutoConfiguration {
     private static final String PREFIX = "platform.outbox.relay";
 
     /** Created by Spring. */
-    public PlatformOutboxAutoConfiguration() {
-    }
+    public PlatformOutboxAutoConfiguration() {}
 
     /**
      * The recorder, checked against the schema: its role must not be able to read every tenant's outbox rows.
@@ -95,8 +95,8 @@ public final class PlatformOutboxAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        OutboxRelayConfig platformOutboxRelayConfig(PlatformOutboxProperties properties,
-                ObjectProvider<MeterRegistry> meters) {
+        OutboxRelayConfig platformOutboxRelayConfig(
+                PlatformOutboxProperties properties, ObjectProvider<MeterRegistry> meters) {
             PlatformOutboxProperties.Relay p = properties.getRelay();
             return Props.validated(PREFIX, () -> {
                 OutboxRelayConfig.Builder b = OutboxRelayConfig.builder();
@@ -139,22 +139,28 @@ public final class PlatformOutboxAutoConfiguration {
         }
 
         @Bean(destroyMethod = "close")
-        OutboxRelayDatabase platformOutboxRelayDatabase(DatabaseManager db, OutboxRelayConfig config,
-                PlatformOutboxProperties properties) {
+        OutboxRelayDatabase platformOutboxRelayDatabase(
+                DatabaseManager db, OutboxRelayConfig config, PlatformOutboxProperties properties) {
             PlatformOutboxProperties.Relay p = properties.getRelay();
             int needed = config.workers() + 2;
             Integer max = p.getMaxConnections();
             if (max != null && max < needed) {
-                throw new PlatformConfigurationException(PREFIX, new IllegalArgumentException(
-                        "platform.outbox.relay.max-connections must be at least workers + 2 = " + needed
-                                + " (a connection per relay worker, the LISTEN connection and maintenance); was " + max
-                                + ". Raise it or lower platform.outbox.relay.workers"));
+                throw new PlatformConfigurationException(
+                        PREFIX,
+                        new IllegalArgumentException(
+                                "platform.outbox.relay.max-connections must be at least workers + 2 = " + needed
+                                        + " (a connection per relay worker, the LISTEN connection and maintenance); was "
+                                        + max
+                                        + ". Raise it or lower platform.outbox.relay.workers"));
             }
             DatabaseConfig app = db.config();
             String username = p.getUsername();
             DatabaseConfig relay = Props.validated(PREFIX, () -> {
-                DatabaseConfig.Builder b = app.toBuilder().name(app.name() + "-outbox-relay").replicaUrls(List.of())
-                        .minConnections(1).maxConnections(max != null ? max : needed);
+                DatabaseConfig.Builder b = app.toBuilder()
+                        .name(app.name() + "-outbox-relay")
+                        .replicaUrls(List.of())
+                        .minConnections(1)
+                        .maxConnections(max != null ? max : needed);
                 if (username != null) {
                     b.username(username);
                 }

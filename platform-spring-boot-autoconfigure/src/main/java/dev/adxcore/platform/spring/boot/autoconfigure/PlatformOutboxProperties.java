@@ -25,8 +25,7 @@ public class PlatformOutboxProperties {
     private final Relay relay = new Relay();
 
     /** Creates the properties with the defaults. */
-    public PlatformOutboxProperties() {
-    }
+    public PlatformOutboxProperties() {}
 
     /** @return whether the outbox is auto-configured */
     public boolean isEnabled() {
@@ -90,8 +89,7 @@ public class PlatformOutboxProperties {
         private @Nullable String maxPendingAge;
 
         /** Creates the properties with nothing set. */
-        public Relay() {
-        }
+        public Relay() {}
 
         /** @return the name as written, or null for the default */
         public @Nullable String getName() {

@@ -44,7 +44,8 @@ import org.springframework.util.ClassUtils;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = PlatformEventsAutoConfiguration.class,
+@AutoConfiguration(
+        after = PlatformEventsAutoConfiguration.class,
         afterName = "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration")
 @ConditionalOnClass(TemporalConnection.class)
 @Conditional(OnTemporalConfigured.class)
@@ -54,8 +55,7 @@ public final class PlatformTemporalAutoConfiguration {
     private static final String PREFIX = "platform.temporal";
 
     /** Created by Spring. */
-    public PlatformTemporalAutoConfiguration() {
-    }
+    public PlatformTemporalAutoConfiguration() {}
 
     /**
      * The connection configuration from {@code platform.temporal.*}, validated by the SDK.
@@ -154,10 +154,15 @@ public final class PlatformTemporalAutoConfiguration {
     static class WorkerConfiguration {
 
         @Bean(destroyMethod = "close")
-        TemporalWorkerRunner temporalWorkerRunner(TemporalConnection connection, EventBus bus,
-                PlatformTemporalProperties p, ListableBeanFactory beans, ObjectProvider<PermissionChecker> checkers,
+        TemporalWorkerRunner temporalWorkerRunner(
+                TemporalConnection connection,
+                EventBus bus,
+                PlatformTemporalProperties p,
+                ListableBeanFactory beans,
+                ObjectProvider<PermissionChecker> checkers,
                 ObjectProvider<TemporalWorkflowTypes> workflows) {
-            TemporalWorkerRunner.Builder b = TemporalWorkerRunner.builder(connection).eventBus(bus);
+            TemporalWorkerRunner.Builder b =
+                    TemporalWorkerRunner.builder(connection).eventBus(bus);
             checkers.orderedStream().forEach(b::permissionChecker);
             List<Class<?>> types = new ArrayList<>();
             workflows.orderedStream().forEach(w -> types.addAll(w.types()));
@@ -183,10 +188,12 @@ public final class PlatformTemporalAutoConfiguration {
             try {
                 return ClassUtils.forName(name.trim(), beans.getClass().getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
-                throw new PlatformConfigurationException(PREFIX + ".worker", new IllegalArgumentException(
-                        "platform.temporal.worker.workflow-types names the class '" + name.trim()
-                                + "', which is not on the classpath; write the fully qualified name of a workflow "
-                                + "implementation class"));
+                throw new PlatformConfigurationException(
+                        PREFIX + ".worker",
+                        new IllegalArgumentException(
+                                "platform.temporal.worker.workflow-types names the class '" + name.trim()
+                                        + "', which is not on the classpath; write the fully qualified name of a workflow "
+                                        + "implementation class"));
             }
         }
 

@@ -40,8 +40,7 @@ public class PlatformTemporalProperties {
     private final Worker worker = new Worker();
 
     /** Creates the properties with nothing set. */
-    public PlatformTemporalProperties() {
-    }
+    public PlatformTemporalProperties() {}
 
     /** @return the frontend address, or null */
     public @Nullable String getTarget() {
@@ -151,8 +150,7 @@ public class PlatformTemporalProperties {
         private List<String> workflowTypes = new ArrayList<>();
 
         /** Creates the worker properties with the defaults. */
-        public Worker() {
-        }
+        public Worker() {}
 
         /** @return whether a worker runs */
         public boolean isEnabled() {

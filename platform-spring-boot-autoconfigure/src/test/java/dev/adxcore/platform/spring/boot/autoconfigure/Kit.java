@@ -7,8 +7,7 @@ import java.util.List;
 /** Properties pointing the auto-configuration at the test kit's servers. */
 final class Kit {
 
-    private Kit() {
-    }
+    private Kit() {}
 
     static String withoutCredentials(String url) {
         int q = url.indexOf('?');
@@ -32,7 +31,8 @@ final class Kit {
         p.add("platform.database.name=app");
         p.add("platform.database.primary-url=" + withoutCredentials(pg.primaryJdbcUrl()));
         for (int i = 0; i < pg.replicaJdbcUrls().size(); i++) {
-            p.add("platform.database.replica-urls[" + i + "]=" + withoutCredentials(pg.replicaJdbcUrls().get(i)));
+            p.add("platform.database.replica-urls[" + i + "]="
+                    + withoutCredentials(pg.replicaJdbcUrls().get(i)));
         }
         p.add("platform.database.username=" + pg.username());
         p.add("platform.database.password=" + pg.password());

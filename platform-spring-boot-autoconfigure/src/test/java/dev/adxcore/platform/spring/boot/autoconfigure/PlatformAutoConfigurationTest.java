@@ -30,9 +30,12 @@ import org.springframework.context.annotation.Configuration;
 @PlatformTest(replicas = 1)
 class PlatformAutoConfigurationTest {
 
-    private static final AutoConfigurations ALL = AutoConfigurations.of(PlatformContextAutoConfiguration.class,
-            PlatformDatabaseAutoConfiguration.class, PlatformEventsAutoConfiguration.class,
-            PlatformTemporalAutoConfiguration.class, PlatformHealthAutoConfiguration.class);
+    private static final AutoConfigurations ALL = AutoConfigurations.of(
+            PlatformContextAutoConfiguration.class,
+            PlatformDatabaseAutoConfiguration.class,
+            PlatformEventsAutoConfiguration.class,
+            PlatformTemporalAutoConfiguration.class,
+            PlatformHealthAutoConfiguration.class);
 
     private static String[] database;
 
@@ -50,70 +53,105 @@ class PlatformAutoConfigurationTest {
             DatabaseManager db = ctx.getBean(DatabaseManager.class);
             assertThat(db.config().name()).isEqualTo("app");
             assertThat(db.config().replicaUrls()).hasSize(1);
-            Integer one = db.readWithoutTenant(dev.adxcore.platform.database.ReadConsistency.latest(),
+            Integer one = db.readWithoutTenant(
+                    dev.adxcore.platform.database.ReadConsistency.latest(),
                     h -> h.queryOne("SELECT 1", rs -> rs.getInt(1)).orElseThrow());
             assertThat(one).isEqualTo(1);
-            assertThat(ctx.getBean(MeterRegistry.class).find("platform.db.replica.available").gauge()).isNotNull();
+            assertThat(ctx.getBean(MeterRegistry.class)
+                            .find("platform.db.replica.available")
+                            .gauge())
+                    .isNotNull();
         });
     }
 
     @Test
     void waitBoundsComeFromPropertiesInTheSdksDurationGrammar() {
-        runner.withPropertyValues(database).withPropertyValues("platform.database.socket-timeout=12s",
-                "platform.database.acquire-timeout=1500ms").run(ctx -> {
-            assertThat(ctx).hasNotFailed();
-            DatabaseConfig config = ctx.getBean(DatabaseConfig.class);
-            assertThat(config.socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(12));
-            assertThat(config.acquireTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
-        });
-        runner.withPropertyValues(database).withPropertyValues("platform.database.socket-timeout=12")
-                .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+        runner.withPropertyValues(database)
+                .withPropertyValues("platform.database.socket-timeout=12s", "platform.database.acquire-timeout=1500ms")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    DatabaseConfig config = ctx.getBean(DatabaseConfig.class);
+                    assertThat(config.socketTimeout()).isEqualTo(java.time.Duration.ofSeconds(12));
+                    assertThat(config.acquireTimeout()).isEqualTo(java.time.Duration.ofMillis(1500));
+                });
+        runner.withPropertyValues(database)
+                .withPropertyValues("platform.database.socket-timeout=12")
+                .run(ctx -> assertThat(ctx)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
                         .hasMessageContaining("platform.database.socket-timeout"));
     }
 
     @Test
     void noDatabaseManagerWithoutPrimaryUrl() {
-        runner.run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(DatabaseManager.class)
+        runner.run(ctx -> assertThat(ctx)
+                .hasNotFailed()
+                .doesNotHaveBean(DatabaseManager.class)
                 .doesNotHaveBean(DatabaseConfig.class));
     }
 
     @Test
     void noDatabaseManagerWithoutPlatformDatabaseJar() {
-        runner.withClassLoader(new FilteredClassLoader(DatabaseManager.class)).withPropertyValues(database)
+        runner.withClassLoader(new FilteredClassLoader(DatabaseManager.class))
+                .withPropertyValues(database)
                 .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean("databaseManager"));
     }
 
     @Test
     void databaseManagerBacksOffForTheApplicationsOwn() {
-        runner.withPropertyValues(database).withBean("myManager", DatabaseManager.class,
-                () -> DatabaseManager.create(DatabaseConfig.builder().name("mine")
-                        .primaryUrl(propertyValue("platform.database.primary-url"))
-                        .username(propertyValue("platform.database.username"))
-                        .password(propertyValue("platform.database.password"))
-                        .roleCheck(DatabaseConfig.RoleCheck.WARN).minConnections(1).maxConnections(1).build()))
+        runner.withPropertyValues(database)
+                .withBean(
+                        "myManager",
+                        DatabaseManager.class,
+                        () -> DatabaseManager.create(DatabaseConfig.builder()
+                                .name("mine")
+                                .primaryUrl(propertyValue("platform.database.primary-url"))
+                                .username(propertyValue("platform.database.username"))
+                                .password(propertyValue("platform.database.password"))
+                                .roleCheck(DatabaseConfig.RoleCheck.WARN)
+                                .minConnections(1)
+                                .maxConnections(1)
+                                .build()))
                 .run(ctx -> {
-                    assertThat(ctx).hasNotFailed().hasSingleBean(DatabaseManager.class).hasBean("myManager");
-                    assertThat(ctx.getBean(DatabaseManager.class).config().name()).isEqualTo("mine");
+                    assertThat(ctx)
+                            .hasNotFailed()
+                            .hasSingleBean(DatabaseManager.class)
+                            .hasBean("myManager");
+                    assertThat(ctx.getBean(DatabaseManager.class).config().name())
+                            .isEqualTo("mine");
                 });
     }
 
     @Test
     void databaseManagerUsesTheApplicationsOwnConfig() {
-        runner.withBean(DatabaseConfig.class, () -> DatabaseConfig.builder().name("own")
-                        .primaryUrl(propertyValue("platform.database.primary-url"))
-                        .username(propertyValue("platform.database.username"))
-                        .password(propertyValue("platform.database.password"))
-                        .roleCheck(DatabaseConfig.RoleCheck.WARN).minConnections(1).maxConnections(1).build())
-                .run(ctx -> assertThat(ctx.getBean(DatabaseManager.class).config().name()).isEqualTo("own"));
+        runner.withBean(
+                        DatabaseConfig.class,
+                        () -> DatabaseConfig.builder()
+                                .name("own")
+                                .primaryUrl(propertyValue("platform.database.primary-url"))
+                                .username(propertyValue("platform.database.username"))
+                                .password(propertyValue("platform.database.password"))
+                                .roleCheck(DatabaseConfig.RoleCheck.WARN)
+                                .minConnections(1)
+                                .maxConnections(1)
+                                .build())
+                .run(ctx -> assertThat(
+                                ctx.getBean(DatabaseManager.class).config().name())
+                        .isEqualTo("own"));
     }
 
     @Test
     void refusedDatabasePropertyFailsWithTheSdksMessage() {
-        runner.withPropertyValues(database).withPropertyValues("platform.database.min-connections=5",
-                "platform.database.max-connections=2").run(ctx -> {
+        runner.withPropertyValues(database)
+                .withPropertyValues("platform.database.min-connections=5", "platform.database.max-connections=2")
+                .run(ctx -> {
                     assertThat(ctx).hasFailed();
-                    assertThat(ctx.getStartupFailure()).rootCause().isInstanceOf(IllegalArgumentException.class)
-                            .hasMessageContaining("maxConnections").hasMessageContaining("minConnections");
+                    assertThat(ctx.getStartupFailure())
+                            .rootCause()
+                            .isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("maxConnections")
+                            .hasMessageContaining("minConnections");
                     assertThat(ctx.getStartupFailure()).hasRootCauseInstanceOf(IllegalArgumentException.class);
                 });
     }
@@ -128,15 +166,17 @@ class PlatformAutoConfigurationTest {
 
     @Test
     void unknownEventBusSchemeFailsNamingTheJarToAdd() {
-        runner.withPropertyValues("platform.events.url=kafka://127.0.0.1:9092").withClassLoader(
-                new FilteredClassLoader("dev.adxcore.platform.events.kafka")).run(ctx -> {
+        runner.withPropertyValues("platform.events.url=kafka://127.0.0.1:9092")
+                .withClassLoader(new FilteredClassLoader("dev.adxcore.platform.events.kafka"))
+                .run(ctx -> {
                     assertThat(ctx).hasFailed();
                     assertThat(ctx.getStartupFailure()).hasRootCauseInstanceOf(IllegalArgumentException.class);
                     Throwable t = ctx.getStartupFailure();
                     while (!(t instanceof PlatformConfigurationException) && t.getCause() != null) {
                         t = t.getCause();
                     }
-                    assertThat(t).isInstanceOf(PlatformConfigurationException.class)
+                    assertThat(t)
+                            .isInstanceOf(PlatformConfigurationException.class)
                             .hasMessageContaining("No EventBusProvider supports");
                     assertThat(((PlatformConfigurationException) t).prefix()).isEqualTo("platform.events");
                 });
@@ -162,8 +202,9 @@ class PlatformAutoConfigurationTest {
 
     @Test
     void healthRegistryHoldsTheDatabaseTheBusAndTheApplicationsChecks() {
-        runner.withPropertyValues(database).withBean("cacheCheck", HealthCheck.class,
-                () -> HealthCheck.nonCritical("cache", HealthResult::up)).run(ctx -> {
+        runner.withPropertyValues(database)
+                .withBean("cacheCheck", HealthCheck.class, () -> HealthCheck.nonCritical("cache", HealthResult::up))
+                .run(ctx -> {
                     HealthRegistry registry = ctx.getBean(HealthRegistry.class);
                     assertThat(registry.names()).contains("cache", "app.primary", "app-replica-1", "events.memory");
                     HealthIndicator readiness = ctx.getBean("platformReadinessHealthIndicator", HealthIndicator.class);
@@ -175,20 +216,27 @@ class PlatformAutoConfigurationTest {
 
     @Test
     void healthRegistryBacksOffForTheApplicationsOwn() {
-        runner.withBean("myHealth", HealthRegistry.class, () -> HealthRegistry.builder().build())
+        runner.withBean(
+                        "myHealth",
+                        HealthRegistry.class,
+                        () -> HealthRegistry.builder().build())
                 .run(ctx -> assertThat(ctx).hasSingleBean(HealthRegistry.class).hasBean("myHealth"));
     }
 
     @Test
     void healthCanBeSwitchedOff() {
-        runner.withPropertyValues("platform.health.enabled=false").run(ctx -> assertThat(ctx)
-                .doesNotHaveBean(HealthRegistry.class).doesNotHaveBean("platformReadinessHealthIndicator"));
+        runner.withPropertyValues("platform.health.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean(HealthRegistry.class)
+                        .doesNotHaveBean("platformReadinessHealthIndicator"));
     }
 
     @Test
     void noActuatorContributorsWithoutSpringBootHealth() {
-        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(ctx -> assertThat(ctx)
-                .hasSingleBean(HealthRegistry.class).doesNotHaveBean("platformReadinessHealthIndicator"));
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+                .run(ctx -> assertThat(ctx)
+                        .hasSingleBean(HealthRegistry.class)
+                        .doesNotHaveBean("platformReadinessHealthIndicator"));
     }
 
     @Test

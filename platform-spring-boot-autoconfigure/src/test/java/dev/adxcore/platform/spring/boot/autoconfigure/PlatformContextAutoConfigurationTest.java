@@ -33,8 +33,10 @@ class PlatformContextAutoConfigurationTest {
     private final WebApplicationContextRunner web = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(PlatformContextAutoConfiguration.class));
     private final ApplicationContextRunner plain = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PlatformContextAutoConfiguration.class,
-                    TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(
+                    PlatformContextAutoConfiguration.class,
+                    TaskExecutionAutoConfiguration.class,
+                    TaskSchedulingAutoConfiguration.class));
 
     @Test
     void filterBindsTheGatewaysContextForTheRequestAndEchoesTheCorrelationId() {
@@ -50,8 +52,8 @@ class PlatformContextAutoConfigurationTest {
                 private static final long serialVersionUID = 1L;
 
                 @Override
-                protected void service(jakarta.servlet.http.HttpServletRequest req,
-                        jakarta.servlet.http.HttpServletResponse res) {
+                protected void service(
+                        jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse res) {
                     seen.set(PlatformContext.current());
                 }
             }));
@@ -72,7 +74,9 @@ class PlatformContextAutoConfigurationTest {
             MockFilterChain chain = new MockFilterChain();
             ctx.getBean(PlatformContextFilter.class).doFilter(request, response, chain);
             assertThat(response.getStatus()).isEqualTo(400);
-            assertThat(response.getContentAsString()).contains("invalid_context").contains(PlatformHeaders.TENANT_ID);
+            assertThat(response.getContentAsString())
+                    .contains("invalid_context")
+                    .contains(PlatformHeaders.TENANT_ID);
             assertThat(chain.getRequest()).isNull();
         });
     }
@@ -87,14 +91,17 @@ class PlatformContextAutoConfigurationTest {
     @Test
     void filterBacksOffForTheApplicationsOwn() {
         web.withBean("myFilter", PlatformContextFilter.class, () -> new PlatformContextFilter(false))
-                .run(ctx -> assertThat(ctx).hasSingleBean(PlatformContextFilter.class).hasBean("myFilter"));
+                .run(ctx -> assertThat(ctx)
+                        .hasSingleBean(PlatformContextFilter.class)
+                        .hasBean("myFilter"));
     }
 
     @Test
     void asyncTasksRunInTheSubmittersContext() {
         plain.run(ctx -> {
             AsyncTaskExecutor executor = ctx.getBean("applicationTaskExecutor", AsyncTaskExecutor.class);
-            PlatformContext context = PlatformContext.builder().tenantId(TENANT).userId("alice").build();
+            PlatformContext context =
+                    PlatformContext.builder().tenantId(TENANT).userId("alice").build();
             CompletableFuture<Optional<PlatformContext>> seen;
             try (PlatformContext.Scope ignored = context.bind()) {
                 seen = executor.submitCompletable(PlatformContext::current);
@@ -126,6 +133,5 @@ class PlatformContextAutoConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableScheduling
-    static class Scheduling {
-    }
+    static class Scheduling {}
 }

@@ -45,8 +45,10 @@ import org.springframework.context.annotation.Configuration;
 @PlatformTest(replicas = 0)
 class PlatformOutboxAutoConfigurationTest {
 
-    private static final AutoConfigurations ALL = AutoConfigurations.of(PlatformDatabaseAutoConfiguration.class,
-            PlatformEventsAutoConfiguration.class, PlatformOutboxAutoConfiguration.class,
+    private static final AutoConfigurations ALL = AutoConfigurations.of(
+            PlatformDatabaseAutoConfiguration.class,
+            PlatformEventsAutoConfiguration.class,
+            PlatformOutboxAutoConfiguration.class,
             PlatformHealthAutoConfiguration.class);
     private static final String PASSWORD = "outbox-test-password";
 
@@ -64,7 +66,8 @@ class PlatformOutboxAutoConfigurationTest {
         base = base.length() > 40 ? base.substring(base.length() - 40) : base;
         appRole = "sapp_" + base;
         relayRole = "srelay_" + base;
-        try (Connection c = pg.openPrimary(); Statement st = c.createStatement()) {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
             for (String role : List.of(appRole, relayRole)) {
                 try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'")) {
                     if (!rs.next()) {
@@ -77,7 +80,8 @@ class PlatformOutboxAutoConfigurationTest {
             OutboxSchema.apply(c, appRole, relayRole);
         }
         List<String> p = new ArrayList<>(List.of(Kit.database(pg)));
-        p.removeIf(s -> s.startsWith("platform.database.username=") || s.startsWith("platform.database.password=")
+        p.removeIf(s -> s.startsWith("platform.database.username=")
+                || s.startsWith("platform.database.password=")
                 || s.startsWith("platform.database.role-check="));
         p.add("platform.database.username=" + appRole);
         p.add("platform.database.password=" + PASSWORD);
@@ -87,7 +91,10 @@ class PlatformOutboxAutoConfigurationTest {
     @Test
     void outboxAndInboxAreBuiltOnTheApplicationsDatabaseManager() {
         runner.withPropertyValues(database).run(ctx -> {
-            assertThat(ctx).hasNotFailed().hasSingleBean(Outbox.class).hasSingleBean(Inbox.class)
+            assertThat(ctx)
+                    .hasNotFailed()
+                    .hasSingleBean(Outbox.class)
+                    .hasSingleBean(Inbox.class)
                     .doesNotHaveBean(OutboxRelay.class);
             assertThat(ctx).getBeans(DatabaseManager.class).hasSize(1);
         });
@@ -95,56 +102,92 @@ class PlatformOutboxAutoConfigurationTest {
 
     @Test
     void noOutboxWithoutDatabaseManager() {
-        runner.run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(Outbox.class).doesNotHaveBean(Inbox.class));
+        runner.run(ctx ->
+                assertThat(ctx).hasNotFailed().doesNotHaveBean(Outbox.class).doesNotHaveBean(Inbox.class));
     }
 
     @Test
     void noOutboxWithoutPlatformOutboxJar() {
-        runner.withClassLoader(new FilteredClassLoader(Outbox.class)).withPropertyValues(database)
-                .withPropertyValues(relay()).run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(DatabaseManager.class)
-                        .doesNotHaveBean("outbox").doesNotHaveBean("inbox").doesNotHaveBean("outboxRelay"));
+        runner.withClassLoader(new FilteredClassLoader(Outbox.class))
+                .withPropertyValues(database)
+                .withPropertyValues(relay())
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .hasSingleBean(DatabaseManager.class)
+                        .doesNotHaveBean("outbox")
+                        .doesNotHaveBean("inbox")
+                        .doesNotHaveBean("outboxRelay"));
     }
 
     @Test
     void outboxCanBeSwitchedOff() {
-        runner.withPropertyValues(database).withPropertyValues(relay()).withPropertyValues("platform.outbox.enabled=false")
-                .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(Outbox.class).doesNotHaveBean(Inbox.class)
+        runner.withPropertyValues(database)
+                .withPropertyValues(relay())
+                .withPropertyValues("platform.outbox.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .doesNotHaveBean(Outbox.class)
+                        .doesNotHaveBean(Inbox.class)
                         .doesNotHaveBean(OutboxRelay.class));
     }
 
     @Test
     void outboxAndInboxBackOffForTheApplicationsOwn() {
-        runner.withPropertyValues(database).withUserConfiguration(OwnOutbox.class).run(ctx -> {
-            assertThat(ctx).hasNotFailed().hasSingleBean(Outbox.class).hasBean("myOutbox")
-                    .hasSingleBean(Inbox.class).hasBean("myInbox");
-        });
+        runner.withPropertyValues(database)
+                .withUserConfiguration(OwnOutbox.class)
+                .run(ctx -> {
+                    assertThat(ctx)
+                            .hasNotFailed()
+                            .hasSingleBean(Outbox.class)
+                            .hasBean("myOutbox")
+                            .hasSingleBean(Inbox.class)
+                            .hasBean("myInbox");
+                });
     }
 
     @Test
     void noRelayWithoutTheRelayRole() {
-        runner.withPropertyValues(database).run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(OutboxRelay.class)
-                .doesNotHaveBean(OutboxRelayConfig.class));
+        runner.withPropertyValues(database)
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .doesNotHaveBean(OutboxRelay.class)
+                        .doesNotHaveBean(OutboxRelayConfig.class));
     }
 
     @Test
     void noRelayWithoutAnEventBus() {
-        runner.withPropertyValues(database).withPropertyValues(relay()).withPropertyValues("platform.events.enabled=false")
-                .run(ctx -> assertThat(ctx).hasNotFailed().hasSingleBean(Outbox.class).doesNotHaveBean(OutboxRelay.class));
+        runner.withPropertyValues(database)
+                .withPropertyValues(relay())
+                .withPropertyValues("platform.events.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .hasSingleBean(Outbox.class)
+                        .doesNotHaveBean(OutboxRelay.class));
     }
 
     @Test
     void relayBacksOffForTheApplicationsOwn() {
-        runner.withPropertyValues(database).withPropertyValues(relay()).withUserConfiguration(OwnRelay.class).run(ctx -> {
-            assertThat(ctx).hasNotFailed().hasSingleBean(OutboxRelay.class).hasBean("myRelay");
-            assertThat(ctx.getBean(OutboxRelay.class).config().name()).isEqualTo("mine");
-            assertThat(ctx).getBeans(DatabaseManager.class).hasSize(1);
-        });
+        runner.withPropertyValues(database)
+                .withPropertyValues(relay())
+                .withUserConfiguration(OwnRelay.class)
+                .run(ctx -> {
+                    assertThat(ctx)
+                            .hasNotFailed()
+                            .hasSingleBean(OutboxRelay.class)
+                            .hasBean("myRelay");
+                    assertThat(ctx.getBean(OutboxRelay.class).config().name()).isEqualTo("mine");
+                    assertThat(ctx).getBeans(DatabaseManager.class).hasSize(1);
+                });
     }
 
     @Test
     void relayUsesTheApplicationsOwnRelayConfig() {
-        runner.withPropertyValues(database).withPropertyValues(relay()).withBean(OutboxRelayConfig.class,
-                () -> OutboxRelayConfig.builder().name("own-config").build()).run(ctx -> {
+        runner.withPropertyValues(database)
+                .withPropertyValues(relay())
+                .withBean(
+                        OutboxRelayConfig.class,
+                        () -> OutboxRelayConfig.builder().name("own-config").build())
+                .run(ctx -> {
                     assertThat(ctx).hasNotFailed();
                     assertThat(ctx.getBean(OutboxRelay.class).config().name()).isEqualTo("own-config");
                 });
@@ -152,8 +195,10 @@ class PlatformOutboxAutoConfigurationTest {
 
     @Test
     void refusedRelayPropertyFailsWithTheSdksMessage() {
-        runner.withPropertyValues(database).withPropertyValues(relay()).withPropertyValues(
-                "platform.outbox.relay.partitions-per-batch=65").run(ctx -> {
+        runner.withPropertyValues(database)
+                .withPropertyValues(relay())
+                .withPropertyValues("platform.outbox.relay.partitions-per-batch=65")
+                .run(ctx -> {
                     assertThat(ctx).hasFailed();
                     assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("partitionsPerBatch");
                 });
@@ -161,20 +206,28 @@ class PlatformOutboxAutoConfigurationTest {
 
     @Test
     void relayPoolSmallerThanWorkersPlusTwoIsRefusedNamingTheProperty() {
-        runner.withPropertyValues(database).withPropertyValues(relay()).withPropertyValues(
-                "platform.outbox.relay.workers=2", "platform.outbox.relay.max-connections=3").run(ctx -> {
+        runner.withPropertyValues(database)
+                .withPropertyValues(relay())
+                .withPropertyValues("platform.outbox.relay.workers=2", "platform.outbox.relay.max-connections=3")
+                .run(ctx -> {
                     assertThat(ctx).hasFailed();
-                    assertThat(ctx.getStartupFailure()).rootCause()
-                            .hasMessageContaining("platform.outbox.relay.max-connections must be at least workers + 2 = 4");
+                    assertThat(ctx.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining(
+                                    "platform.outbox.relay.max-connections must be at least workers + 2 = 4");
                 });
     }
 
     @Test
     void relayConnectingAsTheApplicationRoleIsRefused() {
-        runner.withPropertyValues(database).withPropertyValues("platform.outbox.relay.username=" + appRole).run(ctx -> {
-            assertThat(ctx).hasFailed();
-            assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("is not the outbox relay role");
-        });
+        runner.withPropertyValues(database)
+                .withPropertyValues("platform.outbox.relay.username=" + appRole)
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(ctx.getStartupFailure())
+                            .rootCause()
+                            .hasMessageContaining("is not the outbox relay role");
+                });
     }
 
     /**
@@ -187,28 +240,41 @@ class PlatformOutboxAutoConfigurationTest {
     @Test
     void aRecordedEventOfACommittedUnitReachesASubscriberThroughTheRelayWokenAtCommit() {
         String name = "relay-" + UUID.randomUUID().toString().substring(0, 8);
-        runner.withUserConfiguration(Meters.class).withPropertyValues(database).withPropertyValues(relay())
+        runner.withUserConfiguration(Meters.class)
+                .withPropertyValues(database)
+                .withPropertyValues(relay())
                 .withPropertyValues("platform.outbox.relay.name=" + name, "platform.outbox.relay.poll-interval=1h")
                 .run(ctx -> {
                     assertThat(ctx).hasNotFailed().hasSingleBean(OutboxRelay.class);
                     OutboxRelay relay = ctx.getBean(OutboxRelay.class);
                     assertThat(relay.config().name()).isEqualTo(name);
                     assertThat(ctx.getBean(HealthRegistry.class).names()).contains("outbox." + name);
-                    assertThat(ctx.getBean(MeterRegistry.class).find("platform.outbox.pending").tag("relay", name).gauge())
+                    assertThat(ctx.getBean(MeterRegistry.class)
+                                    .find("platform.outbox.pending")
+                                    .tag("relay", name)
+                                    .gauge())
                             .isNotNull();
                     List<Event> received = new CopyOnWriteArrayList<>();
-                    ctx.getBean(EventBus.class).subscribe(EventSubscription.builder("spring-outbox-test", received::add)
-                            .build());
+                    ctx.getBean(EventBus.class)
+                            .subscribe(EventSubscription.builder("spring-outbox-test", received::add)
+                                    .build());
                     awaitListening();
 
-                    Event local = recordAndAwait(ctx.getBean(DatabaseManager.class), ctx.getBean(Outbox.class), received);
+                    Event local =
+                            recordAndAwait(ctx.getBean(DatabaseManager.class), ctx.getBean(Outbox.class), received);
                     assertThat(local.data()).isEqualTo("{\"n\":1}");
 
                     String url = property("platform.database.primary-url");
-                    String hostAndPort = url.substring("jdbc:postgresql://".length(), url.indexOf('/', "jdbc:postgresql://".length()));
-                    try (DatabaseManager elsewhere = DatabaseManager.create(DatabaseConfig.builder().name("writer-only")
-                            .primaryUrl(url.replace(hostAndPort, hostAndPort + "," + hostAndPort)).username(appRole)
-                            .password(PASSWORD).minConnections(1).maxConnections(1).build())) {
+                    String hostAndPort = url.substring(
+                            "jdbc:postgresql://".length(), url.indexOf('/', "jdbc:postgresql://".length()));
+                    try (DatabaseManager elsewhere = DatabaseManager.create(DatabaseConfig.builder()
+                            .name("writer-only")
+                            .primaryUrl(url.replace(hostAndPort, hostAndPort + "," + hostAndPort))
+                            .username(appRole)
+                            .password(PASSWORD)
+                            .minConnections(1)
+                            .maxConnections(1)
+                            .build())) {
                         recordAndAwait(elsewhere, Outbox.create(elsewhere), received);
                     }
                     ctx.close();
@@ -218,14 +284,20 @@ class PlatformOutboxAutoConfigurationTest {
 
     private static Event recordAndAwait(DatabaseManager db, Outbox outbox, List<Event> received) {
         UUID tenant = UUID.randomUUID();
-        Event event = Event.builder("thing.happened").tenantId(tenant).aggregate("thing", tenant.toString())
-                .data("{\"n\":1}").build();
+        Event event = Event.builder("thing.happened")
+                .tenantId(tenant)
+                .aggregate("thing", tenant.toString())
+                .data("{\"n\":1}")
+                .build();
         db.inTransaction(tenant, h -> {
             outbox.record(event);
             return null;
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> received.stream().anyMatch(e -> e.id().equals(event.id())));
-        Event delivered = received.stream().filter(e -> e.id().equals(event.id())).findFirst().orElseThrow();
+        Event delivered = received.stream()
+                .filter(e -> e.id().equals(event.id()))
+                .findFirst()
+                .orElseThrow();
         assertThat(delivered.tenantId()).hasValue(tenant);
         return delivered;
     }
@@ -233,7 +305,8 @@ class PlatformOutboxAutoConfigurationTest {
     /** Waits until the relay's connection has run LISTEN, so that the commit's notification cannot be missed. */
     private static void awaitListening() {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            try (Connection c = pg.openPrimary(); Statement st = c.createStatement();
+            try (Connection c = pg.openPrimary();
+                    Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + relayRole
                             + "' AND query LIKE 'LISTEN %' AND state = 'idle'")) {
                 rs.next();
@@ -270,13 +343,19 @@ class PlatformOutboxAutoConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
     static class OwnRelay implements DisposableBean {
-        private final DatabaseManager relayDb = DatabaseManager.create(DatabaseConfig.builder().name("own-relay")
-                .primaryUrl(property("platform.database.primary-url")).username(relayRole).password(PASSWORD)
-                .minConnections(1).maxConnections(3).build());
+        private final DatabaseManager relayDb = DatabaseManager.create(DatabaseConfig.builder()
+                .name("own-relay")
+                .primaryUrl(property("platform.database.primary-url"))
+                .username(relayRole)
+                .password(PASSWORD)
+                .minConnections(1)
+                .maxConnections(3)
+                .build());
 
         @Bean(destroyMethod = "close")
         OutboxRelay myRelay(EventBus bus) {
-            return OutboxRelay.create(relayDb, bus, OutboxRelayConfig.builder().name("mine").build());
+            return OutboxRelay.create(
+                    relayDb, bus, OutboxRelayConfig.builder().name("mine").build());
         }
 
         @Override

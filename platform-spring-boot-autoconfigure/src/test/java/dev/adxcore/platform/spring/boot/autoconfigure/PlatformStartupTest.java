@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
-import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -42,9 +42,11 @@ class PlatformStartupTest {
             assertThat(readiness.getStatus()).isEqualTo(Status.DOWN);
             CompositeHealthDescriptor group = (CompositeHealthDescriptor) readiness;
             assertThat(group.getComponents()).containsKeys("readinessState", "platformReadiness");
-            IndicatedHealthDescriptor platform = (IndicatedHealthDescriptor) group.getComponents().get("platformReadiness");
+            IndicatedHealthDescriptor platform =
+                    (IndicatedHealthDescriptor) group.getComponents().get("platformReadiness");
             @SuppressWarnings("unchecked")
-            Map<String, Object> hung = (Map<String, Object>) platform.getDetails().get("payments");
+            Map<String, Object> hung =
+                    (Map<String, Object>) platform.getDetails().get("payments");
             assertThat(hung).containsEntry("status", "DOWN");
             assertThat(String.valueOf(hung.get("error"))).contains("timed out");
 
@@ -57,8 +59,12 @@ class PlatformStartupTest {
     void wrongPropertyStopsStartUpWithTheSdksMessage() {
         String expected = sdkMessage(() -> Settings.parseDuration("platform.database.acquire-timeout", "5"));
 
-        assertThatThrownBy(() -> app(PlainApp.class, "platform.database.primary-url=jdbc:postgresql://127.0.0.1:1/app",
-                "platform.database.username=app", "platform.database.acquire-timeout=5").close())
+        assertThatThrownBy(() -> app(
+                                PlainApp.class,
+                                "platform.database.primary-url=jdbc:postgresql://127.0.0.1:1/app",
+                                "platform.database.username=app",
+                                "platform.database.acquire-timeout=5")
+                        .close())
                 .hasRootCauseMessage(expected);
 
         FailureAnalysis report = RecordingFailureAnalysisReporter.LAST.get();
@@ -72,10 +78,15 @@ class PlatformStartupTest {
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(in).isNotNull();
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(json).contains("\"platform.database.primary-url\"", "\"platform.events.url\"",
-                    "\"platform.temporal.target\"", "\"platform.temporal.worker.workflow-types\"",
-                    "\"platform.health.timeout\"", "\"platform.context.enabled\"",
-                    "JDBC URL of the primary");
+            assertThat(json)
+                    .contains(
+                            "\"platform.database.primary-url\"",
+                            "\"platform.events.url\"",
+                            "\"platform.temporal.target\"",
+                            "\"platform.temporal.worker.workflow-types\"",
+                            "\"platform.health.timeout\"",
+                            "\"platform.context.enabled\"",
+                            "JDBC URL of the primary");
         }
     }
 
@@ -89,9 +100,11 @@ class PlatformStartupTest {
     }
 
     private static ConfigurableApplicationContext app(Class<?> source, String... properties) {
-        return new SpringApplicationBuilder(source).web(WebApplicationType.NONE)
+        return new SpringApplicationBuilder(source)
+                .web(WebApplicationType.NONE)
                 .properties("spring.main.banner-mode=off", "platform.events.enabled=false")
-                .properties(properties).run();
+                .properties(properties)
+                .run();
     }
 
     /** An application whose payment-provider check never returns. */
@@ -121,6 +134,5 @@ class PlatformStartupTest {
 
     /** An application with nothing of its own. */
     @SpringBootApplication
-    static class PlainApp {
-    }
+    static class PlainApp {}
 }

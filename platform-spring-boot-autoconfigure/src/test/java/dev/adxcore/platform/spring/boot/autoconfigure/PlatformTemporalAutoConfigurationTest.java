@@ -23,12 +23,15 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 /** Temporal: conditions, the worker registering workflow types and activity beans, back-offs. */
 class PlatformTemporalAutoConfigurationTest {
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-            AutoConfigurations.of(PlatformEventsAutoConfiguration.class, PlatformTemporalAutoConfiguration.class));
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(
+                    PlatformEventsAutoConfiguration.class, PlatformTemporalAutoConfiguration.class));
 
     @Test
     void nothingWithoutTargetOrEmbedded() {
-        runner.run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(TemporalConnection.class)
+        runner.run(ctx -> assertThat(ctx)
+                .hasNotFailed()
+                .doesNotHaveBean(TemporalConnection.class)
                 .doesNotHaveBean(TemporalWorkerRunner.class));
     }
 
@@ -41,59 +44,86 @@ class PlatformTemporalAutoConfigurationTest {
 
     @Test
     void workerRunsTheDeclaredWorkflowWithTheActivityBean() {
-        runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0",
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
                         "platform.temporal.task-queue=spring-test",
                         "platform.temporal.worker.workflow-types=" + GreetingWorkflowImpl.class.getName())
                 .withBean(GreetingActivitiesImpl.class)
                 .run(ctx -> {
-                    assertThat(ctx).hasNotFailed().hasSingleBean(WorkflowClient.class)
+                    assertThat(ctx)
+                            .hasNotFailed()
+                            .hasSingleBean(WorkflowClient.class)
                             .hasSingleBean(TemplateClient.class);
-                    assertThat(ctx.getBean(TemporalWorkerRunner.class).isRunning()).isTrue();
-                    GreetingWorkflow wf = ctx.getBean(WorkflowClient.class).newWorkflowStub(GreetingWorkflow.class,
-                            WorkflowOptions.newBuilder().setTaskQueue("spring-test")
-                                    .setWorkflowExecutionTimeout(Duration.ofSeconds(30)).build());
+                    assertThat(ctx.getBean(TemporalWorkerRunner.class).isRunning())
+                            .isTrue();
+                    GreetingWorkflow wf = ctx.getBean(WorkflowClient.class)
+                            .newWorkflowStub(
+                                    GreetingWorkflow.class,
+                                    WorkflowOptions.newBuilder()
+                                            .setTaskQueue("spring-test")
+                                            .setWorkflowExecutionTimeout(Duration.ofSeconds(30))
+                                            .build());
                     assertThat(wf.greet("Ada")).isEqualTo("Hello, Ada");
                 });
     }
 
     @Test
     void workflowTypesBeanIsRegisteredToo() {
-        runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0",
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
                         "platform.temporal.task-queue=spring-test-2")
                 .withBean(TemporalWorkflowTypes.class, () -> TemporalWorkflowTypes.of(GreetingWorkflowImpl.class))
                 .withBean(GreetingActivitiesImpl.class)
                 .run(ctx -> {
-                    GreetingWorkflow wf = ctx.getBean(WorkflowClient.class).newWorkflowStub(GreetingWorkflow.class,
-                            WorkflowOptions.newBuilder().setTaskQueue("spring-test-2")
-                                    .setWorkflowExecutionTimeout(Duration.ofSeconds(30)).build());
+                    GreetingWorkflow wf = ctx.getBean(WorkflowClient.class)
+                            .newWorkflowStub(
+                                    GreetingWorkflow.class,
+                                    WorkflowOptions.newBuilder()
+                                            .setTaskQueue("spring-test-2")
+                                            .setWorkflowExecutionTimeout(Duration.ofSeconds(30))
+                                            .build());
                     assertThat(wf.greet("Grace")).isEqualTo("Hello, Grace");
                 });
     }
 
     @Test
     void noWorkerWithoutEventBusOrWhenSwitchedOff() {
-        runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0",
-                "platform.events.enabled=false").run(ctx -> assertThat(ctx).hasNotFailed()
-                        .hasSingleBean(TemporalConnection.class).doesNotHaveBean(TemporalWorkerRunner.class));
-        runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0",
-                "platform.temporal.worker.enabled=false").run(ctx -> assertThat(ctx).hasNotFailed()
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
+                        "platform.events.enabled=false")
+                .run(ctx -> assertThat(ctx)
+                        .hasNotFailed()
+                        .hasSingleBean(TemporalConnection.class)
                         .doesNotHaveBean(TemporalWorkerRunner.class));
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
+                        "platform.temporal.worker.enabled=false")
+                .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(TemporalWorkerRunner.class));
     }
 
     @Test
     void workerBacksOffForTheApplicationsOwn() {
         runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0")
                 .withBean("myRunner", TemporalWorkerRunner.class, () -> null)
-                .run(ctx -> assertThat(ctx).doesNotHaveBean("temporalWorkerRunner")
+                .run(ctx -> assertThat(ctx)
+                        .doesNotHaveBean("temporalWorkerRunner")
                         .doesNotHaveBean("temporalWorkerLifecycle"));
     }
 
     @Test
     void unknownWorkflowClassStopsStartUpNamingTheProperty() {
-        runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0",
-                "platform.temporal.worker.workflow-types=com.example.Missing").run(ctx -> {
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
+                        "platform.temporal.worker.workflow-types=com.example.Missing")
+                .run(ctx -> {
                     assertThat(ctx).hasFailed();
-                    assertThat(ctx.getStartupFailure()).rootCause()
+                    assertThat(ctx.getStartupFailure())
+                            .rootCause()
                             .hasMessageContaining("platform.temporal.worker.workflow-types")
                             .hasMessageContaining("com.example.Missing");
                 });
@@ -101,7 +131,9 @@ class PlatformTemporalAutoConfigurationTest {
 
     @Test
     void connectionBacksOffForTheApplicationsOwnBus() {
-        runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0",
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
                         "platform.temporal.worker.enabled=false")
                 .withBean("myBus", EventBus.class, () -> EventBuses.open("memory:"))
                 .run(ctx -> assertThat(ctx).hasSingleBean(EventBus.class).hasBean("myBus"));
@@ -130,8 +162,11 @@ class PlatformTemporalAutoConfigurationTest {
 
     /** Calls the activity. */
     public static class GreetingWorkflowImpl implements GreetingWorkflow {
-        private final GreetingActivities activities = Workflow.newActivityStub(GreetingActivities.class,
-                ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10)).build());
+        private final GreetingActivities activities = Workflow.newActivityStub(
+                GreetingActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10))
+                        .build());
 
         @Override
         public String greet(String name) {

@@ -10,8 +10,7 @@ public final class RecordingFailureAnalysisReporter implements FailureAnalysisRe
     static final AtomicReference<FailureAnalysis> LAST = new AtomicReference<>();
 
     /** Created by Spring Boot. */
-    public RecordingFailureAnalysisReporter() {
-    }
+    public RecordingFailureAnalysisReporter() {}
 
     @Override
     public void report(FailureAnalysis analysis) {

@@ -19,9 +19,12 @@ public final class PlatformStarter {
     public static final String ARTIFACT_ID = "platform-spring-boot-starter";
 
     /** The platform artifacts the starter depends on. */
-    public static final List<String> MODULES = List.of("platform-spring-boot-autoconfigure", "platform-core",
-            "platform-observability", "platform-database", "platform-events");
+    public static final List<String> MODULES = List.of(
+            "platform-spring-boot-autoconfigure",
+            "platform-core",
+            "platform-observability",
+            "platform-database",
+            "platform-events");
 
-    private PlatformStarter() {
-    }
+    private PlatformStarter() {}
 }

@@ -3,8 +3,8 @@ package dev.adxcore.platform.examples.gateway.internal;
 import dev.adxcore.platform.core.JsonStrings;
 import dev.adxcore.platform.core.MdcKeys;
 import dev.adxcore.platform.core.MdcScope;
-import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.core.PlatformHeaders;
+import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
 import dev.adxcore.platform.observability.health.HealthRegistry;
 import dev.adxcore.platform.observability.health.HealthReport;
@@ -16,10 +16,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,12 +65,31 @@ public final class GatewayHandler extends Handler.Abstract {
     static final String METRICS = "/metrics";
 
     private static final String REALM = "Bearer realm=\"adx-gateway\"";
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "te", "trailer",
-            "transfer-encoding", "upgrade", "proxy-connection", "proxy-authorization", "proxy-authenticate");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "connection",
+            "keep-alive",
+            "te",
+            "trailer",
+            "transfer-encoding",
+            "upgrade",
+            "proxy-connection",
+            "proxy-authorization",
+            "proxy-authenticate");
     /** Request headers the gateway always replaces with its own values. */
-    private static final Set<String> REPLACED_REQUEST_HEADERS = Set.of("host", "expect", "x-forwarded-for",
-            "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-prefix", "forwarded",
-            "x-real-ip", "x-correlation-id", "traceparent", "tracestate");
+    private static final Set<String> REPLACED_REQUEST_HEADERS = Set.of(
+            "host",
+            "expect",
+            "x-forwarded-for",
+            "x-forwarded-proto",
+            "x-forwarded-host",
+            "x-forwarded-port",
+            "x-forwarded-prefix",
+            "forwarded",
+            "x-real-ip",
+            "x-correlation-id",
+            "traceparent",
+            "tracestate");
+
     private static final Pattern FORWARDED_FOR = Pattern.compile("[0-9A-Fa-f.:\\[\\], ]{1,512}");
     private static final Pattern FORWARDED_HOST = Pattern.compile("[A-Za-z0-9.:\\[\\]-]{1,255}");
     private static final Pattern HEADER_LIST = Pattern.compile("[A-Za-z0-9-]+( *, *[A-Za-z0-9-]+)*");
@@ -80,10 +99,10 @@ public final class GatewayHandler extends Handler.Abstract {
     private static final String RATE_LIMIT_POLICY = "RateLimit-Policy";
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
     /** Recorded by a route's breaker for a 502/503/504 answer (no stack trace: it is never thrown). */
-    private static final Exception FAILURE_STATUS = new Exception("upstream answered 502, 503 or 504", null, false,
-            false) {
-        private static final long serialVersionUID = 1L;
-    };
+    private static final Exception FAILURE_STATUS =
+            new Exception("upstream answered 502, 503 or 504", null, false, false) {
+                private static final long serialVersionUID = 1L;
+            };
 
     private final GatewayConfig config;
     private final HttpClient client;
@@ -104,8 +123,8 @@ public final class GatewayHandler extends Handler.Abstract {
 
         Upstream(java.net.URI base) {
             int port = base.getPort() > 0 ? base.getPort() : base.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-            this.uri = java.net.URI.create(base.getScheme().toLowerCase(Locale.ROOT) + "://" + base.getRawAuthority()
-                    .replaceFirst(":\\d+$", "") + ":" + port);
+            this.uri = java.net.URI.create(base.getScheme().toLowerCase(Locale.ROOT) + "://"
+                    + base.getRawAuthority().replaceFirst(":\\d+$", "") + ":" + port);
             String path = base.getRawPath() == null ? "" : base.getRawPath();
             this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         }
@@ -119,8 +138,13 @@ public final class GatewayHandler extends Handler.Abstract {
      * @param quotas the quotas, or null when no route has one
      * @param breakers the routes' circuit breakers, or null when they are off
      */
-    public GatewayHandler(GatewayConfig config, HttpClient client, MeterRegistry registry, HealthRegistry health,
-            @Nullable Quotas quotas, @Nullable RouteBreakers breakers) {
+    public GatewayHandler(
+            GatewayConfig config,
+            HttpClient client,
+            MeterRegistry registry,
+            HealthRegistry health,
+            @Nullable Quotas quotas,
+            @Nullable RouteBreakers breakers) {
         this.config = config;
         this.client = client;
         this.tokens = new TokenVerifier(config);
@@ -129,7 +153,8 @@ public final class GatewayHandler extends Handler.Abstract {
         this.health = health;
         this.quotas = quotas;
         this.breakers = breakers;
-        this.backoff = IntervalFunction.ofExponentialRandomBackoff(config.retryBackoff().toMillis(), 2.0, 0.5);
+        this.backoff = IntervalFunction.ofExponentialRandomBackoff(
+                config.retryBackoff().toMillis(), 2.0, 0.5);
         config.routes().values().forEach(r -> upstreams.put(r.name(), new Upstream(r.baseUri())));
         List<String> templates = new java.util.ArrayList<>(List.of(LIVENESS, READINESS));
         config.routes().values().forEach(r -> templates.add(r.template()));
@@ -145,18 +170,38 @@ public final class GatewayHandler extends Handler.Abstract {
         final String clientAddress;
         /** The request's SERVER span (not recording without an SDK). */
         final Span span;
-        @Nullable String routeTemplate;
-        @Nullable String path;
-        @Nullable Identity identity;
-        @Nullable String corsOrigin;
-        @Nullable String failureReason;
-        @Nullable String rateLimit;
-        @Nullable String rateLimitPolicy;
+
+        @Nullable
+        String routeTemplate;
+
+        @Nullable
+        String path;
+
+        @Nullable
+        Identity identity;
+
+        @Nullable
+        String corsOrigin;
+
+        @Nullable
+        String failureReason;
+
+        @Nullable
+        String rateLimit;
+
+        @Nullable
+        String rateLimitPolicy;
+
         long deadlineNanos;
         int attempt;
 
-        Exchange(String method, String correlationId, TraceParent trace, HttpServerMetrics.Sample sample,
-                String clientAddress, Span span) {
+        Exchange(
+                String method,
+                String correlationId,
+                TraceParent trace,
+                HttpServerMetrics.Sample sample,
+                String clientAddress,
+                Span span) {
             this.span = span;
             this.method = method;
             this.correlationId = correlationId;
@@ -171,18 +216,28 @@ public final class GatewayHandler extends Handler.Abstract {
         HttpFields headers = request.getHeaders();
         String traceparent = headers.get(TraceParent.HEADER);
         String clientAddress = Request.getRemoteAddr(request);
-        Span span = GatewayTracing.startServer(request.getMethod(), traceparent, headers.get("tracestate"),
-                request.isSecure() ? "https" : "http", clientAddress);
-        Exchange ex = new Exchange(request.getMethod(),
+        Span span = GatewayTracing.startServer(
+                request.getMethod(),
+                traceparent,
+                headers.get("tracestate"),
+                request.isSecure() ? "https" : "http",
+                clientAddress);
+        Exchange ex = new Exchange(
+                request.getMethod(),
                 PlatformHeaders.correlationIdOrNew(headers.get(PlatformHeaders.CORRELATION_ID)),
-                GatewayTracing.traceOf(span, traceparent), metrics.start(), clientAddress, span);
-        Callback done = Callback.from(() -> {
-            finish(ex, response.getStatus());
-            callback.succeeded();
-        }, failure -> {
-            finish(ex, response.isCommitted() ? response.getStatus() : 500);
-            callback.failed(failure);
-        });
+                GatewayTracing.traceOf(span, traceparent),
+                metrics.start(),
+                clientAddress,
+                span);
+        Callback done = Callback.from(
+                () -> {
+                    finish(ex, response.getStatus());
+                    callback.succeeded();
+                },
+                failure -> {
+                    finish(ex, response.isCommitted() ? response.getStatus() : 500);
+                    callback.failed(failure);
+                });
         try {
             dispatch(request, response, done, ex);
         } catch (RuntimeException e) {
@@ -219,7 +274,9 @@ public final class GatewayHandler extends Handler.Abstract {
         GatewayConfig.Route route = routeOf(path);
         ex.routeTemplate = route != null ? route.template() : null;
 
-        if (origin != null && ex.method.equals("OPTIONS") && headers.contains(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD)) {
+        if (origin != null
+                && ex.method.equals("OPTIONS")
+                && headers.contains(HttpHeader.ACCESS_CONTROL_REQUEST_METHOD)) {
             preflight(request, response, done, ex);
             return;
         }
@@ -235,7 +292,12 @@ public final class GatewayHandler extends Handler.Abstract {
         }
         long length = request.getLength();
         if (length > config.maxRequestBodyBytes()) {
-            writeError(response, done, ex, 413, "payload_too_large",
+            writeError(
+                    response,
+                    done,
+                    ex,
+                    413,
+                    "payload_too_large",
                     "the request body exceeds " + config.maxRequestBodyBytes() + " bytes");
             return;
         }
@@ -271,8 +333,14 @@ public final class GatewayHandler extends Handler.Abstract {
         });
     }
 
-    private void afterQuota(Quotas.Decision decision, Request request, Response response, Callback done, Exchange ex,
-            GatewayConfig.Route route, RequestPath path) {
+    private void afterQuota(
+            Quotas.Decision decision,
+            Request request,
+            Response response,
+            Callback done,
+            Exchange ex,
+            GatewayConfig.Route route,
+            RequestPath path) {
         switch (decision.outcome()) {
             case ALLOWED -> {
                 ex.rateLimitPolicy = decision.policy().policyHeader();
@@ -287,14 +355,24 @@ public final class GatewayHandler extends Handler.Abstract {
                 ex.failureReason = "quota exceeded";
                 addRateLimitHeaders(response, ex);
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
-                writeError(response, done, ex, 429, "too_many_requests", "the quota of this tenant is used up; retry"
-                        + " after " + decision.retryAfterSeconds() + " s");
+                writeError(
+                        response,
+                        done,
+                        ex,
+                        429,
+                        "too_many_requests",
+                        "the quota of this tenant is used up; retry" + " after " + decision.retryAfterSeconds() + " s");
             }
             case UNAVAILABLE_REJECTED -> {
                 ex.failureReason = "quota store unavailable";
                 response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(decision.retryAfterSeconds()));
-                writeError(response, done, ex, 503, "quota_unavailable", "quotas cannot be checked right now; retry"
-                        + " later");
+                writeError(
+                        response,
+                        done,
+                        ex,
+                        503,
+                        "quota_unavailable",
+                        "quotas cannot be checked right now; retry" + " later");
             }
             default -> throw new IllegalStateException("unknown quota outcome " + decision.outcome());
         }
@@ -308,13 +386,23 @@ public final class GatewayHandler extends Handler.Abstract {
     }
 
     /** Circuit breaker, then the first attempt of the proxy exchange. */
-    private void forward(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
+    private void forward(
+            Request request,
+            Response response,
+            Callback done,
+            Exchange ex,
+            GatewayConfig.Route route,
             RequestPath path) {
         ex.deadlineNanos = System.nanoTime() + route.timeout().toNanos();
         attempt(request, response, done, ex, route, path);
     }
 
-    private void attempt(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
+    private void attempt(
+            Request request,
+            Response response,
+            Callback done,
+            Exchange ex,
+            GatewayConfig.Route route,
             RequestPath path) {
         RouteBreakers b = breakers;
         CircuitBreaker breaker = b == null ? null : b.of(route);
@@ -351,10 +439,14 @@ public final class GatewayHandler extends Handler.Abstract {
         String requested = request.getHeaders().get(HttpHeader.ACCESS_CONTROL_REQUEST_HEADERS);
         HttpFields.Mutable out = response.getHeaders();
         out.put(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, CORS_METHODS);
-        out.put(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS,
-                requested != null && HEADER_LIST.matcher(requested.trim()).matches() ? requested.trim()
+        out.put(
+                HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS,
+                requested != null && HEADER_LIST.matcher(requested.trim()).matches()
+                        ? requested.trim()
                         : CORS_DEFAULT_HEADERS);
-        out.put(HttpHeader.ACCESS_CONTROL_MAX_AGE, Long.toString(config.corsMaxAge().toSeconds()));
+        out.put(
+                HttpHeader.ACCESS_CONTROL_MAX_AGE,
+                Long.toString(config.corsMaxAge().toSeconds()));
         response.setStatus(204);
         response.write(true, BufferUtil.EMPTY_BUFFER, done);
     }
@@ -370,7 +462,8 @@ public final class GatewayHandler extends Handler.Abstract {
             writeError(response, done, ex, 405, "method_not_allowed", "use GET");
             return;
         }
-        CompletableFuture<HealthReport> report = path.equals(LIVENESS) ? health.livenessAsync() : health.readinessAsync();
+        CompletableFuture<HealthReport> report =
+                path.equals(LIVENESS) ? health.livenessAsync() : health.readinessAsync();
         report.whenComplete((r, failure) -> {
             if (failure != null || r == null) {
                 writeError(response, done, ex, 503, "health_failed", "health could not be computed");
@@ -406,15 +499,24 @@ public final class GatewayHandler extends Handler.Abstract {
             return tokens.verify(value.substring(7).trim());
         } catch (TokenVerifier.InvalidTokenException e) {
             ex.failureReason = e.getMessage();
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, REALM
-                    + ", error=\"invalid_token\", error_description=\"the access token is invalid or expired\"");
+            response.getHeaders()
+                    .put(
+                            HttpHeader.WWW_AUTHENTICATE,
+                            REALM
+                                    + ", error=\"invalid_token\", error_description=\"the access token is invalid or expired\"");
             writeError(response, done, ex, 401, "invalid_token", "the access token is invalid or expired");
             return null;
         }
     }
 
-    private void proxy(Request request, Response response, Callback done, Exchange ex, GatewayConfig.Route route,
-            RequestPath path, @Nullable CircuitBreaker breaker) {
+    private void proxy(
+            Request request,
+            Response response,
+            Callback done,
+            Exchange ex,
+            GatewayConfig.Route route,
+            RequestPath path,
+            @Nullable CircuitBreaker breaker) {
         Upstream base = Objects.requireNonNull(upstreams.get(route.name()), route.name());
         String query = request.getHttpURI().getQuery();
         String target = base.basePath + path.encoded() + (query == null ? "" : "?" + query);
@@ -425,8 +527,8 @@ public final class GatewayHandler extends Handler.Abstract {
                 .path(target)
                 .timeout(Math.max(1, ex.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         Identity identity = ex.identity;
-        Span clientSpan = GatewayTracing.startClient(ex.span, ex.method, route.template(), base.uri.getHost(),
-                base.uri.getPort(), ex.attempt);
+        Span clientSpan = GatewayTracing.startClient(
+                ex.span, ex.method, route.template(), base.uri.getHost(), base.uri.getPort(), ex.attempt);
         java.util.Map<String, String> traceHeaders = GatewayTracing.outgoing(clientSpan, ex.trace);
         upstream.headers(out -> {
             copyRequestHeaders(request.getHeaders(), out);
@@ -444,8 +546,8 @@ public final class GatewayHandler extends Handler.Abstract {
             upstream.body(new LimitedRequestContent(request, config.maxRequestBodyBytes()));
         }
         boolean retryable = !hasBody && ex.attempt <= config.retries() && IDEMPOTENT.contains(ex.method);
-        upstream.send(new UpstreamResponseListener(request, response, done, ex, route, path, breaker, retryable,
-                clientSpan));
+        upstream.send(
+                new UpstreamResponseListener(request, response, done, ex, route, path, breaker, retryable, clientSpan));
     }
 
     /**
@@ -455,25 +557,47 @@ public final class GatewayHandler extends Handler.Abstract {
      *
      * @return whether a retry was scheduled
      */
-    private boolean retryLater(Throwable failure, Request request, Response response, Callback done, Exchange ex,
-            GatewayConfig.Route route, RequestPath path) {
-        if (hasCause(failure, TimeoutException.class) || hasCause(failure, LimitedRequestContent.TooLargeException.class)) {
+    private boolean retryLater(
+            Throwable failure,
+            Request request,
+            Response response,
+            Callback done,
+            Exchange ex,
+            GatewayConfig.Route route,
+            RequestPath path) {
+        if (hasCause(failure, TimeoutException.class)
+                || hasCause(failure, LimitedRequestContent.TooLargeException.class)) {
             return false;
         }
         long delayMillis = backoff.apply(ex.attempt);
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis) >= ex.deadlineNanos) {
             return false;
         }
-        log.debug("retrying {} {} on route '{}' in {} ms after {}", ex.method, ex.path, route.name(), delayMillis,
+        log.debug(
+                "retrying {} {} on route '{}' in {} ms after {}",
+                ex.method,
+                ex.path,
+                route.name(),
+                delayMillis,
                 failure.toString());
-        client.getScheduler().schedule(() -> {
-            try {
-                attempt(request, response, done, ex, route, path);
-            } catch (RuntimeException e) {
-                log.error("unexpected failure retrying a request", e);
-                writeError(response, done, ex, 502, "upstream_unavailable", "the service is not reachable");
-            }
-        }, delayMillis, TimeUnit.MILLISECONDS);
+        client.getScheduler()
+                .schedule(
+                        () -> {
+                            try {
+                                attempt(request, response, done, ex, route, path);
+                            } catch (RuntimeException e) {
+                                log.error("unexpected failure retrying a request", e);
+                                writeError(
+                                        response,
+                                        done,
+                                        ex,
+                                        502,
+                                        "upstream_unavailable",
+                                        "the service is not reachable");
+                            }
+                        },
+                        delayMillis,
+                        TimeUnit.MILLISECONDS);
         return true;
     }
 
@@ -481,8 +605,11 @@ public final class GatewayHandler extends Handler.Abstract {
         Set<String> connectionNamed = connectionNamedHeaders(in);
         for (HttpField field : in) {
             String name = field.getLowerCaseName();
-            if (HOP_BY_HOP.contains(name) || name.startsWith("proxy-") || REPLACED_REQUEST_HEADERS.contains(name)
-                    || config.strippedHeaders().contains(name) || connectionNamed.contains(name)
+            if (HOP_BY_HOP.contains(name)
+                    || name.startsWith("proxy-")
+                    || REPLACED_REQUEST_HEADERS.contains(name)
+                    || config.strippedHeaders().contains(name)
+                    || connectionNamed.contains(name)
                     || (name.equals("authorization") && !config.isForwardAuthorization())) {
                 continue;
             }
@@ -547,8 +674,15 @@ public final class GatewayHandler extends Handler.Abstract {
         private boolean begun;
         private volatile boolean clientFailed;
 
-        UpstreamResponseListener(Request request, Response response, Callback done, Exchange ex,
-                GatewayConfig.Route route, RequestPath path, @Nullable CircuitBreaker breaker, boolean retryable,
+        UpstreamResponseListener(
+                Request request,
+                Response response,
+                Callback done,
+                Exchange ex,
+                GatewayConfig.Route route,
+                RequestPath path,
+                @Nullable CircuitBreaker breaker,
+                boolean retryable,
                 Span clientSpan) {
             this.clientSpan = clientSpan;
             this.request = request;
@@ -574,8 +708,11 @@ public final class GatewayHandler extends Handler.Abstract {
             HttpFields.Mutable out = response.getHeaders();
             for (HttpField field : in) {
                 String name = field.getLowerCaseName();
-                if (HOP_BY_HOP.contains(name) || name.startsWith("proxy-") || connectionNamed.contains(name)
-                        || name.startsWith("access-control-") || name.equals("x-correlation-id")
+                if (HOP_BY_HOP.contains(name)
+                        || name.startsWith("proxy-")
+                        || connectionNamed.contains(name)
+                        || name.startsWith("access-control-")
+                        || name.equals("x-correlation-id")
                         || (ex.rateLimit != null && name.startsWith("ratelimit"))) {
                     continue;
                 }
@@ -618,7 +755,9 @@ public final class GatewayHandler extends Handler.Abstract {
 
         @Override
         public void onComplete(Result result) {
-            GatewayTracing.endClient(clientSpan, begun ? result.getResponse().getStatus() : 0,
+            GatewayTracing.endClient(
+                    clientSpan,
+                    begun ? result.getResponse().getStatus() : 0,
                     result.isSucceeded() ? null : result.getFailure());
             CircuitBreaker b = breaker;
             if (b != null) {
@@ -651,8 +790,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 done.failed(failure);
                 return;
             }
-            if (retryable && !begun && !clientFailed
-                    && retryLater(failure, request, response, done, ex, route, path)) {
+            if (retryable && !begun && !clientFailed && retryLater(failure, request, response, done, ex, route, path)) {
                 return;
             }
             response.reset();
@@ -662,7 +800,12 @@ public final class GatewayHandler extends Handler.Abstract {
             }
             addRateLimitHeaders(response, ex);
             if (hasCause(failure, LimitedRequestContent.TooLargeException.class)) {
-                writeError(response, done, ex, 413, "payload_too_large",
+                writeError(
+                        response,
+                        done,
+                        ex,
+                        413,
+                        "payload_too_large",
                         "the request body exceeds " + config.maxRequestBodyBytes() + " bytes");
             } else if (hasCause(failure, TimeoutException.class)) {
                 writeError(response, done, ex, 504, "upstream_timeout", "the service did not answer in time");
@@ -681,8 +824,8 @@ public final class GatewayHandler extends Handler.Abstract {
         return false;
     }
 
-    private static void writeError(Response response, Callback done, Exchange ex, int status, String code,
-            String message) {
+    private static void writeError(
+            Response response, Callback done, Exchange ex, int status, String code, String message) {
         response.setStatus(status);
         HttpFields.Mutable out = response.getHeaders();
         out.put(HttpHeader.CONTENT_TYPE, "application/json");
@@ -723,9 +866,12 @@ public final class GatewayHandler extends Handler.Abstract {
             line.append(",\"path\":");
             JsonStrings.appendQuoted(line, ex.path == null ? "-" : ex.path);
             line.append(",\"route\":");
-            JsonStrings.appendQuoted(line, ex.routeTemplate == null ? HttpServerMetrics.UNKNOWN_ROUTE : ex.routeTemplate);
-            line.append(",\"status\":").append(status)
-                    .append(",\"duration_ms\":").append(nanos / 1000 / 1000.0)
+            JsonStrings.appendQuoted(
+                    line, ex.routeTemplate == null ? HttpServerMetrics.UNKNOWN_ROUTE : ex.routeTemplate);
+            line.append(",\"status\":")
+                    .append(status)
+                    .append(",\"duration_ms\":")
+                    .append(nanos / 1000 / 1000.0)
                     .append(",\"client\":");
             JsonStrings.appendQuoted(line, ex.clientAddress);
             if (ex.failureReason != null) {

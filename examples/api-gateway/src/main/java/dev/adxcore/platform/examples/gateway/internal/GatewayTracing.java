@@ -34,11 +34,10 @@ final class GatewayTracing {
     static final AttributeKey<Long> RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
 
     /** Methods kept as they are; any other is recorded as {@code _OTHER}, as the conventions ask. */
-    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
-            "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+    private static final java.util.Set<String> KNOWN_METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
 
-    private GatewayTracing() {
-    }
+    private GatewayTracing() {}
 
     private static boolean enabled() {
         return !PlatformTracing.agentAttached();
@@ -59,13 +58,18 @@ final class GatewayTracing {
      * @return the span (not recording without an SDK; with the agent, the agent's server span, which the gateway
      *     does not end)
      */
-    static Span startServer(String method, @Nullable String traceparent, @Nullable String tracestate, String scheme,
+    static Span startServer(
+            String method,
+            @Nullable String traceparent,
+            @Nullable String tracestate,
+            String scheme,
             String clientAddress) {
         if (!enabled()) {
             return Span.current();
         }
         String m = method(method);
-        return PlatformTracing.global().span(m, SpanKind.SERVER, PlatformTracing.extract(traceparent, tracestate))
+        return PlatformTracing.global()
+                .span(m, SpanKind.SERVER, PlatformTracing.extract(traceparent, tracestate))
                 .setAttribute(METHOD, m)
                 .setAttribute(SCHEME, scheme)
                 .setAttribute(CLIENT_ADDRESS, PlatformTracing.bounded(clientAddress))
@@ -92,7 +96,7 @@ final class GatewayTracing {
      */
     static void endServer(Span span, int status) {
         if (!enabled()) {
-            return;   // the agent's span: the agent records the status and ends it
+            return; // the agent's span: the agent records the status and ends it
         }
         span.setAttribute(STATUS, (long) status);
         if (status >= 500) {
@@ -111,10 +115,10 @@ final class GatewayTracing {
      * @return the trace
      */
     static TraceParent traceOf(Span server, @Nullable String traceparent) {
-        Optional<TraceParent> own = server.getSpanContext().isRemote() ? Optional.empty()
-                : PlatformTracing.traceParentOf(server);
-        return own.orElseGet(() -> TraceParent.parse(traceparent).map(TraceParent::newChild)
-                .orElseGet(TraceParent::newRoot));
+        Optional<TraceParent> own =
+                server.getSpanContext().isRemote() ? Optional.empty() : PlatformTracing.traceParentOf(server);
+        return own.orElseGet(
+                () -> TraceParent.parse(traceparent).map(TraceParent::newChild).orElseGet(TraceParent::newRoot));
     }
 
     /**
@@ -133,7 +137,8 @@ final class GatewayTracing {
             return Span.getInvalid();
         }
         String m = method(method);
-        Span span = PlatformTracing.global().span(m, SpanKind.CLIENT, Context.root().with(server))
+        Span span = PlatformTracing.global()
+                .span(m, SpanKind.CLIENT, Context.root().with(server))
                 .setAttribute(METHOD, m)
                 .setAttribute(URL_TEMPLATE, routeTemplate)
                 .setAttribute(SERVER_ADDRESS, PlatformTracing.bounded(host))
@@ -155,7 +160,8 @@ final class GatewayTracing {
      */
     static java.util.Map<String, String> outgoing(Span client, TraceParent trace) {
         if (client.getSpanContext().isValid() && !client.getSpanContext().isRemote()) {
-            java.util.Map<String, String> headers = PlatformTracing.inject(Context.root().with(client));
+            java.util.Map<String, String> headers =
+                    PlatformTracing.inject(Context.root().with(client));
             if (!headers.isEmpty()) {
                 return headers;
             }

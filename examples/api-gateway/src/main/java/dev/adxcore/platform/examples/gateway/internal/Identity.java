@@ -11,5 +11,4 @@ import java.util.List;
  * @param roles the roles claim, possibly empty
  * @param expiresAtMillis the {@code exp} claim in epoch milliseconds
  */
-public record Identity(String userId, String tenantId, List<String> roles, long expiresAtMillis) {
-}
+public record Identity(String userId, String tenantId, List<String> roles, long expiresAtMillis) {}

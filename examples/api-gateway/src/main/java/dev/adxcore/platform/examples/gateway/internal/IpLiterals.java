@@ -3,8 +3,7 @@ package dev.adxcore.platform.examples.gateway.internal;
 /** IP address literals in settings (trusted proxies), recognised without any DNS lookup. Stateless. */
 public final class IpLiterals {
 
-    private IpLiterals() {
-    }
+    private IpLiterals() {}
 
     /**
      * Whether {@code value} is an IP address literal (IPv4 dotted quad or IPv6 hex), without any DNS lookup.
@@ -24,7 +23,9 @@ public final class IpLiterals {
             return false;
         }
         for (String part : parts) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+            if (part.isEmpty()
+                    || part.length() > 3
+                    || !part.chars().allMatch(Character::isDigit)
                     || Integer.parseInt(part) > 255) {
                 return false;
             }

@@ -36,8 +36,13 @@ public final class JsonErrorHandler extends ErrorHandler {
 
     private static ByteBuffer body(int status) {
         String reason = HttpStatus.getMessage(status);
-        StringBuilder out = new StringBuilder(64).append("{\"status\":").append(status).append(",\"error\":");
-        JsonStrings.appendQuoted(out, reason == null ? "error" : reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '_'));
+        StringBuilder out =
+                new StringBuilder(64).append("{\"status\":").append(status).append(",\"error\":");
+        JsonStrings.appendQuoted(
+                out,
+                reason == null
+                        ? "error"
+                        : reason.toLowerCase(java.util.Locale.ROOT).replace(' ', '_'));
         out.append('}');
         return ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
     }

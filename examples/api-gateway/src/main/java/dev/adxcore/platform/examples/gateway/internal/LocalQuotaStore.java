@@ -21,8 +21,7 @@ final class LocalQuotaStore implements Quotas.Store {
 
     private final ConcurrentHashMap<String, Held> buckets = new ConcurrentHashMap<>();
 
-    private record Held(Bucket bucket, long capacity) {
-    }
+    private record Held(Bucket bucket, long capacity) {}
 
     @Override
     public CompletableFuture<ConsumptionProbe> tryConsume(String key, Quotas.Policy policy) {
@@ -31,10 +30,14 @@ final class LocalQuotaStore implements Quotas.Store {
             if (buckets.size() >= MAX_BUCKETS) {
                 evict();
             }
-            held = buckets.computeIfAbsent(key, k -> new Held(Bucket.builder()
-                    .addLimit(limit -> limit.capacity(policy.quota.limit())
-                            .refillGreedy(policy.quota.limit(), policy.quota.window()))
-                    .build(), policy.quota.limit()));
+            held = buckets.computeIfAbsent(
+                    key,
+                    k -> new Held(
+                            Bucket.builder()
+                                    .addLimit(limit -> limit.capacity(policy.quota.limit())
+                                            .refillGreedy(policy.quota.limit(), policy.quota.window()))
+                                    .build(),
+                            policy.quota.limit()));
         }
         return CompletableFuture.completedFuture(held.bucket.tryConsumeAndReturnRemaining(1));
     }

@@ -5,9 +5,9 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Objects;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
@@ -111,7 +111,9 @@ public final class Quotas implements AutoCloseable {
         this.failMode = config.quotaFailMode();
         this.keyPrefix = config.quotaKeyPrefix();
         this.store = store;
-        Policy shared = config.defaultQuota().map(q -> new Policy("default", "default", q)).orElse(null);
+        Policy shared = config.defaultQuota()
+                .map(q -> new Policy("default", "default", q))
+                .orElse(null);
         for (GatewayConfig.Route route : config.routes().values()) {
             Optional<GatewayConfig.Quota> quota = config.quotaOf(route.name());
             if (quota.isEmpty()) {
@@ -122,15 +124,26 @@ public final class Quotas implements AutoCloseable {
                     : shared;
             policyByRoute.put(route.name(), policy);
             String template = route.template();
-            throttled.put(route.name(), Counter.builder("gateway.quota.throttled")
-                    .description("Requests refused with 429 because the tenant's quota was used up")
-                    .tag("route", template).register(registry));
-            admittedUnchecked.put(route.name(), Counter.builder("gateway.quota.unavailable")
-                    .description("Quota checks the store could not answer in time")
-                    .tag("route", template).tag("decision", "admitted").register(registry));
-            rejectedUnchecked.put(route.name(), Counter.builder("gateway.quota.unavailable")
-                    .description("Quota checks the store could not answer in time")
-                    .tag("route", template).tag("decision", "rejected").register(registry));
+            throttled.put(
+                    route.name(),
+                    Counter.builder("gateway.quota.throttled")
+                            .description("Requests refused with 429 because the tenant's quota was used up")
+                            .tag("route", template)
+                            .register(registry));
+            admittedUnchecked.put(
+                    route.name(),
+                    Counter.builder("gateway.quota.unavailable")
+                            .description("Quota checks the store could not answer in time")
+                            .tag("route", template)
+                            .tag("decision", "admitted")
+                            .register(registry));
+            rejectedUnchecked.put(
+                    route.name(),
+                    Counter.builder("gateway.quota.unavailable")
+                            .description("Quota checks the store could not answer in time")
+                            .tag("route", template)
+                            .tag("decision", "rejected")
+                            .register(registry));
         }
     }
 
@@ -143,7 +156,8 @@ public final class Quotas implements AutoCloseable {
      * @return the quotas, or null when no route has a quota
      */
     public static @Nullable Quotas create(GatewayConfig config, MeterRegistry registry) {
-        boolean any = config.routes().keySet().stream().anyMatch(name -> config.quotaOf(name).isPresent());
+        boolean any = config.routes().keySet().stream()
+                .anyMatch(name -> config.quotaOf(name).isPresent());
         if (!any) {
             return null;
         }
@@ -181,10 +195,12 @@ public final class Quotas implements AutoCloseable {
         return probe.handle((p, failure) -> {
             if (failure != null || p == null) {
                 if (failMode == GatewayConfig.QuotaFailMode.OPEN) {
-                    Objects.requireNonNull(admittedUnchecked.get(route.name()), route.name()).increment();
+                    Objects.requireNonNull(admittedUnchecked.get(route.name()), route.name())
+                            .increment();
                     return new Decision(Outcome.UNAVAILABLE_ADMITTED, policy, 0, 0, 0);
                 }
-                Objects.requireNonNull(rejectedUnchecked.get(route.name()), route.name()).increment();
+                Objects.requireNonNull(rejectedUnchecked.get(route.name()), route.name())
+                        .increment();
                 return new Decision(Outcome.UNAVAILABLE_REJECTED, policy, 0, 0, 1);
             }
             long reset = seconds(p.getNanosToWaitForReset());
@@ -192,7 +208,11 @@ public final class Quotas implements AutoCloseable {
                 return new Decision(Outcome.ALLOWED, policy, p.getRemainingTokens(), reset, 0);
             }
             Objects.requireNonNull(throttled.get(route.name()), route.name()).increment();
-            return new Decision(Outcome.THROTTLED, policy, p.getRemainingTokens(), reset,
+            return new Decision(
+                    Outcome.THROTTLED,
+                    policy,
+                    p.getRemainingTokens(),
+                    reset,
                     Math.max(1, seconds(p.getNanosToWaitForRefill())));
         });
     }
@@ -216,8 +236,13 @@ public final class Quotas implements AutoCloseable {
     }
 
     String key(Policy policy, GatewayConfig.Route route, Identity identity) {
-        StringBuilder key = new StringBuilder(keyPrefix.length() + 64).append(keyPrefix).append(policy.keySegment)
-                .append(":t").append(identity.tenantId().length()).append(':').append(identity.tenantId());
+        StringBuilder key = new StringBuilder(keyPrefix.length() + 64)
+                .append(keyPrefix)
+                .append(policy.keySegment)
+                .append(":t")
+                .append(identity.tenantId().length())
+                .append(':')
+                .append(identity.tenantId());
         if (quotaKey.isByUser()) {
             key.append(":u").append(identity.userId().length()).append(':').append(identity.userId());
         }

@@ -76,7 +76,9 @@ final class RedisQuotaStore implements Quotas.Store {
     RedisQuotaStore(URI url, Duration timeout, MeterRegistry registry) {
         this.maskedUrl = Secrets.maskUri(url);
         this.timeout = timeout;
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+        this.resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_INTERVAL, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.redisUri = RedisURI.create(url.toString());
@@ -88,22 +90,29 @@ final class RedisQuotaStore implements Quotas.Store {
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true)
-                        .tcpNoDelay(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .keepAlive(true)
+                        .tcpNoDelay(true)
+                        .build())
                 .build());
-        this.breaker = CircuitBreaker.of("quota-redis", CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(10)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(RECONNECT_INTERVAL)
-                .permittedNumberOfCallsInHalfOpenState(3)
-                .writableStackTraceEnabled(false)
-                .build());
+        this.breaker = CircuitBreaker.of(
+                "quota-redis",
+                CircuitBreakerConfig.custom()
+                        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindowSize(20)
+                        .minimumNumberOfCalls(10)
+                        .failureRateThreshold(50)
+                        .waitDurationInOpenState(RECONNECT_INTERVAL)
+                        .permittedNumberOfCallsInHalfOpenState(3)
+                        .writableStackTraceEnabled(false)
+                        .build());
         breaker.getEventPublisher().onStateTransition(e -> {
             if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                log.warn("Quota store {} is failing; quota checks apply the fail mode without asking it for {}",
-                        maskedUrl, RECONNECT_INTERVAL);
+                log.warn(
+                        "Quota store {} is failing; quota checks apply the fail mode without asking it for {}",
+                        maskedUrl,
+                        RECONNECT_INTERVAL);
             } else if (e.getStateTransition().getToState() == CircuitBreaker.State.CLOSED) {
                 log.info("Quota store {} answers again", maskedUrl);
             }
@@ -114,8 +123,10 @@ final class RedisQuotaStore implements Quotas.Store {
         try {
             connected(client.connect(CODEC));
         } catch (RuntimeException e) {
-            log.warn("Quota store {} is not reachable at start-up ({}); quota checks apply the fail mode until it is",
-                    maskedUrl, e.getMessage());
+            log.warn(
+                    "Quota store {} is not reachable at start-up ({}); quota checks apply the fail mode until it is",
+                    maskedUrl,
+                    e.getMessage());
             scheduleConnect();
         }
     }
@@ -125,8 +136,9 @@ final class RedisQuotaStore implements Quotas.Store {
         if (closed) {
             return;
         }
-        resources.eventExecutorGroup().schedule(this::connectInBackground, RECONNECT_INTERVAL.toMillis(),
-                TimeUnit.MILLISECONDS);
+        resources
+                .eventExecutorGroup()
+                .schedule(this::connectInBackground, RECONNECT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void connectInBackground() {
@@ -149,7 +161,8 @@ final class RedisQuotaStore implements Quotas.Store {
     private void connected(StatefulRedisConnection<String, byte[]> conn) {
         this.connection = conn;
         this.manager = Bucket4jLettuce.casBasedBuilder(conn.async())
-                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(5)))
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(5)))
                 .requestTimeout(timeout)
                 .build()
                 .asAsync();
@@ -170,9 +183,11 @@ final class RedisQuotaStore implements Quotas.Store {
             if (proxies.size() >= MAX_PROXIES) {
                 proxies.clear(); // proxies hold no bucket state (that is in Redis); they are cheap to rebuild
             }
-            bucket = proxies.computeIfAbsent(key, k -> m.builder()
-                    .withOptimization(Optimizations.batching())
-                    .build(k, () -> CompletableFuture.completedFuture(policy.bucket)));
+            bucket = proxies.computeIfAbsent(
+                    key,
+                    k -> m.builder()
+                            .withOptimization(Optimizations.batching())
+                            .build(k, () -> CompletableFuture.completedFuture(policy.bucket)));
         }
         long start = System.nanoTime();
         CompletableFuture<ConsumptionProbe> result;
@@ -213,7 +228,8 @@ final class RedisQuotaStore implements Quotas.Store {
                     return HealthResult.down("quota store is not connected; quota checks apply the fail mode");
                 }
                 c.async().ping().get(timeout.toMillis() + 50, TimeUnit.MILLISECONDS);
-                return HealthResult.up().withDetail("breaker", breaker.getState().name());
+                return HealthResult.up()
+                        .withDetail("breaker", breaker.getState().name());
             }
 
             @Override

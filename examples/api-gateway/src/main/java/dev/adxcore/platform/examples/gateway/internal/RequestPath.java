@@ -121,7 +121,8 @@ public final class RequestPath {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
@@ -181,13 +182,29 @@ public final class RequestPath {
     private static void appendEncoded(StringBuilder sb, String segment) {
         for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~'
-                    || c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')'
-                    || c == '*' || c == '+' || c == ',' || c == '=' || c == ':' || c == '@') {
+            if ((c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || c == '!'
+                    || c == '$'
+                    || c == '&'
+                    || c == '\''
+                    || c == '('
+                    || c == ')'
+                    || c == '*'
+                    || c == '+'
+                    || c == ','
+                    || c == '='
+                    || c == ':'
+                    || c == '@') {
                 sb.append((char) c);
             } else {
-                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                sb.append('%')
+                        .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
                         .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
             }
         }

@@ -57,8 +57,11 @@ public final class RouteBreakers {
                 CircuitBreaker.State to = e.getStateTransition().getToState();
                 if (to == CircuitBreaker.State.OPEN) {
                     openedAtNanos.put(route.name(), System.nanoTime());
-                    log.warn("Circuit breaker of route '{}' opened ({}): requests get 503 for {}", route.name(),
-                            e.getStateTransition(), s.openDuration());
+                    log.warn(
+                            "Circuit breaker of route '{}' opened ({}): requests get 503 for {}",
+                            route.name(),
+                            e.getStateTransition(),
+                            s.openDuration());
                 } else if (to == CircuitBreaker.State.HALF_OPEN) {
                     log.info("Circuit breaker of route '{}' is half-open: probing the upstream", route.name());
                 } else if (to == CircuitBreaker.State.CLOSED) {
@@ -93,8 +96,8 @@ public final class RouteBreakers {
      */
     public long retryAfterSeconds(GatewayConfig.Route route) {
         Long opened = openedAtNanos.get(route.name());
-        long remaining = opened == null ? openDuration.toNanos()
-                : openDuration.toNanos() - (System.nanoTime() - opened);
+        long remaining =
+                opened == null ? openDuration.toNanos() : openDuration.toNanos() - (System.nanoTime() - opened);
         return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(remaining + 999_999_999L));
     }
 

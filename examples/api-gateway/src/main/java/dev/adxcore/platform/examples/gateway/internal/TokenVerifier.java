@@ -38,6 +38,7 @@ public final class TokenVerifier {
 
     /** Tokens longer than this are rejected before parsing. */
     static final int MAX_TOKEN_LENGTH = 8192;
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@|+=-]{1,256}");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
 
@@ -68,12 +69,14 @@ public final class TokenVerifier {
             keys = new ImmutableSecret<>(config.jwtSecret().get());
         } else {
             try {
-                keys = JWKSourceBuilder.<SecurityContext>create(config.jwksUrl().orElseThrow().toURL())
+                keys = JWKSourceBuilder.<SecurityContext>create(
+                                config.jwksUrl().orElseThrow().toURL())
                         .cache(config.jwksCacheTtl().toMillis(), 15_000)
                         .rateLimited(30_000)
                         .build();
             } catch (MalformedURLException e) {
-                throw new IllegalArgumentException("jwksUrl is not a URL (was " + config.jwksUrl().orElseThrow() + ")", e);
+                throw new IllegalArgumentException(
+                        "jwksUrl is not a URL (was " + config.jwksUrl().orElseThrow() + ")", e);
             }
         }
         Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
@@ -90,8 +93,8 @@ public final class TokenVerifier {
         this.tenantClaim = config.tenantClaim();
         this.rolesClaim = config.rolesClaim();
         this.cache = config.tokenCacheSize() > 0
-                ? new VerifiedTokenCache(config.tokenCacheSize(), config.tokenCacheTtl().toMillis(),
-                        System::currentTimeMillis)
+                ? new VerifiedTokenCache(
+                        config.tokenCacheSize(), config.tokenCacheTtl().toMillis(), System::currentTimeMillis)
                 : null;
     }
 
@@ -166,6 +169,7 @@ public final class TokenVerifier {
             }
         }
         // exp is a required claim (checked by the claims verifier above).
-        return new Identity(user, tenant, List.copyOf(roles), claims.getExpirationTime().getTime());
+        return new Identity(
+                user, tenant, List.copyOf(roles), claims.getExpirationTime().getTime());
     }
 }

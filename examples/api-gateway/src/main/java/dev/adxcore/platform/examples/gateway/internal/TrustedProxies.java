@@ -1,10 +1,10 @@
 package dev.adxcore.platform.examples.gateway.internal;
 
-import org.jspecify.annotations.Nullable;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The peers whose {@code X-Forwarded-*} headers the gateway believes (CVE-2025-41235: never pass on

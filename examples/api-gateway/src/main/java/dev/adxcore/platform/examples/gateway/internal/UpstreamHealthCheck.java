@@ -3,14 +3,14 @@ package dev.adxcore.platform.examples.gateway.internal;
 import dev.adxcore.platform.examples.gateway.GatewayConfig;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthResult;
+import dev.adxcore.platform.observability.health.HealthStatus;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
-import dev.adxcore.platform.observability.health.HealthStatus;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,8 +32,8 @@ public final class UpstreamHealthCheck implements HealthCheck {
      * @param timeout the connect timeout
      * @param breakerState the route's breaker state, or null when breakers are off
      */
-    public UpstreamHealthCheck(GatewayConfig.Route route, Duration timeout,
-            Supplier<CircuitBreaker.@Nullable State> breakerState) {
+    public UpstreamHealthCheck(
+            GatewayConfig.Route route, Duration timeout, Supplier<CircuitBreaker.@Nullable State> breakerState) {
         this.route = route;
         this.timeout = timeout;
         this.breakerState = breakerState;
@@ -47,7 +47,8 @@ public final class UpstreamHealthCheck implements HealthCheck {
     @Override
     public HealthResult check() {
         String host = route.baseUri().getHost();
-        int port = route.baseUri().getPort() > 0 ? route.baseUri().getPort()
+        int port = route.baseUri().getPort() > 0
+                ? route.baseUri().getPort()
                 : "https".equalsIgnoreCase(route.baseUri().getScheme()) ? 443 : 80;
         CircuitBreaker.State state = breakerState.get();
         HealthResult result;
@@ -61,7 +62,8 @@ public final class UpstreamHealthCheck implements HealthCheck {
             return result;
         }
         if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN) {
-            result = result.status() == HealthStatus.DOWN ? result
+            result = result.status() == HealthStatus.DOWN
+                    ? result
                     : HealthResult.down("circuit breaker of route '" + route.name() + "' is open");
         } else if (state == CircuitBreaker.State.HALF_OPEN && result.status() == HealthStatus.UP) {
             result = HealthResult.degraded("circuit breaker of route '" + route.name() + "' is half-open (probing)");

@@ -50,8 +50,8 @@ final class VerifiedTokenCache {
      */
     VerifiedTokenCache(int maxEntries, long ttlMillis, LongSupplier clock) {
         if (maxEntries <= 0 || ttlMillis <= 0) {
-            throw new IllegalArgumentException("maxEntries and ttlMillis must be > 0 (were " + maxEntries + ", "
-                    + ttlMillis + ")");
+            throw new IllegalArgumentException(
+                    "maxEntries and ttlMillis must be > 0 (were " + maxEntries + ", " + ttlMillis + ")");
         }
         this.maxEntries = maxEntries;
         this.ttlMillis = ttlMillis;
@@ -64,7 +64,8 @@ final class VerifiedTokenCache {
      * @return the identity of an earlier successful verification of this exact token that is still
      *     within its validity, or null
      */
-    @Nullable Identity get(String token) {
+    @Nullable
+    Identity get(String token) {
         Key key = Key.of(token);
         Entry entry = entries.get(key);
         if (entry == null) {
@@ -114,8 +115,7 @@ final class VerifiedTokenCache {
         }
     }
 
-    private record Entry(Identity identity, long validUntilMillis) {
-    }
+    private record Entry(Identity identity, long validUntilMillis) {}
 
     /** The SHA-256 digest of a token. */
     private static final class Key {

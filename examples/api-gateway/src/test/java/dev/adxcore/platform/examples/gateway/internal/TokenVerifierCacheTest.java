@@ -18,7 +18,10 @@ class TokenVerifierCacheTest {
     private static final String AUDIENCE = "gateway-test";
 
     private static GatewayConfig.Builder config() {
-        return GatewayConfig.builder().route("users", "http://127.0.0.1:1").jwtSecret(SECRET).jwtIssuer(ISSUER)
+        return GatewayConfig.builder()
+                .route("users", "http://127.0.0.1:1")
+                .jwtSecret(SECRET)
+                .jwtIssuer(ISSUER)
                 .jwtAudience(AUDIENCE);
     }
 
@@ -28,15 +31,17 @@ class TokenVerifierCacheTest {
 
     @Test
     void aCachedTokenIsRejectedOnceItExpires() throws Exception {
-        TokenVerifier verifier = new TokenVerifier(config().clockSkew(Duration.ZERO).build());
+        TokenVerifier verifier =
+                new TokenVerifier(config().clockSkew(Duration.ZERO).build());
         String token = token("acme", Duration.ofSeconds(2));
 
         assertThat(verifier.verify(token).tenantId()).isEqualTo("acme");
         assertThat(verifier.verify(token).tenantId()).isEqualTo("acme");
         assertThat(verifier.cachedTokens()).isEqualTo(1);
 
-        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThatThrownBy(() -> verifier.verify(token))
+        await().atMost(Duration.ofSeconds(6))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThatThrownBy(() -> verifier.verify(token))
                         .isInstanceOf(TokenVerifier.InvalidTokenException.class));
     }
 
@@ -63,8 +68,14 @@ class TokenVerifierCacheTest {
     @Test
     void failedVerificationsAreNotCached() {
         TokenVerifier verifier = new TokenVerifier(config().build());
-        String other = DevTokens.mint("some-other-secret-that-is-long-enough-32", ISSUER, AUDIENCE, "alice", "acme",
-                List.of(), Duration.ofMinutes(5));
+        String other = DevTokens.mint(
+                "some-other-secret-that-is-long-enough-32",
+                ISSUER,
+                AUDIENCE,
+                "alice",
+                "acme",
+                List.of(),
+                Duration.ofMinutes(5));
         String expired = token("acme", Duration.ofMinutes(-5));
 
         for (int i = 0; i < 2; i++) {

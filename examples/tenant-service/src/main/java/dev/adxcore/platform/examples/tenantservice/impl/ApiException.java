@@ -26,7 +26,10 @@ final class ApiException extends RuntimeException {
     }
 
     static ApiException invalid(Map<String, String> fields) {
-        return new ApiException(400, "validation_failed", "the request has invalid fields: " + String.join(", ",
-                new java.util.TreeSet<>(fields.keySet())), fields);
+        return new ApiException(
+                400,
+                "validation_failed",
+                "the request has invalid fields: " + String.join(", ", new java.util.TreeSet<>(fields.keySet())),
+                fields);
     }
 }

@@ -16,8 +16,7 @@ public final class Json {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
-    }
+    private Json() {}
 
     /**
      * Parses a request body into a JSON object.
@@ -38,8 +37,11 @@ public final class Json {
             throw new ApiException(400, "invalid_json", "the request body is empty; send a JSON object");
         }
         if (!node.isObject()) {
-            throw new ApiException(400, "invalid_json", "the request body must be a JSON object (was "
-                    + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            throw new ApiException(
+                    400,
+                    "invalid_json",
+                    "the request body must be a JSON object (was "
+                            + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")");
         }
         return (ObjectNode) node;
     }

@@ -35,22 +35,31 @@ public class OnboardingActivitiesImpl implements OnboardingActivities {
     public OnboardingResult activate(OnboardUser request) {
         UUID userId = UUID.fromString(Objects.requireNonNull(request.userId()));
         UserRepository users = new UserRepository(db);
-        User user = users.findById(userId).orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
-                "user " + userId + " does not exist in this tenant (deleted before onboarding?)", "UserNotFound"));
+        User user = users.findById(userId)
+                .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+                        "user " + userId + " does not exist in this tenant (deleted before onboarding?)",
+                        "UserNotFound"));
         if (User.ACTIVE.equals(user.status())) {
             return new OnboardingResult(userId.toString(), user.status(), Objects.requireNonNull(user.version()));
         }
         User activated;
         try {
             activated = db.inTransaction(h -> {
-                User changed = users.update(new User(user.id(), user.email(), user.displayName(), User.ACTIVE,
-                        user.version(), user.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
-                events.record("user.updated", changed);
-                return changed;
-            }).value();
+                        User changed = users.update(new User(
+                                user.id(),
+                                user.email(),
+                                user.displayName(),
+                                User.ACTIVE,
+                                user.version(),
+                                user.createdAt(),
+                                OffsetDateTime.now(ZoneOffset.UTC)));
+                        events.record("user.updated", changed);
+                        return changed;
+                    })
+                    .value();
         } catch (NotFoundException e) {
-            throw ApplicationFailure.newNonRetryableFailure("user " + userId + " was deleted during onboarding",
-                    "UserNotFound");
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "user " + userId + " was deleted during onboarding", "UserNotFound");
         }
         log.info("User {} activated by onboarding", userId);
         return new OnboardingResult(userId.toString(), activated.status(), Objects.requireNonNull(activated.version()));

@@ -7,5 +7,4 @@ package dev.adxcore.platform.examples.tenantservice.impl;
  * @param status the user's status after onboarding ({@code active})
  * @param version the user's version after onboarding
  */
-public record OnboardingResult(String userId, String status, long version) {
-}
+public record OnboardingResult(String userId, String status, long version) {}

@@ -10,7 +10,8 @@ import java.time.Duration;
 /** The onboarding workflow: the standard template around one activity. */
 public class OnboardingWorkflowImpl implements OnboardingWorkflow {
 
-    private final OnboardingActivities activities = Workflow.newActivityStub(OnboardingActivities.class,
+    private final OnboardingActivities activities = Workflow.newActivityStub(
+            OnboardingActivities.class,
             ActivityOptions.newBuilder()
                     .setStartToCloseTimeout(Duration.ofSeconds(10))
                     .setRetryOptions(RetryOptions.newBuilder()
@@ -22,7 +23,7 @@ public class OnboardingWorkflowImpl implements OnboardingWorkflow {
 
     @Override
     public StandardWorkflowOutput<OnboardingResult> onboard(OnboardUser request) {
-        return StandardWorkflow.run(OPERATION, request, OnboardUser::problems,
-                (req, context) -> activities.activate(req));
+        return StandardWorkflow.run(
+                OPERATION, request, OnboardUser::problems, (req, context) -> activities.activate(req));
     }
 }

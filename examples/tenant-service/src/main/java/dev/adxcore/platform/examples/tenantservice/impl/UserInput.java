@@ -18,11 +18,15 @@ import org.jspecify.annotations.Nullable;
  * @param displayName the trimmed name, or null when an update leaves it unchanged
  * @param version the version the update is based on (updates only)
  */
-record UserInput(@Nullable String email, @Nullable String displayName, @Nullable Long version) {
+record UserInput(
+        @Nullable String email,
+        @Nullable String displayName,
+        @Nullable Long version) {
 
     static final int MAX_EMAIL = 254;
     static final int MAX_DISPLAY_NAME = 100;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}.]+");
+    private static final Pattern EMAIL =
+            Pattern.compile("[^@\\s\\p{Cntrl}]{1,64}@[^@\\s\\p{Cntrl}]+\\.[^@\\s\\p{Cntrl}.]+");
     private static final Set<String> CREATE_FIELDS = Set.of("email", "displayName");
     private static final Set<String> UPDATE_FIELDS = Set.of("email", "displayName", "version");
 
@@ -61,7 +65,7 @@ record UserInput(@Nullable String email, @Nullable String displayName, @Nullable
     }
 
     private static void unknownFields(ObjectNode body, Set<String> known, Map<String, String> problems) {
-        for (Iterator<String> it = body.fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!known.contains(name)) {
                 problems.put(printable(name), "is not a known field (known: " + new java.util.TreeSet<>(known) + ")");

@@ -22,8 +22,12 @@ public final class UserRepository extends JdbcRepository<User, UUID> {
             .column("status", User::status)
             .column("updated_at", User::updatedAt)
             .version("version", User::version)
-            .mapper(row -> new User(row.getObject("id", UUID.class), row.getString("email"),
-                    row.getString("display_name"), row.getString("status"), row.getLong("version"),
+            .mapper(row -> new User(
+                    row.getObject("id", UUID.class),
+                    row.getString("email"),
+                    row.getString("display_name"),
+                    row.getString("status"),
+                    row.getLong("version"),
                     row.getObject("created_at", OffsetDateTime.class),
                     row.getObject("updated_at", OffsetDateTime.class)))
             .build();

@@ -91,8 +91,8 @@ public final class UsersApi implements HttpHandler {
     private static final AttributeKey<Long> HTTP_STATUS = AttributeKey.longKey("http.response.status_code");
     private static final AttributeKey<String> URL_SCHEME = AttributeKey.stringKey("url.scheme");
     private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-    private static final List<String> KNOWN_METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
-            "OPTIONS", "TRACE", "CONNECT");
+    private static final List<String> KNOWN_METHODS =
+            List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
 
     private final DatabaseManager db;
     private final UserRepository users;
@@ -121,8 +121,7 @@ public final class UsersApi implements HttpHandler {
         static final String ACTIVITY = "/api/v1/users/{id}/activity";
         static final String ONBOARDING = "/api/v1/users/{id}/onboarding";
 
-        private Routes() {
-        }
+        private Routes() {}
     }
 
     @Override
@@ -135,12 +134,20 @@ public final class UsersApi implements HttpHandler {
                 exchange.getRequestHeaders().getFirst(PlatformHeaders.CORRELATION_ID));
         exchange.getResponseHeaders().set(PlatformHeaders.CORRELATION_ID, correlationId);
         Span agentSpan = Span.current();
-        boolean own = !PlatformTracing.agentAttached() || !agentSpan.getSpanContext().isValid();
+        boolean own =
+                !PlatformTracing.agentAttached() || !agentSpan.getSpanContext().isValid();
         String spanMethod = KNOWN_METHODS.contains(method) ? method : "_OTHER";
-        Span span = own ? PlatformTracing.global().span(spanMethod, SpanKind.SERVER, PlatformTracing.extract(
-                        exchange.getRequestHeaders().getFirst(PlatformHeaders.TRACEPARENT),
-                        exchange.getRequestHeaders().getFirst(PlatformHeaders.TRACESTATE)))
-                .setAttribute(HTTP_METHOD, spanMethod).setAttribute(URL_SCHEME, "http").startSpan()
+        Span span = own
+                ? PlatformTracing.global()
+                        .span(
+                                spanMethod,
+                                SpanKind.SERVER,
+                                PlatformTracing.extract(
+                                        exchange.getRequestHeaders().getFirst(PlatformHeaders.TRACEPARENT),
+                                        exchange.getRequestHeaders().getFirst(PlatformHeaders.TRACESTATE)))
+                        .setAttribute(HTTP_METHOD, spanMethod)
+                        .setAttribute(URL_SCHEME, "http")
+                        .startSpan()
                 : agentSpan;
         try {
             String[] segments = segments(exchange.getRequestURI().getRawPath());
@@ -160,12 +167,18 @@ public final class UsersApi implements HttpHandler {
         } catch (DatabaseUnavailableException e) {
             log.warn("Database unavailable: {}", e.getMessage());
             status = 503;
-            send(exchange, 503, Json.error(new ApiException(503, "unavailable", "the database is unavailable; retry later")));
+            send(
+                    exchange,
+                    503,
+                    Json.error(new ApiException(503, "unavailable", "the database is unavailable; retry later")));
         } catch (RuntimeException e) {
             log.error("Request {} {} failed", method, template, e);
             status = 500;
-            send(exchange, 500, Json.error(new ApiException(500, "internal_error",
-                    "the request failed; quote correlation id " + correlationId)));
+            send(
+                    exchange,
+                    500,
+                    Json.error(new ApiException(
+                            500, "internal_error", "the request failed; quote correlation id " + correlationId)));
         } finally {
             exchange.close();
             if (own) {
@@ -226,7 +239,7 @@ public final class UsersApi implements HttpHandler {
             String displayName = Objects.requireNonNull(input.displayName());
             committed = db.inTransaction(h -> {
                 User created = users.create(new User(null, email, displayName, User.PENDING, null, null, now));
-                events.record("user.created", created);   // commits with the user, or not at all
+                events.record("user.created", created); // commits with the user, or not at all
                 return created;
             });
         } catch (DuplicateKeyException e) {
@@ -243,7 +256,9 @@ public final class UsersApi implements HttpHandler {
 
     private void startOnboarding(User user) {
         try {
-            WorkflowStub stub = templates.start(OnboardingWorkflow.class, String.valueOf(user.id()),
+            WorkflowStub stub = templates.start(
+                    OnboardingWorkflow.class,
+                    String.valueOf(user.id()),
                     new OnboardUser(String.valueOf(user.id()), user.email()));
             log.info("Onboarding workflow {} started", stub.getExecution().getWorkflowId());
         } catch (RuntimeException e) {
@@ -276,7 +291,9 @@ public final class UsersApi implements HttpHandler {
         }
         for (String name : query.keySet()) {
             if (!List.of("limit", "offset", "after").contains(name)) {
-                problems.put(name.length() > 40 ? name.substring(0, 40) : name, "is not a known parameter (limit, after, offset)");
+                problems.put(
+                        name.length() > 40 ? name.substring(0, 40) : name,
+                        "is not a known parameter (limit, after, offset)");
             }
         }
         if (!problems.isEmpty()) {
@@ -310,15 +327,23 @@ public final class UsersApi implements HttpHandler {
         try {
             committed = db.inTransaction(h -> {
                 User current = users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
-                User updated = users.update(new User(id, input.email() != null ? input.email() : current.email(),
-                        input.displayName() != null ? input.displayName() : current.displayName(), current.status(),
-                        input.version(), current.createdAt(), OffsetDateTime.now(ZoneOffset.UTC)));
+                User updated = users.update(new User(
+                        id,
+                        input.email() != null ? input.email() : current.email(),
+                        input.displayName() != null ? input.displayName() : current.displayName(),
+                        current.status(),
+                        input.version(),
+                        current.createdAt(),
+                        OffsetDateTime.now(ZoneOffset.UTC)));
                 events.record("user.updated", updated);
                 return updated;
             });
         } catch (OptimisticLockException e) {
-            throw new ApiException(409, "version_conflict", "user " + id + " was changed since version "
-                    + input.version() + "; read it again and reapply the change");
+            throw new ApiException(
+                    409,
+                    "version_conflict",
+                    "user " + id + " was changed since version " + input.version()
+                            + "; read it again and reapply the change");
         } catch (NotFoundException e) {
             throw ApiException.notFound("user " + id);
         } catch (DuplicateKeyException e) {
@@ -348,18 +373,25 @@ public final class UsersApi implements HttpHandler {
     private int activity(HttpExchange exchange, UUID id) throws IOException {
         users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
         // Row-level security keeps the query to the bound tenant's rows.
-        List<ObjectNode> rows = db.read(ReadConsistency.readYourWrites(), h -> h.query("SELECT event_type, event_id, "
-                + "correlation_id, actor_id, occurred_at FROM user_activity WHERE user_id = ? ORDER BY id LIMIT " + MAX_LIMIT,
-                row -> {
-                    ObjectNode n = Json.object();
-                    n.put("type", row.getString("event_type"));
-                    n.put("eventId", row.getString("event_id"));
-                    n.put("correlationId", row.getString("correlation_id"));
-                    n.put("actor", row.getString("actor_id"));
-                    n.put("occurredAt", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
-                            row.getObject("occurred_at", OffsetDateTime.class)));
-                    return n;
-                }, id));
+        List<ObjectNode> rows = db.read(
+                ReadConsistency.readYourWrites(),
+                h -> h.query(
+                        "SELECT event_type, event_id, "
+                                + "correlation_id, actor_id, occurred_at FROM user_activity WHERE user_id = ? ORDER BY id LIMIT "
+                                + MAX_LIMIT,
+                        row -> {
+                            ObjectNode n = Json.object();
+                            n.put("type", row.getString("event_type"));
+                            n.put("eventId", row.getString("event_id"));
+                            n.put("correlationId", row.getString("correlation_id"));
+                            n.put("actor", row.getString("actor_id"));
+                            n.put(
+                                    "occurredAt",
+                                    DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
+                                            row.getObject("occurred_at", OffsetDateTime.class)));
+                            return n;
+                        },
+                        id));
         ObjectNode body = Json.object();
         body.putArray("items").addAll(rows);
         send(exchange, 200, body);
@@ -370,7 +402,9 @@ public final class UsersApi implements HttpHandler {
         users.findById(id).orElseThrow(() -> ApiException.notFound("user " + id));
         WorkflowStub stub = templates.existing(OnboardingWorkflow.class, id.toString());
         ObjectNode body = Json.object();
-        body.put("workflowId", stub.getExecution() == null ? null : stub.getExecution().getWorkflowId());
+        body.put(
+                "workflowId",
+                stub.getExecution() == null ? null : stub.getExecution().getWorkflowId());
         try {
             JsonNode output = stub.getResult(250, TimeUnit.MILLISECONDS, JsonNode.class);
             body.put("status", output.path("status").asText("COMPLETED"));
@@ -386,7 +420,9 @@ public final class UsersApi implements HttpHandler {
                 body.put("failureType", failure.getType());
                 body.put("message", failure.getOriginalMessage());
             } else {
-                body.put("failureType", cause == null ? "unknown" : cause.getClass().getSimpleName());
+                body.put(
+                        "failureType",
+                        cause == null ? "unknown" : cause.getClass().getSimpleName());
                 body.put("message", cause == null ? e.getMessage() : cause.getMessage());
             }
         }
@@ -397,7 +433,10 @@ public final class UsersApi implements HttpHandler {
     // ---- request parsing ---------------------------------------------------------------------------
 
     private static ApiException emailTaken() {
-        return new ApiException(409, "email_taken", "a user with this email already exists in this tenant",
+        return new ApiException(
+                409,
+                "email_taken",
+                "a user with this email already exists in this tenant",
                 Map.of("email", "is already used by another user of this tenant"));
     }
 
@@ -405,16 +444,23 @@ public final class UsersApi implements HttpHandler {
     private static PlatformContext caller(HttpExchange exchange, String correlationId) {
         PlatformContext context;
         try {
-            context = PlatformHeaders.extract(name -> name.equals(PlatformHeaders.CORRELATION_ID) ? correlationId
+            context = PlatformHeaders.extract(name -> name.equals(PlatformHeaders.CORRELATION_ID)
+                    ? correlationId
                     : exchange.getRequestHeaders().getFirst(name));
         } catch (InvalidContextException e) {
             String header = e.getMessage() == null ? "header" : e.getMessage().split(":", 2)[0];
-            throw new ApiException(400, "invalid_header", e.getMessage() == null ? "a header is malformed" : e.getMessage(),
+            throw new ApiException(
+                    400,
+                    "invalid_header",
+                    e.getMessage() == null ? "a header is malformed" : e.getMessage(),
                     Map.of(header, "is malformed"));
         }
         if (context.tenantId().isEmpty()) {
-            throw new ApiException(401, "missing_identity", "X-Tenant-Id is missing: call this service through the "
-                    + "API gateway, which sets it from the verified token");
+            throw new ApiException(
+                    401,
+                    "missing_identity",
+                    "X-Tenant-Id is missing: call this service through the "
+                            + "API gateway, which sets it from the verified token");
         }
         return context;
     }
@@ -429,8 +475,10 @@ public final class UsersApi implements HttpHandler {
     }
 
     private static String[] segments(String rawPath) {
-        return Arrays.stream(rawPath.split("/")).filter(s -> !s.isEmpty())
-                .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8)).toArray(String[]::new);
+        return Arrays.stream(rawPath.split("/"))
+                .filter(s -> !s.isEmpty())
+                .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8))
+                .toArray(String[]::new);
     }
 
     private static @Nullable String template(String[] s) {
@@ -462,8 +510,8 @@ public final class UsersApi implements HttpHandler {
         return out;
     }
 
-    private static int intParam(Map<String, String> query, String name, int fallback, int min, int max,
-            Map<String, String> problems) {
+    private static int intParam(
+            Map<String, String> query, String name, int fallback, int min, int max, Map<String, String> problems) {
         String v = query.get(name);
         if (v == null) {
             return fallback;
@@ -484,7 +532,8 @@ public final class UsersApi implements HttpHandler {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                throw new ApiException(413, "body_too_large", "the request body must be at most " + MAX_BODY_BYTES + " bytes");
+                throw new ApiException(
+                        413, "body_too_large", "the request body must be at most " + MAX_BODY_BYTES + " bytes");
             }
             return bytes;
         }

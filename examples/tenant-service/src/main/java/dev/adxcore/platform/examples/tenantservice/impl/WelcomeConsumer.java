@@ -32,6 +32,10 @@ public final class WelcomeConsumer implements EventHandler {
         } catch (IllegalArgumentException e) {
             throw new NonRetryableEventException("user.created " + event.id() + " has no tenant or user id", e);
         }
-        notifier.welcome(tenant, user, data.path("email").asText(), data.path("displayName").asText());
+        notifier.welcome(
+                tenant,
+                user,
+                data.path("email").asText(),
+                data.path("displayName").asText());
     }
 }

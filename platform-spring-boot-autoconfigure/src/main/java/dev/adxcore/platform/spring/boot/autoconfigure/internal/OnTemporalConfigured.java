@@ -14,8 +14,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 public final class OnTemporalConfigured extends SpringBootCondition {
 
     /** Created by Spring. */
-    public OnTemporalConfigured() {
-    }
+    public OnTemporalConfigured() {}
 
     @Override
     public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -24,7 +23,8 @@ public final class OnTemporalConfigured extends SpringBootCondition {
         if (target != null && !target.isBlank()) {
             return ConditionOutcome.match("platform.temporal.target is set");
         }
-        if (Boolean.parseBoolean(env.getProperty("platform.temporal.embedded", "false").trim())) {
+        if (Boolean.parseBoolean(
+                env.getProperty("platform.temporal.embedded", "false").trim())) {
             return ConditionOutcome.match("platform.temporal.embedded=true");
         }
         return ConditionOutcome.noMatch("neither platform.temporal.target nor platform.temporal.embedded=true is set");

@@ -12,12 +12,12 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 public final class PlatformFailureAnalyzer extends AbstractFailureAnalyzer<PlatformConfigurationException> {
 
     /** Created by Spring Boot. */
-    public PlatformFailureAnalyzer() {
-    }
+    public PlatformFailureAnalyzer() {}
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, PlatformConfigurationException cause) {
-        return new FailureAnalysis(cause.getMessage(),
+        return new FailureAnalysis(
+                cause.getMessage(),
                 "Correct the " + cause.prefix() + ".* properties (application.properties or .yaml, or the "
                         + "environment) as the message says.",
                 cause);

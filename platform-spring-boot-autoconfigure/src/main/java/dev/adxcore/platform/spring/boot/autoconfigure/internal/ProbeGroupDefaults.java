@@ -20,19 +20,25 @@ public final class ProbeGroupDefaults implements EnvironmentPostProcessor {
     public static final String SOURCE = "platformProbeGroupDefaults";
 
     /** Created by Spring Boot. */
-    public ProbeGroupDefaults() {
-    }
+    public ProbeGroupDefaults() {}
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (!ClassUtils.isPresent("org.springframework.boot.health.contributor.HealthIndicator",
-                ProbeGroupDefaults.class.getClassLoader())
+        if (!ClassUtils.isPresent(
+                        "org.springframework.boot.health.contributor.HealthIndicator",
+                        ProbeGroupDefaults.class.getClassLoader())
                 || !environment.getProperty("platform.health.enabled", Boolean.class, true)) {
             return;
         }
-        environment.getPropertySources().addLast(new MapPropertySource(SOURCE, Map.of(
-                "management.endpoint.health.probes.enabled", "true",
-                "management.endpoint.health.group.readiness.include", "readinessState,platformReadiness",
-                "management.endpoint.health.group.liveness.include", "livenessState,platformLiveness")));
+        environment
+                .getPropertySources()
+                .addLast(new MapPropertySource(
+                        SOURCE,
+                        Map.of(
+                                "management.endpoint.health.probes.enabled", "true",
+                                "management.endpoint.health.group.readiness.include",
+                                        "readinessState,platformReadiness",
+                                "management.endpoint.health.group.liveness.include",
+                                        "livenessState,platformLiveness")));
     }
 }

@@ -13,8 +13,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Props {
 
-    private Props() {
-    }
+    private Props() {}
 
     /**
      * Parses a duration property, if set, and hands it on.
