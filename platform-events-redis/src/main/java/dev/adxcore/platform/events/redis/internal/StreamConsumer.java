@@ -162,8 +162,8 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
                 createGroup("$");
             }
             if (readOwnPending) {
+                readOwnPending = false; // before the read: it sets the flag again when more than a batch is pending
                 List<Inbound<Entry>> own = readOwnPending(commands);
-                readOwnPending = false;
                 if (!own.isEmpty()) {
                     return own;
                 }
