@@ -106,6 +106,29 @@ class KafkaHangingBrokerTest {
         }
     }
 
+    @Test
+    void publishesResumeAfterACrashedBrokerIsStartedAgain() {
+        try (EventBus bus = open()) {
+            publishNow(bus);
+            kafka.crash();
+            long crashed = System.nanoTime();
+            long started = System.nanoTime();
+            CompletableFuture<Void> stage = bus.publish(event()).toCompletableFuture();
+            assertThatThrownBy(() -> stage.get(DEFAULTS.publishTimeout().plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(EventPublishException.class);
+            Duration failed = since(started);
+            report("publish while the broker is crashed failed after", failed);
+            assertThat(failed).isLessThan(DEFAULTS.publishTimeout().plus(MARGIN));
+            kafka.start();
+            report("broker outage (crash to start() returning)", since(crashed));
+            long back = System.nanoTime();
+            untilPublishSucceeds(bus);
+            Duration resumed = since(back);
+            report("first publish succeeded after start() returned", resumed);
+            assertThat(resumed).isLessThan(DEFAULTS.publishTimeout().plus(MARGIN));
+        }
+    }
+
     private EventBus open() {
         return KafkaEventBuses.open(KafkaEventBusConfig.fromUri(URI.create(kafka.uri() + "?topic="
                 + kafka.topic("hang" + TOPICS.incrementAndGet()))), EventBusOptions.builder().meterRegistry(registry).build());
