@@ -114,6 +114,19 @@ class RedisEventBusTest {
     }
 
     @Test
+    void publishAllOfMoreEventsThanOneConnectionQueuesIsPublishedWhole() throws Exception {
+        open("");
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 25_000; i++) {
+            events.add(Event.builder("meter.read").data(Integer.toString(i)).build());
+        }
+
+        bus.publishAll(events).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(redisCli().xlen(prefix + "stream")).isEqualTo(25_000);
+    }
+
+    @Test
     void publishedEventIsStoredInTheStreamAsCloudEventsJson() throws Exception {
         open("");
         Event event = Event.builder("order.placed").data("{\"total\":12}").build();
