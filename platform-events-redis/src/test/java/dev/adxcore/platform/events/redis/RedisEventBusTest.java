@@ -92,6 +92,41 @@ class RedisEventBusTest {
     }
 
     @Test
+    void restartedConsumerResumesAllItsPendingEntriesAtOnceEvenWhenTheyExceedOneBatch() throws Exception {
+        open("&consumerName=pod-0&batchSize=100");
+        redisCli().xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(prefix + "stream", "0"), "resumer",
+                io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            events.add(Event.builder("meter.read").data(Integer.toString(i)).build());
+        }
+        bus.publishAll(events).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        // a previous instance named pod-0 read them all and died before acknowledging
+        var read = redisCli().xreadgroup(io.lettuce.core.Consumer.from("resumer", "pod-0"),
+                io.lettuce.core.XReadArgs.Builder.count(1000), io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(prefix + "stream"));
+        assertThat(read).hasSize(250);
+
+        java.util.Set<String> received = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        bus.subscribe(EventSubscription.builder("resumer", e -> received.add(e.id())).build());
+
+        // well before minIdleBeforeReclaim (60 s): its own pending entries are read again, page after page
+        await().atMost(Duration.ofSeconds(15)).until(() -> received.size() == 250);
+    }
+
+    @Test
+    void publishAllOfMoreEventsThanOneConnectionQueuesIsPublishedWhole() throws Exception {
+        open("");
+        List<Event> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 25_000; i++) {
+            events.add(Event.builder("meter.read").data(Integer.toString(i)).build());
+        }
+
+        bus.publishAll(events).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(redisCli().xlen(prefix + "stream")).isEqualTo(25_000);
+    }
+
+    @Test
     void publishedEventIsStoredInTheStreamAsCloudEventsJson() throws Exception {
         open("");
         Event event = Event.builder("order.placed").data("{\"total\":12}").build();

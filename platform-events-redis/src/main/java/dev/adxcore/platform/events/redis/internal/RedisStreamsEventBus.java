@@ -17,6 +17,7 @@ import dev.adxcore.platform.events.spi.PublishMeters;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthResult;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
@@ -75,6 +76,8 @@ public final class RedisStreamsEventBus implements EventBus {
     static final String FIELD_EVENT = "event";
     static final String FIELD_REPLAY_FOR = "replayFor";
     private static final AtomicInteger BUS_SEQUENCE = new AtomicInteger();
+    /** The longest wait between two reconnect attempts of a connection whose server went away. */
+    static final Duration RECONNECT_DELAY_CAP = Duration.ofMillis(100);
 
     final RedisEventBusConfig config;
     final EventBusOptions options;
@@ -84,6 +87,7 @@ public final class RedisStreamsEventBus implements EventBus {
     private final PublishMeters publishMeters;
     private final String maskedUri;
     private final RedisClient client;
+    private final RedisURI redisUri;
     private final StatefulRedisConnection<String, byte[]> connection;
     private final StatefulRedisConnection<String, byte[]> batchConnection;
     private final ReentrantLock batchLock = new ReentrantLock();
@@ -95,8 +99,10 @@ public final class RedisStreamsEventBus implements EventBus {
     private volatile boolean closed;
 
     private RedisStreamsEventBus(RedisEventBusConfig config, EventBusOptions options, RedisClient client,
-            StatefulRedisConnection<String, byte[]> connection, StatefulRedisConnection<String, byte[]> batchConnection) {
+            StatefulRedisConnection<String, byte[]> connection, StatefulRedisConnection<String, byte[]> batchConnection,
+            RedisURI redisUri) {
         this.config = config;
+        this.redisUri = redisUri;
         this.options = options;
         this.client = client;
         this.connection = connection;
@@ -121,18 +127,20 @@ public final class RedisStreamsEventBus implements EventBus {
      * @throws EventException when Redis cannot be reached
      */
     public static RedisStreamsEventBus start(RedisEventBusConfig config, EventBusOptions options) {
-        // Reconnect quickly (at most 1 s apart) so that consumers resume soon after Redis is back.
+        // Reconnect attempts at most RECONNECT_DELAY_CAP apart (10 ms doubling), so that publishing and consuming
+        // resume within about that long after Redis is back, however long it was away.
         ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_DELAY_CAP, 2, TimeUnit.MILLISECONDS))
                 .build();
-        RedisClient client = RedisClient.create(resources, RedisURI.create(config.redisUri().toString()));
+        RedisURI uri = redisUri(config, options);
+        RedisClient client = RedisClient.create(resources, uri);
         client.setOptions(clientOptions(config, options));
         String masked = UriParameters.mask(config.redisUri());
         try {
             StatefulRedisConnection<String, byte[]> connection = client.connect(CODEC);
             StatefulRedisConnection<String, byte[]> batch = client.connect(CODEC);
             batch.setAutoFlushCommands(false);
-            RedisStreamsEventBus bus = new RedisStreamsEventBus(config, options, client, connection, batch);
+            RedisStreamsEventBus bus = new RedisStreamsEventBus(config, options, client, connection, batch, uri);
             log.info("Redis event bus started: {} (stream {}, consumer {})", masked, bus.streamKey, bus.consumerBaseName);
             return bus;
         } catch (RuntimeException e) {
@@ -140,6 +148,22 @@ public final class RedisStreamsEventBus implements EventBus {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw new EventException("Cannot connect to Redis at " + masked + " for the event bus: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The Lettuce URI. Its {@code timeout} bounds the connection handshake (HELLO / AUTH / SELECT after the TCP
+     * connect), Lettuce's default is 60 s: against a hung server (the kernel still completes the TCP handshake)
+     * every connect and reconnect would wait that long. Unless the URI sets {@code timeout} itself, it is the
+     * publish timeout.
+     */
+    static RedisURI redisUri(RedisEventBusConfig config, EventBusOptions options) {
+        RedisURI uri = RedisURI.create(config.redisUri().toString());
+        String query = config.redisUri().getRawQuery();
+        boolean explicit = query != null && java.util.Arrays.stream(query.split("&")).anyMatch(p -> p.startsWith("timeout="));
+        if (!explicit) {
+            uri.setTimeout(options.publishTimeout());
+        }
+        return uri;
     }
 
     private static ClientOptions clientOptions(RedisEventBusConfig config, EventBusOptions options) {
@@ -317,8 +341,9 @@ public final class RedisStreamsEventBus implements EventBus {
         consumers.remove(consumer);
     }
 
-    StatefulRedisConnection<String, byte[]> connectReader() {
-        return client.connect(CODEC);
+    /** Starts connecting a reader connection; its handshake is bounded by the URI's timeout. */
+    ConnectionFuture<StatefulRedisConnection<String, byte[]>> connectReader() {
+        return client.connectAsync(CODEC, redisUri);
     }
 
     RedisAsyncCommands<String, byte[]> commands() {

@@ -11,6 +11,7 @@ import dev.adxcore.platform.events.spi.ConsumerSettings;
 import dev.adxcore.platform.events.spi.ConsumerTransport;
 import dev.adxcore.platform.events.spi.EngineConsumer;
 import dev.adxcore.platform.events.spi.Inbound;
+import io.lettuce.core.ConnectionFuture;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -79,6 +81,7 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
     private final RedisStreamsEventBus.GroupStats stats;
     private final AtomicBoolean readerClosed = new AtomicBoolean();
     private volatile @Nullable StatefulRedisConnection<String, byte[]> readerConnection;
+    private volatile @Nullable ConnectionFuture<StatefulRedisConnection<String, byte[]>> pendingConnect;
     private volatile boolean groupReady;
     private volatile boolean stopping;
     private boolean readOwnPending = true; // fetch thread only
@@ -146,7 +149,7 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         try {
             StatefulRedisConnection<String, byte[]> conn = readerConnection;
             if (conn == null) {
-                conn = bus.connectReader();
+                conn = connectReader();
                 readerConnection = conn;
                 readerClosed.set(false);
                 if (stopping) {
@@ -159,8 +162,8 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
                 createGroup("$");
             }
             if (readOwnPending) {
+                readOwnPending = false; // before the read: it sets the flag again when more than a batch is pending
                 List<Inbound<Entry>> own = readOwnPending(commands);
-                readOwnPending = false;
                 if (!own.isEmpty()) {
                     return own;
                 }
@@ -188,6 +191,31 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
                 createGroup("0");
             }
             throw e;
+        }
+    }
+
+    /**
+     * Connects the reader connection, waiting at most the publish timeout plus a margin (the handshake is bounded by
+     * the same timeout); {@link #wakeUp} cancels the wait, so closing never waits for a connect to a hung server.
+     */
+    private StatefulRedisConnection<String, byte[]> connectReader() throws Exception {
+        ConnectionFuture<StatefulRedisConnection<String, byte[]>> future = bus.connectReader();
+        pendingConnect = future;
+        try {
+            if (stopping) {
+                future.cancel(true);
+            }
+            return future.get(bus.options.publishTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } catch (TimeoutException e) {
+            future.thenAccept(StatefulRedisConnection::closeAsync); // completing after all: closed, not leaked
+            throw e;
+        } catch (CancellationException | InterruptedException e) {
+            future.cancel(true); // closing; the client's shutdown closes a connection that completes anyway
+            throw e;
+        } finally {
+            pendingConnect = null;
         }
     }
 
@@ -484,6 +512,10 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
             if (task != null) {
                 task.cancel(false);
             }
+        }
+        ConnectionFuture<StatefulRedisConnection<String, byte[]>> connecting = pendingConnect;
+        if (connecting != null) {
+            connecting.cancel(true); // ends a connect waiting for a hung server at once
         }
         closeReader(); // ends a blocked XREADGROUP at once
     }
