@@ -46,18 +46,44 @@ public final class KafkaEventBusConfig {
 
     /** Kafka topic names: letters, digits, {@code . _ -}; at most 140 here so that dead-letter topic names fit. */
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,140}");
+
     private static final Pattern GROUP_PREFIX = Pattern.compile("[A-Za-z0-9._-]{0,100}");
-    private static final Pattern SERVERS = Pattern.compile("[A-Za-z0-9._\\[\\]:-]+:[0-9]{1,5}(,[A-Za-z0-9._\\[\\]:-]+:[0-9]{1,5})*");
+    private static final Pattern SERVERS =
+            Pattern.compile("[A-Za-z0-9._\\[\\]:-]+:[0-9]{1,5}(,[A-Za-z0-9._\\[\\]:-]+:[0-9]{1,5})*");
     private static final Set<String> PROTOCOLS = Set.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
     private static final Set<String> MECHANISMS = Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final Set<String> COMPRESSION = Set.of("none", "gzip", "snappy", "lz4", "zstd");
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*|.*\\.key");
-    private static final List<String> PARAMETERS = List.of("topic", "partitions", "replicationFactor", "createTopics",
-            "groupIdPrefix", "handlerConcurrency", "batchSize", "maxInFlight", "pollTimeout", "linger", "batchBytes",
-            "compression", "sessionTimeout", "maxPollInterval", "securityProtocol", "saslMechanism", "clientId");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|secret|jaas|token|credential).*|.*\\.key");
+    private static final List<String> PARAMETERS = List.of(
+            "topic",
+            "partitions",
+            "replicationFactor",
+            "createTopics",
+            "groupIdPrefix",
+            "handlerConcurrency",
+            "batchSize",
+            "maxInFlight",
+            "pollTimeout",
+            "linger",
+            "batchBytes",
+            "compression",
+            "sessionTimeout",
+            "maxPollInterval",
+            "securityProtocol",
+            "saslMechanism",
+            "clientId");
     /** Client properties the bus sets itself and that must not be overridden. */
-    private static final Set<String> RESERVED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
-            "key.deserializer", "value.deserializer", "enable.auto.commit", "group.id", "acks", "enable.idempotence",
+    private static final Set<String> RESERVED = Set.of(
+            "bootstrap.servers",
+            "key.serializer",
+            "value.serializer",
+            "key.deserializer",
+            "value.deserializer",
+            "enable.auto.commit",
+            "group.id",
+            "acks",
+            "enable.idempotence",
             "auto.offset.reset");
 
     private final String bootstrapServers;
@@ -100,10 +126,10 @@ public final class KafkaEventBusConfig {
         this.maxPollInterval = b.maxPollInterval;
         this.username = b.username;
         this.password = b.password;
-        this.securityProtocol = b.securityProtocol != null ? b.securityProtocol
-                : b.username != null ? "SASL_SSL" : "PLAINTEXT";
-        this.saslMechanism = b.saslMechanism != null ? b.saslMechanism
-                : this.securityProtocol.startsWith("SASL") ? "PLAIN" : null;
+        this.securityProtocol =
+                b.securityProtocol != null ? b.securityProtocol : b.username != null ? "SASL_SSL" : "PLAINTEXT";
+        this.saslMechanism =
+                b.saslMechanism != null ? b.saslMechanism : this.securityProtocol.startsWith("SASL") ? "PLAIN" : null;
         this.clientId = b.clientId;
         this.clientProperties = Collections.unmodifiableMap(new LinkedHashMap<>(b.clientProperties));
     }
@@ -305,8 +331,10 @@ public final class KafkaEventBusConfig {
                 String module = saslMechanism.startsWith("SCRAM")
                         ? "org.apache.kafka.common.security.scram.ScramLoginModule"
                         : "org.apache.kafka.common.security.plain.PlainLoginModule";
-                p.put("sasl.jaas.config", module + " required username=\"" + jaasEscape(username) + "\" password=\""
-                        + jaasEscape(password == null ? "" : password) + "\";");
+                p.put(
+                        "sasl.jaas.config",
+                        module + " required username=\"" + jaasEscape(username) + "\" password=\""
+                                + jaasEscape(password == null ? "" : password) + "\";");
             }
         }
         p.putAll(clientProperties);
@@ -410,8 +438,7 @@ public final class KafkaEventBusConfig {
         private @Nullable String clientId;
         private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         private void parameter(String name, String value) {
             if (name.startsWith("kafka.")) {
@@ -437,13 +464,15 @@ public final class KafkaEventBusConfig {
                     case "securityProtocol" -> securityProtocol(value);
                     case "saslMechanism" -> saslMechanism(value);
                     case "clientId" -> clientId(value);
-                    default -> throw new IllegalArgumentException("unknown kafka URI parameter '" + name
-                            + "' (bus parameters: " + String.join(", ", PARAMETERS)
-                            + "; Kafka client properties pass through as kafka.<property>)");
+                    default ->
+                        throw new IllegalArgumentException("unknown kafka URI parameter '" + name
+                                + "' (bus parameters: " + String.join(", ", PARAMETERS)
+                                + "; Kafka client properties pass through as kafka.<property>)");
                 }
             } catch (IllegalArgumentException e) {
                 String m = e.getMessage();
-                throw new IllegalArgumentException(m != null && m.startsWith("unknown") ? m : "kafka URI parameter " + m, e);
+                throw new IllegalArgumentException(
+                        m != null && m.startsWith("unknown") ? m : "kafka URI parameter " + m, e);
             }
         }
 
@@ -481,8 +510,8 @@ public final class KafkaEventBusConfig {
             } catch (NumberFormatException | DateTimeParseException e) {
                 // the message below
             }
-            throw new IllegalArgumentException(name + " must be a duration such as 250ms, 2s, 5m or PT2S (was '"
-                    + value + "')");
+            throw new IllegalArgumentException(
+                    name + " must be a duration such as 250ms, 2s, 5m or PT2S (was '" + value + "')");
         }
 
         /**
@@ -552,7 +581,8 @@ public final class KafkaEventBusConfig {
          */
         public Builder groupIdPrefix(String prefix) {
             if (prefix == null || !GROUP_PREFIX.matcher(prefix).matches()) {
-                throw new IllegalArgumentException("groupIdPrefix must match [A-Za-z0-9._-]{0,100} (was '" + prefix + "')");
+                throw new IllegalArgumentException(
+                        "groupIdPrefix must match [A-Za-z0-9._-]{0,100} (was '" + prefix + "')");
             }
             this.groupIdPrefix = prefix;
             return this;
@@ -564,7 +594,8 @@ public final class KafkaEventBusConfig {
          */
         public Builder handlerConcurrency(int concurrency) {
             if (concurrency < 1 || concurrency > 256) {
-                throw new IllegalArgumentException("handlerConcurrency must be between 1 and 256 (was " + concurrency + ")");
+                throw new IllegalArgumentException(
+                        "handlerConcurrency must be between 1 and 256 (was " + concurrency + ")");
             }
             this.handlerConcurrency = concurrency;
             return this;
@@ -631,8 +662,8 @@ public final class KafkaEventBusConfig {
         public Builder compression(String compression) {
             String c = compression == null ? "" : compression.trim().toLowerCase(Locale.ROOT);
             if (!COMPRESSION.contains(c)) {
-                throw new IllegalArgumentException("compression must be none, gzip, snappy, lz4 or zstd (was '"
-                        + compression + "')");
+                throw new IllegalArgumentException(
+                        "compression must be none, gzip, snappy, lz4 or zstd (was '" + compression + "')");
             }
             this.compression = c;
             return this;
@@ -708,7 +739,8 @@ public final class KafkaEventBusConfig {
          */
         public Builder clientId(String clientId) {
             if (clientId == null || !Pattern.matches("[A-Za-z0-9._-]{1,100}", clientId)) {
-                throw new IllegalArgumentException("clientId must match [A-Za-z0-9._-]{1,100} (was '" + clientId + "')");
+                throw new IllegalArgumentException(
+                        "clientId must match [A-Za-z0-9._-]{1,100} (was '" + clientId + "')");
             }
             this.clientId = clientId;
             return this;
@@ -738,7 +770,8 @@ public final class KafkaEventBusConfig {
         private static Duration within(String name, Duration d, Duration min, Duration max) {
             Objects.requireNonNull(d, name);
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + " (was " + d + ")");
+                throw new IllegalArgumentException(
+                        name + " must be between " + min + " and " + max + " (was " + d + ")");
             }
             return d;
         }
@@ -755,8 +788,8 @@ public final class KafkaEventBusConfig {
                 maxInFlight = Math.min(1_000_000, batchSize * 2);
             }
             if (maxInFlight < batchSize) {
-                throw new IllegalArgumentException("maxInFlight must be >= batchSize (was " + maxInFlight + " < "
-                        + batchSize + ")");
+                throw new IllegalArgumentException(
+                        "maxInFlight must be >= batchSize (was " + maxInFlight + " < " + batchSize + ")");
             }
             if (username != null && securityProtocol != null && !securityProtocol.startsWith("SASL")) {
                 throw new IllegalArgumentException("credentials were given but securityProtocol is " + securityProtocol

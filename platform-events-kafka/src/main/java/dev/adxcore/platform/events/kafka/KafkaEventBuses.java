@@ -27,8 +27,7 @@ import java.util.Objects;
  */
 public final class KafkaEventBuses {
 
-    private KafkaEventBuses() {
-    }
+    private KafkaEventBuses() {}
 
     /**
      * Opens a bus with default transport-independent options.
@@ -52,6 +51,7 @@ public final class KafkaEventBuses {
      *     and {@code createTopics} is false
      */
     public static EventBus open(KafkaEventBusConfig config, EventBusOptions options) {
-        return KafkaEventBus.start(Objects.requireNonNull(config, "config"), Objects.requireNonNull(options, "options"));
+        return KafkaEventBus.start(
+                Objects.requireNonNull(config, "config"), Objects.requireNonNull(options, "options"));
     }
 }

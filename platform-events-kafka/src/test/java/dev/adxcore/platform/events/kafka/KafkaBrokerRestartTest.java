@@ -52,10 +52,14 @@ class KafkaBrokerRestartTest {
 
     @BeforeEach
     void open() {
-        bus = KafkaEventBuses.open(KafkaEventBusConfig.fromUri(URI.create(kafka.uri() + "?topic="
-                + kafka.topic("restart" + TOPICS.incrementAndGet()) + "&partitions=3&sessionTimeout=6s")),
-                EventBusOptions.builder().meterRegistry(registry).publishTimeout(Duration.ofSeconds(2))
-                        .closeTimeout(Duration.ofSeconds(5)).build());
+        bus = KafkaEventBuses.open(
+                KafkaEventBusConfig.fromUri(URI.create(kafka.uri() + "?topic="
+                        + kafka.topic("restart" + TOPICS.incrementAndGet()) + "&partitions=3&sessionTimeout=6s")),
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .publishTimeout(Duration.ofSeconds(2))
+                        .closeTimeout(Duration.ofSeconds(5))
+                        .build());
     }
 
     @AfterEach
@@ -70,15 +74,22 @@ class KafkaBrokerRestartTest {
         assertThat(health.check().status()).isEqualTo(HealthStatus.UP);
         int total = 10_000;
         Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
-        bus.subscribe(EventSubscription.builder("projection", e ->
-                deliveries.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet()).concurrency(4).build());
+        bus.subscribe(EventSubscription.builder(
+                        "projection",
+                        e -> deliveries
+                                .computeIfAbsent(e.id(), k -> new AtomicInteger())
+                                .incrementAndGet())
+                .concurrency(4)
+                .build());
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger failedAttempts = new AtomicInteger();
         Thread publisher = new Thread(() -> {
             for (int i = 0; i < total; i += 50) {
                 List<Event> batch = new ArrayList<>();
                 for (int j = i; j < Math.min(total, i + 50); j++) {
-                    batch.add(Event.builder("meter.read").aggregate("meter", "m-" + (j % 97)).data(Integer.toString(j))
+                    batch.add(Event.builder("meter.read")
+                            .aggregate("meter", "m-" + (j % 97))
+                            .data(Integer.toString(j))
                             .build());
                 }
                 // A producer retries what Kafka did not acknowledge, as a service with an outbox would.
@@ -97,19 +108,29 @@ class KafkaBrokerRestartTest {
         publisher.start();
         await().atMost(Duration.ofSeconds(120)).until(() -> acknowledged.size() >= 3000);
         kafka.stop();
-        assertThat(health.check().status()).as("health while the broker is stopped").isEqualTo(HealthStatus.DOWN);
+        assertThat(health.check().status())
+                .as("health while the broker is stopped")
+                .isEqualTo(HealthStatus.DOWN);
         sleep(1000);
         kafka.start();
         publisher.join(TimeUnit.SECONDS.toMillis(240));
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> health.check().status() == HealthStatus.UP);
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> health.check().status() == HealthStatus.UP);
 
         assertThat(acknowledged).hasSize(total);
         await().atMost(Duration.ofSeconds(120)).until(() -> deliveries.keySet().containsAll(acknowledged));
         int duplicates = deliveries.values().stream().mapToInt(n -> n.get() - 1).sum();
-        System.out.printf("kafka restart run: %d events acknowledged, %d failed publish attempts while the broker was"
-                + " down, %d duplicate deliveries%n", acknowledged.size(), failedAttempts.get(), duplicates);
-        assertThat(failedAttempts.get()).as("publishes failed while the broker was down").isPositive();
-        assertThat(bus.healthChecks().get(1).check().status()).as("consumer loops").isEqualTo(HealthStatus.UP);
+        System.out.printf(
+                "kafka restart run: %d events acknowledged, %d failed publish attempts while the broker was"
+                        + " down, %d duplicate deliveries%n",
+                acknowledged.size(), failedAttempts.get(), duplicates);
+        assertThat(failedAttempts.get())
+                .as("publishes failed while the broker was down")
+                .isPositive();
+        assertThat(bus.healthChecks().get(1).check().status())
+                .as("consumer loops")
+                .isEqualTo(HealthStatus.UP);
     }
 
     @Test
@@ -118,14 +139,21 @@ class KafkaBrokerRestartTest {
         kafka.stop();
         long start = System.nanoTime();
 
-        var stage = bus.publish(Event.builder("cart.checked-out").aggregate("cart", "c1").build()).toCompletableFuture();
+        var stage = bus.publish(Event.builder("cart.checked-out")
+                        .aggregate("cart", "c1")
+                        .build())
+                .toCompletableFuture();
 
-        assertThatThrownBy(() -> stage.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(EventPublishException.class)
+        assertThatThrownBy(() -> stage.get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(EventPublishException.class)
                 .hasMessageContaining("was not published to Kafka topic")
                 .hasMessageContaining("did not confirm within publishTimeout PT2S");
         long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertThat(tookMillis).as("publish failed within publishTimeout (2 s) plus slack").isLessThan(5000);
+        assertThat(tookMillis)
+                .as("publish failed within publishTimeout (2 s) plus slack")
+                .isLessThan(5000);
     }
 
     private static void sleep(long millis) {

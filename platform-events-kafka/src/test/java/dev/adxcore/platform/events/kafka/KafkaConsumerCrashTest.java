@@ -34,12 +34,19 @@ class KafkaConsumerCrashTest {
     void eventsOfAConsumerKilledMidHandlingReachTheSurvivor(KafkaServer kafka) throws Exception {
         String uri = kafka.uri() + "?topic=" + kafka.topic("crash") + "&partitions=3&sessionTimeout=6s";
         String group = "fulfilment";
-        Process doomed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), KafkaConsumerProcessMain.class.getName(), uri, group)
-                .redirectErrorStream(true).start();
+        Process doomed = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KafkaConsumerProcessMain.class.getName(),
+                        uri,
+                        group)
+                .redirectErrorStream(true)
+                .start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     lines.add(line);
                 }
@@ -49,13 +56,15 @@ class KafkaConsumerCrashTest {
         });
         pump.setDaemon(true);
         pump.start();
-        try (EventBus bus = KafkaEventBuses.open(KafkaEventBusConfig.fromUri(URI.create(uri)),
+        try (EventBus bus = KafkaEventBuses.open(
+                KafkaEventBusConfig.fromUri(URI.create(uri)),
                 EventBusOptions.builder().serviceName("survivor").build())) {
             awaitLine(lines, "READY", doomed);
 
             List<Event> events = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                events.add(Event.builder("order.paid").aggregate("order", "o-" + i).build());
+                events.add(
+                        Event.builder("order.paid").aggregate("order", "o-" + i).build());
             }
             bus.publishAll(events).toCompletableFuture().get(10, TimeUnit.SECONDS);
             String handling = awaitLine(lines, "HANDLING ", doomed).substring("HANDLING ".length());
@@ -63,10 +72,13 @@ class KafkaConsumerCrashTest {
             assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
             Set<String> received = ConcurrentHashMap.newKeySet();
-            bus.subscribe(EventSubscription.builder(group, e -> received.add(e.id())).build());
+            bus.subscribe(
+                    EventSubscription.builder(group, e -> received.add(e.id())).build());
 
             await().atMost(Duration.ofSeconds(60)).until(() -> received.size() >= events.size());
-            assertThat(received).containsAll(events.stream().map(Event::id).toList()).contains(handling);
+            assertThat(received)
+                    .containsAll(events.stream().map(Event::id).toList())
+                    .contains(handling);
         } finally {
             doomed.destroyForcibly();
         }

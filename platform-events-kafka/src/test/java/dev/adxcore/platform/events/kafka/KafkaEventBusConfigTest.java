@@ -59,12 +59,14 @@ class KafkaEventBusConfigTest {
         assertThatThrownBy(() -> KafkaEventBusConfig.fromUri(URI.create("kafka://h:9092?partitions=0")))
                 .hasMessage("kafka URI parameter partitions must be between 1 and 10000 (was 0)");
         assertThatThrownBy(() -> KafkaEventBusConfig.fromUri(URI.create("kafka://h:9092?pollTimeout=soon")))
-                .hasMessage("kafka URI parameter pollTimeout must be a duration such as 250ms, 2s, 5m or PT2S (was 'soon')");
+                .hasMessage(
+                        "kafka URI parameter pollTimeout must be a duration such as 250ms, 2s, 5m or PT2S (was 'soon')");
         assertThatThrownBy(() -> KafkaEventBusConfig.fromUri(URI.create("kafka://h:9092?topic=bad/topic")))
                 .hasMessage("kafka URI parameter topic must match [A-Za-z0-9._-]{1,140} (was 'bad/topic')");
         assertThatThrownBy(() -> KafkaEventBusConfig.fromUri(URI.create("kafka://h:9092?colour=blue")))
                 .hasMessageStartingWith("unknown kafka URI parameter 'colour' (bus parameters: topic, partitions");
-        assertThatThrownBy(() -> KafkaEventBusConfig.fromUri(URI.create("kafka://h:9092?kafka.enable.auto.commit=true")))
+        assertThatThrownBy(
+                        () -> KafkaEventBusConfig.fromUri(URI.create("kafka://h:9092?kafka.enable.auto.commit=true")))
                 .hasMessageContaining("kafka.enable.auto.commit is set by the event bus and cannot be changed");
         assertThatThrownBy(() -> KafkaEventBusConfig.fromUri(URI.create("kafka://h:9092?batchSize=500&maxInFlight=10")))
                 .hasMessage("maxInFlight must be >= batchSize (was 10 < 500)");
@@ -79,10 +81,15 @@ class KafkaEventBusConfigTest {
 
         assertThat(c.securityProtocol()).isEqualTo("SASL_SSL");
         assertThat(c.saslMechanism()).hasValue("SCRAM-SHA-512");
-        assertThat(c.securityProperties()).containsEntry("sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"app\" password=\"s3cr@t\";");
-        assertThat(c.toString()).doesNotContain("s3cr@t").doesNotContain("tr0ub4dor")
-                .contains("username=app, password=****").contains("ssl.truststore.password=****");
+        assertThat(c.securityProperties())
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"app\" password=\"s3cr@t\";");
+        assertThat(c.toString())
+                .doesNotContain("s3cr@t")
+                .doesNotContain("tr0ub4dor")
+                .contains("username=app, password=****")
+                .contains("ssl.truststore.password=****");
         assertThat(c.maskedUri()).isEqualTo("kafka://****@b1:9093?topic=platform.events");
         assertThat(KafkaEventBusConfig.mask("kafka://app:s3cr%40t@b1:9093?kafka.sasl.jaas.config=x%20y&topic=t"))
                 .isEqualTo("kafka://****@b1:9093?kafka.sasl.jaas.config=****&topic=t");
@@ -95,9 +102,12 @@ class KafkaEventBusConfigTest {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             // nothing listens on port 1: the start fails within three publish timeouts
-            assertThatThrownBy(() -> KafkaEventBuses.open(KafkaEventBusConfig.fromUri(URI.create(
-                    "kafka://app:hunter2@127.0.0.1:1?securityProtocol=SASL_PLAINTEXT")),
-                    EventBusOptions.builder().publishTimeout(Duration.ofSeconds(1)).build()))
+            assertThatThrownBy(() -> KafkaEventBuses.open(
+                            KafkaEventBusConfig.fromUri(
+                                    URI.create("kafka://app:hunter2@127.0.0.1:1?securityProtocol=SASL_PLAINTEXT")),
+                            EventBusOptions.builder()
+                                    .publishTimeout(Duration.ofSeconds(1))
+                                    .build()))
                     .isInstanceOf(EventException.class)
                     .hasMessageContaining("127.0.0.1:1")
                     .satisfies(e -> assertThat(stackText(e)).doesNotContain("hunter2"));

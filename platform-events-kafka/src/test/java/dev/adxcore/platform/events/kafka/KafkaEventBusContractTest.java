@@ -20,8 +20,8 @@ class KafkaEventBusContractTest extends EventBusContract {
 
     @Override
     protected EventBus createBus(EventBusOptions options) {
-        return EventBuses.open(kafka.uri() + "?topic=" + kafka.topic("events") + "&partitions=4&sessionTimeout=6s",
-                options);
+        return EventBuses.open(
+                kafka.uri() + "?topic=" + kafka.topic("events") + "&partitions=4&sessionTimeout=6s", options);
     }
 
     @Override

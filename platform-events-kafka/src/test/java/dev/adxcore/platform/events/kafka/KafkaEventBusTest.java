@@ -26,9 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,8 +63,12 @@ class KafkaEventBusTest {
     @BeforeEach
     void open() {
         topic = kafka.topic(UUID.randomUUID().toString().substring(0, 8));
-        bus = EventBuses.open(kafka.uri() + "?topic=" + topic + "&partitions=3&sessionTimeout=6s",
-                EventBusOptions.builder().meterRegistry(registry).serviceName("test").build());
+        bus = EventBuses.open(
+                kafka.uri() + "?topic=" + topic + "&partitions=3&sessionTimeout=6s",
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .serviceName("test")
+                        .build());
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
         admin = Admin.create(p);
@@ -80,7 +82,11 @@ class KafkaEventBusTest {
 
     @Test
     void recordsAreKeyedByAggregateIdAndCarryCloudEventsJson() throws Exception {
-        Event event = Event.builder("order.placed").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").aggregate("order", "o-42").data("{\"total\":12}").build();
+        Event event = Event.builder("order.placed")
+                .tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50")
+                .aggregate("order", "o-42")
+                .data("{\"total\":12}")
+                .build();
 
         bus.publish(event).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
@@ -93,7 +99,12 @@ class KafkaEventBusTest {
 
     @Test
     void theTopicIsCreatedWithTheConfiguredPartitions() throws Exception {
-        assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(3);
+        assertThat(admin.describeTopics(List.of(topic))
+                        .allTopicNames()
+                        .get()
+                        .get(topic)
+                        .partitions())
+                .hasSize(3);
     }
 
     @Test
@@ -102,8 +113,9 @@ class KafkaEventBusTest {
 
         assertThatThrownBy(() -> EventBuses.open(kafka.uri() + "?topic=" + missing + "&createTopics=false"))
                 .isInstanceOf(EventException.class)
-                .hasMessageEndingWith("the Kafka topic " + missing + " does not exist and createTopics=false: create it (for"
-                        + " example 6 partitions, replication factor 3) or set createTopics=true");
+                .hasMessageEndingWith(
+                        "the Kafka topic " + missing + " does not exist and createTopics=false: create it (for"
+                                + " example 6 partitions, replication factor 3) or set createTopics=true");
     }
 
     @Test
@@ -111,21 +123,26 @@ class KafkaEventBusTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
         bus.subscribe(EventSubscription.builder("ledger", e -> {
-            release.await();
-            handled.incrementAndGet();
-        }).build());
-        Event event = Event.builder("payment.captured").aggregate("payment", "p1").build();
+                    release.await();
+                    handled.incrementAndGet();
+                })
+                .build());
+        Event event =
+                Event.builder("payment.captured").aggregate("payment", "p1").build();
         bus.publish(event).toCompletableFuture().get(10, TimeUnit.SECONDS);
         TopicPartition tp = partitionOf(event);
         long end = endOffset(tp);
 
         Thread.sleep(1000); // the handler is blocked: several polls and commit rounds pass
-        assertThat(committed("ledger", tp)).as("committed while the handler runs").isLessThan(end);
+        assertThat(committed("ledger", tp))
+                .as("committed while the handler runs")
+                .isLessThan(end);
 
         release.countDown();
         await().atMost(Duration.ofSeconds(20)).until(() -> committed("ledger", tp) == end);
         assertThat(handled).hasValue(1);
-        assertThat(admin.listConsumerGroups().all().get()).anyMatch(g -> g.groupId().equals("ledger"));
+        assertThat(admin.listConsumerGroups().all().get())
+                .anyMatch(g -> g.groupId().equals("ledger"));
     }
 
     @Test
@@ -133,17 +150,25 @@ class KafkaEventBusTest {
         List<String> good = new CopyOnWriteArrayList<>();
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("importer", e -> {
-            if (e.data().contains("poison")) {
-                throw new IllegalArgumentException("cannot parse row");
-            }
-            good.add(e.id());
-        }).retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(10), Duration.ofMillis(20)))
-                .deadLetterHandler(dead::add).build());
-        Event poison = Event.builder("row.imported").aggregate("file", "f1").data("\"poison\"").build();
+                    if (e.data().contains("poison")) {
+                        throw new IllegalArgumentException("cannot parse row");
+                    }
+                    good.add(e.id());
+                })
+                .retryPolicy(RetryPolicy.exponential(3, Duration.ofMillis(10), Duration.ofMillis(20)))
+                .deadLetterHandler(dead::add)
+                .build());
+        Event poison = Event.builder("row.imported")
+                .aggregate("file", "f1")
+                .data("\"poison\"")
+                .build();
         bus.publish(poison).toCompletableFuture().get(10, TimeUnit.SECONDS);
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Event e = Event.builder("row.imported").aggregate("file", "f1").data("\"row " + i + "\"").build();
+            Event e = Event.builder("row.imported")
+                    .aggregate("file", "f1")
+                    .data("\"row " + i + "\"")
+                    .build();
             after.add(e.id());
             bus.publish(e).toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -169,16 +194,22 @@ class KafkaEventBusTest {
     @Test
     void malformedRecordIsDeadLetteredWithTheParseErrorAndConsumptionGoesOn() throws Exception {
         List<String> handled = new CopyOnWriteArrayList<>();
-        bus.subscribe(EventSubscription.builder("reader", e -> handled.add(e.id())).build());
+        bus.subscribe(
+                EventSubscription.builder("reader", e -> handled.add(e.id())).build());
         try (KafkaProducer<byte[], byte[]> raw = rawProducer()) {
-            raw.send(new ProducerRecord<>(topic, 0, "k".getBytes(StandardCharsets.UTF_8),
-                    "not json at all".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+            raw.send(new ProducerRecord<>(
+                            topic,
+                            0,
+                            "k".getBytes(StandardCharsets.UTF_8),
+                            "not json at all".getBytes(StandardCharsets.UTF_8)))
+                    .get(10, TimeUnit.SECONDS);
         }
         Event next = Event.builder("job.started").build();
         bus.publish(next).toCompletableFuture().get(10, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> handled.contains(next.id()));
-        await().atMost(Duration.ofSeconds(30)).until(() -> !bus.deadLetters("reader", 10).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !bus.deadLetters("reader", 10).isEmpty());
         DeadLetter dl = bus.deadLetters("reader", 10).get(0);
         assertThat(dl.event().type()).isEqualTo("platform.malformed-record");
         assertThat(dl.event().data()).contains("\"value\":\"not json at all\"").contains("\"partition\":0");
@@ -187,7 +218,9 @@ class KafkaEventBusTest {
         assertThat(new String(raw.value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
         assertThat(header(raw, "platform.dlt.malformed")).isEqualTo("true");
 
-        assertThat(bus.replayDeadLetters("reader")).as("a malformed record cannot be replayed").isZero();
+        assertThat(bus.replayDeadLetters("reader"))
+                .as("a malformed record cannot be replayed")
+                .isZero();
         assertThat(bus.deadLetters("reader", 10)).as("it stays listed").hasSize(1);
         assertThat(handled).containsExactly(next.id());
     }
@@ -198,16 +231,20 @@ class KafkaEventBusTest {
         List<String> warehouse = new CopyOnWriteArrayList<>();
         List<String> other = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("warehouse", e -> {
-            if (broken.get()) {
-                throw new NonRetryableEventException("warehouse closed");
-            }
-            warehouse.add(e.id());
-        }).types("stock.reserved").build());
-        bus.subscribe(EventSubscription.builder("audit", e -> other.add(e.id())).types("stock.reserved").build());
+                    if (broken.get()) {
+                        throw new NonRetryableEventException("warehouse closed");
+                    }
+                    warehouse.add(e.id());
+                })
+                .types("stock.reserved")
+                .build());
+        bus.subscribe(EventSubscription.builder("audit", e -> other.add(e.id()))
+                .types("stock.reserved")
+                .build());
         Event event = Event.builder("stock.reserved").aggregate("sku", "s1").build();
         bus.publish(event).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> bus.deadLetters("warehouse", 10).size() == 1
-                && other.size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> bus.deadLetters("warehouse", 10).size() == 1 && other.size() == 1);
 
         broken.set(false);
         assertThat(bus.replayDeadLetters("warehouse")).isEqualTo(1);
@@ -220,14 +257,17 @@ class KafkaEventBusTest {
 
     @Test
     void healthReportsTheClusterAndLiveConsumers() throws Exception {
-        bus.subscribe(EventSubscription.builder("healthy", e -> { }).build());
+        bus.subscribe(EventSubscription.builder("healthy", e -> {}).build());
 
         List<HealthCheck> checks = bus.healthChecks();
 
         assertThat(checks).extracting(HealthCheck::name).containsExactly("events.kafka", "events.kafka.consumers");
         HealthResult cluster = checks.get(0).check();
         assertThat(cluster.status()).isEqualTo(HealthStatus.UP);
-        assertThat(cluster.details()).containsEntry("brokers", 1).containsEntry("topic", topic).containsKey("cluster");
+        assertThat(cluster.details())
+                .containsEntry("brokers", 1)
+                .containsEntry("topic", topic)
+                .containsKey("cluster");
         assertThat(checks.get(1).check().status()).isEqualTo(HealthStatus.UP);
     }
 
@@ -235,24 +275,42 @@ class KafkaEventBusTest {
     void metricsAreTaggedByTransportSubscriptionAndTypeNeverByTenant() throws Exception {
         List<String> handled = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("counter", e -> {
-            if (e.type().equals("bad.event")) {
-                throw new NonRetryableEventException("rejected");
-            }
-            handled.add(e.id());
-        }).build());
+                    if (e.type().equals("bad.event")) {
+                        throw new NonRetryableEventException("rejected");
+                    }
+                    handled.add(e.id());
+                })
+                .build());
 
-        bus.publishAll(List.of(Event.builder("good.event").tenantId("aaaaaaaa-0000-4000-8000-00000000000a").build(),
-                Event.builder("good.event").tenantId("bbbbbbbb-0000-4000-8000-00000000000b").build(), Event.builder("bad.event").build()))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+        bus.publishAll(List.of(
+                        Event.builder("good.event")
+                                .tenantId("aaaaaaaa-0000-4000-8000-00000000000a")
+                                .build(),
+                        Event.builder("good.event")
+                                .tenantId("bbbbbbbb-0000-4000-8000-00000000000b")
+                                .build(),
+                        Event.builder("bad.event").build()))
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> handled.size() == 2
-                && registry.find("platform.events.dead.lettered").counter() != null);
-        assertThat(registry.get("platform.events.published").tags("transport", "kafka", "type", "good.event").counter()
-                .count()).isEqualTo(2.0);
-        assertThat(registry.get("platform.events.delivered").tags("subscription", "counter", "type", "good.event")
-                .counter().count()).isEqualTo(2.0);
-        assertThat(registry.get("platform.events.dead.lettered").tags("subscription", "counter", "type", "bad.event")
-                .counter().count()).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> handled.size() == 2
+                        && registry.find("platform.events.dead.lettered").counter() != null);
+        assertThat(registry.get("platform.events.published")
+                        .tags("transport", "kafka", "type", "good.event")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(registry.get("platform.events.delivered")
+                        .tags("subscription", "counter", "type", "good.event")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        assertThat(registry.get("platform.events.dead.lettered")
+                        .tags("subscription", "counter", "type", "bad.event")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
         for (Meter m : registry.getMeters()) {
             assertThat(m.getId().getTags()).noneMatch(t -> t.getValue().startsWith("tenant-"));
         }
@@ -270,11 +328,17 @@ class KafkaEventBusTest {
     }
 
     private long endOffset(TopicPartition tp) throws Exception {
-        return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
+        return admin.listOffsets(Map.of(tp, OffsetSpec.latest()))
+                .partitionResult(tp)
+                .get()
+                .offset();
     }
 
     private long committed(String group, TopicPartition tp) throws Exception {
-        OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(tp);
+        OffsetAndMetadata o = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get()
+                .get(tp);
         return o == null ? -1 : o.offset();
     }
 
@@ -293,8 +357,12 @@ class KafkaEventBusTest {
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> admin.describeTopics(List.of(name)).allTopicNames().get().containsKey(name));
+        await().atMost(Duration.ofSeconds(20))
+                .ignoreExceptions()
+                .until(() -> admin.describeTopics(List.of(name))
+                        .allTopicNames()
+                        .get()
+                        .containsKey(name));
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
             List<TopicPartition> parts = new ArrayList<>();
             c.partitionsFor(name).forEach(i -> parts.add(new TopicPartition(name, i.partition())));
@@ -313,5 +381,4 @@ class KafkaEventBusTest {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
-
 }

@@ -33,6 +33,7 @@ class KafkaHangingBrokerTest {
 
     /** Slack on top of each documented bound for a loaded 2-core machine: the assertions catch hangs, not slowness. */
     private static final Duration MARGIN = Duration.ofSeconds(5);
+
     private static final EventBusOptions DEFAULTS = EventBusOptions.builder().build();
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -52,8 +53,11 @@ class KafkaHangingBrokerTest {
             try {
                 long started = System.nanoTime();
                 CompletableFuture<Void> stage = bus.publish(event()).toCompletableFuture();
-                assertThatThrownBy(() -> stage.get(DEFAULTS.publishTimeout().plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
-                        .isInstanceOf(ExecutionException.class).cause().isInstanceOf(EventPublishException.class);
+                assertThatThrownBy(() ->
+                                stage.get(DEFAULTS.publishTimeout().plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(EventPublishException.class);
                 failed = since(started);
             } finally {
                 kafka.thaw();
@@ -71,8 +75,10 @@ class KafkaHangingBrokerTest {
     @Test
     void healthIsDownWithinTheRegistryTimeoutWhenTheBrokerFreezes() {
         try (EventBus bus = open();
-                HealthRegistry health = HealthRegistry.builder().discoverServiceLoaderChecks(false)
-                        .cacheTtl(Duration.ZERO).build()) {
+                HealthRegistry health = HealthRegistry.builder()
+                        .discoverServiceLoaderChecks(false)
+                        .cacheTtl(Duration.ZERO)
+                        .build()) {
             health.registerAll(bus.healthChecks());
             assertThat(health.readiness().status()).isEqualTo(HealthStatus.UP);
             kafka.freeze();
@@ -92,7 +98,7 @@ class KafkaHangingBrokerTest {
     @Test
     void closeReturnsWithinItsBoundWhenTheBrokerFreezes() {
         EventBus bus = open();
-        bus.subscribe(EventSubscription.builder("closing", e -> { }).build());
+        bus.subscribe(EventSubscription.builder("closing", e -> {}).build());
         publishNow(bus);
         kafka.freeze();
         try {
@@ -100,7 +106,9 @@ class KafkaHangingBrokerTest {
             bus.close();
             Duration took = since(started);
             report("close() with a frozen broker returned after", took);
-            assertThat(took).isLessThan(DEFAULTS.closeTimeout().plus(Duration.ofSeconds(7)).plus(MARGIN));
+            assertThat(took)
+                    .isLessThan(
+                            DEFAULTS.closeTimeout().plus(Duration.ofSeconds(7)).plus(MARGIN));
         } finally {
             kafka.thaw();
         }
@@ -114,8 +122,11 @@ class KafkaHangingBrokerTest {
             long crashed = System.nanoTime();
             long started = System.nanoTime();
             CompletableFuture<Void> stage = bus.publish(event()).toCompletableFuture();
-            assertThatThrownBy(() -> stage.get(DEFAULTS.publishTimeout().plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
-                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(EventPublishException.class);
+            assertThatThrownBy(() ->
+                            stage.get(DEFAULTS.publishTimeout().plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(EventPublishException.class);
             Duration failed = since(started);
             report("publish while the broker is crashed failed after", failed);
             assertThat(failed).isLessThan(DEFAULTS.publishTimeout().plus(MARGIN));
@@ -130,8 +141,10 @@ class KafkaHangingBrokerTest {
     }
 
     private EventBus open() {
-        return KafkaEventBuses.open(KafkaEventBusConfig.fromUri(URI.create(kafka.uri() + "?topic="
-                + kafka.topic("hang" + TOPICS.incrementAndGet()))), EventBusOptions.builder().meterRegistry(registry).build());
+        return KafkaEventBuses.open(
+                KafkaEventBusConfig.fromUri(
+                        URI.create(kafka.uri() + "?topic=" + kafka.topic("hang" + TOPICS.incrementAndGet()))),
+                EventBusOptions.builder().meterRegistry(registry).build());
     }
 
     private static Event event() {

@@ -190,8 +190,7 @@ public final class RedisEventBusConfig {
         private int maxDeliveries = 10;
         private int handlerConcurrency = 1;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Sets the Redis connection URI. Used by the URI parser; bus parameters must already be removed.
@@ -202,10 +201,11 @@ public final class RedisEventBusConfig {
          */
         public Builder redisUri(URI redisUri) {
             Objects.requireNonNull(redisUri, "redisUri");
-            String scheme = redisUri.getScheme() == null ? "" : redisUri.getScheme().toLowerCase(Locale.ROOT);
+            String scheme =
+                    redisUri.getScheme() == null ? "" : redisUri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("redis") && !scheme.equals("rediss")) {
-                throw new IllegalArgumentException("redis URI must start with redis:// or rediss:// (was '"
-                        + UriParameters.mask(redisUri) + "')");
+                throw new IllegalArgumentException(
+                        "redis URI must start with redis:// or rediss:// (was '" + UriParameters.mask(redisUri) + "')");
             }
             if (redisUri.getHost() == null || redisUri.getHost().isEmpty()) {
                 throw new IllegalArgumentException("redis URI must name a host, as in redis://localhost:6379 (was '"
@@ -221,8 +221,8 @@ public final class RedisEventBusConfig {
          */
         public Builder streamKeyPrefix(String streamKeyPrefix) {
             if (streamKeyPrefix == null || !PREFIX.matcher(streamKeyPrefix).matches()) {
-                throw new IllegalArgumentException("streamKeyPrefix must match [A-Za-z0-9:._{}-]{1,100} (was '"
-                        + streamKeyPrefix + "')");
+                throw new IllegalArgumentException(
+                        "streamKeyPrefix must match [A-Za-z0-9:._{}-]{1,100} (was '" + streamKeyPrefix + "')");
             }
             this.streamKeyPrefix = streamKeyPrefix;
             return this;
@@ -268,8 +268,8 @@ public final class RedisEventBusConfig {
          */
         public Builder consumerName(@Nullable String consumerName) {
             if (consumerName != null && !CONSUMER.matcher(consumerName).matches()) {
-                throw new IllegalArgumentException("consumerName must match [A-Za-z0-9:._-]{1,100} (was '"
-                        + consumerName + "')");
+                throw new IllegalArgumentException(
+                        "consumerName must match [A-Za-z0-9:._-]{1,100} (was '" + consumerName + "')");
             }
             this.consumerName = consumerName;
             return this;
@@ -281,8 +281,8 @@ public final class RedisEventBusConfig {
          * @return this builder
          */
         public Builder minIdleBeforeReclaim(Duration minIdleBeforeReclaim) {
-            this.minIdleBeforeReclaim = between("minIdleBeforeReclaim", minIdleBeforeReclaim, Duration.ofMillis(100),
-                    Duration.ofDays(1));
+            this.minIdleBeforeReclaim =
+                    between("minIdleBeforeReclaim", minIdleBeforeReclaim, Duration.ofMillis(100), Duration.ofDays(1));
             return this;
         }
 
@@ -292,7 +292,8 @@ public final class RedisEventBusConfig {
          */
         public Builder maxDeliveries(int maxDeliveries) {
             if (maxDeliveries < 1 || maxDeliveries > 1000) {
-                throw new IllegalArgumentException("maxDeliveries must be between 1 and 1000 (was " + maxDeliveries + ")");
+                throw new IllegalArgumentException(
+                        "maxDeliveries must be between 1 and 1000 (was " + maxDeliveries + ")");
             }
             this.maxDeliveries = maxDeliveries;
             return this;
@@ -304,8 +305,8 @@ public final class RedisEventBusConfig {
          */
         public Builder handlerConcurrency(int handlerConcurrency) {
             if (handlerConcurrency < 1 || handlerConcurrency > 256) {
-                throw new IllegalArgumentException("handlerConcurrency must be between 1 and 256 (was "
-                        + handlerConcurrency + ")");
+                throw new IllegalArgumentException(
+                        "handlerConcurrency must be between 1 and 256 (was " + handlerConcurrency + ")");
             }
             this.handlerConcurrency = handlerConcurrency;
             return this;
@@ -319,7 +320,8 @@ public final class RedisEventBusConfig {
         private static Duration between(String name, Duration value, Duration min, Duration max) {
             Objects.requireNonNull(value, name);
             if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + " (was " + value + ")");
+                throw new IllegalArgumentException(
+                        name + " must be between " + min + " and " + max + " (was " + value + ")");
             }
             return value;
         }

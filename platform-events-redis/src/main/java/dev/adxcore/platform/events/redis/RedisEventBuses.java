@@ -29,8 +29,7 @@ import java.util.Objects;
  */
 public final class RedisEventBuses {
 
-    private RedisEventBuses() {
-    }
+    private RedisEventBuses() {}
 
     /**
      * Opens a bus with default transport-independent options.
@@ -52,6 +51,7 @@ public final class RedisEventBuses {
      * @throws EventException if Redis cannot be reached
      */
     public static EventBus open(RedisEventBusConfig config, EventBusOptions options) {
-        return RedisStreamsEventBus.start(Objects.requireNonNull(config, "config"), Objects.requireNonNull(options, "options"));
+        return RedisStreamsEventBus.start(
+                Objects.requireNonNull(config, "config"), Objects.requireNonNull(options, "options"));
     }
 }

@@ -7,8 +7,8 @@ import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventSubscription;
-import dev.adxcore.platform.test.RedisServer;
 import dev.adxcore.platform.test.PlatformTest;
+import dev.adxcore.platform.test.RedisServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,14 +30,22 @@ class ConsumerCrashTest {
 
     @Test
     void eventsOfAConsumerKilledMidHandlingAreDeliveredToTheSurvivor(RedisServer redis) throws Exception {
-        String uri = redis.uri() + "?streamKeyPrefix=" + redis.key("crash:") + "&minIdleBeforeReclaim=1s&blockTime=200ms";
+        String uri =
+                redis.uri() + "?streamKeyPrefix=" + redis.key("crash:") + "&minIdleBeforeReclaim=1s&blockTime=200ms";
         String group = "fulfilment";
-        Process doomed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ConsumerProcessMain.class.getName(), uri, group)
-                .redirectErrorStream(true).start();
+        Process doomed = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ConsumerProcessMain.class.getName(),
+                        uri,
+                        group)
+                .redirectErrorStream(true)
+                .start();
         LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(doomed.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     lines.add(line);
                 }
@@ -48,14 +56,19 @@ class ConsumerCrashTest {
         pump.setDaemon(true);
         pump.start();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(uri)),
-                EventBusOptions.builder().meterRegistry(registry).serviceName("survivor").build())) {
+        try (EventBus bus = RedisEventBuses.open(
+                RedisEventBusConfig.fromUri(URI.create(uri)),
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .serviceName("survivor")
+                        .build())) {
             awaitLine(lines, "READY", doomed);
 
             List<String> published = new ArrayList<>();
             List<Event> events = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                events.add(Event.builder("order.paid").aggregate("order", "o-" + i).build());
+                events.add(
+                        Event.builder("order.paid").aggregate("order", "o-" + i).build());
                 published.add(events.get(i).id());
             }
             bus.publishAll(events).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -65,11 +78,13 @@ class ConsumerCrashTest {
 
             Set<String> received = ConcurrentHashMap.newKeySet();
             bus.subscribe(EventSubscription.builder(group, e -> received.add(e.id()))
-                    .handlerTimeout(Duration.ofMillis(500)).build());
+                    .handlerTimeout(Duration.ofMillis(500))
+                    .build());
 
             await().atMost(Duration.ofSeconds(20)).until(() -> received.containsAll(published));
             assertThat(received).contains(handling.substring("HANDLING ".length()));
-            assertThat(registry.get("platform.events.reclaimed").counter().count()).isPositive();
+            assertThat(registry.get("platform.events.reclaimed").counter().count())
+                    .isPositive();
         } finally {
             doomed.destroyForcibly();
         }

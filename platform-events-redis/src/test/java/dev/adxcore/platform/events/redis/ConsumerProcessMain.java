@@ -13,21 +13,23 @@ import java.time.Duration;
  */
 public final class ConsumerProcessMain {
 
-    private ConsumerProcessMain() {
-    }
+    private ConsumerProcessMain() {}
 
     /**
      * @param args bus URI, subscription id
      * @throws Exception never in practice: the process is killed
      */
     public static void main(String[] args) throws Exception {
-        EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(args[0])),
+        EventBus bus = RedisEventBuses.open(
+                RedisEventBusConfig.fromUri(URI.create(args[0])),
                 EventBusOptions.builder().serviceName("doomed").build());
         bus.subscribe(EventSubscription.builder(args[1], event -> {
-            System.out.println("HANDLING " + event.id());
-            System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
-        }).handlerTimeout(Duration.ofMinutes(10)).build());
+                    System.out.println("HANDLING " + event.id());
+                    System.out.flush();
+                    Thread.sleep(Long.MAX_VALUE);
+                })
+                .handlerTimeout(Duration.ofMinutes(10))
+                .build());
         System.out.println("READY");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

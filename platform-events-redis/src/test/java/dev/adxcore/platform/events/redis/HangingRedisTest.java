@@ -43,7 +43,9 @@ class HangingRedisTest {
 
     /** Slack on top of each documented bound for a loaded 2-core machine: the assertions catch hangs, not slowness. */
     private static final Duration MARGIN = Duration.ofSeconds(5);
-    private static final Duration PUBLISH_TIMEOUT = EventBusOptions.builder().build().publishTimeout();
+
+    private static final Duration PUBLISH_TIMEOUT =
+            EventBusOptions.builder().build().publishTimeout();
 
     private final RedisServer redis;
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -128,10 +130,11 @@ class HangingRedisTest {
         // one aggregate, 10 ms per event: most of the 200 events are still being handled when Redis freezes, so
         // their XACKs meet the frozen server
         bus.subscribe(EventSubscription.builder("frozen-reader", e -> {
-            deliveries.incrementAndGet();
-            Thread.sleep(10);
-            received.add(e.id());
-        }).build());
+                    deliveries.incrementAndGet();
+                    Thread.sleep(10);
+                    received.add(e.id());
+                })
+                .build());
         List<String> acknowledged = new ArrayList<>();
         List<Event> before = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
@@ -151,12 +154,13 @@ class HangingRedisTest {
         long thawedAt = System.nanoTime();
         Event after = event("after-thaw");
         untilPublishSucceeds(bus, after);
-        await().atMost(PUBLISH_TIMEOUT.plus(MARGIN).plus(MARGIN)).until(() -> received.containsAll(acknowledged)
-                && received.contains(after.id()));
+        await().atMost(PUBLISH_TIMEOUT.plus(MARGIN).plus(MARGIN))
+                .until(() -> received.containsAll(acknowledged) && received.contains(after.id()));
         report("consumer delivered an event published after thaw within", since(thawedAt));
-        System.out.printf("[measured] frozen consumer: %d of %d events handled when Redis froze, %d deliveries in all"
-                + " (%d duplicates)%n", handledBeforeFreeze, acknowledged.size(), deliveries.get(),
-                deliveries.get() - received.size());
+        System.out.printf(
+                "[measured] frozen consumer: %d of %d events handled when Redis froze, %d deliveries in all"
+                        + " (%d duplicates)%n",
+                handledBeforeFreeze, acknowledged.size(), deliveries.get(), deliveries.get() - received.size());
         assertThat(received).containsAll(acknowledged);
         assertThat(bus.healthChecks().get(1).check().status()).isEqualTo(HealthStatus.UP);
     }
@@ -165,7 +169,10 @@ class HangingRedisTest {
     void healthIsDownWithinTheRegistryTimeoutWhenRedisFreezes() {
         EventBus bus = open(redis.eventBusUri());
         publishNow(bus, "warm-up");
-        try (HealthRegistry health = HealthRegistry.builder().discoverServiceLoaderChecks(false).cacheTtl(Duration.ZERO).build()) {
+        try (HealthRegistry health = HealthRegistry.builder()
+                .discoverServiceLoaderChecks(false)
+                .cacheTtl(Duration.ZERO)
+                .build()) {
             health.registerAll(bus.healthChecks());
             assertThat(health.readiness().status()).isEqualTo(HealthStatus.UP);
             redis.freeze();
@@ -184,9 +191,10 @@ class HangingRedisTest {
 
     @Test
     void closeReturnsWithinItsBoundWhenRedisFreezes() {
-        EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(redis.eventBusUri())),
+        EventBus bus = RedisEventBuses.open(
+                RedisEventBusConfig.fromUri(URI.create(redis.eventBusUri())),
                 EventBusOptions.builder().meterRegistry(registry).build());
-        bus.subscribe(EventSubscription.builder("closing", e -> { }).build());
+        bus.subscribe(EventSubscription.builder("closing", e -> {}).build());
         publishNow(bus, "warm-up");
         redis.freeze();
         try {
@@ -195,7 +203,8 @@ class HangingRedisTest {
             bus.close();
             Duration took = since(started);
             report("close() with a frozen Redis returned after", took);
-            assertThat(took).isLessThan(EventBusOptions.builder().build().closeTimeout().plus(MARGIN));
+            assertThat(took)
+                    .isLessThan(EventBusOptions.builder().build().closeTimeout().plus(MARGIN));
         } finally {
             redis.thaw();
         }
@@ -203,12 +212,13 @@ class HangingRedisTest {
 
     @Test
     void closeReturnsPromptlyWhileAConsumerIsConnectingToAFrozenRedis() {
-        EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(redis.eventBusUri())),
+        EventBus bus = RedisEventBuses.open(
+                RedisEventBusConfig.fromUri(URI.create(redis.eventBusUri())),
                 EventBusOptions.builder().meterRegistry(registry).build());
         redis.freeze();
         try {
             long subscribing = System.nanoTime();
-            bus.subscribe(EventSubscription.builder("connecting", e -> { }).build()); // its reader connects now
+            bus.subscribe(EventSubscription.builder("connecting", e -> {}).build()); // its reader connects now
             report("subscribe() on a frozen Redis returned after", since(subscribing));
             long started = System.nanoTime();
             bus.close();
@@ -227,7 +237,8 @@ class HangingRedisTest {
         redis.freeze();
         try {
             long subscribing = System.nanoTime();
-            bus.subscribe(EventSubscription.builder("late-reader", e -> received.add(e.id())).build());
+            bus.subscribe(EventSubscription.builder("late-reader", e -> received.add(e.id()))
+                    .build());
             Duration took = since(subscribing);
             assertThat(took).isLessThan(PUBLISH_TIMEOUT.plus(MARGIN));
         } finally {
@@ -235,11 +246,13 @@ class HangingRedisTest {
         }
         long thawedAt = System.nanoTime();
         // the group is created by the consumer loop once Redis answers; events from then on are delivered
-        await().atMost(PUBLISH_TIMEOUT.plus(MARGIN).plus(MARGIN)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            Event e = event("after-thaw");
-            bus.publish(e).toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            return received.size() > 0 || waitFor(received, e.id());
-        });
+        await().atMost(PUBLISH_TIMEOUT.plus(MARGIN).plus(MARGIN))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    Event e = event("after-thaw");
+                    bus.publish(e).toCompletableFuture().get(PUBLISH_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+                    return received.size() > 0 || waitFor(received, e.id());
+                });
         report("a subscription made while Redis was frozen delivered after thaw within", since(thawedAt));
     }
 
@@ -248,7 +261,8 @@ class HangingRedisTest {
         redis.freeze();
         try {
             long started = System.nanoTime();
-            assertThatThrownBy(() -> open(redis.eventBusUri())).isInstanceOf(EventException.class)
+            assertThatThrownBy(() -> open(redis.eventBusUri()))
+                    .isInstanceOf(EventException.class)
                     .hasMessageContaining("Cannot connect to Redis");
             Duration took = since(started);
             report("opening a bus on a frozen Redis failed after", took);
@@ -261,14 +275,18 @@ class HangingRedisTest {
     // ------------------------------------------------------------------------------------------ helpers
 
     private EventBus open(String uri) {
-        EventBus bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(uri)),
+        EventBus bus = RedisEventBuses.open(
+                RedisEventBusConfig.fromUri(URI.create(uri)),
                 EventBusOptions.builder().meterRegistry(registry).build());
         buses.add(bus);
         return bus;
     }
 
     private static Event event(String data) {
-        return Event.builder("meter.read").aggregate("meter", "m-1").data("\"" + data + "\"").build();
+        return Event.builder("meter.read")
+                .aggregate("meter", "m-1")
+                .data("\"" + data + "\"")
+                .build();
     }
 
     private static void publishNow(EventBus bus, String data) {
@@ -283,8 +301,11 @@ class HangingRedisTest {
     private static Duration timeToFail(Supplier<java.util.concurrent.CompletionStage<Void>> publish) {
         long started = System.nanoTime();
         CompletableFuture<Void> stage = publish.get().toCompletableFuture();
-        assertThatThrownBy(() -> stage.get(PUBLISH_TIMEOUT.plus(MARGIN).plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(EventPublishException.class)
+        assertThatThrownBy(() ->
+                        stage.get(PUBLISH_TIMEOUT.plus(MARGIN).plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(EventPublishException.class)
                 .hasMessageContaining("was not published to Redis stream");
         return since(started);
     }
@@ -299,7 +320,9 @@ class HangingRedisTest {
         Event e = first == null ? event("probe") : first;
         while (true) {
             try {
-                bus.publish(e).toCompletableFuture().get(PUBLISH_TIMEOUT.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+                bus.publish(e)
+                        .toCompletableFuture()
+                        .get(PUBLISH_TIMEOUT.plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS);
                 return since(started);
             } catch (Exception failed) {
                 if (since(started).compareTo(Duration.ofSeconds(60)) > 0) {

@@ -44,24 +44,38 @@ class RedisBusTracingTest {
     @Test
     void publishThenConsumeThroughTheStreamIsOneTrace() throws Exception {
         String prefix = redis.key(UUID.randomUUID().toString().substring(0, 8) + ":");
-        EventBus bus = EventBuses.open(URI.create(redis.uri() + "?streamKeyPrefix=" + prefix),
-                EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).serviceName("test").build());
+        EventBus bus = EventBuses.open(
+                URI.create(redis.uri() + "?streamKeyPrefix=" + prefix),
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .serviceName("test")
+                        .build());
         try {
-            bus.subscribe(EventSubscription.builder("welcome", e -> { }).types("user.created").build());
+            bus.subscribe(EventSubscription.builder("welcome", e -> {})
+                    .types("user.created")
+                    .build());
             try (PlatformContext.Scope ignored = PlatformContext.builder()
-                    .trace(TraceParent.parse(PARENT).orElseThrow()).build().bind()) {
-                bus.publish(Event.builder("user.created").build()).toCompletableFuture().get();
+                    .trace(TraceParent.parse(PARENT).orElseThrow())
+                    .build()
+                    .bind()) {
+                bus.publish(Event.builder("user.created").build())
+                        .toCompletableFuture()
+                        .get();
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> OTEL.getSpans().stream()
-                    .anyMatch(s -> s.getKind() == SpanKind.CONSUMER));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> OTEL.getSpans().stream().anyMatch(s -> s.getKind() == SpanKind.CONSUMER));
         } finally {
             bus.close(Duration.ofSeconds(5));
         }
-        SpanData producer = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.PRODUCER).findFirst()
+        SpanData producer = OTEL.getSpans().stream()
+                .filter(s -> s.getKind() == SpanKind.PRODUCER)
+                .findFirst()
                 .orElseThrow();
         assertThat(producer.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(producer.getAttributes().asMap().toString()).contains("messaging.system=redis");
-        assertThat(OTEL.getSpans()).filteredOn(s -> s.getKind() == SpanKind.CONSUMER).singleElement()
+        assertThat(OTEL.getSpans())
+                .filteredOn(s -> s.getKind() == SpanKind.CONSUMER)
+                .singleElement()
                 .satisfies(c -> {
                     assertThat(c.getTraceId()).isEqualTo(producer.getTraceId());
                     assertThat(c.getParentSpanId()).isEqualTo(producer.getSpanId());
@@ -71,32 +85,52 @@ class RedisBusTracingTest {
     @Test
     void publishAllMakesOneProducerSpanPerEventEachParentingItsConsumer() throws Exception {
         String prefix = redis.key(UUID.randomUUID().toString().substring(0, 8) + ":");
-        EventBus bus = EventBuses.open(URI.create(redis.uri() + "?streamKeyPrefix=" + prefix),
-                EventBusOptions.builder().meterRegistry(new SimpleMeterRegistry()).serviceName("test").build());
+        EventBus bus = EventBuses.open(
+                URI.create(redis.uri() + "?streamKeyPrefix=" + prefix),
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .serviceName("test")
+                        .build());
         try {
-            bus.subscribe(EventSubscription.builder("welcome", e -> { }).types("user.created", "user.deleted")
+            bus.subscribe(EventSubscription.builder("welcome", e -> {})
+                    .types("user.created", "user.deleted")
                     .build());
             try (PlatformContext.Scope ignored = PlatformContext.builder()
-                    .trace(TraceParent.parse(PARENT).orElseThrow()).build().bind()) {
-                bus.publishAll(List.of(Event.builder("user.created").build(), Event.builder("user.deleted").build()))
-                        .toCompletableFuture().get();
+                    .trace(TraceParent.parse(PARENT).orElseThrow())
+                    .build()
+                    .bind()) {
+                bus.publishAll(List.of(
+                                Event.builder("user.created").build(),
+                                Event.builder("user.deleted").build()))
+                        .toCompletableFuture()
+                        .get();
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> OTEL.getSpans().stream()
-                    .filter(s -> s.getKind() == SpanKind.CONSUMER).count() == 2);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> OTEL.getSpans().stream()
+                                    .filter(s -> s.getKind() == SpanKind.CONSUMER)
+                                    .count()
+                            == 2);
         } finally {
             bus.close(Duration.ofSeconds(5));
         }
-        List<SpanData> producers = OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.PRODUCER).toList();
-        assertThat(producers).extracting(SpanData::getName)
+        List<SpanData> producers = OTEL.getSpans().stream()
+                .filter(s -> s.getKind() == SpanKind.PRODUCER)
+                .toList();
+        assertThat(producers)
+                .extracting(SpanData::getName)
                 .containsExactlyInAnyOrder("send user.created", "send user.deleted");
         assertThat(producers).allSatisfy(p -> {
             assertThat(p.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
             assertThat(p.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
             assertThat(p.getAttributes().asMap().toString()).contains("messaging.system=redis");
         });
-        for (SpanData consumer : OTEL.getSpans().stream().filter(s -> s.getKind() == SpanKind.CONSUMER).toList()) {
-            SpanData producer = producers.stream().filter(p -> p.getSpanId().equals(consumer.getParentSpanId()))
-                    .findFirst().orElseThrow();
+        for (SpanData consumer : OTEL.getSpans().stream()
+                .filter(s -> s.getKind() == SpanKind.CONSUMER)
+                .toList()) {
+            SpanData producer = producers.stream()
+                    .filter(p -> p.getSpanId().equals(consumer.getParentSpanId()))
+                    .findFirst()
+                    .orElseThrow();
             assertThat(consumer.getName()).isEqualTo(producer.getName().replace("send", "process"));
         }
     }

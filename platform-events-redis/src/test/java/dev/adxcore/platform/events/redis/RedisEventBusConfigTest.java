@@ -70,7 +70,8 @@ class RedisEventBusConfigTest {
     void badDurationShowsTheAcceptedForms() {
         assertThatThrownBy(() -> RedisEventBusConfig.fromUri(URI.create("redis://localhost?blockTime=soon")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("redis URI parameter blockTime must be a duration such as 250ms, 2s, 5m or PT2S (was 'soon')");
+                .hasMessage(
+                        "redis URI parameter blockTime must be a duration such as 250ms, 2s, 5m or PT2S (was 'soon')");
     }
 
     @Test

@@ -4,8 +4,8 @@ import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusContract;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventBuses;
-import dev.adxcore.platform.test.RedisServer;
 import dev.adxcore.platform.test.PlatformTest;
+import dev.adxcore.platform.test.RedisServer;
 import java.net.URI;
 
 /** The Redis Streams bus meets the same contract as the in-memory bus, against a real Redis server. */
@@ -20,7 +20,7 @@ class RedisEventBusContractTest extends EventBusContract {
 
     @Override
     protected EventBus createBus(EventBusOptions options) {
-        return EventBuses.open(URI.create(redis.uri() + "?streamKeyPrefix=" + redis.key("events:") + "&blockTime=500ms"),
-                options);
+        return EventBuses.open(
+                URI.create(redis.uri() + "?streamKeyPrefix=" + redis.key("events:") + "&blockTime=500ms"), options);
     }
 }

@@ -12,8 +12,8 @@ import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.InvalidEventException;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import dev.adxcore.platform.observability.health.HealthStatus;
-import dev.adxcore.platform.test.RedisServer;
 import dev.adxcore.platform.test.PlatformTest;
+import dev.adxcore.platform.test.RedisServer;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.XReadArgs;
@@ -63,15 +63,20 @@ class RedisEventBusTest {
     }
 
     private EventBus open(String parameters) {
-        bus = EventBuses.open(URI.create(redis.uri() + "?streamKeyPrefix=" + prefix + parameters),
-                EventBusOptions.builder().meterRegistry(registry).serviceName("test").build());
+        bus = EventBuses.open(
+                URI.create(redis.uri() + "?streamKeyPrefix=" + prefix + parameters),
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .serviceName("test")
+                        .build());
         return bus;
     }
 
     /** The sum of a counter over its type tags (delivery counters are tagged by event type). */
     private double count(String meter, String subscription) {
         return registry.find(meter).tag("subscription", subscription).counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
     }
 
     private RedisCommands<String, String> redisCli() {
@@ -82,8 +87,13 @@ class RedisEventBusTest {
     void redisUriOpensTheRedisTransportThroughServiceLoader() throws Exception {
         open("");
         List<Event> received = new CopyOnWriteArrayList<>();
-        bus.subscribe(EventSubscription.builder("audit", received::add).types("user.*").build());
-        Event event = Event.builder("user.created").tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50").data("{\"email\":\"a@example.com\"}").build();
+        bus.subscribe(EventSubscription.builder("audit", received::add)
+                .types("user.*")
+                .build());
+        Event event = Event.builder("user.created")
+                .tenantId("7d1f5e2a-3c4b-4d6e-8f9a-0b1c2d3e4f50")
+                .data("{\"email\":\"a@example.com\"}")
+                .build();
 
         bus.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
 
@@ -94,20 +104,27 @@ class RedisEventBusTest {
     @Test
     void restartedConsumerResumesAllItsPendingEntriesAtOnceEvenWhenTheyExceedOneBatch() throws Exception {
         open("&consumerName=pod-0&batchSize=100");
-        redisCli().xgroupCreate(io.lettuce.core.XReadArgs.StreamOffset.from(prefix + "stream", "0"), "resumer",
-                io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
+        redisCli()
+                .xgroupCreate(
+                        io.lettuce.core.XReadArgs.StreamOffset.from(prefix + "stream", "0"),
+                        "resumer",
+                        io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
         List<Event> events = new java.util.ArrayList<>();
         for (int i = 0; i < 250; i++) {
             events.add(Event.builder("meter.read").data(Integer.toString(i)).build());
         }
         bus.publishAll(events).toCompletableFuture().get(10, TimeUnit.SECONDS);
         // a previous instance named pod-0 read them all and died before acknowledging
-        var read = redisCli().xreadgroup(io.lettuce.core.Consumer.from("resumer", "pod-0"),
-                io.lettuce.core.XReadArgs.Builder.count(1000), io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(prefix + "stream"));
+        var read = redisCli()
+                .xreadgroup(
+                        io.lettuce.core.Consumer.from("resumer", "pod-0"),
+                        io.lettuce.core.XReadArgs.Builder.count(1000),
+                        io.lettuce.core.XReadArgs.StreamOffset.lastConsumed(prefix + "stream"));
         assertThat(read).hasSize(250);
 
         java.util.Set<String> received = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        bus.subscribe(EventSubscription.builder("resumer", e -> received.add(e.id())).build());
+        bus.subscribe(
+                EventSubscription.builder("resumer", e -> received.add(e.id())).build());
 
         // well before minIdleBeforeReclaim (60 s): its own pending entries are read again, page after page
         await().atMost(Duration.ofSeconds(15)).until(() -> received.size() == 250);
@@ -135,8 +152,8 @@ class RedisEventBusTest {
 
         var entries = redisCli().xrange(prefix + "stream", io.lettuce.core.Range.create("-", "+"));
         assertThat(entries).hasSize(1);
-        assertThat(entries.get(0).getBody().get("event")).contains("\"specversion\":\"1.0\"", "\"type\":\"order.placed\"",
-                "\"data\":{\"total\":12}");
+        assertThat(entries.get(0).getBody().get("event"))
+                .contains("\"specversion\":\"1.0\"", "\"type\":\"order.placed\"", "\"data\":{\"total\":12}");
     }
 
     @Test
@@ -165,7 +182,8 @@ class RedisEventBusTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         assertThat(received.get(0).id()).isEqualTo(good.id());
-        await().atMost(Duration.ofSeconds(10)).until(() -> bus.deadLetters("indexer", 10).size() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> bus.deadLetters("indexer", 10).size() == 2);
         List<DeadLetter> dead = bus.deadLetters("indexer", 10);
         assertThat(dead).extracting(DeadLetter::errorClass).containsOnly(InvalidEventException.class.getName());
         assertThat(dead.get(0).errorMessage()).startsWith("not well-formed CloudEvents JSON");
@@ -179,8 +197,11 @@ class RedisEventBusTest {
     void entryDeliveredMoreThanMaxDeliveriesIsDeadLetteredWithoutCallingTheHandler() throws Exception {
         open("&maxDeliveries=2&minIdleBeforeReclaim=300ms&blockTime=100ms");
         String stream = prefix + "stream";
-        redisCli().xgroupCreate(XReadArgs.StreamOffset.from(stream, "$"), "crashy",
-                io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
+        redisCli()
+                .xgroupCreate(
+                        XReadArgs.StreamOffset.from(stream, "$"),
+                        "crashy",
+                        io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
         Event poison = Event.builder("job.started").build();
         bus.publish(poison).toCompletableFuture().get(5, TimeUnit.SECONDS);
         // A consumer that crashed on it twice: read once, re-read from its pending list once.
@@ -190,8 +211,10 @@ class RedisEventBusTest {
         List<Event> handled = new CopyOnWriteArrayList<>();
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
 
-        bus.subscribe(EventSubscription.builder("crashy", handled::add).handlerTimeout(Duration.ofMillis(100))
-                .deadLetterHandler(dead::add).build());
+        bus.subscribe(EventSubscription.builder("crashy", handled::add)
+                .handlerTimeout(Duration.ofMillis(100))
+                .deadLetterHandler(dead::add)
+                .build());
         Event next = Event.builder("job.started").build();
         bus.publish(next).toCompletableFuture().get(5, TimeUnit.SECONDS);
 
@@ -208,20 +231,29 @@ class RedisEventBusTest {
     void entryPendingOnADeadConsumerIsReclaimedAndHandled() throws Exception {
         open("&minIdleBeforeReclaim=300ms&blockTime=100ms");
         String stream = prefix + "stream";
-        redisCli().xgroupCreate(XReadArgs.StreamOffset.from(stream, "$"), "billing",
-                io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
+        redisCli()
+                .xgroupCreate(
+                        XReadArgs.StreamOffset.from(stream, "$"),
+                        "billing",
+                        io.lettuce.core.XGroupCreateArgs.Builder.mkstream());
         Event orphan = Event.builder("invoice.due").build();
         bus.publish(orphan).toCompletableFuture().get(5, TimeUnit.SECONDS);
         redisCli().xreadgroup(Consumer.from("billing", "dead-pod"), XReadArgs.StreamOffset.lastConsumed(stream));
         List<Event> handled = new CopyOnWriteArrayList<>();
 
-        bus.subscribe(EventSubscription.builder("billing", handled::add).handlerTimeout(Duration.ofMillis(100)).build());
+        bus.subscribe(EventSubscription.builder("billing", handled::add)
+                .handlerTimeout(Duration.ofMillis(100))
+                .build());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
         assertThat(handled.get(0).id()).isEqualTo(orphan.id());
-        assertThat(registry.get("platform.events.reclaimed").tag("subscription", "billing").counter().count())
+        assertThat(registry.get("platform.events.reclaimed")
+                        .tag("subscription", "billing")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> redisCli().xpending(stream, "billing").getCount() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> redisCli().xpending(stream, "billing").getCount() == 0);
     }
 
     @Test
@@ -229,17 +261,24 @@ class RedisEventBusTest {
         open("&minIdleBeforeReclaim=300ms&blockTime=100ms");
         AtomicInteger calls = new AtomicInteger();
         EventSubscription slow = EventSubscription.builder("transcoder", e -> {
-            calls.incrementAndGet();
-            Thread.sleep(1500);
-        }).handlerTimeout(Duration.ofSeconds(5)).build();
+                    calls.incrementAndGet();
+                    Thread.sleep(1500);
+                })
+                .handlerTimeout(Duration.ofSeconds(5))
+                .build();
         bus.subscribe(slow);
         bus.subscribe(slow); // a second consumer of the group, ready to reclaim idle entries
 
-        bus.publish(Event.builder("video.uploaded").build()).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        bus.publish(Event.builder("video.uploaded").build())
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> count("platform.events.delivered", "transcoder") == 1.0);
         assertThat(calls).hasValue(1);
-        assertThat(registry.get("platform.events.reclaimed").tag("subscription", "transcoder").counter().count())
+        assertThat(registry.get("platform.events.reclaimed")
+                        .tag("subscription", "transcoder")
+                        .counter()
+                        .count())
                 .isZero();
     }
 
@@ -248,27 +287,43 @@ class RedisEventBusTest {
         open("");
         List<Event> handled = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("counter", e -> {
-            if (e.type().equals("bad.event")) {
-                throw new dev.adxcore.platform.events.NonRetryableEventException("rejected");
-            }
-            handled.add(e);
-        }).build());
+                    if (e.type().equals("bad.event")) {
+                        throw new dev.adxcore.platform.events.NonRetryableEventException("rejected");
+                    }
+                    handled.add(e);
+                })
+                .build());
 
-        bus.publishAll(List.of(Event.builder("good.event").build(), Event.builder("good.event").build(),
-                Event.builder("bad.event").build())).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        bus.publishAll(List.of(
+                        Event.builder("good.event").build(),
+                        Event.builder("good.event").build(),
+                        Event.builder("bad.event").build()))
+                .toCompletableFuture()
+                .get(5, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 2
-                && registry.get("platform.events.dead.lettered").tag("subscription", "counter").counter().count() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> handled.size() == 2
+                        && registry.get("platform.events.dead.lettered")
+                                        .tag("subscription", "counter")
+                                        .counter()
+                                        .count()
+                                == 1);
         assertThat(registry.find("platform.events.published").tag("transport", "redis").counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(3.0);
-        assertThat(registry.get("platform.events.published").tag("type", "good.event").counter().count()).isEqualTo(2.0);
+                        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                        .sum())
+                .isEqualTo(3.0);
+        assertThat(registry.get("platform.events.published")
+                        .tag("type", "good.event")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
         await().atMost(Duration.ofSeconds(5)).until(() -> count("platform.events.delivered", "counter") == 2.0);
     }
 
     @Test
     void healthChecksReportRedisAndLiveConsumerLoopsAsUp() throws Exception {
         open("");
-        bus.subscribe(EventSubscription.builder("healthy", e -> { }).build());
+        bus.subscribe(EventSubscription.builder("healthy", e -> {}).build());
 
         List<HealthCheck> checks = bus.healthChecks();
 
@@ -286,26 +341,36 @@ class RedisEventBusTest {
         List<String> handled = new CopyOnWriteArrayList<>();
         List<DeadLetter> dead = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("stubborn", e -> {
-            if (e.data().contains("stuck")) {
-                stuckCalls.incrementAndGet();
-                while (!release.get()) {
-                    try {
-                        Thread.sleep(10);
-                    } catch (InterruptedException ignored) {
-                        // swallows the timeout's interrupt and keeps going
+                    if (e.data().contains("stuck")) {
+                        stuckCalls.incrementAndGet();
+                        while (!release.get()) {
+                            try {
+                                Thread.sleep(10);
+                            } catch (InterruptedException ignored) {
+                                // swallows the timeout's interrupt and keeps going
+                            }
+                        }
+                        return;
                     }
-                }
-                return;
-            }
-            handled.add(e.id());
-        }).handlerTimeout(Duration.ofMillis(200)).concurrency(1)
-                .retryPolicy(dev.adxcore.platform.events.RetryPolicy.noRetries()).deadLetterHandler(dead::add).build());
+                    handled.add(e.id());
+                })
+                .handlerTimeout(Duration.ofMillis(200))
+                .concurrency(1)
+                .retryPolicy(dev.adxcore.platform.events.RetryPolicy.noRetries())
+                .deadLetterHandler(dead::add)
+                .build());
 
-        Event stuck = Event.builder("job.run").aggregate("job", "j1").data("\"stuck\"").build();
+        Event stuck = Event.builder("job.run")
+                .aggregate("job", "j1")
+                .data("\"stuck\"")
+                .build();
         bus.publish(stuck).toCompletableFuture().get(5, TimeUnit.SECONDS);
         List<String> others = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            Event e = Event.builder("job.run").aggregate("job", "j" + (i + 2)).data("\"ok\"").build();
+            Event e = Event.builder("job.run")
+                    .aggregate("job", "j" + (i + 2))
+                    .data("\"ok\"")
+                    .build();
             others.add(e.id());
             bus.publish(e).toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
@@ -320,7 +385,8 @@ class RedisEventBusTest {
         release.set(true); // the abandoned thread finishes late: nothing more is acknowledged or delivered
         Thread.sleep(200);
         assertThat(count("platform.events.delivered", "stubborn")).isEqualTo(5.0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> redisCli().xpending(prefix + "stream", "stubborn").getCount() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> redisCli().xpending(prefix + "stream", "stubborn").getCount() == 0);
     }
 
     @Test
@@ -330,18 +396,20 @@ class RedisEventBusTest {
         AtomicInteger interrupted = new AtomicInteger();
         List<String> handled = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("sleepy", e -> {
-            if (calls.incrementAndGet() == 1) {
-                try {
-                    Thread.sleep(60_000);
-                } catch (InterruptedException ie) {
-                    interrupted.incrementAndGet();
-                    throw ie;
-                }
-            }
-            handled.add(e.id());
-        }).handlerTimeout(Duration.ofMillis(150))
-                .retryPolicy(dev.adxcore.platform.events.RetryPolicy.exponential(3, Duration.ofMillis(10),
-                        Duration.ofMillis(10))).build());
+                    if (calls.incrementAndGet() == 1) {
+                        try {
+                            Thread.sleep(60_000);
+                        } catch (InterruptedException ie) {
+                            interrupted.incrementAndGet();
+                            throw ie;
+                        }
+                    }
+                    handled.add(e.id());
+                })
+                .handlerTimeout(Duration.ofMillis(150))
+                .retryPolicy(dev.adxcore.platform.events.RetryPolicy.exponential(
+                        3, Duration.ofMillis(10), Duration.ofMillis(10)))
+                .build());
 
         Event event = Event.builder("job.run").build();
         bus.publish(event).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -349,8 +417,12 @@ class RedisEventBusTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == 1);
         assertThat(calls).hasValue(2);
         assertThat(interrupted).hasValue(1);
-        assertThat(registry.get("platform.events.handler.failures").tag("subscription", "sleepy").counter().count())
+        assertThat(registry.get("platform.events.handler.failures")
+                        .tag("subscription", "sleepy")
+                        .counter()
+                        .count())
                 .isEqualTo(1.0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> redisCli().xpending(prefix + "stream", "sleepy").getCount() == 0);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> redisCli().xpending(prefix + "stream", "sleepy").getCount() == 0);
     }
 }

@@ -39,8 +39,12 @@ class RedisRestartTest {
     @BeforeEach
     void startRedis() throws Exception {
         redis = PrivateRedis.start();
-        bus = RedisEventBuses.open(RedisEventBusConfig.fromUri(URI.create(redis.uri() + "?blockTime=200ms")),
-                EventBusOptions.builder().meterRegistry(registry).publishTimeout(Duration.ofSeconds(1)).build());
+        bus = RedisEventBuses.open(
+                RedisEventBusConfig.fromUri(URI.create(redis.uri() + "?blockTime=200ms")),
+                EventBusOptions.builder()
+                        .meterRegistry(registry)
+                        .publishTimeout(Duration.ofSeconds(1))
+                        .build());
     }
 
     @AfterEach
@@ -53,8 +57,12 @@ class RedisRestartTest {
     void everyAcknowledgedPublishIsDeliveredAtLeastOnceAcrossARedisRestart() throws Exception {
         int total = 10_000;
         Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
-        bus.subscribe(EventSubscription.builder("projection", e ->
-                deliveries.computeIfAbsent(e.id(), k -> new AtomicInteger()).incrementAndGet()).build());
+        bus.subscribe(EventSubscription.builder(
+                        "projection",
+                        e -> deliveries
+                                .computeIfAbsent(e.id(), k -> new AtomicInteger())
+                                .incrementAndGet())
+                .build());
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
         AtomicInteger failedAttempts = new AtomicInteger();
 
@@ -62,7 +70,10 @@ class RedisRestartTest {
             for (int i = 0; i < total; i += 50) {
                 List<Event> batch = new ArrayList<>();
                 for (int j = i; j < Math.min(total, i + 50); j++) {
-                    batch.add(Event.builder("meter.read").aggregate("meter", "m-" + (j % 97)).data(Integer.toString(j)).build());
+                    batch.add(Event.builder("meter.read")
+                            .aggregate("meter", "m-" + (j % 97))
+                            .data(Integer.toString(j))
+                            .build());
                 }
                 // A producer retries what Redis did not acknowledge, as a service with an outbox would.
                 while (true) {
@@ -87,9 +98,13 @@ class RedisRestartTest {
         assertThat(acknowledged).hasSize(total);
         await().atMost(Duration.ofSeconds(60)).until(() -> deliveries.keySet().containsAll(acknowledged));
         int duplicates = deliveries.values().stream().mapToInt(n -> n.get() - 1).sum();
-        System.out.printf("restart run: %d events acknowledged, %d failed publish attempts while Redis was down,"
-                + " %d duplicate deliveries%n", acknowledged.size(), failedAttempts.get(), duplicates);
-        assertThat(failedAttempts.get()).as("publishes failed while Redis was down").isPositive();
+        System.out.printf(
+                "restart run: %d events acknowledged, %d failed publish attempts while Redis was down,"
+                        + " %d duplicate deliveries%n",
+                acknowledged.size(), failedAttempts.get(), duplicates);
+        assertThat(failedAttempts.get())
+                .as("publishes failed while Redis was down")
+                .isPositive();
         assertThat(duplicates).as("duplicate deliveries").isLessThanOrEqualTo(1000);
     }
 
@@ -99,8 +114,10 @@ class RedisRestartTest {
 
         var stage = bus.publish(Event.builder("cart.checked-out").build()).toCompletableFuture();
 
-        assertThatThrownBy(() -> stage.get(3, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(EventPublishException.class)
+        assertThatThrownBy(() -> stage.get(3, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(EventPublishException.class)
                 .hasMessageContaining("was not published to Redis stream platform:events:stream at " + redis.uri());
     }
 
@@ -112,14 +129,16 @@ class RedisRestartTest {
         assertThatThrownBy(check::check).isInstanceOf(RuntimeException.class);
 
         redis.startAgain();
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
                 .until(() -> check.check().status() == HealthStatus.UP);
     }
 
     @Test
     void consumerResumesAfterRedisRestartsAndReportsItsLoopAlive() throws Exception {
         Set<String> received = ConcurrentHashMap.newKeySet();
-        bus.subscribe(EventSubscription.builder("resumer", e -> received.add(e.id())).build());
+        bus.subscribe(
+                EventSubscription.builder("resumer", e -> received.add(e.id())).build());
         redis.kill();
         sleep(500);
         redis.startAgain();
@@ -132,7 +151,8 @@ class RedisRestartTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.contains(after.id()));
         assertThat(bus.healthChecks().get(1).check().status()).isEqualTo(HealthStatus.UP);
-        assertThat(registry.get("platform.events.consumer.errors").counter().count()).isPositive();
+        assertThat(registry.get("platform.events.consumer.errors").counter().count())
+                .isPositive();
     }
 
     private static void sleep(long millis) {

@@ -98,11 +98,15 @@ public final class KafkaEventBus implements EventBus {
     private volatile boolean closed;
 
     /** One subscribe call: the transport and the engine's consumer running it. */
-    private record Member(KafkaTransport transport, EngineConsumer<KafkaTransport.Slot> consumer) {
-    }
+    private record Member(KafkaTransport transport, EngineConsumer<KafkaTransport.Slot> consumer) {}
 
-    private KafkaEventBus(KafkaEventBusConfig config, EventBusOptions options, Admin admin,
-            KafkaProducer<byte[], byte[]> producer, String clientId, int partitionCount) {
+    private KafkaEventBus(
+            KafkaEventBusConfig config,
+            EventBusOptions options,
+            Admin admin,
+            KafkaProducer<byte[], byte[]> producer,
+            String clientId,
+            int partitionCount) {
         this.config = config;
         this.options = options;
         this.admin = admin;
@@ -131,20 +135,25 @@ public final class KafkaEventBus implements EventBus {
         try {
             String cluster = await(admin.describeCluster().clusterId(), timeout, "describe the cluster");
             int partitions = ensureTopic(admin, config, timeout);
-            producer = new KafkaProducer<>(producerProperties(config, clientId + "-producer", options.publishTimeout()));
+            producer =
+                    new KafkaProducer<>(producerProperties(config, clientId + "-producer", options.publishTimeout()));
             // the producer's metadata of the topic, fetched now so that the first publish does not wait for it
             partitions = producer.partitionsFor(config.topic()).size();
             KafkaEventBus bus = new KafkaEventBus(config, options, admin, producer, clientId, partitions);
-            log.info("Kafka event bus started: {} (cluster {}, {} partitions, client {})", bus.masked, cluster,
-                    partitions, clientId);
+            log.info(
+                    "Kafka event bus started: {} (cluster {}, {} partitions, client {})",
+                    bus.masked,
+                    cluster,
+                    partitions,
+                    clientId);
             return bus;
         } catch (RuntimeException e) {
             if (producer != null) {
                 producer.close(Duration.ZERO);
             }
             admin.close(Duration.ZERO);
-            throw new EventException("Cannot start the Kafka event bus at " + config.maskedUri() + ": "
-                    + e.getMessage(), e);
+            throw new EventException(
+                    "Cannot start the Kafka event bus at " + config.maskedUri() + ": " + e.getMessage(), e);
         }
     }
 
@@ -155,8 +164,8 @@ public final class KafkaEventBus implements EventBus {
         } catch (Exception e) {
             host = "host";
         }
-        String id = options.serviceName().orElse("platform-events") + "-" + host + "-" + ProcessHandle.current().pid()
-                + "-" + SEQUENCE.incrementAndGet();
+        String id = options.serviceName().orElse("platform-events") + "-" + host + "-"
+                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         return id.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
@@ -171,8 +180,7 @@ public final class KafkaEventBus implements EventBus {
     private static Properties adminProperties(KafkaEventBusConfig config, String clientId, Duration timeout) {
         Properties p = common(config, clientId);
         p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                Long.toString(timeout.toMillis() * 3));
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis() * 3));
         p.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         return p;
     }
@@ -212,8 +220,11 @@ public final class KafkaEventBus implements EventBus {
         long session = config.sessionTimeout().toMillis();
         p.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(session));
         // frequent heartbeats: an existing member learns of a rebalance (a new member, a dead one) within 1 s
-        p.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.max(100, Math.min(1000, session / 3))));
-        p.putIfAbsent(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Long.toString(config.maxPollInterval().toMillis()));
+        p.putIfAbsent(
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.max(100, Math.min(1000, session / 3))));
+        p.putIfAbsent(
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                Long.toString(config.maxPollInterval().toMillis()));
         p.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         p.putIfAbsent(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
         p.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
@@ -230,24 +241,32 @@ public final class KafkaEventBus implements EventBus {
             return existing.get().partitions().size();
         }
         if (!config.createTopics()) {
-            throw new EventException("the Kafka topic " + topic + " does not exist and createTopics=false: create it ("
-                    + "for example " + config.partitions() + " partitions, replication factor 3) or set createTopics=true");
+            throw new EventException(
+                    "the Kafka topic " + topic + " does not exist and createTopics=false: create it (" + "for example "
+                            + config.partitions() + " partitions, replication factor 3) or set createTopics=true");
         }
         createTopic(admin, topic, config.partitions(), config.replicationFactor(), timeout);
-        log.info("Created Kafka topic {} ({} partitions, replication factor {})", topic, config.partitions(),
+        log.info(
+                "Created Kafka topic {} ({} partitions, replication factor {})",
+                topic,
+                config.partitions(),
                 config.replicationFactor() == -1 ? "the broker's default" : config.replicationFactor());
         return describe(admin, topic, timeout).map(d -> d.partitions().size()).orElse(config.partitions());
     }
 
     private static Optional<TopicDescription> describe(Admin admin, String topic, Duration timeout) {
         try {
-            return Optional.ofNullable(admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS).get(topic));
+            return Optional.ofNullable(admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic));
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return Optional.empty();
             }
-            throw new EventException("Cannot describe the Kafka topic " + topic + ": " + causeOf(e).getMessage(),
+            throw new EventException(
+                    "Cannot describe the Kafka topic " + topic + ": "
+                            + causeOf(e).getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
             throw new EventException("Kafka did not answer within " + timeout + " (describing topic " + topic + ")", e);
@@ -258,13 +277,15 @@ public final class KafkaEventBus implements EventBus {
     }
 
     private static void createTopic(Admin admin, String topic, int partitions, short replication, Duration timeout) {
-        NewTopic t = new NewTopic(topic, Optional.of(partitions),
-                replication == -1 ? Optional.empty() : Optional.of(replication));
+        NewTopic t = new NewTopic(
+                topic, Optional.of(partitions), replication == -1 ? Optional.empty() : Optional.of(replication));
         try {
             admin.createTopics(List.of(t)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new EventException("Cannot create the Kafka topic " + topic + ": " + causeOf(e).getMessage(),
+                throw new EventException(
+                        "Cannot create the Kafka topic " + topic + ": "
+                                + causeOf(e).getMessage(),
                         e.getCause());
             }
         } catch (TimeoutException e) {
@@ -280,11 +301,14 @@ public final class KafkaEventBus implements EventBus {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new EventException("Kafka could not " + what + ": " + cause.getClass().getSimpleName() + ": "
-                    + cause.getMessage(), cause);
+            throw new EventException(
+                    "Kafka could not " + what + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                    cause);
         } catch (TimeoutException e) {
-            throw new EventException("Kafka did not answer within " + timeout + " (" + what + "); is it running at "
-                    + "the bootstrap servers?", e);
+            throw new EventException(
+                    "Kafka did not answer within " + timeout + " (" + what + "); is it running at "
+                            + "the bootstrap servers?",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventException("interrupted while waiting for Kafka to " + what, e);
@@ -326,8 +350,9 @@ public final class KafkaEventBus implements EventBus {
             byte[] key = Records.key(e);
             Integer partition = key == null ? Math.floorMod(roundRobin.getAndIncrement(), partitionCount) : null;
             try {
-                producer.send(new ProducerRecord<>(config.topic(), partition, key, values.get(i),
-                        Records.eventHeaders(null)), (metadata, error) -> {
+                producer.send(
+                        new ProducerRecord<>(config.topic(), partition, key, values.get(i), Records.eventHeaders(null)),
+                        (metadata, error) -> {
                             if (error == null) {
                                 ack.complete(null);
                             } else {
@@ -342,8 +367,8 @@ public final class KafkaEventBus implements EventBus {
                 break;
             }
         }
-        CompletableFuture<Void> all = acks.size() == 1 ? acks.get(0)
-                : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> all =
+                acks.size() == 1 ? acks.get(0) : CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
         long left = Math.max(0, deadline - System.nanoTime()) + TimeUnit.MILLISECONDS.toNanos(100);
         return all.orTimeout(left, TimeUnit.NANOSECONDS).handle((ok, error) -> {
             if (error == null) {
@@ -352,14 +377,19 @@ public final class KafkaEventBus implements EventBus {
                 }
                 return null;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             boolean timedOut = cause instanceof TimeoutException
                     || cause instanceof org.apache.kafka.common.errors.TimeoutException;
             meters.failed(timedOut ? "timeout" : "unavailable", events.size());
-            String reason = timedOut ? "Kafka did not confirm within publishTimeout " + options.publishTimeout()
-                    + " (" + cause.getMessage() + ")" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            throw new EventPublishException("Event " + what + " was not published to Kafka topic " + config.topic()
-                    + " at " + masked + ": " + reason, cause);
+            String reason = timedOut
+                    ? "Kafka did not confirm within publishTimeout " + options.publishTimeout() + " ("
+                            + cause.getMessage() + ")"
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            throw new EventPublishException(
+                    "Event " + what + " was not published to Kafka topic " + config.topic() + " at " + masked + ": "
+                            + reason,
+                    cause);
         });
     }
 
@@ -387,13 +417,17 @@ public final class KafkaEventBus implements EventBus {
         ensureOpen();
         String groupId = config.groupId(subscription.id());
         startGroupAtTheEnd(groupId);
-        int n = consumersPerGroup.computeIfAbsent(subscription.id(), k -> new AtomicInteger()).incrementAndGet();
+        int n = consumersPerGroup
+                .computeIfAbsent(subscription.id(), k -> new AtomicInteger())
+                .incrementAndGet();
         String consumerClientId = clientId + "-" + subscription.id() + (n == 1 ? "" : "-" + n);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(groupId, consumerClientId));
         KafkaTransport transport = new KafkaTransport(this, subscription, consumer);
         int concurrency = Math.max(subscription.concurrency(), config.handlerConcurrency());
         ConsumerSettings settings = ConsumerSettings.builder("kafka-events-" + subscription.id() + "-poll")
-                .concurrency(concurrency).maxInFlight(config.maxInFlight()).build();
+                .concurrency(concurrency)
+                .maxInFlight(config.maxInFlight())
+                .build();
         EngineConsumer<KafkaTransport.Slot> running = engine.start(subscription, transport, settings);
         members.add(new Member(transport, running));
         try {
@@ -402,11 +436,20 @@ public final class KafkaEventBus implements EventBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            log.warn("Subscription {}: the consumer has not joined group {} within {}; it goes on trying",
-                    subscription.id(), groupId, options.publishTimeout());
+            log.warn(
+                    "Subscription {}: the consumer has not joined group {} within {}; it goes on trying",
+                    subscription.id(),
+                    groupId,
+                    options.publishTimeout());
         }
-        log.info("Subscription {} started: consumer {} of group {} on {} (types {}, concurrency {})", subscription.id(),
-                consumerClientId, groupId, config.topic(), subscription.types(), concurrency);
+        log.info(
+                "Subscription {} started: consumer {} of group {} on {} (types {}, concurrency {})",
+                subscription.id(),
+                consumerClientId,
+                groupId,
+                config.topic(),
+                subscription.types(),
+                concurrency);
         return running;
     }
 
@@ -417,8 +460,10 @@ public final class KafkaEventBus implements EventBus {
      */
     private void startGroupAtTheEnd(String groupId) {
         Duration timeout = options.publishTimeout();
-        Map<TopicPartition, OffsetAndMetadata> committed = await(admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata(), timeout, "read the offsets of group " + groupId);
+        Map<TopicPartition, OffsetAndMetadata> committed = await(
+                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+                timeout,
+                "read the offsets of group " + groupId);
         boolean hasOffsets = false;
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
             if (e.getKey().topic().equals(config.topic()) && e.getValue() != null) {
@@ -434,8 +479,8 @@ public final class KafkaEventBus implements EventBus {
                 .orElseThrow(() -> new EventException("the Kafka topic " + config.topic() + " disappeared"));
         partitionCount = d.partitions().size();
         d.partitions().forEach(p -> latest.put(new TopicPartition(config.topic(), p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = await(admin.listOffsets(latest).all(), timeout,
-                "read the end offsets of " + config.topic());
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+                await(admin.listOffsets(latest).all(), timeout, "read the end offsets of " + config.topic());
         Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
         ends.forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
         try {
@@ -445,11 +490,13 @@ public final class KafkaEventBus implements EventBus {
             if (e.getCause() instanceof GroupNotEmptyException || e.getCause() instanceof UnknownMemberIdException) {
                 return; // another member joined meanwhile: the group has its positions
             }
-            throw new EventException("Kafka could not set the start offsets of group " + groupId + ": "
-                    + causeOf(e).getMessage(), causeOf(e));
+            throw new EventException(
+                    "Kafka could not set the start offsets of group " + groupId + ": "
+                            + causeOf(e).getMessage(),
+                    causeOf(e));
         } catch (TimeoutException e) {
-            throw new EventException("Kafka did not answer within " + timeout + " (setting the start of group "
-                    + groupId + ")", e);
+            throw new EventException(
+                    "Kafka did not answer within " + timeout + " (setting the start of group " + groupId + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventException("interrupted while starting group " + groupId, e);
@@ -460,7 +507,8 @@ public final class KafkaEventBus implements EventBus {
     public boolean unsubscribe(String subscriptionId) {
         List<EngineConsumer<?>> stopping = new ArrayList<>();
         for (Member m : members) {
-            if (m.transport().subscriptionId().equals(subscriptionId) && m.consumer().isActive()) {
+            if (m.transport().subscriptionId().equals(subscriptionId)
+                    && m.consumer().isActive()) {
                 stopping.add(m.consumer());
             }
         }
@@ -476,8 +524,10 @@ public final class KafkaEventBus implements EventBus {
         return lagGauges.computeIfAbsent(subscriptionId, id -> {
             AtomicLong value = new AtomicLong();
             gauges.add(Gauge.builder("platform.events.lag", value, AtomicLong::get)
-                    .description("Records of the topic the consumer group has not read yet (this instance's partitions)")
-                    .tags("transport", "kafka", "subscription", id).register(options.meterRegistry()));
+                    .description(
+                            "Records of the topic the consumer group has not read yet (this instance's partitions)")
+                    .tags("transport", "kafka", "subscription", id)
+                    .register(options.meterRegistry()));
             return value;
         });
     }
@@ -485,11 +535,12 @@ public final class KafkaEventBus implements EventBus {
     // ------------------------------------------------------------------------------------------ dead letters
 
     /** Writes a dead letter to the subscription's dead-letter topic (created on first use) and waits for the ack. */
-    void writeDeadLetter(String subscriptionId, ConsumerRecord<byte[], byte[]> record, DeadLetter dl, boolean malformed) {
+    void writeDeadLetter(
+            String subscriptionId, ConsumerRecord<byte[], byte[]> record, DeadLetter dl, boolean malformed) {
         String topic = config.deadLetterTopic(subscriptionId);
         ensureDeadLetterTopic(topic);
-        Future<?> sent = producer.send(new ProducerRecord<>(topic, 0, record.key(), record.value(),
-                Records.deadLetterHeaders(record, dl, malformed)));
+        Future<?> sent = producer.send(new ProducerRecord<>(
+                topic, 0, record.key(), record.value(), Records.deadLetterHeaders(record, dl, malformed)));
         awaitSend(sent, "store the dead letter in " + topic);
     }
 
@@ -512,7 +563,8 @@ public final class KafkaEventBus implements EventBus {
         try {
             sent.get(options.publishTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new EventException("Kafka could not " + what + ": " + causeOf(e).getMessage(), causeOf(e));
+            throw new EventException(
+                    "Kafka could not " + what + ": " + causeOf(e).getMessage(), causeOf(e));
         } catch (TimeoutException e) {
             throw new EventException("Kafka did not confirm within " + options.publishTimeout() + " (" + what + ")", e);
         } catch (InterruptedException e) {
@@ -534,12 +586,20 @@ public final class KafkaEventBus implements EventBus {
             return null;
         }
         TopicPartition tp = new TopicPartition(topic, 0);
-        long earliest = await(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp), timeout,
-                "read the start of " + topic).offset();
-        long end = await(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp), timeout,
-                "read the end of " + topic).offset();
-        Map<TopicPartition, OffsetAndMetadata> cursor = await(admin.listConsumerGroupOffsets(cursorGroup(subscriptionId))
-                .partitionsToOffsetAndMetadata(), timeout, "read the replay cursor of " + topic);
+        long earliest = await(
+                        admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp),
+                        timeout,
+                        "read the start of " + topic)
+                .offset();
+        long end = await(
+                        admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp),
+                        timeout,
+                        "read the end of " + topic)
+                .offset();
+        Map<TopicPartition, OffsetAndMetadata> cursor = await(
+                admin.listConsumerGroupOffsets(cursorGroup(subscriptionId)).partitionsToOffsetAndMetadata(),
+                timeout,
+                "read the replay cursor of " + topic);
         OffsetAndMetadata at = cursor.get(tp);
         long from = at == null ? earliest : Math.max(earliest, at.offset());
         return new long[] {from, end};
@@ -556,7 +616,8 @@ public final class KafkaEventBus implements EventBus {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        long deadline = System.nanoTime() + options.publishTimeout().multipliedBy(2).toNanos();
+        long deadline =
+                System.nanoTime() + options.publishTimeout().multipliedBy(2).toNanos();
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(p)) {
             reader.assign(List.of(tp));
             reader.seek(tp, from);
@@ -587,8 +648,8 @@ public final class KafkaEventBus implements EventBus {
             return List.of();
         }
         List<DeadLetter> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : readDeadLetters(subscriptionId, range[0],
-                Math.min(range[1], range[0] + limit))) {
+        for (ConsumerRecord<byte[], byte[]> r :
+                readDeadLetters(subscriptionId, range[0], Math.min(range[1], range[0] + limit))) {
             out.add(Records.readDeadLetter(r, subscriptionId));
         }
         return out;
@@ -619,16 +680,20 @@ public final class KafkaEventBus implements EventBus {
                 continue;
             }
             Integer partition = r.key() == null ? Math.floorMod(roundRobin.getAndIncrement(), partitionCount) : null;
-            sent.add(producer.send(new ProducerRecord<>(config.topic(), partition, r.key(), r.value(),
-                    Records.eventHeaders(subscriptionId))));
+            sent.add(producer.send(new ProducerRecord<>(
+                    config.topic(), partition, r.key(), r.value(), Records.eventHeaders(subscriptionId))));
             replayed++;
         }
         for (Future<?> f : sent) {
             awaitSend(f, "replay a dead letter of " + subscriptionId);
         }
         TopicPartition tp = new TopicPartition(dlt, 0);
-        await(admin.alterConsumerGroupOffsets(cursorGroup(subscriptionId), Map.of(tp, new OffsetAndMetadata(range[1])))
-                .all(), options.publishTimeout(), "move the replay cursor of " + dlt);
+        await(
+                admin.alterConsumerGroupOffsets(
+                                cursorGroup(subscriptionId), Map.of(tp, new OffsetAndMetadata(range[1])))
+                        .all(),
+                options.publishTimeout(),
+                "move the replay cursor of " + dlt);
         log.info("Replayed {} dead letter(s) of subscription {} to {}", replayed, subscriptionId, config.topic());
         return replayed;
     }
@@ -641,7 +706,9 @@ public final class KafkaEventBus implements EventBus {
             Duration timeout = options.publishTimeout();
             DescribeClusterResult cluster = admin.describeCluster();
             try {
-                int brokers = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+                int brokers = cluster.nodes()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .size();
                 String id = cluster.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("cluster", id);
@@ -653,8 +720,9 @@ public final class KafkaEventBus implements EventBus {
                 return HealthResult.down("Kafka did not return its cluster metadata within " + timeout + " ("
                         + config.bootstrapServers() + ")");
             } catch (ExecutionException e) {
-                return HealthResult.down("Kafka cluster metadata failed: " + causeOf(e).getClass().getSimpleName()
-                        + ": " + causeOf(e).getMessage());
+                return HealthResult.down("Kafka cluster metadata failed: "
+                        + causeOf(e).getClass().getSimpleName() + ": "
+                        + causeOf(e).getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return HealthResult.down("interrupted while asking Kafka for its cluster metadata");
@@ -663,12 +731,19 @@ public final class KafkaEventBus implements EventBus {
         HealthCheck loops = HealthCheck.critical("events.kafka.consumers", () -> {
             Map<String, Object> details = new HashMap<>();
             List<String> problems = new ArrayList<>();
-            Duration stale = config.pollTimeout().plus(config.sessionTimeout()).plus(options.publishTimeout())
-                    .multipliedBy(2).plusSeconds(5);
+            Duration stale = config.pollTimeout()
+                    .plus(config.sessionTimeout())
+                    .plus(options.publishTimeout())
+                    .multipliedBy(2)
+                    .plusSeconds(5);
             int i = 0;
             for (Member m : members) {
-                details.put(m.transport().subscriptionId() + "#" + (++i), m.consumer().state());
-                m.consumer().problem(stale).ifPresent(p -> problems.add(m.transport().subscriptionId() + ": " + p));
+                details.put(
+                        m.transport().subscriptionId() + "#" + (++i),
+                        m.consumer().state());
+                m.consumer()
+                        .problem(stale)
+                        .ifPresent(p -> problems.add(m.transport().subscriptionId() + ": " + p));
             }
             return problems.isEmpty() ? HealthResult.up(details) : HealthResult.down(String.join("; ", problems));
         });

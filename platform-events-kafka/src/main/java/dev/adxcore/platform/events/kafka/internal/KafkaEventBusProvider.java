@@ -15,8 +15,7 @@ import java.net.URI;
 public final class KafkaEventBusProvider implements EventBusProvider {
 
     /** Called by {@link java.util.ServiceLoader}. */
-    public KafkaEventBusProvider() {
-    }
+    public KafkaEventBusProvider() {}
 
     @Override
     public boolean supports(URI uri) {

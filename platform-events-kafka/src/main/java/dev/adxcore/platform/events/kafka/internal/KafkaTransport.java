@@ -107,6 +107,7 @@ final class KafkaTransport implements ConsumerTransport<KafkaTransport.Slot> {
     private @Nullable EngineConsumer<Slot> engine;
     /** Completed at the consumer's first assignment (possibly empty): it has joined its group. */
     final java.util.concurrent.CompletableFuture<Void> joined = new java.util.concurrent.CompletableFuture<>();
+
     private volatile boolean stopping;
     private boolean subscribed;
     private long nextLagRefresh;
@@ -163,8 +164,13 @@ final class KafkaTransport implements ConsumerTransport<KafkaTransport.Slot> {
                 }
                 event = CloudEventJson.read(r.value());
             } catch (RuntimeException e) {
-                log.warn("Subscription {}: record {}-{}@{} is not a valid event, dead-lettering it: {}",
-                        subscription.id(), r.topic(), r.partition(), r.offset(), e.getMessage());
+                log.warn(
+                        "Subscription {}: record {}-{}@{} is not a valid event, dead-lettering it: {}",
+                        subscription.id(),
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        e.getMessage());
                 Event stand = Records.malformed(r.topic(), r.partition(), r.offset(), r.key(), r.value());
                 out.add(Inbound.rejected(stand, tracker.add(r, true), e, 1));
                 continue;
@@ -233,13 +239,18 @@ final class KafkaTransport implements ConsumerTransport<KafkaTransport.Slot> {
             try {
                 consumer.commitSync(offsets, bus.options.publishTimeout());
             } catch (RuntimeException e) {
-                log.warn("Subscription {}: committing {} failed; those records will be delivered again: {}",
-                        subscription.id(), offsets, e.toString());
+                log.warn(
+                        "Subscription {}: committing {} failed; those records will be delivered again: {}",
+                        subscription.id(),
+                        offsets,
+                        e.toString());
             }
         } else {
             consumer.commitAsync(offsets, (committed, e) -> {
                 if (e != null) {
-                    log.debug("Subscription {}: commit failed (retried with the next one): {}", subscription.id(),
+                    log.debug(
+                            "Subscription {}: commit failed (retried with the next one): {}",
+                            subscription.id(),
                             e.toString());
                     requeue(committed == null ? offsets : committed);
                 }
@@ -288,7 +299,10 @@ final class KafkaTransport implements ConsumerTransport<KafkaTransport.Slot> {
             boolean finished = e == null || e.revoke(s -> revoked.contains(s.tracker.partition), wait);
             commitDone(true, revoked);
             drop(revoked);
-            log.info("Subscription {}: partitions {} revoked{}", subscription.id(), revoked,
+            log.info(
+                    "Subscription {}: partitions {} revoked{}",
+                    subscription.id(),
+                    revoked,
                     finished ? "" : " (some handlers were still running; their records will be delivered again)");
         }
 
@@ -303,8 +317,11 @@ final class KafkaTransport implements ConsumerTransport<KafkaTransport.Slot> {
                 e.revoke(s -> lost.contains(s.tracker.partition), Duration.ZERO);
             }
             drop(lost);
-            log.warn("Subscription {}: partitions {} lost (the group moved on without this consumer); their"
-                    + " records in flight will be delivered again", subscription.id(), lost);
+            log.warn(
+                    "Subscription {}: partitions {} lost (the group moved on without this consumer); their"
+                            + " records in flight will be delivered again",
+                    subscription.id(),
+                    lost);
         }
 
         @Override

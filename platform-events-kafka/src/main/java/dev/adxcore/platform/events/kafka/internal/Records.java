@@ -37,8 +37,7 @@ final class Records {
     static final String MALFORMED_TYPE = "platform.malformed-record";
     private static final int MAX_MESSAGE = 4000;
 
-    private Records() {
-    }
+    private Records() {}
 
     static Headers eventHeaders(@Nullable String replayFor) {
         RecordHeaders h = new RecordHeaders();
@@ -63,7 +62,9 @@ final class Records {
         h.add(DLT + "error.class", utf8(dl.errorClass()));
         String message = dl.errorMessage();
         if (message != null) {
-            h.add(DLT + "error.message", utf8(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message));
+            h.add(
+                    DLT + "error.message",
+                    utf8(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message));
         }
         h.add(DLT + "attempts", utf8(Integer.toString(dl.attempts())));
         h.add(DLT + "first.failure", utf8(dl.firstFailure().toString()));
@@ -86,8 +87,12 @@ final class Records {
         Headers h = r.headers();
         Event event;
         if (isMalformed(r)) {
-            event = malformed(orElse(header(h, DLT + "topic"), r.topic()), parseInt(header(h, DLT + "partition"), -1),
-                    parseLong(header(h, DLT + "offset")), r.key(), r.value());
+            event = malformed(
+                    orElse(header(h, DLT + "topic"), r.topic()),
+                    parseInt(header(h, DLT + "partition"), -1),
+                    parseLong(header(h, DLT + "offset")),
+                    r.key(),
+                    r.value());
         } else {
             try {
                 event = CloudEventJson.read(r.value() == null ? new byte[0] : r.value());
@@ -97,9 +102,14 @@ final class Records {
         }
         Instant last = instant(header(h, DLT + "last.failure"));
         String first = header(h, DLT + "first.failure");
-        return new DeadLetter(event, subscriptionId, orElse(header(h, DLT + "error.class"), "unknown"),
-                header(h, DLT + "error.message"), Math.max(1, parseInt(header(h, DLT + "attempts"), 1)),
-                first == null ? last : instant(first), last);
+        return new DeadLetter(
+                event,
+                subscriptionId,
+                orElse(header(h, DLT + "error.class"), "unknown"),
+                header(h, DLT + "error.message"),
+                Math.max(1, parseInt(header(h, DLT + "attempts"), 1)),
+                first == null ? last : instant(first),
+                last);
     }
 
     /** The stand-in for a record that is not a valid event: its position, key and value (text, or base64). */
@@ -117,12 +127,17 @@ final class Records {
                 json.append(",\"value\":");
                 quote(json, text);
             } else {
-                json.append(",\"valueBase64\":\"").append(Base64.getEncoder().encodeToString(value)).append('"');
+                json.append(",\"valueBase64\":\"")
+                        .append(Base64.getEncoder().encodeToString(value))
+                        .append('"');
             }
         }
         json.append('}');
-        return Event.builder(MALFORMED_TYPE).id("malformed-" + topic + "-" + partition + "-" + offset)
-                .source(URI.create("/platform-events-kafka")).data(json.toString()).build();
+        return Event.builder(MALFORMED_TYPE)
+                .id("malformed-" + topic + "-" + partition + "-" + offset)
+                .source(URI.create("/platform-events-kafka"))
+                .data(json.toString())
+                .build();
     }
 
     static @Nullable String header(Headers headers, String name) {
@@ -140,8 +155,12 @@ final class Records {
 
     private static @Nullable String strictUtf8(byte[] b) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -25,11 +25,17 @@ final class DeadLetters {
     static final String MALFORMED = "malformed";
     static final String MALFORMED_TYPE = "platform.malformed-entry";
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
-    static Map<String, byte[]> fields(byte[] eventJson, String subscriptionId, String errorClass,
-            @Nullable String errorMessage, int attempts, Instant firstFailure, Instant lastFailure, String entryId,
+    static Map<String, byte[]> fields(
+            byte[] eventJson,
+            String subscriptionId,
+            String errorClass,
+            @Nullable String errorMessage,
+            int attempts,
+            Instant firstFailure,
+            Instant lastFailure,
+            String entryId,
             boolean malformed) {
         Map<String, byte[]> f = new LinkedHashMap<>();
         f.put(RedisStreamsEventBus.FIELD_EVENT, eventJson);
@@ -66,8 +72,11 @@ final class DeadLetters {
             }
         }
         json.append("}}");
-        return Event.builder(MALFORMED_TYPE).id("malformed-" + entryId).source(URI.create("/platform-events-redis"))
-                .data(json.toString()).build();
+        return Event.builder(MALFORMED_TYPE)
+                .id("malformed-" + entryId)
+                .source(URI.create("/platform-events-redis"))
+                .data(json.toString())
+                .build();
     }
 
     static DeadLetter read(StreamMessage<String, byte[]> entry, String subscriptionId) {
@@ -81,9 +90,14 @@ final class DeadLetters {
         }
         Instant last = instant(f.get("lastFailure"));
         Instant first = f.containsKey("firstFailure") ? instant(f.get("firstFailure")) : last;
-        return new DeadLetter(event, subscriptionId, text(f.get("errorClass"), "unknown"),
+        return new DeadLetter(
+                event,
+                subscriptionId,
+                text(f.get("errorClass"), "unknown"),
                 f.containsKey("errorMessage") ? text(f.get("errorMessage"), "") : null,
-                Math.max(1, parseInt(f.get("attempts"))), first, last);
+                Math.max(1, parseInt(f.get("attempts"))),
+                first,
+                last);
     }
 
     private static Instant instant(byte @Nullable [] v) {

@@ -16,8 +16,7 @@ import java.util.Locale;
 public final class RedisEventBusProvider implements EventBusProvider {
 
     /** Called by {@link java.util.ServiceLoader}. */
-    public RedisEventBusProvider() {
-    }
+    public RedisEventBusProvider() {}
 
     @Override
     public boolean supports(URI uri) {

@@ -3,7 +3,6 @@ package dev.adxcore.platform.events.redis.internal;
 import dev.adxcore.platform.events.CloudEventJson;
 import dev.adxcore.platform.events.DeadLetter;
 import dev.adxcore.platform.events.Event;
-import dev.adxcore.platform.events.internal.EventTracing;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventException;
@@ -11,6 +10,7 @@ import dev.adxcore.platform.events.EventPublishException;
 import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.InvalidEventException;
 import dev.adxcore.platform.events.Subscription;
+import dev.adxcore.platform.events.internal.EventTracing;
 import dev.adxcore.platform.events.redis.RedisEventBusConfig;
 import dev.adxcore.platform.events.spi.DeliveryEngine;
 import dev.adxcore.platform.events.spi.PublishMeters;
@@ -30,15 +30,14 @@ import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -98,8 +97,12 @@ public final class RedisStreamsEventBus implements EventBus {
     private final Map<String, AtomicInteger> consumersPerGroup = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private RedisStreamsEventBus(RedisEventBusConfig config, EventBusOptions options, RedisClient client,
-            StatefulRedisConnection<String, byte[]> connection, StatefulRedisConnection<String, byte[]> batchConnection,
+    private RedisStreamsEventBus(
+            RedisEventBusConfig config,
+            EventBusOptions options,
+            RedisClient client,
+            StatefulRedisConnection<String, byte[]> connection,
+            StatefulRedisConnection<String, byte[]> batchConnection,
             RedisURI redisUri) {
         this.config = config;
         this.redisUri = redisUri;
@@ -129,7 +132,9 @@ public final class RedisStreamsEventBus implements EventBus {
     public static RedisStreamsEventBus start(RedisEventBusConfig config, EventBusOptions options) {
         // Reconnect attempts at most RECONNECT_DELAY_CAP apart (10 ms doubling), so that publishing and consuming
         // resume within about that long after Redis is back, however long it was away.
-        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+        ClientResources resources = DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_DELAY_CAP, 2, TimeUnit.MILLISECONDS))
                 .build();
         RedisURI uri = redisUri(config, options);
@@ -141,12 +146,17 @@ public final class RedisStreamsEventBus implements EventBus {
             StatefulRedisConnection<String, byte[]> batch = client.connect(CODEC);
             batch.setAutoFlushCommands(false);
             RedisStreamsEventBus bus = new RedisStreamsEventBus(config, options, client, connection, batch, uri);
-            log.info("Redis event bus started: {} (stream {}, consumer {})", masked, bus.streamKey, bus.consumerBaseName);
+            log.info(
+                    "Redis event bus started: {} (stream {}, consumer {})",
+                    masked,
+                    bus.streamKey,
+                    bus.consumerBaseName);
             return bus;
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
-            throw new EventException("Cannot connect to Redis at " + masked + " for the event bus: " + e.getMessage(), e);
+            throw new EventException(
+                    "Cannot connect to Redis at " + masked + " for the event bus: " + e.getMessage(), e);
         }
     }
 
@@ -159,7 +169,8 @@ public final class RedisStreamsEventBus implements EventBus {
     static RedisURI redisUri(RedisEventBusConfig config, EventBusOptions options) {
         RedisURI uri = RedisURI.create(config.redisUri().toString());
         String query = config.redisUri().getRawQuery();
-        boolean explicit = query != null && java.util.Arrays.stream(query.split("&")).anyMatch(p -> p.startsWith("timeout="));
+        boolean explicit =
+                query != null && java.util.Arrays.stream(query.split("&")).anyMatch(p -> p.startsWith("timeout="));
         if (!explicit) {
             uri.setTimeout(options.publishTimeout());
         }
@@ -169,17 +180,23 @@ public final class RedisStreamsEventBus implements EventBus {
     private static ClientOptions clientOptions(RedisEventBusConfig config, EventBusOptions options) {
         long commandMillis = options.publishTimeout().toMillis();
         long readMillis = config.blockTime().toMillis() + commandMillis;
-        TimeoutOptions timeouts = TimeoutOptions.builder().timeoutCommands(true).timeoutSource(new TimeoutOptions.TimeoutSource() {
-            @Override
-            public long getTimeout(RedisCommand<?, ?, ?> command) {
-                return command.getType() == CommandType.XREADGROUP ? readMillis : commandMillis;
-            }
-        }).build();
+        TimeoutOptions timeouts = TimeoutOptions.builder()
+                .timeoutCommands(true)
+                .timeoutSource(new TimeoutOptions.TimeoutSource() {
+                    @Override
+                    public long getTimeout(RedisCommand<?, ?, ?> command) {
+                        return command.getType() == CommandType.XREADGROUP ? readMillis : commandMillis;
+                    }
+                })
+                .build();
         return ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(timeouts)
-                .socketOptions(SocketOptions.builder().connectTimeout(options.publishTimeout()).keepAlive(true).build())
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(options.publishTimeout())
+                        .keepAlive(true)
+                        .build())
                 .build();
     }
 
@@ -190,8 +207,8 @@ public final class RedisStreamsEventBus implements EventBus {
         } catch (Exception e) {
             host = "host";
         }
-        String name = options.serviceName().orElse("consumer") + "-" + host + "-" + ProcessHandle.current().pid()
-                + (seq == 1 ? "" : "-" + seq);
+        String name = options.serviceName().orElse("consumer") + "-" + host + "-"
+                + ProcessHandle.current().pid() + (seq == 1 ? "" : "-" + seq);
         return name.replaceAll("[^A-Za-z0-9:._-]", "_");
     }
 
@@ -255,7 +272,8 @@ public final class RedisStreamsEventBus implements EventBus {
         batchLock.lock();
         try {
             for (byte[] json : encoded) {
-                futures.add(async.xadd(streamKey, xaddArgs, Map.of(FIELD_EVENT, json)).toCompletableFuture());
+                futures.add(async.xadd(streamKey, xaddArgs, Map.of(FIELD_EVENT, json))
+                        .toCompletableFuture());
             }
             batchConnection.flushCommands();
         } finally {
@@ -279,15 +297,18 @@ public final class RedisStreamsEventBus implements EventBus {
                 return null;
             }
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                    ? error.getCause() : error;
-            boolean timedOut = cause instanceof TimeoutException
-                    || cause instanceof io.lettuce.core.RedisCommandTimeoutException;
+                    ? error.getCause()
+                    : error;
+            boolean timedOut =
+                    cause instanceof TimeoutException || cause instanceof io.lettuce.core.RedisCommandTimeoutException;
             publishMeters.failed(timedOut ? "timeout" : "unavailable", events.size());
             String reason = timedOut
                     ? "Redis did not confirm within publishTimeout " + timeout
                     : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-            throw new EventPublishException("Event " + what + " was not published to Redis stream " + streamKey
-                    + " at " + maskedUri + ": " + reason, cause);
+            throw new EventPublishException(
+                    "Event " + what + " was not published to Redis stream " + streamKey + " at " + maskedUri + ": "
+                            + reason,
+                    cause);
         });
     }
 
@@ -313,7 +334,9 @@ public final class RedisStreamsEventBus implements EventBus {
     public Subscription subscribe(EventSubscription subscription) {
         Objects.requireNonNull(subscription, "subscription");
         ensureOpen();
-        int n = consumersPerGroup.computeIfAbsent(subscription.id(), k -> new AtomicInteger()).incrementAndGet();
+        int n = consumersPerGroup
+                .computeIfAbsent(subscription.id(), k -> new AtomicInteger())
+                .incrementAndGet();
         String consumerName = n == 1 ? consumerBaseName : consumerBaseName + "-" + n;
         StreamConsumer consumer = new StreamConsumer(this, subscription, consumerName);
         consumers.add(consumer);
@@ -379,8 +402,8 @@ public final class RedisStreamsEventBus implements EventBus {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive (was " + limit + ")");
         }
-        List<StreamMessage<String, byte[]>> entries = await(commands().xrange(config.deadLetterKey(subscriptionId),
-                Range.create("-", "+"), Limit.from(limit)));
+        List<StreamMessage<String, byte[]>> entries = await(
+                commands().xrange(config.deadLetterKey(subscriptionId), Range.create("-", "+"), Limit.from(limit)));
         List<DeadLetter> result = new ArrayList<>(entries.size());
         for (StreamMessage<String, byte[]> m : entries) {
             result.add(DeadLetters.read(m, subscriptionId));
@@ -396,7 +419,8 @@ public final class RedisStreamsEventBus implements EventBus {
         int replayed = 0;
         String from = "-";
         while (true) {
-            List<StreamMessage<String, byte[]>> page = await(commands().xrange(key, Range.create(from, "+"), Limit.from(100)));
+            List<StreamMessage<String, byte[]>> page =
+                    await(commands().xrange(key, Range.create(from, "+"), Limit.from(100)));
             if (page.isEmpty()) {
                 return replayed;
             }
@@ -424,8 +448,11 @@ public final class RedisStreamsEventBus implements EventBus {
      * @throws EventException when Redis did not store it
      */
     void writeDeadLetter(String group, Map<String, byte[]> fields) {
-        await(commands().xadd(config.deadLetterKey(group), new XAddArgs().maxlen(config.maxStreamLength())
-                .approximateTrimming(), fields));
+        await(commands()
+                .xadd(
+                        config.deadLetterKey(group),
+                        new XAddArgs().maxlen(config.maxStreamLength()).approximateTrimming(),
+                        fields));
     }
 
     // ------------------------------------------------------------------------------------------ health
@@ -442,7 +469,10 @@ public final class RedisStreamsEventBus implements EventBus {
         HealthCheck loops = HealthCheck.critical("events.redis.consumers", () -> {
             Map<String, Object> details = new HashMap<>();
             List<String> problems = new ArrayList<>();
-            Duration stale = config.blockTime().plus(options.publishTimeout()).multipliedBy(2).plusSeconds(5);
+            Duration stale = config.blockTime()
+                    .plus(options.publishTimeout())
+                    .multipliedBy(2)
+                    .plusSeconds(5);
             for (StreamConsumer c : consumers) {
                 details.put(c.id() + "/" + c.consumerName(), c.engineConsumer().state());
                 c.engineConsumer().problem(stale).ifPresent(problem -> problems.add(c.id() + ": " + problem));
@@ -519,15 +549,18 @@ public final class RedisStreamsEventBus implements EventBus {
         /** The lag and pending gauges of a consumer group, registered once per bus. */
         GroupStats groupStats(String group) {
             return groups.computeIfAbsent(group, g -> {
-                GroupStats stats = new GroupStats(new java.util.concurrent.atomic.AtomicLong(),
-                        new java.util.concurrent.atomic.AtomicLong());
+                GroupStats stats = new GroupStats(
+                        new java.util.concurrent.atomic.AtomicLong(), new java.util.concurrent.atomic.AtomicLong());
                 String[] tags = {"transport", "redis", "subscription", g};
-                track(io.micrometer.core.instrument.Gauge.builder("platform.events.lag", stats.lag(),
-                        java.util.concurrent.atomic.AtomicLong::get)
-                        .description("Stream entries the consumer group has not read yet").tags(tags).register(registry));
-                track(io.micrometer.core.instrument.Gauge.builder("platform.events.pending", stats.pending(),
-                        java.util.concurrent.atomic.AtomicLong::get)
-                        .description("Entries read by the consumer group and not acknowledged yet").tags(tags)
+                track(io.micrometer.core.instrument.Gauge.builder(
+                                "platform.events.lag", stats.lag(), java.util.concurrent.atomic.AtomicLong::get)
+                        .description("Stream entries the consumer group has not read yet")
+                        .tags(tags)
+                        .register(registry));
+                track(io.micrometer.core.instrument.Gauge.builder(
+                                "platform.events.pending", stats.pending(), java.util.concurrent.atomic.AtomicLong::get)
+                        .description("Entries read by the consumer group and not acknowledged yet")
+                        .tags(tags)
                         .register(registry));
                 return stats;
             });
@@ -543,6 +576,5 @@ public final class RedisStreamsEventBus implements EventBus {
     }
 
     /** The latest XINFO GROUPS figures of one consumer group. */
-    record GroupStats(java.util.concurrent.atomic.AtomicLong lag, java.util.concurrent.atomic.AtomicLong pending) {
-    }
+    record GroupStats(java.util.concurrent.atomic.AtomicLong lag, java.util.concurrent.atomic.AtomicLong pending) {}
 }

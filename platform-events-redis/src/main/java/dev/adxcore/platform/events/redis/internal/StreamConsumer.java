@@ -102,7 +102,8 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         this.nextReclaim = System.nanoTime() + reclaimInterval.toNanos();
         this.reclaimed = bus.metrics.track(Counter.builder("platform.events.reclaimed")
                 .description("Entries reclaimed from idle consumers with XAUTOCLAIM")
-                .tags("transport", "redis", "subscription", group).register(bus.metrics.registry));
+                .tags("transport", "redis", "subscription", group)
+                .register(bus.metrics.registry));
         this.stats = bus.metrics.groupStats(group);
     }
 
@@ -115,24 +116,33 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         }
         int concurrency = Math.max(subscription.concurrency(), bus.config.handlerConcurrency());
         ConsumerSettings settings = ConsumerSettings.builder("redis-events-" + group + "-reader")
-                .concurrency(concurrency).maxInFlight(bus.config.batchSize() * 2 + concurrency).build();
+                .concurrency(concurrency)
+                .maxInFlight(bus.config.batchSize() * 2 + concurrency)
+                .build();
         long statsMillis = Math.min(5000, Math.max(200, reclaimInterval.toMillis()));
-        statsTask = bus.scheduler().scheduleWithFixedDelay(this::refreshStats, statsMillis, statsMillis,
-                TimeUnit.MILLISECONDS);
+        statsTask = bus.scheduler()
+                .scheduleWithFixedDelay(this::refreshStats, statsMillis, statsMillis, TimeUnit.MILLISECONDS);
         long keepAliveMillis = Math.max(30, bus.config.minIdleBeforeReclaim().toMillis() / 3);
-        keepAliveTask = bus.scheduler().scheduleWithFixedDelay(this::keepInFlightEntries, keepAliveMillis,
-                keepAliveMillis, TimeUnit.MILLISECONDS);
+        keepAliveTask = bus.scheduler()
+                .scheduleWithFixedDelay(
+                        this::keepInFlightEntries, keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
         EngineConsumer<Entry> consumer = bus.engine.start(subscription, this, settings);
         this.engineConsumer = consumer;
-        log.info("Subscription {} started: consumer {} on {} (types {}, concurrency {})", group, consumerName, streamKey,
-                subscription.types(), concurrency);
+        log.info(
+                "Subscription {} started: consumer {} on {} (types {}, concurrency {})",
+                group,
+                consumerName,
+                streamKey,
+                subscription.types(),
+                concurrency);
         return consumer;
     }
 
     private void createGroup(String from) {
         try {
-            bus.await(bus.commands().xgroupCreate(XReadArgs.StreamOffset.from(streamKey, from), group,
-                    XGroupCreateArgs.Builder.mkstream()));
+            bus.await(bus.commands()
+                    .xgroupCreate(
+                            XReadArgs.StreamOffset.from(streamKey, from), group, XGroupCreateArgs.Builder.mkstream()));
             log.debug("Created consumer group {} on {} at {}", group, streamKey, from);
         } catch (RuntimeException e) {
             if (!String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
@@ -178,15 +188,19 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
             if (max == 0) {
                 return List.of(); // every in-flight slot is taken
             }
-            List<StreamMessage<String, byte[]>> entries = awaitRead(commands.xreadgroup(me,
+            List<StreamMessage<String, byte[]>> entries = awaitRead(commands.xreadgroup(
+                    me,
                     XReadArgs.Builder.block(bus.config.blockTime()).count(Math.min(max, bus.config.batchSize())),
                     XReadArgs.StreamOffset.lastConsumed(streamKey)));
             return toInbound(entries, null);
         } catch (Exception e) {
             readOwnPending = true;
             if (String.valueOf(e.getMessage()).contains("NOGROUP")) {
-                log.warn("Consumer group {} is missing from {} (Redis restarted without persistence, or the group was"
-                        + " deleted); recreating it from the start of the stream", group, streamKey);
+                log.warn(
+                        "Consumer group {} is missing from {} (Redis restarted without persistence, or the group was"
+                                + " deleted); recreating it from the start of the stream",
+                        group,
+                        streamKey);
                 groupReady = false;
                 createGroup("0");
             }
@@ -220,7 +234,8 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
     }
 
     private <T> T awaitRead(RedisFuture<T> future) throws Exception {
-        long millis = bus.config.blockTime().toMillis() + bus.options.publishTimeout().toMillis() + 500;
+        long millis =
+                bus.config.blockTime().toMillis() + bus.options.publishTimeout().toMillis() + 500;
         try {
             return future.get(millis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -236,8 +251,8 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         List<Inbound<Entry>> out = new ArrayList<>();
         String from = "0";
         while (!stopping) {
-            List<StreamMessage<String, byte[]>> entries = awaitRead(commands.xreadgroup(me,
-                    XReadArgs.Builder.count(bus.config.batchSize()), XReadArgs.StreamOffset.from(streamKey, from)));
+            List<StreamMessage<String, byte[]>> entries = awaitRead(commands.xreadgroup(
+                    me, XReadArgs.Builder.count(bus.config.batchSize()), XReadArgs.StreamOffset.from(streamKey, from)));
             if (entries.isEmpty()) {
                 break;
             }
@@ -257,14 +272,24 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         String cursor = "0-0";
         int rounds = 0;
         do {
-            ClaimedMessages<String, byte[]> claimed = bus.await(bus.commands().xautoclaim(streamKey,
-                    new XAutoClaimArgs<String>().consumer(me).minIdleTime(bus.config.minIdleBeforeReclaim())
-                            .startId(cursor).count(bus.config.batchSize())));
+            ClaimedMessages<String, byte[]> claimed = bus.await(bus.commands()
+                    .xautoclaim(
+                            streamKey,
+                            new XAutoClaimArgs<String>()
+                                    .consumer(me)
+                                    .minIdleTime(bus.config.minIdleBeforeReclaim())
+                                    .startId(cursor)
+                                    .count(bus.config.batchSize())));
             List<StreamMessage<String, byte[]>> fresh = withoutInFlight(claimed.getMessages());
             if (!fresh.isEmpty()) {
                 reclaimed.increment(fresh.size());
-                log.info("Subscription {} consumer {} reclaimed {} entr{} idle for over {}", group, consumerName,
-                        fresh.size(), fresh.size() == 1 ? "y" : "ies", bus.config.minIdleBeforeReclaim());
+                log.info(
+                        "Subscription {} consumer {} reclaimed {} entr{} idle for over {}",
+                        group,
+                        consumerName,
+                        fresh.size(),
+                        fresh.size() == 1 ? "y" : "ies",
+                        bus.config.minIdleBeforeReclaim());
                 out.addAll(toInbound(fresh, deliveryCounts(fresh)));
             }
             cursor = claimed.getId();
@@ -290,8 +315,10 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         }
         String first = entries.get(0).getId();
         String last = entries.get(entries.size() - 1).getId();
-        List<PendingMessage> pending = bus.await(bus.commands().xpending(streamKey,
-                XPendingArgs.Builder.xpending(me, Range.create(first, last), Limit.from(entries.size() * 2L))));
+        List<PendingMessage> pending = bus.await(bus.commands()
+                .xpending(
+                        streamKey,
+                        XPendingArgs.Builder.xpending(me, Range.create(first, last), Limit.from(entries.size() * 2L))));
         for (PendingMessage p : pending) {
             counts.put(p.getId(), p.getRedeliveryCount());
         }
@@ -302,14 +329,16 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
      * Turns entries into inbound records: deleted (trimmed) entries and replays for other subscriptions are
      * acknowledged at once; malformed entries and entries over the delivery limit are rejected.
      */
-    private List<Inbound<Entry>> toInbound(List<StreamMessage<String, byte[]>> entries, @Nullable Map<String, Long> counts) {
+    private List<Inbound<Entry>> toInbound(
+            List<StreamMessage<String, byte[]>> entries, @Nullable Map<String, Long> counts) {
         List<Inbound<Entry>> out = new ArrayList<>(entries.size());
         List<String> skip = null;
         for (StreamMessage<String, byte[]> m : entries) {
             String id = m.getId();
             Map<String, byte[]> body = m.getBody();
             byte[] replayFor = body == null ? null : body.get(RedisStreamsEventBus.FIELD_REPLAY_FOR);
-            if (body == null || body.isEmpty()
+            if (body == null
+                    || body.isEmpty()
                     || (replayFor != null && !group.equals(new String(replayFor, StandardCharsets.UTF_8)))) {
                 // deleted or trimmed while pending, or a dead letter replayed for another subscription
                 if (skip == null) {
@@ -332,18 +361,21 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
                 event = CloudEventJson.read(json);
             } catch (RuntimeException e) {
                 Event stand = DeadLetters.malformedEntry(id, body);
-                log.warn("Subscription {}: stream entry {} is not a valid event, dead-lettering it: {}", group, id,
+                log.warn(
+                        "Subscription {}: stream entry {} is not a valid event, dead-lettering it: {}",
+                        group,
+                        id,
                         e.getMessage());
-                out.add(Inbound.rejected(stand, new Entry(id, DeadLetters.utf8(CloudEventJson.write(stand)), true), e,
-                        1));
+                out.add(Inbound.rejected(
+                        stand, new Entry(id, DeadLetters.utf8(CloudEventJson.write(stand)), true), e, 1));
                 continue;
             }
             Entry entry = new Entry(id, json, false);
             if (deliveries > bus.config.maxDeliveries()) {
                 String message = "delivered " + deliveries + " times without being acknowledged (over maxDeliveries "
                         + bus.config.maxDeliveries() + "): its consumers crashed or stalled while handling it";
-                out.add(Inbound.rejected(event, entry, new DeliveryLimitExceededException(message),
-                        (int) Math.min(Integer.MAX_VALUE, deliveries)));
+                out.add(Inbound.rejected(event, entry, new DeliveryLimitExceededException(message), (int)
+                        Math.min(Integer.MAX_VALUE, deliveries)));
             } else if (replayFor != null) {
                 out.add(Inbound.replay(event, entry));
             } else {
@@ -373,8 +405,18 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
     @Override
     public void deadLetter(Inbound<Entry> inbound, DeadLetter dl) {
         Entry e = inbound.record();
-        bus.writeDeadLetter(group, DeadLetters.fields(e.json(), group, dl.errorClass(), dl.errorMessage(),
-                dl.attempts(), dl.firstFailure(), dl.lastFailure(), e.id(), e.malformed()));
+        bus.writeDeadLetter(
+                group,
+                DeadLetters.fields(
+                        e.json(),
+                        group,
+                        dl.errorClass(),
+                        dl.errorMessage(),
+                        dl.attempts(),
+                        dl.firstFailure(),
+                        dl.lastFailure(),
+                        e.id(),
+                        e.malformed()));
     }
 
     /**
@@ -411,8 +453,11 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         }
         sent.whenComplete((n, e) -> {
             if (e != null) {
-                log.debug("Subscription {}: XACK of {} entr(ies) failed; they will be delivered again: {}", group,
-                        batch.length, e.getMessage());
+                log.debug(
+                        "Subscription {}: XACK of {} entr(ies) failed; they will be delivered again: {}",
+                        group,
+                        batch.length,
+                        e.getMessage());
             }
             ackInFlight.set(false);
             if (!acks.isEmpty() && ackInFlight.compareAndSet(false, true)) {
@@ -436,8 +481,11 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
         try {
             bus.commands().xack(streamKey, group, ids).whenComplete((n, e) -> {
                 if (e != null) {
-                    log.debug("Subscription {}: XACK of {} entr(ies) failed; they will be delivered again: {}", group,
-                            ids.length, e.getMessage());
+                    log.debug(
+                            "Subscription {}: XACK of {} entr(ies) failed; they will be delivered again: {}",
+                            group,
+                            ids.length,
+                            e.getMessage());
                 }
             });
         } catch (RuntimeException e) {
@@ -456,11 +504,17 @@ final class StreamConsumer implements ConsumerTransport<StreamConsumer.Entry> {
             return;
         }
         String[] ids = inFlight.toArray(String[]::new);
-        bus.commands().xclaim(streamKey, me, XClaimArgs.Builder.justid().minIdleTime(0), ids).whenComplete((r, e) -> {
-            if (e != null) {
-                log.debug("Subscription {}: could not refresh {} in-flight entries: {}", group, ids.length, e.getMessage());
-            }
-        });
+        bus.commands()
+                .xclaim(streamKey, me, XClaimArgs.Builder.justid().minIdleTime(0), ids)
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        log.debug(
+                                "Subscription {}: could not refresh {} in-flight entries: {}",
+                                group,
+                                ids.length,
+                                e.getMessage());
+                    }
+                });
     }
 
     // ------------------------------------------------------------------------------------------ stats, lifecycle

@@ -6,16 +6,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** Named daemon thread factories that log what escapes a thread. */
 final class Threads {
 
-    private Threads() {
-    }
+    private Threads() {}
 
     static ThreadFactory daemon(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
             t.setDaemon(true);
-            t.setUncaughtExceptionHandler((thread, e) ->
-                    RedisStreamsEventBus.log.error("Uncaught exception in {}", thread.getName(), e));
+            t.setUncaughtExceptionHandler(
+                    (thread, e) -> RedisStreamsEventBus.log.error("Uncaught exception in {}", thread.getName(), e));
             return t;
         };
     }

@@ -19,13 +19,20 @@ import java.util.Set;
 public final class UriParameters {
 
     /** Query parameters that Lettuce reads itself and that pass through unchanged. */
-    private static final Set<String> LETTUCE = Set.of("timeout", "database", "db", "clientName", "libraryName",
-            "libraryVersion", "verifyPeer");
-    private static final List<String> BUS = List.of("streamKeyPrefix", "maxStreamLength", "blockTime", "batchSize",
-            "consumerName", "minIdleBeforeReclaim", "maxDeliveries", "handlerConcurrency");
+    private static final Set<String> LETTUCE =
+            Set.of("timeout", "database", "db", "clientName", "libraryName", "libraryVersion", "verifyPeer");
 
-    private UriParameters() {
-    }
+    private static final List<String> BUS = List.of(
+            "streamKeyPrefix",
+            "maxStreamLength",
+            "blockTime",
+            "batchSize",
+            "consumerName",
+            "minIdleBeforeReclaim",
+            "maxDeliveries",
+            "handlerConcurrency");
+
+    private UriParameters() {}
 
     /**
      * Applies the URI's bus parameters to the builder and sets the URI without them as the Redis URI.
@@ -53,8 +60,9 @@ public final class UriParameters {
                 } else if (BUS.contains(name)) {
                     set(b, name, value);
                 } else {
-                    throw new IllegalArgumentException("unknown redis URI parameter '" + name + "' (bus parameters: "
-                            + String.join(", ", BUS) + "; connection parameters: timeout, database, clientName, verifyPeer)");
+                    throw new IllegalArgumentException(
+                            "unknown redis URI parameter '" + name + "' (bus parameters: " + String.join(", ", BUS)
+                                    + "; connection parameters: timeout, database, clientName, verifyPeer)");
                 }
             }
         }
@@ -87,15 +95,16 @@ public final class UriParameters {
             r.run();
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
-            throw new IllegalArgumentException(m != null && m.startsWith("redis URI parameter") ? m
-                    : "redis URI parameter " + m, e);
+            throw new IllegalArgumentException(
+                    m != null && m.startsWith("redis URI parameter") ? m : "redis URI parameter " + m, e);
         }
     }
 
     private static int parseInt(String name, String value) {
         long v = parseLong(name, value);
         if (v > Integer.MAX_VALUE || v < Integer.MIN_VALUE) {
-            throw new IllegalArgumentException("redis URI parameter " + name + " must be an integer (was '" + value + "')");
+            throw new IllegalArgumentException(
+                    "redis URI parameter " + name + " must be an integer (was '" + value + "')");
         }
         return (int) v;
     }
@@ -104,7 +113,8 @@ public final class UriParameters {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("redis URI parameter " + name + " must be an integer (was '" + value + "')", e);
+            throw new IllegalArgumentException(
+                    "redis URI parameter " + name + " must be an integer (was '" + value + "')", e);
         }
     }
 
@@ -163,5 +173,4 @@ public final class UriParameters {
     public static String mask(String uri) {
         return uri.replaceAll("(?<=://)[^/@?#]*@", "***@");
     }
-
 }
