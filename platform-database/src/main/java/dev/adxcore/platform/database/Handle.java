@@ -107,6 +107,23 @@ public interface Handle {
     int update(TenantStatement statement) throws SQLException;
 
     /**
+     * Runs an {@code INSERT}, {@code UPDATE} or {@code DELETE} with this unit's {@code COMMIT}, in the same round
+     * trip, instead of now: for writes that nothing in the unit reads back, such as an outbox or audit row. The
+     * statements run in the order given, after every other statement of the unit and before the commit; when one
+     * fails the unit fails and nothing is committed (the error reaches the caller of {@code inTransaction} as a
+     * {@link DatabaseException}). Until the commit the row is not visible, not even to this unit. Many deferred
+     * statements are sent in groups (one round trip per group), so a unit that defers thousands does not build one
+     * huge statement.
+     *
+     * @param sql SQL with {@code ?} placeholders
+     * @param parameters the values, one per placeholder
+     * @throws IllegalStateException in a read-only unit, or after the unit ended
+     * @throws SQLException when an earlier group of deferred statements, sent now, fails
+     * @since 0.2.0
+     */
+    void updateAtCommit(String sql, @Nullable Object... parameters) throws SQLException;
+
+    /**
      * Runs an action once this read-write unit has committed, on the committing thread, after the commit
      * returned and before {@code inTransaction} returns; never when the unit rolls back. For work that must not
      * happen unless the change is durable and need not be part of it: waking a local worker, evicting a cache.

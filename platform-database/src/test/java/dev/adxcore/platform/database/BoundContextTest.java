@@ -159,4 +159,48 @@ class BoundContextTest {
                 .hasMessageContaining("read-write unit");
         assertThat(seen).isEmpty();
     }
+
+    @Test
+    void statementsDeferredToTheCommitCommitWithTheUnitAndFailItWhenTheyFail() {
+        db.inTransaction(A, h -> {
+            h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'now')", A);
+            h.updateAtCommit("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "at-commit");
+            // not sent yet: invisible even to this unit
+            assertThat(h.query("SELECT body FROM notes WHERE body = 'at-commit'", r -> r.getString(1)))
+                    .isEmpty();
+            return null;
+        });
+        assertThat(bodiesOf(A)).contains("now", "at-commit");
+
+        // a unit whose only statements are deferred still runs them as its tenant
+        db.inTransaction(A, h -> {
+            for (int i = 0; i < 70; i++) { // more than one group
+                h.updateAtCommit("INSERT INTO notes (tenant_id, body) VALUES (?, ?)", A, "deferred-" + i);
+            }
+            return null;
+        });
+        assertThat(bodiesOf(A).stream().filter(b -> b.startsWith("deferred-"))).hasSize(70);
+
+        // a deferred statement that fails (row-level security refuses tenant B's row in A's unit) fails the unit:
+        // nothing of it commits
+        assertThatThrownBy(() -> db.inTransaction(A, h -> {
+                    h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'before-failure')", A);
+                    h.updateAtCommit("INSERT INTO notes (tenant_id, body) VALUES (?, 'other-tenant')", B);
+                    return null;
+                }))
+                .isInstanceOf(DatabaseException.class);
+        assertThat(bodiesOf(A)).doesNotContain("before-failure");
+        assertThat(bodiesOf(B)).doesNotContain("other-tenant");
+
+        assertThatThrownBy(() -> db.read(A, ReadConsistency.latest(), h -> {
+                    h.updateAtCommit("DELETE FROM notes");
+                    return null;
+                }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("read-write unit");
+    }
+
+    private static List<String> bodiesOf(UUID tenant) {
+        return db.read(tenant, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+    }
 }

@@ -64,7 +64,10 @@ import org.slf4j.LoggerFactory;
  * with {@code pg_notify} in every unit, concurrent recording units commit one at a time. Relays of other
  * instances still find locally woken events, through their own local wake-ups or their poll interval.
  *
- * <p>Cost: one statement (one round trip) per event inside the unit. Thread-safe; create one per
+ * <p>Cost: no round trip of its own. The insert is sent with the unit's {@code COMMIT}, in the same round trip
+ * ({@link Handle#updateAtCommit}), and the advisory lock is taken there, so it is held only while the unit commits.
+ * The row is therefore not visible inside the unit that records it; a failing insert fails the unit at its commit,
+ * and nothing is committed. Thread-safe; create one per
  * {@link DatabaseManager} and share it.
  *
  * @since 0.1.0
@@ -127,7 +130,8 @@ public final class Outbox {
      * @throws IllegalStateException outside a read-write unit, or in a unit without a tenant
      * @throws IllegalArgumentException when the event has no tenant
      * @throws TenantIsolationException when the event belongs to another tenant than the unit
-     * @throws SQLException when the insert fails (the unit then rolls back)
+     * @throws SQLException when an earlier group of recorded events, sent at once, fails (the unit then rolls back);
+     *     the insert of this event fails the unit at its commit
      */
     public void record(Event event) throws SQLException {
         Handle h = db.currentTransaction()
@@ -145,7 +149,8 @@ public final class Outbox {
      * @throws IllegalStateException in a read-only unit or a unit without a tenant
      * @throws IllegalArgumentException when the event has no tenant
      * @throws TenantIsolationException when the event belongs to another tenant than the unit
-     * @throws SQLException when the insert fails (the unit then rolls back)
+     * @throws SQLException when an earlier group of recorded events, sent at once, fails (the unit then rolls back);
+     *     the insert of this event fails the unit at its commit
      */
     public void record(Handle handle, Event event) throws SQLException {
         Objects.requireNonNull(handle, "handle");
@@ -180,7 +185,7 @@ public final class Outbox {
         }
         boolean notify = localRelays == null;
         if (aggregate == null) {
-            handle.update(
+            handle.updateAtCommit(
                     notify ? INSERT_WITHOUT_AGGREGATE : INSERT_WITHOUT_AGGREGATE_QUIET,
                     tenant,
                     event.id(),
@@ -189,7 +194,7 @@ public final class Outbox {
                     Keys.partition(event.id()),
                     payload);
         } else {
-            handle.update(
+            handle.updateAtCommit(
                     notify ? INSERT_WITH_AGGREGATE : INSERT_WITH_AGGREGATE_QUIET,
                     tenant,
                     event.id(),

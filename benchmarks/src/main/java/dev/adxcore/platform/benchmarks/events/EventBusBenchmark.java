@@ -86,7 +86,7 @@ public class EventBusBenchmark {
             burst[i] = Event.builder("bench.happened")
                     .id("e-" + i)
                     .time(Instant.EPOCH)
-                    .tenantId("t-1")
+                    .tenantId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
                     .data("{\"n\":" + i + "}")
                     .build();
         }

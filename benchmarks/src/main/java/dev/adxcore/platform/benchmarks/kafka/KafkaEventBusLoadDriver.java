@@ -84,7 +84,7 @@ public final class KafkaEventBusLoadDriver {
     private static void run(String bootstrap, boolean quick) throws Exception {
         String run = Long.toHexString(System.nanoTime());
         byte[] sample = CloudEventJson.writeBytes(Event.builder("order.placed")
-                .tenantId("tenant-1")
+                .tenantId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
                 .aggregate("order", "o-1")
                 .data("{\"total\":1200,\"currency\":\"EUR\"}")
                 .build());
@@ -197,7 +197,7 @@ public final class KafkaEventBusLoadDriver {
             List<Event> b = new ArrayList<>(batch);
             for (int j = 0; j < batch; j++) {
                 b.add(Event.builder("order.placed")
-                        .tenantId("tenant-1")
+                        .tenantId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
                         .aggregate("order", "o-" + ((i + j) % 64))
                         .data("{\"total\":1200,\"currency\":\"EUR\"}")
                         .build());

@@ -61,7 +61,7 @@ public final class RedisEventBusLoadDriver {
         String prefix = "bench:" + Long.toHexString(System.nanoTime()) + ":";
         String sampleEvent = new String(
                 io(Event.builder("order.placed")
-                        .tenantId("tenant-1")
+                        .tenantId("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f")
                         .aggregate("order", "o-1")
                         .data("{\"total\":1200,\"currency\":\"EUR\"}")
                         .build()),

@@ -61,6 +61,7 @@ public final class JdbcHandle implements Handle {
     private boolean tenantApplied;
     private boolean open = true;
     private @Nullable List<Runnable> afterCommit;
+    private @Nullable List<Deferred> atCommit;
     private int restoreNetworkTimeoutMillis = -1;
 
     private JdbcHandle(
@@ -318,6 +319,11 @@ public final class JdbcHandle implements Handle {
                             + "and was rolled back; nothing was committed",
                     "25P02");
         }
+        List<Deferred> deferred = atCommit;
+        if (deferred != null) {
+            atCommit = null;
+            return commitWith(deferred);
+        }
         try (PreparedStatement ps = connection.prepareStatement(COMMIT_AND_LSN)) {
             ps.execute();
             if (!ps.getMoreResults()) {
@@ -327,6 +333,46 @@ public final class JdbcHandle implements Handle {
                 rs.next();
                 return CausalToken.parse(rs.getString(1));
             }
+        }
+    }
+
+    /** The deferred statements, the commit and the WAL position in one multi-statement: one round trip. */
+    private CausalToken commitWith(List<Deferred> deferred) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        String tenant = tenantApplied ? null : tenantText;
+        boolean prefix = tenant != null;
+        if (prefix) {
+            sql.append(TENANT_PREFIX);
+        }
+        for (Deferred d : deferred) {
+            sql.append(d.sql()).append("; ");
+        }
+        sql.append(COMMIT_AND_LSN);
+        try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
+            int index = 1;
+            if (tenant != null) {
+                ps.setString(index++, tenant);
+            }
+            for (Deferred d : deferred) {
+                bind(ps, index, d.parameters());
+                index += d.parameters().length;
+            }
+            boolean isResultSet = ps.execute();
+            String position = null;
+            while (true) {
+                if (isResultSet) {
+                    try (ResultSet rs = ps.getResultSet()) {
+                        position = rs.next() ? rs.getString(1) : position; // the last result set is the position
+                    }
+                } else if (ps.getUpdateCount() == -1) {
+                    break;
+                }
+                isResultSet = ps.getMoreResults();
+            }
+            if (position == null) {
+                throw new SQLException("no WAL position after commit");
+            }
+            return CausalToken.parse(position);
         }
     }
 
@@ -349,6 +395,38 @@ public final class JdbcHandle implements Handle {
             } catch (SQLException | RuntimeException ignored) {
                 // the connection is broken; the pool evicts it on close
             }
+        }
+    }
+
+    /** A statement sent with the commit. */
+    private record Deferred(String sql, @Nullable Object[] parameters) {}
+
+    /** Deferred statements sent together in one round trip at most (beyond it, earlier groups go at once). */
+    static final int MAX_DEFERRED_PER_ROUND_TRIP = 32;
+
+    @Override
+    public void updateAtCommit(String sql, @Nullable Object... parameters) throws SQLException {
+        java.util.Objects.requireNonNull(sql, "sql");
+        ensureOpen();
+        if (readOnly) {
+            throw new IllegalStateException("updateAtCommit(...) needs a read-write unit (db.inTransaction)");
+        }
+        List<Deferred> deferred = atCommit;
+        if (deferred == null) {
+            deferred = new ArrayList<>(4);
+            atCommit = deferred;
+        }
+        deferred.add(new Deferred(sql, parameters.clone()));
+        if (deferred.size() >= MAX_DEFERRED_PER_ROUND_TRIP) {
+            atCommit = null;
+            StringBuilder sqls = new StringBuilder();
+            List<@Nullable Object> values = new ArrayList<>();
+            for (Deferred d : deferred) {
+                sqls.append(d.sql()).append("; ");
+                java.util.Collections.addAll(values, d.parameters());
+            }
+            String group = sqls.substring(0, sqls.length() - 2);
+            execute(group, values.toArray(), (ps, isResultSet) -> Boolean.TRUE);
         }
     }
 
@@ -406,6 +484,7 @@ public final class JdbcHandle implements Handle {
     public void close() {
         open = false;
         afterCommit = null;
+        atCommit = null;
         if (restoreNetworkTimeoutMillis >= 0) {
             try {
                 if (!connection.isClosed()) {
