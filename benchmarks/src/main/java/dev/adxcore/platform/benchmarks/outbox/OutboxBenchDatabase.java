@@ -67,6 +67,14 @@ final class OutboxBenchDatabase implements AutoCloseable {
         return DatabaseManager.create(config("relay", relayRole, pool).build());
     }
 
+    /** Vacuums the outbox as the superuser. */
+    void vacuumOutbox() throws SQLException {
+        try (Connection c = pg.openPrimary();
+                Statement st = c.createStatement()) {
+            st.execute("VACUUM (ANALYZE) platform_outbox");
+        }
+    }
+
     @Override
     public void close() {
         pg.close();
