@@ -13,7 +13,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Applies {@code classpath:db/migration} and platform-outbox's migrations as the owning role
+ * Applies {@code classpath:db/spring-tenant-service} and platform-outbox's migrations as the owning role
  * ({@code tenant-service.migration.username}), granting row access to the application role the service connects as
  * and outbox access to the relay role ({@code platform.outbox.relay.username}, default {@code <application role>_relay}).
  * It runs as soon as the {@link DatabaseConfig} exists, so before any {@code DatabaseManager}, {@code Outbox} or
@@ -50,7 +50,9 @@ class SchemaMigration implements BeanPostProcessor {
         String ownerPassword = environment.getProperty("tenant-service.migration.password", "");
         var result = Flyway.configure()
                 .dataSource(database.primaryUrl(), owner, ownerPassword)
-                .locations("classpath:db/migration")
+                // its own folder, not db/migration: the demo's jar (the tour, on the test class path) holds the plain
+                // service's db/migration, and Flyway would find two version 1s
+                .locations("classpath:db/spring-tenant-service")
                 .placeholders(Map.of("app_role", app))
                 .load()
                 .migrate();
