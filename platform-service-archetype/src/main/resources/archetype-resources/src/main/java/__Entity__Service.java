@@ -294,7 +294,7 @@ public final class ${Entity}Service implements AutoCloseable {
         /**
          * The database, connecting as the application role (not the tables' owner, not a superuser).
          *
-         * @param config from {@link DatabaseConfig#fromEnvironment()} or a builder; required
+         * @param config built from {@link DatabaseConfig#fromEnvironment()} or {@link DatabaseConfig#builder()}; required
          * @return this builder
          */
         public Builder databaseConfig(DatabaseConfig config) {
