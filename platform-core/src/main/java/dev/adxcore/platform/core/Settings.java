@@ -29,8 +29,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * Settings env = Settings.fromEnvironment();
- * Duration timeout = env.duration("PLATFORM_DATABASE_ACQUIRE_TIMEOUT").orElse(Duration.ofSeconds(2));
- * int max = env.integer("PLATFORM_DATABASE_MAX_CONNECTIONS").orElse(10);
+ * Duration timeout = env.duration("PLATFORM_DB_ACQUIRE_TIMEOUT").orElse(Duration.ofSeconds(2));
+ * int max = env.integer("PLATFORM_DB_MAX_CONNECTIONS").orElse(10);
  *
  * Settings query = Settings.fromUriQuery(URI.create("redis://cache:6379?blockTime=200ms&batchSize=64"));
  * query.requireOnly(Set.of("blockTime", "batchSize"), "redis URI parameter");
@@ -39,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * <h2>The rules</h2>
  * <ul>
  *   <li><b>Lookup.</b> {@link #fromEnvironment()} reads a system property first, named like the variable in
- *       lower case with dots ({@code PLATFORM_DATABASE_URL} is also {@code -Dplatform.database.url}), then the
+ *       lower case with dots ({@code PLATFORM_DB_PRIMARY_URL} is also {@code -Dplatform.db.primary.url}), then the
  *       environment variable. Values are trimmed; a blank value counts as absent.</li>
  *   <li><b>Durations</b> ({@link #parseDuration}): ISO-8601 ({@code PT30S}, {@code PT0.5S}, {@code P1D}, any
  *       case) or a whole number with a unit: {@code ns}, {@code us}, {@code ms}, {@code s}, {@code m},
@@ -212,7 +212,7 @@ public final class Settings {
     /**
      * The system property name that {@link #fromEnvironment()} reads for a variable name.
      *
-     * @param name a variable name such as {@code PLATFORM_DATABASE_URL}
+     * @param name a variable name such as {@code PLATFORM_DB_PRIMARY_URL}
      * @return for example {@code platform.database.url}
      * @since 0.1.0
      */
