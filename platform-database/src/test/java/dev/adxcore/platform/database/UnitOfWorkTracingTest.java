@@ -119,9 +119,10 @@ class UnitOfWorkTracingTest {
     @Test
     void aCausalReadNoReplicaHasReplayedIsServedByThePrimaryAndSaysWhy() {
         CausalToken future = CausalToken.parse("FFFF/FFFFFFFF");
-        db.read(A, ReadConsistency.causal(future), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        try (PlatformContext.Scope ignored = incomingRequest()) {
+            db.read(ReadConsistency.causal(future), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        }
         SpanData unit = OTEL.getSpans().stream().collect(onlyOne());
-        assertThat(unit.getParentSpanId()).as("no trace bound: a root").isEqualTo("0000000000000000");
         assertThat(attribute(unit, "adxcore.db.consistency")).isEqualTo("causal");
         assertThat(attribute(unit, "adxcore.db.route")).isEqualTo("primary");
         assertThat(attribute(unit, "adxcore.db.fallback")).isEqualTo("lagging");
@@ -147,21 +148,50 @@ class UnitOfWorkTracingTest {
     }
 
     @Test
+    void unitsOutsideAnyTraceMakeNoSpan() {
+        // what an outbox relay's poll or a start-up check does: no trace is current, so no trace per poll
+        db.inTransactionWithoutTenant(h -> h.query("SELECT 1", r -> r.getInt(1)));
+        db.read(A, ReadConsistency.replica(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        try (PlatformContext.Scope ignored =
+                PlatformContext.builder().tenantId(A).build().bind()) {
+            db.inTransaction(h -> h.update("INSERT INTO notes (tenant_id, body) VALUES (?, 'x')", A));
+        }
+        assertThat(OTEL.getSpans()).isEmpty();
+    }
+
+    @Test
+    void aUnitInsideAnOtelSpanWithoutPlatformContextIsItsChild() {
+        Span parent =
+                OTEL.getOpenTelemetry().getTracer("test").spanBuilder("job").startSpan();
+        try (io.opentelemetry.context.Scope ignored = parent.makeCurrent()) {
+            db.read(A, ReadConsistency.latest(), h -> h.query("SELECT body FROM notes", r -> r.getString(1)));
+        } finally {
+            parent.end();
+        }
+        SpanData unit = OTEL.getSpans().stream()
+                .filter(s -> s.getName().equals("read test"))
+                .collect(onlyOne());
+        assertThat(unit.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
+        assertThat(attribute(unit, "adxcore.db.route")).isEqualTo("primary");
+    }
+
+    @Test
     void aFailedUnitIsAnErrorSpanWithTheExceptionTypeAndNoRowValues() {
         String secret = "secret-customer-name";
         db.inTransaction(
                 A,
                 h -> h.update(
                         "INSERT INTO customers (id, tenant_id, name) VALUES (?, ?, ?)", UUID.randomUUID(), A, secret));
-        OTEL.clearSpans();
-        assertThatThrownBy(() -> db.inTransaction(
-                        A,
-                        h -> h.update(
-                                "INSERT INTO customers (id, tenant_id, name) VALUES (?, ?, ?)",
-                                UUID.randomUUID(),
-                                A,
-                                secret)))
-                .isInstanceOf(DuplicateKeyException.class);
+        try (PlatformContext.Scope ignored = incomingRequest()) {
+            assertThatThrownBy(() -> db.inTransaction(
+                            A,
+                            h -> h.update(
+                                    "INSERT INTO customers (id, tenant_id, name) VALUES (?, ?, ?)",
+                                    UUID.randomUUID(),
+                                    A,
+                                    secret)))
+                    .isInstanceOf(DuplicateKeyException.class);
+        }
         SpanData unit = OTEL.getSpans().stream().collect(onlyOne());
         assertThat(unit.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(attribute(unit, "error.type")).isEqualTo(DuplicateKeyException.class.getName());
@@ -173,11 +203,13 @@ class UnitOfWorkTracingTest {
 
     @Test
     void aFailedReadIsAnErrorSpan() {
-        assertThatThrownBy(() -> db.read(
-                        A,
-                        ReadConsistency.latest(),
-                        h -> h.query("SELECT no_such_column FROM notes", r -> r.getString(1))))
-                .isInstanceOf(DatabaseException.class);
+        try (PlatformContext.Scope ignored = incomingRequest()) {
+            assertThatThrownBy(() -> db.read(
+                            A,
+                            ReadConsistency.latest(),
+                            h -> h.query("SELECT no_such_column FROM notes", r -> r.getString(1))))
+                    .isInstanceOf(DatabaseException.class);
+        }
         SpanData unit = OTEL.getSpans().stream().collect(onlyOne());
         assertThat(unit.getName()).isEqualTo("read test");
         assertThat(unit.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);

@@ -29,6 +29,10 @@ import org.jspecify.annotations.Nullable;
  * {@code error.type} (the exception's class name); the exception's message is not recorded, since PostgreSQL puts
  * row values in it ({@code Key (email)=(...) already exists}).
  *
+ * <p>A unit outside any trace (no current span, no trace in the bound platform context: an outbox relay's poll, a
+ * purge, a start-up check, a tool) makes no span: a relay polling every few milliseconds would otherwise start a
+ * trace per poll, and the producer spans of what it publishes inside its unit would leave the events' own traces.
+ *
  * <p>Without an SDK ({@link PlatformTracing#isEnabled()} false) {@link #startRead}/{@link #startWrite} return
  * {@code null} after one volatile read and the unit runs as before: no span, no allocation. Thread-safe (immutable);
  * one per manager. Internal.
@@ -86,6 +90,9 @@ public final class UnitTracing {
             return null;
         }
         Span span = start(tracing, readSpanName, "read", tenantId);
+        if (span == null) {
+            return null;
+        }
         span.setAttribute(CONSISTENCY, CONSISTENCIES[kind.ordinal()]);
         return span;
     }
@@ -103,12 +110,21 @@ public final class UnitTracing {
             return null;
         }
         Span span = start(tracing, writeSpanName, "write", tenantId);
+        if (span == null) {
+            return null;
+        }
         served(span, primaryPool, true);
         return span;
     }
 
-    private Span start(PlatformTracing tracing, String spanName, String unit, @Nullable UUID tenantId) {
-        Span span = tracing.span(spanName, SpanKind.INTERNAL, PlatformTracing.currentContext())
+    private @Nullable Span start(PlatformTracing tracing, String spanName, String unit, @Nullable UUID tenantId) {
+        Context parent = PlatformTracing.currentContext();
+        if (!Span.fromContext(parent).getSpanContext().isValid()) {
+            // Outside any trace (an outbox relay's poll, a purge, a start-up check): no root span per poll; and a
+            // relay's publish inside its unit then stays parented on each event's own traceparent.
+            return null;
+        }
+        Span span = tracing.span(spanName, SpanKind.INTERNAL, parent)
                 .setAttribute(SYSTEM, POSTGRESQL)
                 .setAttribute(NAME, name)
                 .setAttribute(UNIT, unit)
