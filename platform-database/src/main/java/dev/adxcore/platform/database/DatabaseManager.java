@@ -14,11 +14,14 @@ import dev.adxcore.platform.database.internal.RoutingDataSource;
 import dev.adxcore.platform.database.internal.SqlErrors;
 import dev.adxcore.platform.database.internal.StartupSafetyCheck;
 import dev.adxcore.platform.database.internal.Tenants;
+import dev.adxcore.platform.database.internal.UnitTracing;
 import dev.adxcore.platform.observability.health.HealthCheck;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -102,11 +105,13 @@ public final class DatabaseManager implements AutoCloseable {
     private final List<Meter> meters = new ArrayList<>();
     private final List<HealthCheck> healthChecks;
     private final boolean singleSyncSafe;
+    private final UnitTracing tracing;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DatabaseManager(DatabaseConfig config) {
         this.config = config;
         this.singleSyncSafe = singleSyncSafe(config);
+        this.tracing = new UnitTracing(config.name());
         MeterRegistry registry = config.meterRegistry();
         MicrometerMetricsTrackerFactory metrics = new MicrometerMetricsTrackerFactory(registry);
         this.primaryName = config.name() + "-primary";
@@ -461,11 +466,34 @@ public final class DatabaseManager implements AutoCloseable {
             throw new IllegalStateException("a read-write unit of work is already running on this thread; "
                     + "join it with DatabaseManager.currentTransaction() instead of nesting inTransaction(...)");
         }
+        Span span = tracing.startWrite(primaryName, tenantId);
+        if (span == null) {
+            return writeUnit(tenantId, work, null);
+        }
+        try {
+            return writeUnit(tenantId, work, span);
+        } catch (RuntimeException | Error e) {
+            UnitTracing.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private <T extends @Nullable Object> Committed<T> writeUnit(
+            @Nullable UUID tenantId, Work<T> work, @Nullable Span span) {
+        // The unit's span is current while the work and the commit run; the scope closes before the bound context
+        // takes the commit's causal token, so the token lands in the flow's own context, not in the unit's copy.
+        @Nullable Scope scope = span == null ? null : UnitTracing.bind(span);
         Connection c;
         try {
             c = primary.getConnection();
         } catch (SQLException e) {
+            closeQuietly(scope);
             throw SqlErrors.map(e, tenantId, primaryName);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(scope);
+            throw e;
         }
         JdbcHandle h = null;
         try {
@@ -473,6 +501,8 @@ public final class DatabaseManager implements AutoCloseable {
             currentWrite.set(h);
             T value = work.run(h);
             CausalToken token = h.commit();
+            closeQuietly(scope);
+            scope = null;
             // The flow that wrote carries the write's position on: its later reads and events can wait for it.
             PlatformContext.updateCurrent(
                     context -> context.toBuilder().causalToken(token.toString()).build());
@@ -495,6 +525,7 @@ public final class DatabaseManager implements AutoCloseable {
                 h.close();
             }
             closeQuietly(c);
+            closeQuietly(scope);
         }
     }
 
@@ -503,8 +534,25 @@ public final class DatabaseManager implements AutoCloseable {
         Objects.requireNonNull(work, "work");
         ensureOpen();
         consistency = consistency.resolved();
+        Span span = tracing.startRead(consistency.kind(), tenantId);
+        if (span == null) {
+            return route(tenantId, consistency, work, null);
+        }
+        try (Scope ignored = UnitTracing.bind(span)) {
+            return route(tenantId, consistency, work, span);
+        } catch (RuntimeException | Error e) {
+            UnitTracing.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private <T extends @Nullable Object> T route(
+            @Nullable UUID tenantId, ReadConsistency consistency, Work<T> work, @Nullable Span span) {
         JdbcHandle joined = currentWrite.get();
         if (joined != null) {
+            UnitTracing.joined(span, primaryName);
             if (!Objects.equals(joined.tenantId().orElse(null), tenantId)) {
                 throw new TenantIsolationException(
                         "a read for another tenant cannot run inside this thread's " + "read-write unit of work", null);
@@ -517,7 +565,7 @@ public final class DatabaseManager implements AutoCloseable {
         }
         ReadConsistency.Kind kind = consistency.kind();
         if (kind == ReadConsistency.Kind.LATEST || replicas.length == 0) {
-            return readOnPrimary(tenantId, kind, work);
+            return readOnPrimary(tenantId, kind, work, span);
         }
         Replica chosen = router.choose(consistency);
         Connection borrowed = null;
@@ -533,10 +581,13 @@ public final class DatabaseManager implements AutoCloseable {
             }
         }
         if (chosen == null) {
-            (router.anyAvailable() ? fallbackLagging : fallbackUnavailable).increment();
-            return readOnPrimary(tenantId, kind, work);
+            boolean lagging = router.anyAvailable();
+            (lagging ? fallbackLagging : fallbackUnavailable).increment();
+            UnitTracing.fallback(span, lagging ? "lagging" : "unavailable");
+            return readOnPrimary(tenantId, kind, work, span);
         }
         try {
+            UnitTracing.served(span, chosen.name(), false);
             T value = readOn(chosen.pool(), borrowed, chosen.name(), tenantId, work);
             readCounter(chosen.name(), kind).increment();
             return value;
@@ -552,12 +603,14 @@ public final class DatabaseManager implements AutoCloseable {
                         e.getMessage());
             }
             fallbackFailed.increment();
-            return readOnPrimary(tenantId, kind, work);
+            UnitTracing.fallback(span, "failed");
+            return readOnPrimary(tenantId, kind, work, span);
         }
     }
 
     private <T extends @Nullable Object> T readOnPrimary(
-            @Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work) {
+            @Nullable UUID tenantId, ReadConsistency.Kind kind, Work<T> work, @Nullable Span span) {
+        UnitTracing.served(span, primaryName, true);
         try {
             T value = readOn(primary, null, primaryName, tenantId, work);
             readCounter(primaryName, kind).increment();
@@ -622,6 +675,12 @@ public final class DatabaseManager implements AutoCloseable {
     private void ensureOpen() {
         if (closed.get()) {
             throw new IllegalStateException(config.name() + " - DatabaseManager is closed");
+        }
+    }
+
+    private static void closeQuietly(@Nullable Scope scope) {
+        if (scope != null) {
+            scope.close();
         }
     }
 

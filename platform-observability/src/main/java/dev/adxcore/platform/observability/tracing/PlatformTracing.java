@@ -78,12 +78,17 @@ public final class PlatformTracing {
 
     private static volatile @Nullable PlatformTracing cached;
 
+    /** The API's no-op tracer (one instance): what every tracer is while no SDK and no agent is installed. */
+    private static final Tracer NOOP_TRACER = OpenTelemetry.noop().getTracer(INSTRUMENTATION_NAME);
+
     private final OpenTelemetry openTelemetry;
     private final Tracer tracer;
+    private final boolean enabled;
 
     private PlatformTracing(OpenTelemetry openTelemetry) {
         this.openTelemetry = openTelemetry;
         this.tracer = openTelemetry.getTracer(INSTRUMENTATION_NAME);
+        this.enabled = tracer != NOOP_TRACER;
     }
 
     /**
@@ -137,6 +142,18 @@ public final class PlatformTracing {
      */
     public OpenTelemetry openTelemetry() {
         return openTelemetry;
+    }
+
+    /**
+     * Whether spans can record: false while the tracer is the API's no-op (no SDK installed, no agent), so that a
+     * caller with attributes to compute (span names, pool names, tenant ids) can skip the span altogether and cost
+     * nothing at all. A span made while this is false is a no-op anyway; this only saves the caller's own work.
+     *
+     * @return true when an SDK (or the agent's) provides the tracer
+     * @since 0.1.0
+     */
+    public boolean isEnabled() {
+        return enabled;
     }
 
     /**

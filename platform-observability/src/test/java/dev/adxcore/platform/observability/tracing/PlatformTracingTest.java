@@ -99,4 +99,17 @@ class PlatformTracingTest {
         }
         assertThat(PlatformTracing.agentAttached()).isFalse();
     }
+
+    @Test
+    void isEnabledOnlyWhenAnSdkProvidesTheTracer() {
+        assertThat(PlatformTracing.of(OpenTelemetry.noop()).isEnabled()).isFalse();
+        assertThat(PlatformTracing.of(OpenTelemetry.propagating(
+                                io.opentelemetry.context.propagation.ContextPropagators.noop()))
+                        .isEnabled())
+                .isFalse();
+        assertThat(PlatformTracing.of(OTEL.getOpenTelemetry()).isEnabled()).isTrue();
+        assertThat(PlatformTracing.global().isEnabled())
+                .as("the extension installed its SDK as the global one")
+                .isTrue();
+    }
 }

@@ -2,6 +2,7 @@ package dev.adxcore.platform.examples.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.adxcore.platform.core.TraceParent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -82,6 +83,8 @@ public final class Tour {
         String run = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
         out.println();
         out.println("== Tour (through the gateway at " + gateway + ") ==");
+        out.println("   trace id of the tour: " + trace.traceId()
+                + " (every request below continues it: trace_id in the logs, one trace with an OTel SDK or agent)");
 
         step("1. " + first.name() + " (admin) creates Ada; " + second.name() + " (member) creates Grace");
         Response ada = call(
@@ -216,6 +219,9 @@ public final class Tour {
         out.println(text);
     }
 
+    /** The tour's one trace: each request carries a child of it as its {@code traceparent}. */
+    private final TraceParent trace = TraceParent.newRoot();
+
     private static void expect(boolean condition, String message) {
         if (!condition) {
             throw new TourFailure(message);
@@ -227,7 +233,8 @@ public final class Tour {
         HttpRequest.Builder request = HttpRequest.newBuilder(gateway.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + tenant.token())
-                .header("X-Correlation-Id", "tour-" + UUID.randomUUID());
+                .header("X-Correlation-Id", "tour-" + UUID.randomUUID())
+                .header(TraceParent.HEADER, trace.newChild().toHeader());
         if (causalToken != null) {
             request.header("X-Causal-Token", causalToken);
         }

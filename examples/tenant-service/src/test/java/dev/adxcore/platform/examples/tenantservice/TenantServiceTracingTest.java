@@ -30,9 +30,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * With an OTel SDK installed, the service's inbound HTTP is a SERVER span parented on the incoming
- * {@code traceparent}: behind the gateway, one request is one trace from the gateway's spans through the service's
- * span to the onboarding workflow it starts.
+ * With an OTel SDK installed (the in-memory exporter), one create behind the gateway is one unbroken trace: the
+ * gateway's SERVER and CLIENT spans, the service's SERVER span, its unit of work on the real PostgreSQL, the outbox
+ * relay's PRODUCER span and each subscription's CONSUMER span (and the inbox's unit under it), the onboarding
+ * workflow on the standard template and each of its activities with their own units and events. A malformed
+ * incoming {@code traceparent} starts a new root and the request is served.
  */
 @PlatformTest
 class TenantServiceTracingTest {
@@ -115,8 +117,34 @@ class TenantServiceTracingTest {
                 .orElseThrow();
     }
 
+    /** The one span named so whose parent is {@code parent}, waiting for it (consumers and activities are async). */
+    private static SpanData child(SpanData parent, String name) {
+        return children(parent, name, 1).get(0);
+    }
+
+    private static List<SpanData> children(SpanData parent, String name, int count) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> childrenNow(parent, name).size() >= count);
+        List<SpanData> found = childrenNow(parent, name);
+        assertThat(found).as("children %s of %s", name, parent.getName()).hasSize(count);
+        return found;
+    }
+
+    private static List<SpanData> childrenNow(SpanData parent, String name) {
+        return OTEL.getSpans().stream()
+                .filter(s -> s.getName().equals(name)
+                        && s.getParentSpanId().equals(parent.getSpanId())
+                        && s.getTraceId().equals(parent.getTraceId()))
+                .toList();
+    }
+
+    private static String attribute(SpanData span, String key) {
+        return span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey(key));
+    }
+
     @Test
-    void aCreateThroughTheGatewayIsOneTraceFromTheGatewayThroughTheServiceToTheOnboardingWorkflow() throws Exception {
+    void aCreateThroughTheGatewayIsOneTraceThroughTheDatabaseTheBusAndTheOnboardingWorkflowAndItsActivities()
+            throws Exception {
         String token = DevTokens.mintDev("alice", UUID.randomUUID().toString(), List.of("admin"), Duration.ofHours(1));
         HttpResponse<String> created = HTTP.send(
                 HttpRequest.newBuilder(gateway.uri().resolve("/api/v1/users"))
@@ -130,28 +158,68 @@ class TenantServiceTracingTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).isEqualTo(201);
 
-        SpanData activity = named("RunActivity:Activate");
+        // gateway -> tenant service
         SpanData gatewayServer = named("POST /api/v1/users/**");
-        SpanData gatewayClient = OTEL.getSpans().stream()
-                .filter(s ->
-                        s.getKind() == SpanKind.CLIENT && s.getParentSpanId().equals(gatewayServer.getSpanId()))
-                .findFirst()
-                .orElseThrow();
-        SpanData serviceServer = named("POST /api/v1/users");
-        SpanData start = named("StartWorkflow:OnboardingWorkflow");
-        SpanData run = named("RunWorkflow:OnboardingWorkflow");
-
-        assertThat(List.of(gatewayServer, gatewayClient, serviceServer, start, run, activity))
-                .extracting(SpanData::getTraceId)
-                .containsOnly("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(gatewayServer.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(gatewayServer.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        SpanData gatewayClient = child(gatewayServer, "POST");
+        assertThat(gatewayClient.getKind()).isEqualTo(SpanKind.CLIENT);
+        SpanData serviceServer = child(gatewayClient, "POST /api/v1/users");
         assertThat(serviceServer.getKind()).isEqualTo(SpanKind.SERVER);
-        assertThat(serviceServer.getParentSpanId()).isEqualTo(gatewayClient.getSpanId());
         assertThat(serviceServer.getAttributes().asMap().toString())
                 .contains("http.route=/api/v1/users")
                 .contains("http.response.status_code=201");
-        assertThat(start.getParentSpanId()).isEqualTo(serviceServer.getSpanId());
-        assertThat(run.getParentSpanId()).isEqualTo(start.getSpanId());
+
+        // -> database write (the user and its user.created in the outbox, one unit)
+        SpanData write = child(serviceServer, "write users");
+        assertThat(write.getKind()).isEqualTo(SpanKind.INTERNAL);
+        assertThat(attribute(write, "db.system.name")).isEqualTo("postgresql");
+        assertThat(attribute(write, "adxcore.db.route")).isEqualTo("primary");
+
+        // -> the relay's publish, parented on the event recorded in the unit -> each subscription's consumer
+        SpanData sendCreated = child(write, "send user.created");
+        assertThat(sendCreated.getKind()).isEqualTo(SpanKind.PRODUCER);
+        List<SpanData> consumers = children(sendCreated, "process user.created", 2);
+        assertThat(consumers)
+                .extracting(s -> attribute(s, "messaging.consumer.group.name"))
+                .containsExactlyInAnyOrder("tenant-service.activity", "tenant-service.welcome");
+        SpanData projection = consumers.stream()
+                .filter(s -> attribute(s, "messaging.consumer.group.name").equals("tenant-service.activity"))
+                .findFirst()
+                .orElseThrow();
+        child(projection, "write users"); // the inbox records the event in the consumer's own unit
+
+        // -> the onboarding workflow on the standard template, and each of its activities
+        SpanData start = child(serviceServer, "StartWorkflow:OnboardingWorkflow");
+        SpanData run = child(start, "RunWorkflow:OnboardingWorkflow");
+        SpanData permission = child(
+                child(run, "StartActivity:AdxPlatform.CheckPermission"), "RunActivity:AdxPlatform.CheckPermission");
+        SpanData activate = child(child(run, "StartActivity:Activate"), "RunActivity:Activate");
+        SpanData publish =
+                child(child(run, "StartActivity:AdxPlatform.PublishEvent"), "RunActivity:AdxPlatform.PublishEvent");
+        assertThat(permission.getKind()).isEqualTo(SpanKind.SERVER);
+        // the activity reads the user it follows (causal: the request's commit travelled in the workflow's context)
+        SpanData activityRead = child(activate, "read users");
+        assertThat(attribute(activityRead, "adxcore.db.consistency")).isEqualTo("causal");
+        SpanData activityWrite = child(activate, "write users");
+        child(child(activityWrite, "send user.updated"), "process user.updated");
+        SpanData completed = child(publish, "send user.onboard.completed");
+        child(child(completed, "process user.onboard.completed"), "write users");
+
+        // one unbroken trace: every span of it hangs from the gateway's span, nothing starts a root of its own
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        List<SpanData> trace = OTEL.getSpans().stream()
+                .filter(s -> s.getTraceId().equals(gatewayServer.getTraceId()))
+                .toList();
+        trace.forEach(s -> ids.add(s.getSpanId()));
+        assertThat(trace)
+                .filteredOn(s -> !ids.contains(s.getParentSpanId()))
+                .extracting(SpanData::getName)
+                .containsExactly("POST /api/v1/users/**");
+        assertThat(trace).hasSizeGreaterThanOrEqualTo(24);
+        assertThat(OTEL.getSpans())
+                .as("no span of this request left its trace")
+                .allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(gatewayServer.getTraceId()));
     }
 
     @Test
