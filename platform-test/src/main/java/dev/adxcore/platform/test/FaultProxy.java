@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link PostgresCluster#primaryProxy()}, {@link PostgresCluster#replicaProxy(int)} and
  * {@link RedisServer#proxy()} hand out proxies whose {@link #url()} is a ready JDBC URL or Redis URI; they
  * work with servers from every source (explicit settings and containers too) and are closed with their
- * handle. {@link #start(String, int)} puts one in front of any other TCP server.
+ * handle. {@link KafkaServer#proxy()} hands out one whose {@link #url()} is {@code bootstrap.servers}, for the
+ * kit's private broker only (the broker advertises the proxy's address, so clients stay behind it). {@link #start(String, int)} puts one in front of any other TCP server.
  *
  * <pre>{@code
  * FaultProxy proxy = pg.primaryProxy();
@@ -108,6 +109,19 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             throw new TestServersUnavailableException("cannot open a port for a fault proxy: " + e.getMessage(), e);
         }
+        return start(listener, host, port, url, withoutCredentials);
+    }
+
+    /**
+     * Starts a proxy on a listener bound before (a Kafka broker advertises the proxy's port, so the kit reserves
+     * it when it writes the broker's configuration); the proxy owns the listener from then on.
+     */
+    static FaultProxy start(
+            ServerSocket listener,
+            String host,
+            int port,
+            @Nullable UrlForPort url,
+            @Nullable UrlForPort withoutCredentials) {
         int local = listener.getLocalPort();
         FaultProxy proxy = new FaultProxy(
                 host,

@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * Testcontainers' Kafka when a Docker daemon answers, else a private single-node KRaft broker in a child JVM,
  * which needs the test dependency {@code dev.adxcore:platform-test-kafka} (the server jars).
  *
- * <p>The broker can be stopped, killed and started again on the same port with its data when
- * {@link #canControlServer()}: only for a private local broker that belongs to this handle alone
+ * <p>The broker can be stopped, killed, crashed, frozen and started again on the same port with its data, and
+ * reached through a {@link #proxy() fault proxy}, when {@link #canControlServer()}: only for a private local
+ * broker that belongs to this handle alone
  * ({@code @PlatformTest(isolatedServers = true)} or {@link TestServers#privateKafka()}). Thread-safe. Topics are
  * not deleted by {@link #close()}: the kit's brokers are throwaway; on an explicit broker, the prefix keeps
  * test runs apart. A handle on the shared broker is cheap (a prefix); the broker's first start costs seconds
@@ -27,6 +28,7 @@ public final class KafkaServer implements AutoCloseable {
     private final KafkaHost host;
     private final String topicPrefix;
     private final boolean exclusive;
+    private @Nullable FaultProxy proxy;
     private volatile boolean closed;
 
     KafkaServer(KafkaHost host, String topicPrefix, boolean exclusive) {
@@ -63,6 +65,51 @@ public final class KafkaServer implements AutoCloseable {
      */
     public String uri() {
         return "kafka://" + host.bootstrapServers();
+    }
+
+    /**
+     * The broker as an event bus URI through a proxy of {@link #proxy()}.
+     *
+     * @param proxy this handle's {@link #proxy()}
+     * @return {@code kafka://127.0.0.1:<proxy port>}
+     * @since 0.3.0
+     */
+    public String uri(FaultProxy proxy) {
+        return "kafka://" + Objects.requireNonNull(proxy, "proxy").url();
+    }
+
+    /**
+     * A {@link FaultProxy} between clients and the broker, started on first call and closed with this handle; its
+     * {@link FaultProxy#url()} is a {@code bootstrap.servers} value ({@code 127.0.0.1:<proxy port>}, see
+     * {@link #uri(FaultProxy)}). A Kafka client connects to the bootstrap address once and then to the addresses
+     * the broker advertises, so the broker has a listener of its own for the proxy that advertises the proxy's
+     * port: every connection of a client bootstrapped through the proxy goes through it, and clients that use
+     * {@link #bootstrapServers()} never do. Latency, blackhole and reset therefore reach produce, fetch,
+     * metadata and group requests alike, and survive {@link #crash()} and {@link #start()}.
+     *
+     * <p>Only for a private local broker of this handle ({@link #canControlServer()}): a broker from settings or
+     * a container advertises its own address, which a proxy cannot change.
+     *
+     * @return the proxy (the same one on every call)
+     * @throws UnsupportedOperationException when the broker is not a private local one of this handle
+     * @throws IllegalStateException when this handle is closed
+     * @since 0.3.0
+     */
+    public synchronized FaultProxy proxy() {
+        if (closed) {
+            throw new IllegalStateException("this KafkaServer is closed");
+        }
+        FaultProxy current = proxy;
+        if (current == null) {
+            KafkaHost.ProxyPath path = control()
+                    .proxyPath()
+                    .orElseThrow(() -> new UnsupportedOperationException(
+                            "a Kafka broker from " + source() + " has no listener for a fault proxy"));
+            current = FaultProxy.start(
+                    path.proxyListener(), "127.0.0.1", path.brokerPort(), port -> "127.0.0.1:" + port, null);
+            proxy = current;
+        }
+        return current;
     }
 
     /**
@@ -166,13 +213,15 @@ public final class KafkaServer implements AutoCloseable {
         if (!host.controllable()) {
             throw new UnsupportedOperationException(
                     "a Kafka broker from " + source() + " cannot be stopped or started by"
-                            + " the test kit (nor crashed or frozen); only a private local broker can (unset PLATFORM_TEST_KAFKA_BOOTSTRAP_SERVERS, set "
+                            + " the test kit (nor crashed, frozen or proxied: it advertises its own address); only a private"
+                            + " local broker can (unset PLATFORM_TEST_KAFKA_BOOTSTRAP_SERVERS, set "
                             + TestServerSettings.SERVERS
                             + "=local and add the test dependency dev.adxcore:platform-test-kafka)");
         }
         if (!exclusive) {
             throw new UnsupportedOperationException("this Kafka broker is shared by every test class of the JVM;"
-                    + " use @PlatformTest(isolatedServers = true) or TestServers.privateKafka() to stop and start it");
+                    + " use @PlatformTest(isolatedServers = true) or TestServers.privateKafka() to stop, start, crash,"
+                    + " freeze or proxy it");
         }
         return host;
     }
@@ -189,6 +238,12 @@ public final class KafkaServer implements AutoCloseable {
             return;
         }
         closed = true;
+        synchronized (this) {
+            if (proxy != null) {
+                proxy.close();
+                proxy = null;
+            }
+        }
         if (exclusive) {
             host.close();
         }

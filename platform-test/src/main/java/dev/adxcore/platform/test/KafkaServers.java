@@ -97,6 +97,11 @@ final class KafkaServers {
             }
 
             @Override
+            public java.util.Optional<ProxyPath> proxyPath() {
+                return host.proxyPath();
+            }
+
+            @Override
             public void thaw() {
                 host.thaw();
             }

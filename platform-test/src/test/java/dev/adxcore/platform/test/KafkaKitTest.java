@@ -49,6 +49,9 @@ class KafkaKitTest {
         assertThatThrownBy(kafka::stop)
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("@PlatformTest(isolatedServers = true) or TestServers.privateKafka()");
+        assertThatThrownBy(kafka::proxy)
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("freeze or proxy it");
     }
 
     static void createTopic(KafkaServer kafka, String topic) throws Exception {

@@ -60,11 +60,18 @@ public final class KafkaBrokerMain {
         }
         Path ready = config.resolveSibling("ready");
         Files.deleteIfExists(ready);
-        String bootstrap = props.getProperty("advertised.listeners").replace("PLAINTEXT://", "");
+        String bootstrap = firstListener(props.getProperty("advertised.listeners"));
         Thread readiness = new Thread(() -> awaitReady(bootstrap, ready), "kafka-broker-readiness");
         readiness.setDaemon(true);
         readiness.start();
         kafka.Kafka.main(new String[] {config.toString()});
+    }
+
+    /** The first of {@code NAME://host:port[,NAME://host:port]} as {@code host:port}: the kit's own listener. */
+    static String firstListener(String advertisedListeners) {
+        String first = advertisedListeners.split(",", 2)[0].trim();
+        int scheme = first.indexOf("://");
+        return scheme < 0 ? first : first.substring(scheme + 3);
     }
 
     private static void format(Path config, String clusterId) {

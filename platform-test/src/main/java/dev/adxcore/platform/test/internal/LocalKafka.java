@@ -2,6 +2,8 @@ package dev.adxcore.platform.test.internal;
 
 import dev.adxcore.platform.test.TestServersUnavailableException;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A private single-node KRaft broker (broker and controller in one process) in a child JVM, on free ports of
- * 127.0.0.1, with its log directory in a temporary folder. The child runs
+ * 127.0.0.1, with its log directory in a temporary folder. Besides its own listener it has a second one,
+ * {@code PROXIED}, that advertises the port of a reserved socket: a fault proxy accepting there (see
+ * {@link #proxyPath()}) keeps every client that bootstrapped through it behind it. The child runs
  * {@code dev.adxcore.platform.test.kafka.KafkaBrokerMain} (artifact {@code dev.adxcore:platform-test-kafka}) on
  * this JVM's class path and halts when this JVM is gone; {@link #close()} (called by a shutdown hook too) stops
  * it and deletes the folder. Thread-safe. Expensive: a child JVM (by default up to 512 MB of heap), started in
@@ -37,14 +42,18 @@ public final class LocalKafka implements KafkaHost {
 
     private final Path dir;
     private final int port;
+    private final int proxiedPort;
+    private final ServerSocket proxyListener;
     private final String clusterId;
     private @Nullable Process process;
     private boolean frozen;
     private boolean closed;
 
-    private LocalKafka(Path dir, int port, String clusterId) {
+    private LocalKafka(Path dir, int port, int proxiedPort, ServerSocket proxyListener, String clusterId) {
         this.dir = dir;
         this.port = port;
+        this.proxiedPort = proxiedPort;
+        this.proxyListener = proxyListener;
         this.clusterId = clusterId;
     }
 
@@ -80,7 +89,9 @@ public final class LocalKafka implements KafkaHost {
         for (int attempt = 0; attempt < 3; attempt++) {
             int port = Workspace.freePort();
             int controllerPort = Workspace.freePort();
-            LocalKafka kafka = new LocalKafka(dir, port, newClusterId());
+            int proxiedPort = Workspace.freePort();
+            ServerSocket proxyListener = reserveProxyListener(dir);
+            LocalKafka kafka = new LocalKafka(dir, port, proxiedPort, proxyListener, newClusterId());
             try {
                 kafka.writeConfig(controllerPort);
                 long started = System.nanoTime();
@@ -94,11 +105,31 @@ public final class LocalKafka implements KafkaHost {
             } catch (TestServersUnavailableException e) {
                 last = e; // most likely a port was taken between the probe and the bind: try other ports
                 kafka.terminate(true);
+                closeQuietly(proxyListener);
                 Workspace.delete(dir.resolve("data"));
             }
         }
         Workspace.delete(dir);
         throw last;
+    }
+
+    /** Binds the socket a fault proxy will accept on, so that its port is the broker's own from the start. */
+    private static ServerSocket reserveProxyListener(Path dir) {
+        try {
+            return new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+        } catch (IOException e) {
+            Workspace.delete(dir);
+            throw new TestServersUnavailableException(
+                    "cannot open a port for the private Kafka broker's fault proxy: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.trace("closing the reserved proxy port failed", e);
+        }
     }
 
     private static String newClusterId() {
@@ -114,10 +145,14 @@ public final class LocalKafka implements KafkaHost {
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                // PLAINTEXT first: KafkaBrokerMain checks readiness on the first advertised listener
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",PROXIED://127.0.0.1:" + proxiedPort
+                        + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                // a client that bootstraps through the proxy is told the proxy's address, so it stays behind it
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",PROXIED://127.0.0.1:"
+                        + proxyListener.getLocalPort(),
                 "controller.listener.names=CONTROLLER",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name=PLAINTEXT",
                 "log.dirs=" + dir.resolve("data"),
                 "num.partitions=1",
@@ -222,6 +257,11 @@ public final class LocalKafka implements KafkaHost {
     }
 
     @Override
+    public Optional<ProxyPath> proxyPath() {
+        return Optional.of(new ProxyPath(proxyListener, proxiedPort));
+    }
+
+    @Override
     public synchronized void stop() {
         if (process != null) {
             thawIfFrozen();
@@ -323,6 +363,7 @@ public final class LocalKafka implements KafkaHost {
         }
         closed = true;
         terminate(true); // throwaway data: no need to wait for a clean shutdown
+        closeQuietly(proxyListener);
         Workspace.delete(dir);
     }
 
