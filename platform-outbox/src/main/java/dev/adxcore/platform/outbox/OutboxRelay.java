@@ -433,7 +433,7 @@ public final class OutboxRelay implements AutoCloseable {
      */
     private List<Claimed> claim(Handle h, int[] parts) throws SQLException {
         List<Claimed> rows = new ArrayList<>(config.batchSize());
-        long[] after = new long[parts.length];
+        long[] after = new long[Keys.PARTITIONS]; // the last id claimed, per partition number
         int[] from = parts;
         for (int round = 0; round < MAX_CLAIM_ROUNDS && from.length > 0 && rows.size() < config.batchSize(); round++) {
             int budget = config.batchSize() - rows.size();
@@ -443,7 +443,7 @@ public final class OutboxRelay implements AutoCloseable {
             int share = budget / from.length;
             long[] fromAfter = new long[from.length];
             for (int i = 0; i < from.length; i++) {
-                fromAfter[i] = after[indexOf(parts, from[i])];
+                fromAfter[i] = after[from[i]];
             }
             List<Claimed> got = h.query(
                     CLAIM,
@@ -451,38 +451,16 @@ public final class OutboxRelay implements AutoCloseable {
                     from,
                     fromAfter,
                     share);
-            int[] taken = new int[from.length];
+            int[] taken = new int[Keys.PARTITIONS];
             for (Claimed c : got) {
-                taken[indexOf(from, c.partition)]++;
-                int p = indexOf(parts, c.partition);
-                after[p] = Math.max(after[p], c.id);
+                taken[c.partition]++;
+                after[c.partition] = Math.max(after[c.partition], c.id);
             }
             rows.addAll(got);
-            int full = 0;
-            for (int t : taken) {
-                if (t >= share) {
-                    full++;
-                }
-            }
-            int[] next = new int[full];
-            for (int i = 0, j = 0; i < from.length; i++) {
-                if (taken[i] >= share) {
-                    next[j++] = from[i];
-                }
-            }
-            from = next;
+            from = Arrays.stream(from).filter(p -> taken[p] >= share).toArray();
         }
         rows.sort(Comparator.comparingLong(c -> c.id));
         return rows;
-    }
-
-    private static int indexOf(int[] a, int v) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == v) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("partition " + v + " was not locked");
     }
 
     private interface Publish {
