@@ -1,9 +1,13 @@
 package dev.adxcore.platform.events.kafka;
 
+import static dev.adxcore.platform.events.kafka.HangProbes.event;
+import static dev.adxcore.platform.events.kafka.HangProbes.publishNow;
+import static dev.adxcore.platform.events.kafka.HangProbes.report;
+import static dev.adxcore.platform.events.kafka.HangProbes.since;
+import static dev.adxcore.platform.events.kafka.HangProbes.untilPublishSucceeds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventPublishException;
@@ -104,39 +108,5 @@ class KafkaSilentNetworkTest {
                 KafkaEventBusConfig.fromUri(
                         URI.create(kafka.uri(proxy) + "?topic=" + kafka.topic("silent" + TOPICS.incrementAndGet()))),
                 DEFAULTS);
-    }
-
-    private static Event event() {
-        return Event.builder("meter.read").aggregate("meter", "m-1").data("1").build();
-    }
-
-    private static void publishNow(EventBus bus) {
-        try {
-            bus.publish(event()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("publish failed", e);
-        }
-    }
-
-    private static void untilPublishSucceeds(EventBus bus) {
-        long started = System.nanoTime();
-        while (true) {
-            try {
-                bus.publish(event()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-                return;
-            } catch (Exception failed) {
-                if (since(started).compareTo(Duration.ofSeconds(60)) > 0) {
-                    throw new AssertionError("publishing did not resume within 60 s", failed);
-                }
-            }
-        }
-    }
-
-    private static Duration since(long nanos) {
-        return Duration.ofNanos(System.nanoTime() - nanos);
-    }
-
-    private static void report(String what, Duration d) {
-        System.out.printf("[measured] %s %d ms%n", what, d.toMillis());
     }
 }
