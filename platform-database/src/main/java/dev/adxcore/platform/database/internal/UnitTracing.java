@@ -34,7 +34,7 @@ import org.jspecify.annotations.Nullable;
  * trace per poll, and the producer spans of what it publishes inside its unit would leave the events' own traces.
  *
  * <p>Without an SDK ({@link PlatformTracing#isEnabled()} false) {@link #startRead}/{@link #startWrite} return
- * {@code null} after one volatile read and the unit runs as before: no span, no allocation. Thread-safe (immutable);
+ * {@code null} after one volatile read and the unit runs as before: no span is made (`UnitOfWorkWithoutSdkTest`). Thread-safe (immutable);
  * one per manager. Internal.
  */
 public final class UnitTracing {
