@@ -331,6 +331,7 @@ public final class Event {
         private @Nullable String sourceService;
         private int version = 1;
         private @Nullable String data;
+        private boolean dataChecked; // data came out of a JSON parser that already read it as one value
         private final Map<String, Object> extensions = new LinkedHashMap<>();
         private boolean fromContext = true;
 
@@ -519,6 +520,14 @@ public final class Event {
          */
         public Builder data(String json) {
             this.data = Objects.requireNonNull(json, "json");
+            this.dataChecked = false;
+            return this;
+        }
+
+        /** Data that a JSON parser has just read as one complete value ({@link CloudEventJson}): not parsed again. */
+        Builder parsedData(String json) {
+            this.data = Objects.requireNonNull(json, "json");
+            this.dataChecked = true;
             return this;
         }
 
@@ -551,7 +560,9 @@ public final class Event {
          */
         public Event build() {
             String json = data == null ? "null" : data;
-            dev.adxcore.platform.events.internal.Json.requireWellFormed(json);
+            if (!dataChecked) {
+                dev.adxcore.platform.events.internal.Json.requireWellFormed(json);
+            }
             PlatformContext bound = fromContext ? PlatformContext.current().orElse(null) : null;
             if (bound != null) {
                 if (tenantId == null) {

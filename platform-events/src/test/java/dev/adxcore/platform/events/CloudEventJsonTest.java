@@ -229,4 +229,84 @@ class CloudEventJsonTest {
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("specversion must be \"1.0\" (was \"0.3\")");
     }
+
+    @Test
+    void readsUtf8BytesWithMultiByteTextAsTheSameEventAsTheText() {
+        // byte offsets and character offsets differ once a character takes more than one byte
+        String json = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t.x\","
+                + "\"time\":\"2026-12-04T18:41:38.5Z\",\"subject\":\"caf\u00e9 \u20ac \ud83d\ude00\",\"data\":{\"name\":\"Gr\u00fc\u00dfe \ud83d\ude00\"},"
+                + "\"comexamplenote\":\"\u00e9t\u00e9\"}";
+        Event fromText = CloudEventJson.read(json);
+        Event fromBytes = CloudEventJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(fromBytes.data()).isEqualTo("{\"name\":\"Gr\u00fc\u00dfe \ud83d\ude00\"}");
+        assertThat(fromBytes.subject()).contains("caf\u00e9 \u20ac \ud83d\ude00");
+        assertThat(fromBytes.extensions()).containsEntry("comexamplenote", "\u00e9t\u00e9");
+        assertThat(CloudEventJson.write(fromBytes)).isEqualTo(CloudEventJson.write(fromText));
+    }
+
+    @Test
+    void rejectsBytesThatAreNotUtf8() {
+        String json = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t.x\",\"data\":{\"a\":1}}";
+        assertThatThrownBy(() -> CloudEventJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_16BE)))
+                .isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void rejectsMalformedDataInsideAnEventOnBothPaths() {
+        String json = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t.x\",\"data\":{\"a\":tru}}";
+        assertThatThrownBy(() -> CloudEventJson.read(json)).isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> CloudEventJson.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isInstanceOf(InvalidEventException.class);
+    }
+
+    @Test
+    void readsEveryRfc3339FormAsTheGeneralParserDoes() {
+        String[] times = {
+            "2026-12-04T18:41:38Z",
+            "2026-12-04T18:41:38.1Z",
+            "2026-12-04T18:41:38.123456Z",
+            "2026-12-04T18:41:38.123456789Z",
+            "2024-02-29T23:59:59.999999999Z",
+            "0001-01-01T00:00:00Z",
+            "2026-12-04t18:41:38z",
+            "2026-12-04T19:41:38.5+01:00",
+            "2026-12-04T18:41:38-00:00"
+        };
+        for (String time : times) {
+            assertThat(CloudEventJson.read(withTime(time)).time())
+                    .as(time)
+                    .isEqualTo(java.time.OffsetDateTime.parse(
+                                    time.replace('t', 'T').replace('z', 'Z').replace("-00:00", "Z"))
+                            .toInstant());
+        }
+    }
+
+    @Test
+    void rejectsImpossibleTimesEvenInTheWrittenForm() {
+        for (String time : new String[] {
+            "2026-02-30T00:00:00Z",
+            "2025-02-29T00:00:00Z",
+            "2026-12-04T24:00:00Z",
+            "2026-12-04T18:60:00Z",
+            "2026-12-04T18:41:60Z",
+            "2026-13-04T18:41:38Z",
+            "2026-12-04T18:41:38.Z",
+            "2026-12-04T18:41:38.+01:00",
+            "2026-12-04T18:41:38.1234567890Z",
+            "2026-02-30T00:00:00+01:00",
+            "2026-12-04T24:00:00+00:00",
+            "2026-12-04T18:4a:38Z",
+            "2026-12-04 18:41:38Z"
+        }) {
+            assertThatThrownBy(() -> CloudEventJson.read(withTime(time)))
+                    .as(time)
+                    .isInstanceOf(InvalidEventException.class)
+                    .hasMessageContaining("time must be an RFC 3339 timestamp");
+        }
+    }
+
+    private static String withTime(String time) {
+        return "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t.x\",\"time\":\"" + time
+                + "\",\"data\":{}}";
+    }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.LockSupport;
  *       the unit's own insert and commit are included: an upper bound of commit-to-handler) to handler start.
  *       Goal: p99 < 50 ms. Add {@code redis} as a last argument to go through Redis instead.</li>
  * </ul>
- * Run: {@code java -Xmx512m -cp benchmarks/target/benchmarks.jar dev.adxcore.platform.benchmarks.outbox.OutboxRelayLoadDriver throughput 100000}
+ * Run: {@code java -Xmx512m -cp benchmarks/target/benchmarks.jar dev.adxcore.platform.benchmarks.outbox.OutboxRelayLoadDriver throughput 100000 [workers, default 2]}
  */
 public final class OutboxRelayLoadDriver {
 
@@ -49,7 +49,8 @@ public final class OutboxRelayLoadDriver {
                 latency(database, seconds, rate, redis);
             } else {
                 int events = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
-                throughput(database, events);
+                int workers = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+                throughput(database, events, workers);
             }
         }
         System.exit(0);
@@ -84,11 +85,12 @@ public final class OutboxRelayLoadDriver {
         }
     }
 
-    private static void throughput(OutboxBenchDatabase database, int n) throws Exception {
+    private static void throughput(OutboxBenchDatabase database, int n, int workers) throws Exception {
+        System.out.printf("relay: batches of 500, 32 partitions per batch, %d worker(s)%n", workers);
         OutboxRelayConfig.Builder config = OutboxRelayConfig.builder()
                 .batchSize(500)
                 .partitionsPerBatch(32)
-                .workers(2)
+                .workers(workers)
                 .publishedRetention(Duration.ZERO);
         try (DatabaseManager app = database.app(4);
                 DatabaseManager relayDb = database.relay(4)) {
