@@ -3,6 +3,7 @@ package dev.adxcore.platform.events.internal;
 import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.Subscription;
 import dev.adxcore.platform.events.internal.engine.Member;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One consumer of a subscription group in an in-memory bus; the handle returned by subscribe. Internal. */
 final class Consumer implements Subscription {
@@ -11,7 +12,8 @@ final class Consumer implements Subscription {
     final MemoryGroup group;
     final Member member;
     private final InMemoryEventBus bus;
-    private volatile boolean active = true;
+    // one close wins: a second removeConsumer would take this member's lanes from the group twice
+    private final AtomicBoolean active = new AtomicBoolean(true);
 
     Consumer(InMemoryEventBus bus, MemoryGroup group, EventSubscription subscription) {
         this.bus = bus;
@@ -27,17 +29,16 @@ final class Consumer implements Subscription {
 
     @Override
     public boolean isActive() {
-        return active && !bus.isClosed();
+        return active.get() && !bus.isClosed();
     }
 
     void deactivate() {
-        active = false;
+        active.set(false);
     }
 
     @Override
     public void close() {
-        if (active) {
-            active = false;
+        if (active.compareAndSet(true, false)) {
             bus.removeConsumer(this);
         }
     }
