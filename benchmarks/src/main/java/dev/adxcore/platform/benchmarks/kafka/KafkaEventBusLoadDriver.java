@@ -58,7 +58,10 @@ import org.apache.kafka.clients.admin.NewTopic;
  * after the end-to-end burst), then one phase where a concurrency 1 and a concurrency 4 subscription (two groups)
  * handle the very same events (an A/B under one load). Each phase prints its latency split into publish → broker
  * acknowledgement (the publish stage completing) and acknowledgement → handler (the consumer side: fetch, poll,
- * hand-off to the engine), and the driver's CPU time per 1,000 events.
+ * hand-off to the engine), and the driver's CPU time per 1,000 events. Acknowledgement → handler can be slightly
+ * negative: the broker may answer the consumer's fetch before the producer has read its produce response. Compare
+ * the groups of the side-by-side phase with each other, not with another run: on a shared machine only that
+ * comparison is free of the noise of other processes.
  */
 public final class KafkaEventBusLoadDriver {
 
