@@ -5,6 +5,7 @@ import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventSubscription;
+import dev.adxcore.platform.events.Subscription;
 import dev.adxcore.platform.events.kafka.KafkaEventBusConfig;
 import dev.adxcore.platform.events.kafka.KafkaEventBuses;
 import dev.adxcore.platform.test.KafkaServer;
@@ -51,6 +52,16 @@ import org.apache.kafka.clients.admin.NewTopic;
  * dev.adxcore.platform.benchmarks.kafka.KafkaEventBusLoadDriver [host:port]}; without an address it starts the
  * test kit's private KRaft broker ({@code PLATFORM_TEST_KAFKA_JVM_ARGS} sets that broker's JVM options).
  * {@code -Dbench.quick=true} runs every phase briefly (a smoke run, not for results).
+ *
+ * <p>{@code -Dbench.kafka.diagnose=true} adds, after the phases above, a latency diagnosis at the same 5,000
+ * events/s: the concurrency 1 and 4 phases again in the order 1, 4, 1, 4 (so that neither always comes first
+ * after the end-to-end burst), then one phase where a concurrency 1 and a concurrency 4 subscription (two groups)
+ * handle the very same events (an A/B under one load). Each phase prints its latency split into publish → broker
+ * acknowledgement (the publish stage completing) and acknowledgement → handler (the consumer side: fetch, poll,
+ * hand-off to the engine), and the driver's CPU time per 1,000 events. Acknowledgement → handler can be slightly
+ * negative: the broker may answer the consumer's fetch before the producer has read its produce response. Compare
+ * the groups of the side-by-side phase with each other, not with another run: on a shared machine only that
+ * comparison is free of the noise of other processes.
  */
 public final class KafkaEventBusLoadDriver {
 
@@ -129,6 +140,9 @@ public final class KafkaEventBusLoadDriver {
                         "publish -> handler at 5,000/s, concurrency %d: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
                                 + " max %.2f ms (load average after: %s)%n",
                         concurrency, p[0] / 1e6, p[1] / 1e6, p[2] / 1e6, p[3] / 1e6, loadAverage());
+            }
+            if (Boolean.getBoolean("bench.kafka.diagnose")) {
+                diagnose(bus, quick);
             }
         }
     }
@@ -251,6 +265,123 @@ public final class KafkaEventBusLoadDriver {
             producer.join();
             return handled.get() / ((end - start) / 1e9);
         }
+    }
+
+    /** The latency diagnosis of {@code -Dbench.kafka.diagnose=true} (see the class description). */
+    private static void diagnose(EventBus bus, boolean quick) throws Exception {
+        int warmup = quick ? 1 : 5;
+        int measure = quick ? 2 : 20;
+        System.out.println(
+                "== latency diagnosis at 5,000 events/s (publish -> ack = broker; ack -> handler = consumer)");
+        for (int[] phase : new int[][] {{1}, {4}, {1}, {4}, {1, 4}}) {
+            diagnosePhase(bus, 5_000, warmup, measure, phase);
+        }
+    }
+
+    /**
+     * One paced phase with one subscription (group) per entry of {@code concurrencies}, all handling the same
+     * events; prints each group's split latency.
+     */
+    private static void diagnosePhase(
+            EventBus bus, int perSecond, int warmupSeconds, int measureSeconds, int[] concurrencies) throws Exception {
+        int total = perSecond * (warmupSeconds + measureSeconds);
+        int warmup = perSecond * warmupSeconds;
+        long[] published = new long[total];
+        long[] acked = new long[total];
+        long[][] handled = new long[concurrencies.length][total];
+        AtomicInteger received = new AtomicInteger();
+        AtomicLong errors = new AtomicLong();
+        List<Subscription> subs = new ArrayList<>();
+        try {
+            for (int g = 0; g < concurrencies.length; g++) {
+                long[] mine = handled[g];
+                subs.add(bus.subscribe(EventSubscription.builder(
+                                "bench-diagnose-c" + concurrencies[g] + "-" + Long.toHexString(System.nanoTime()),
+                                e -> {
+                                    mine[Integer.parseInt(e.subject().orElseThrow())] = System.nanoTime();
+                                    received.incrementAndGet();
+                                })
+                        .types("bench.diagnose")
+                        .concurrency(concurrencies[g])
+                        .build()));
+            }
+            int perTick = perSecond / 1000;
+            long cpuBefore = processCpuNanos();
+            long start = System.nanoTime();
+            for (int n = 0; n < total; ) {
+                long due = start + TimeUnit.MILLISECONDS.toNanos(n / perTick);
+                for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                }
+                for (int k = 0; k < perTick; k++, n++) {
+                    int index = n;
+                    published[index] = System.nanoTime();
+                    Event e = Event.builder("bench.diagnose")
+                            .aggregate("order", "o-" + (n % 64))
+                            .subject(Integer.toString(n))
+                            .data("{}")
+                            .build();
+                    bus.publish(e).whenComplete((ok, err) -> {
+                        if (err != null) {
+                            errors.incrementAndGet();
+                        } else {
+                            acked[index] = System.nanoTime();
+                        }
+                    });
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int expected = total * concurrencies.length;
+            while (received.get() < expected && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            double cpuPerThousand = (processCpuNanos() - cpuBefore) / 1e6 * 1000 / total;
+            System.out.printf(
+                    "phase %s: driver CPU %.1f ms per 1,000 events, load average %s%s%n",
+                    Arrays.toString(concurrencies),
+                    cpuPerThousand,
+                    loadAverage(),
+                    received.get() < expected || errors.get() > 0
+                            ? " (received " + received.get() + " of " + expected + ", " + errors.get()
+                                    + " publish errors)"
+                            : "");
+            printSplit("  publish -> ack", published, acked, warmup, total);
+            for (int g = 0; g < concurrencies.length; g++) {
+                String c = "  concurrency " + concurrencies[g];
+                printSplit(c + " ack -> handler", acked, handled[g], warmup, total);
+                printSplit(c + " publish -> handler", published, handled[g], warmup, total);
+            }
+        } finally {
+            for (Subscription s : subs) {
+                s.close();
+            }
+        }
+    }
+
+    private static void printSplit(String what, long[] from, long[] to, int first, int end) {
+        long[] d = new long[end - first];
+        int m = 0;
+        for (int n = first; n < end; n++) {
+            if (from[n] != 0 && to[n] != 0) {
+                d[m++] = to[n] - from[n];
+            }
+        }
+        if (m == 0) {
+            System.out.printf("%-40s (no samples)%n", what);
+            return;
+        }
+        long[] sorted = Arrays.copyOf(d, m);
+        Arrays.sort(sorted);
+        System.out.printf(
+                "%-40s p50 %6.2f ms  p99 %6.2f ms  p99.9 %6.2f ms  max %6.2f ms%n",
+                what, pct(sorted, 0.50) / 1e6, pct(sorted, 0.99) / 1e6, pct(sorted, 0.999) / 1e6, sorted[m - 1] / 1e6);
+    }
+
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
     }
 
     /** @return p50, p99, p99.9 and max latency in nanoseconds */
