@@ -45,6 +45,14 @@ class InMemoryBusTracingTest {
 
     private EventBus bus;
 
+    private static EventBus open(String uri) {
+        return EventBuses.open(
+                uri,
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
+    }
+
     @AfterEach
     void close() {
         if (bus != null) {
@@ -54,11 +62,7 @@ class InMemoryBusTracingTest {
 
     @Test
     void anEventPublishedWhereNoTraceIsCurrentStaysInTheTraceItWasBuiltIn() throws Exception {
-        bus = EventBuses.open(
-                "memory:",
-                EventBusOptions.builder()
-                        .meterRegistry(new SimpleMeterRegistry())
-                        .build());
+        bus = open("memory:");
         List<String> received = new CopyOnWriteArrayList<>();
         bus.subscribe(
                 EventSubscription.builder("audit", e -> received.add(e.id())).build());
@@ -93,11 +97,7 @@ class InMemoryBusTracingTest {
 
     @Test
     void publishThenConsumeIsOneTraceAndEachRetryIsAConsumerSpanOfThePublish() throws Exception {
-        bus = EventBuses.open(
-                "memory:",
-                EventBusOptions.builder()
-                        .meterRegistry(new SimpleMeterRegistry())
-                        .build());
+        bus = open("memory:");
         AtomicInteger calls = new AtomicInteger();
         List<String> handlerTraces = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("welcome", e -> {
@@ -158,11 +158,7 @@ class InMemoryBusTracingTest {
 
     @Test
     void aRejectedPublishRecordsTheErrorTypeButNotTheExceptionMessage() throws Exception {
-        bus = EventBuses.open(
-                "memory:?capacity=1&whenFull=fail",
-                EventBusOptions.builder()
-                        .meterRegistry(new SimpleMeterRegistry())
-                        .build());
+        bus = open("memory:?capacity=1&whenFull=fail");
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         bus.subscribe(EventSubscription.builder("slow", e -> {
@@ -211,11 +207,7 @@ class InMemoryBusTracingTest {
 
     @Test
     void anEventWithoutTraceStartsItsOwnTraceAtPublish() throws Exception {
-        bus = EventBuses.open(
-                "memory:",
-                EventBusOptions.builder()
-                        .meterRegistry(new SimpleMeterRegistry())
-                        .build());
+        bus = open("memory:");
         bus.subscribe(EventSubscription.builder("w", e -> {}).types("a.b").build());
         bus.publish(Event.builder("a.b").withoutContext().build())
                 .toCompletableFuture()

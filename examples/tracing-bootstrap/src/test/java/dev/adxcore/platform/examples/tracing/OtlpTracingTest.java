@@ -66,30 +66,15 @@ class OtlpTracingTest {
 
     @Test
     void spansReachTheOtlpEndpointWhenTheSettingsAskForExport() {
-        Optional<OpenTelemetrySdk> sdk = OtlpTracing.install(
-                "tenant-service",
-                () -> Map.of(
-                        "otel.traces.exporter",
-                        "otlp",
-                        "otel.exporter.otlp.endpoint",
-                        "http://127.0.0.1:" + receiver.getAddress().getPort()));
-        assertThat(sdk).as("installed").isPresent();
-        installed = sdk.get();
+        installed = OtlpTracing.install(
+                        "tenant-service",
+                        () -> Map.of("otel.traces.exporter", "otlp", "otel.exporter.otlp.endpoint", receiverUrl("")))
+                .orElseThrow(() -> new AssertionError("no SDK installed"));
 
-        PlatformTracing tracing = PlatformTracing.global();
-        assertThat(tracing.isEnabled())
+        assertThat(PlatformTracing.global().isEnabled())
                 .as("the platform's spans go to the installed SDK")
                 .isTrue();
-        tracing.span("GET /api/v1/users/{id}", SpanKind.SERVER, PlatformTracing.currentContext())
-                .startSpan()
-                .end();
-        assertThat(installed
-                        .getSdkTracerProvider()
-                        .forceFlush()
-                        .join(10, TimeUnit.SECONDS)
-                        .isSuccess())
-                .as("the export succeeded")
-                .isTrue();
+        endOneSpanAndFlush("GET /api/v1/users/{id}");
 
         assertThat(traceExports).as("POSTs to /v1/traces").hasPositiveValue();
         assertThat(contentTypes).allMatch(t -> t.startsWith("application/x-protobuf"));
@@ -102,23 +87,12 @@ class OtlpTracingTest {
 
     @Test
     void anEndpointAloneTurnsExportOn() {
-        Optional<OpenTelemetrySdk> sdk = OtlpTracing.install(
-                "api-gateway",
-                () -> Map.of(
-                        "otel.exporter.otlp.traces.endpoint",
-                        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
-        assertThat(sdk).isPresent();
-        installed = sdk.get();
-        PlatformTracing.global()
-                .span("send user.created", SpanKind.PRODUCER, PlatformTracing.currentContext())
-                .startSpan()
-                .end();
-        assertThat(installed
-                        .getSdkTracerProvider()
-                        .forceFlush()
-                        .join(10, TimeUnit.SECONDS)
-                        .isSuccess())
-                .isTrue();
+        installed = OtlpTracing.install(
+                        "api-gateway", () -> Map.of("otel.exporter.otlp.traces.endpoint", receiverUrl("/v1/traces")))
+                .orElseThrow(() -> new AssertionError("no SDK installed"));
+
+        endOneSpanAndFlush("send user.created");
+
         assertThat(traceExports).hasPositiveValue();
     }
 
@@ -136,14 +110,29 @@ class OtlpTracingTest {
     void tracesExporterNoneKeepsTheSdkOutEvenWithAnEndpoint() {
         Optional<OpenTelemetrySdk> sdk = OtlpTracing.install(
                 "tenant-service",
-                () -> Map.of(
-                        "otel.traces.exporter",
-                        "none",
-                        "otel.exporter.otlp.endpoint",
-                        "http://127.0.0.1:" + receiver.getAddress().getPort()));
+                () -> Map.of("otel.traces.exporter", "none", "otel.exporter.otlp.endpoint", receiverUrl("")));
 
         assertThat(sdk).isEmpty();
         assertThat(PlatformTracing.global().isEnabled()).isFalse();
+    }
+
+    private String receiverUrl(String path) {
+        return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
+    }
+
+    /** A span through the platform's tracing, as the libraries make them, then the SDK's export of it. */
+    private void endOneSpanAndFlush(String name) {
+        PlatformTracing.global()
+                .span(name, SpanKind.INTERNAL, PlatformTracing.currentContext())
+                .startSpan()
+                .end();
+        assertThat(installed
+                        .getSdkTracerProvider()
+                        .forceFlush()
+                        .join(10, TimeUnit.SECONDS)
+                        .isSuccess())
+                .as("the export succeeded")
+                .isTrue();
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
