@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * stay in the publishing trace). Attributes are bounded: the event type (a name chosen by the code), the message
  * id, the subscription id, the attempt number; never the payload. A failed publish or attempt has status
  * {@code ERROR} and {@code error.type} (the exception's class name) and nothing else: no exception event, no
- * message, which may carry tenant data or secrets (as on the database unit-of-work spans). Through the OTel API only: a no-op unless the
- * application installs an SDK or the agent. Internal. Thread-safe (stateless); without an SDK a span costs
+ * message, which may carry tenant data or secrets (as on the database unit-of-work spans). Through the OTel API
+ * only: a no-op unless the application installs an SDK or the agent. Internal. Thread-safe (stateless); without an SDK a span costs
  * almost nothing, with one a span and a few attributes per publish and per delivery attempt.
  */
 public final class EventTracing {

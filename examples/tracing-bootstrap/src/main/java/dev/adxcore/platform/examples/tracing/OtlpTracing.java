@@ -76,7 +76,7 @@ public final class OtlpTracing {
             all.putAll(properties.get());
             return all;
         };
-        if (!exportRequested(defaults)) {
+        if (!settingsAskForExport(defaults)) {
             log.debug("No OTEL_TRACES_EXPORTER or OTEL_EXPORTER_OTLP_*ENDPOINT set: no OpenTelemetry SDK installed");
             return Optional.empty();
         }
@@ -93,7 +93,7 @@ public final class OtlpTracing {
      * Reads the settings as the SDK does (environment, system properties, then these defaults) by running its
      * autoconfiguration once with the SDK disabled: nothing is exported, nothing becomes global.
      */
-    private static boolean exportRequested(Supplier<Map<String, String>> defaults) {
+    private static boolean settingsAskForExport(Supplier<Map<String, String>> defaults) {
         AtomicBoolean requested = new AtomicBoolean();
         AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(defaults)
