@@ -10,6 +10,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -19,8 +20,10 @@ import org.jspecify.annotations.Nullable;
  * event's {@value Event#TRACEPARENT} extension) and a {@code CONSUMER} span per delivery attempt, parented on the
  * event's {@code traceparent} (so retries, and an event replayed from the dead letters or relayed by an outbox,
  * stay in the publishing trace). Attributes are bounded: the event type (a name chosen by the code), the message
- * id, the subscription id, the attempt number; never the payload. Through the OTel API only: a no-op unless the
- * application installs an SDK or the agent. Internal. Thread-safe (stateless); without an SDK a span costs
+ * id, the subscription id, the attempt number; never the payload. A failed publish or attempt has status
+ * {@code ERROR} and {@code error.type} (the exception's class name) and nothing else: no exception event, no
+ * message, which may carry tenant data or secrets (as on the database unit-of-work spans). Through the OTel API
+ * only: a no-op unless the application installs an SDK or the agent. Internal. Thread-safe (stateless); without an SDK a span costs
  * almost nothing, with one a span and a few attributes per publish and per delivery attempt.
  */
 public final class EventTracing {
@@ -32,6 +35,7 @@ public final class EventTracing {
     private static final AttributeKey<String> GROUP = AttributeKey.stringKey("messaging.consumer.group.name");
     private static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("adxcore.delivery.attempt");
     private static final AttributeKey<String> TENANT = AttributeKey.stringKey("adxcore.tenant_id");
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     private EventTracing() {}
 
@@ -68,15 +72,13 @@ public final class EventTracing {
             CompletionStage<Void> stage = send.apply(stamped);
             stage.whenComplete((ok, error) -> {
                 if (error != null) {
-                    span.recordException(error);
-                    span.setStatus(StatusCode.ERROR);
+                    failed(span, error);
                 }
                 span.end();
             });
             return stage;
         } catch (RuntimeException | Error e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR);
+            failed(span, e);
             span.end();
             throw e;
         }
@@ -131,10 +133,23 @@ public final class EventTracing {
      */
     public static void endDelivery(Span span, @Nullable Throwable failure) {
         if (failure != null) {
-            span.recordException(failure);
-            span.setStatus(
-                    StatusCode.ERROR, PlatformTracing.bounded(failure.getClass().getName()));
+            failed(span, failure);
         }
         span.end();
+    }
+
+    /**
+     * Marks the span failed with the exception's type only: status {@code ERROR} without a description and
+     * {@code error.type} = the class name, as the database unit-of-work spans do. Neither the message nor an exception
+     * event is recorded: a handler's or a driver's message may carry tenant data, payload values or credentials.
+     *
+     * @param span the span
+     * @param failure what failed; a {@link CompletionException} wrapper is looked through to its cause
+     */
+    static void failed(Span span, Throwable failure) {
+        Throwable wrapped = failure.getCause();
+        Throwable cause = failure instanceof CompletionException && wrapped != null ? wrapped : failure;
+        span.setAttribute(ERROR_TYPE, PlatformTracing.bounded(cause.getClass().getName()));
+        span.setStatus(StatusCode.ERROR);
     }
 }

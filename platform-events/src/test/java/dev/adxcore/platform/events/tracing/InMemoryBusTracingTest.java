@@ -1,6 +1,7 @@
 package dev.adxcore.platform.events.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.adxcore.platform.core.PlatformContext;
@@ -9,16 +10,21 @@ import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventBuses;
+import dev.adxcore.platform.events.EventPublishException;
 import dev.adxcore.platform.events.EventSubscription;
 import dev.adxcore.platform.events.RetryPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.junit5.OpenTelemetryExtension;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,11 +35,23 @@ class InMemoryBusTracingTest {
 
     private static final String PARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private static final UUID TENANT = UUID.fromString("3f2c4a1e-9b7d-4c55-8e0a-1d2b3c4d5e6f");
+    /** What an exception message may carry: tenant data, a credential. Must never reach a span. */
+    private static final String SECRET = "alice@acme.example password=hunter2";
+
+    private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
     @RegisterExtension
     static final OpenTelemetryExtension OTEL = OpenTelemetryExtension.create();
 
     private EventBus bus;
+
+    private static EventBus open(String uri) {
+        return EventBuses.open(
+                uri,
+                EventBusOptions.builder()
+                        .meterRegistry(new SimpleMeterRegistry())
+                        .build());
+    }
 
     @AfterEach
     void close() {
@@ -44,11 +62,7 @@ class InMemoryBusTracingTest {
 
     @Test
     void anEventPublishedWhereNoTraceIsCurrentStaysInTheTraceItWasBuiltIn() throws Exception {
-        bus = EventBuses.open(
-                "memory:",
-                EventBusOptions.builder()
-                        .meterRegistry(new SimpleMeterRegistry())
-                        .build());
+        bus = open("memory:");
         List<String> received = new CopyOnWriteArrayList<>();
         bus.subscribe(
                 EventSubscription.builder("audit", e -> received.add(e.id())).build());
@@ -83,11 +97,7 @@ class InMemoryBusTracingTest {
 
     @Test
     void publishThenConsumeIsOneTraceAndEachRetryIsAConsumerSpanOfThePublish() throws Exception {
-        bus = EventBuses.open(
-                "memory:",
-                EventBusOptions.builder()
-                        .meterRegistry(new SimpleMeterRegistry())
-                        .build());
+        bus = open("memory:");
         AtomicInteger calls = new AtomicInteger();
         List<String> handlerTraces = new CopyOnWriteArrayList<>();
         bus.subscribe(EventSubscription.builder("welcome", e -> {
@@ -96,7 +106,7 @@ class InMemoryBusTracingTest {
                             .orElseThrow()
                             .toHeader());
                     if (calls.incrementAndGet() == 1) {
-                        throw new IllegalStateException("first attempt fails");
+                        throw new IllegalStateException("first attempt fails for " + SECRET);
                     }
                 })
                 .types("user.created")
@@ -134,6 +144,11 @@ class InMemoryBusTracingTest {
                         .sorted()
                         .toList())
                 .containsExactly("ERROR", "UNSET");
+        SpanData failed = consumers.stream()
+                .filter(c -> c.getStatus().getStatusCode() == StatusCode.ERROR)
+                .findFirst()
+                .orElseThrow();
+        assertOnlyTheErrorTypeIsRecorded(failed, IllegalStateException.class);
         assertThat(handlerTraces)
                 .as("the handler's bound trace is its consumer span")
                 .containsExactlyInAnyOrderElementsOf(consumers.stream()
@@ -142,12 +157,57 @@ class InMemoryBusTracingTest {
     }
 
     @Test
+    void aRejectedPublishRecordsTheErrorTypeButNotTheExceptionMessage() throws Exception {
+        bus = open("memory:?capacity=1&whenFull=fail");
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        bus.subscribe(EventSubscription.builder("slow", e -> {
+                    started.countDown();
+                    release.await();
+                })
+                .types("job.queued")
+                .build());
+        try {
+            bus.publish(Event.builder("job.queued").build())
+                    .toCompletableFuture()
+                    .get();
+            started.await();
+            CompletableFuture<Void> rejected = bus.publish(Event.builder("job.queued")
+                            .extension("note", SECRET)
+                            .build())
+                    .toCompletableFuture();
+            assertThatThrownBy(rejected::get).cause().isInstanceOf(EventPublishException.class);
+        } finally {
+            release.countDown();
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> OTEL.getSpans().stream()
+                        .anyMatch(s -> s.getKind() == SpanKind.PRODUCER
+                                && s.getStatus().getStatusCode() == StatusCode.ERROR));
+        SpanData rejectedSpan = OTEL.getSpans().stream()
+                .filter(s -> s.getKind() == SpanKind.PRODUCER && s.getStatus().getStatusCode() == StatusCode.ERROR)
+                .findFirst()
+                .orElseThrow();
+        assertOnlyTheErrorTypeIsRecorded(rejectedSpan, EventPublishException.class);
+        assertThat(rejectedSpan.getAttributes().asMap().toString())
+                .as("the buffer-full message names the subscription; it is not on the span")
+                .doesNotContain("is full");
+    }
+
+    /** Status ERROR with no description, error.type = the class name, no exception event, no message anywhere. */
+    private static void assertOnlyTheErrorTypeIsRecorded(SpanData span, Class<? extends Throwable> type) {
+        assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(span.getStatus().getDescription()).isEmpty();
+        assertThat(span.getAttributes().get(ERROR_TYPE)).isEqualTo(type.getName());
+        assertThat(span.getEvents())
+                .as("no exception event (it would carry the message)")
+                .isEmpty();
+        assertThat(span.toString()).doesNotContain(SECRET).doesNotContain("hunter2");
+    }
+
+    @Test
     void anEventWithoutTraceStartsItsOwnTraceAtPublish() throws Exception {
-        bus = EventBuses.open(
-                "memory:",
-                EventBusOptions.builder()
-                        .meterRegistry(new SimpleMeterRegistry())
-                        .build());
+        bus = open("memory:");
         bus.subscribe(EventSubscription.builder("w", e -> {}).types("a.b").build());
         bus.publish(Event.builder("a.b").withoutContext().build())
                 .toCompletableFuture()

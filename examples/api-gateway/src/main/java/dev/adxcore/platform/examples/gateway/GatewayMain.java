@@ -1,6 +1,7 @@
 package dev.adxcore.platform.examples.gateway;
 
 import dev.adxcore.platform.core.Settings;
+import dev.adxcore.platform.examples.tracing.OtlpTracing;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * issuer and audience of {@link DevTokens}, and binding to 127.0.0.1. {@code mint-token} prints a token
  * signed with {@code PLATFORM_GATEWAY_JWT_SECRET} (issuer and audience from the variables too), or with
  * the development values when the secret is not set.
+ *
+ * <p>Spans are exported over OTLP when {@code OTEL_*} settings ask for it ({@link OtlpTracing}).
  *
  * <p>Recommended JVM options for a small (2-core) machine, which keep the resident size under 256 MB
  * under load (measured in {@code benchmarks/results/gateway.md}):
@@ -50,6 +53,8 @@ public final class GatewayMain {
                 System.out.println(mintToken(args, System.getenv()));
                 return;
             }
+            // Before anything reads GlobalOpenTelemetry: OTLP export when OTEL_* settings ask for it.
+            OtlpTracing.installIfConfigured("api-gateway");
             GatewayConfig config = configure(args, System.getenv());
             ApiGateway gateway = ApiGateway.start(config);
             Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "gateway-shutdown"));

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.gateway;
 
+import dev.adxcore.platform.examples.tracing.OtlpTracing;
 import dev.adxcore.platform.observability.tracing.PlatformTracing;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,6 +24,8 @@ public final class AgentProbeMain {
      */
     public static void main(String[] args) throws Exception {
         System.out.println("AGENT=" + PlatformTracing.agentAttached());
+        // What GatewayMain does first; the child's otel.traces.exporter would ask for an SDK, but the agent owns it.
+        System.out.println("SDK_INSTALLED=" + OtlpTracing.installIfConfigured("gateway-probe"));
         try (TestUpstream upstream = new TestUpstream();
                 ApiGateway gateway = ApiGateway.start(GatewayConfig.builder()
                         .bindAddress("127.0.0.1")

@@ -60,6 +60,9 @@ class GatewayWithAgentTest {
         Files.deleteIfExists(out);
         assertThat(child.exitValue()).as(output).isZero();
         assertThat(output).contains("AGENT=true", "STATUS=200");
+        assertThat(output)
+                .as("GatewayMain's OTLP bootstrap installs no SDK of its own under the agent, OTEL_* settings or not")
+                .contains("SDK_INSTALLED=false");
 
         List<ExportedSpan> spans = spans(output);
         String upstreamTraceparent = line(output, "UPSTREAM_TRACEPARENT=");

@@ -1,5 +1,6 @@
 package dev.adxcore.platform.examples.demo;
 
+import dev.adxcore.platform.examples.tracing.OtlpTracing;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  * <p>Starts the {@link DemoStack}, prints the URLs, a token for each of the two demo tenants and curl lines
  * to try, runs the {@link Tour} unless {@code --no-tour}, then keeps running until Ctrl-C (or exits after
  * the tour with {@code --exit-after-tour}, status 0 when it passed). Real servers are used when
- * {@code PLATFORM_DB_*}, {@code PLATFORM_EVENTS_URL} and {@code PLATFORM_TEMPORAL_TARGET} are set.
+ * {@code PLATFORM_DB_*}, {@code PLATFORM_EVENTS_URL} and {@code PLATFORM_TEMPORAL_TARGET} are set. Spans are
+ * exported over OTLP when {@code OTEL_*} settings ask for it ({@link OtlpTracing}).
  *
  * @since 0.1.0
  */
@@ -64,6 +66,8 @@ public final class Demo {
             return;
         }
 
+        // Before anything reads GlobalOpenTelemetry: OTLP export when OTEL_* settings ask for it.
+        OtlpTracing.installIfConfigured("adxcore-demo");
         PrintStream out = System.out;
         out.println(
                 "Starting the ADX Core Platform demo (PostgreSQL, Temporal, event bus, tenant-service, gateway)...");

@@ -1,6 +1,7 @@
 package dev.adxcore.platform.examples.tenantservice;
 
 import dev.adxcore.platform.database.DatabaseConfig;
+import dev.adxcore.platform.examples.tracing.OtlpTracing;
 import dev.adxcore.platform.observability.http.ManagementServer;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,8 @@ import java.util.concurrent.CountDownLatch;
  * PLATFORM_SERVICE_PORT              8090
  * PLATFORM_MANAGEMENT_BIND_ADDRESS   127.0.0.1
  * PLATFORM_MANAGEMENT_PORT           8091
+ * OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_EXPORTER, OTEL_SERVICE_NAME, ...
+ *                                    OTLP span export, off unless set ({@link OtlpTracing})
  * </pre>
  *
  * @since 0.1.0
@@ -34,6 +37,8 @@ public final class TenantServiceMain {
      * @throws InterruptedException when interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
+        // Before anything reads GlobalOpenTelemetry: OTLP export when OTEL_* settings ask for it.
+        OtlpTracing.installIfConfigured("tenant-service");
         Map<String, String> env = System.getenv();
         DatabaseConfig db;
         try {
