@@ -11,6 +11,10 @@ assert reports.isDirectory()
 // The events go through the transactional outbox: no publish after the commit remains.
 String events = new File(project, "src/main/java/com/example/billing/impl/InvoiceEvents.java").text
 assert events.contains("outbox.record(") && !events.contains(".publish(") : "InvoiceEvents must record in the outbox"
+// A new repository starts clean: the build output is ignored.
+File gitignore = new File(project, ".gitignore")
+assert gitignore.isFile() : "the generated project has no .gitignore"
+assert gitignore.text.readLines().contains("target/")
 String pom = new File(project, "pom.xml").text
 assert pom.contains("<artifactId>platform-outbox</artifactId>")
 assert !pom.contains("<parent>") : "the generated project must not inherit the SDK's parent"
