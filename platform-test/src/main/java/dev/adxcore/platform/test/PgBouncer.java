@@ -185,7 +185,7 @@ public final class PgBouncer implements AutoCloseable {
         } catch (IOException e) {
             throw new TestServersUnavailableException("cannot start pgbouncer again: " + e.getMessage(), e);
         }
-        faults.started();
+        faults.reset();
         awaitListening(Duration.ofSeconds(10));
     }
 

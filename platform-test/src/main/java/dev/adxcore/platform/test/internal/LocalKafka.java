@@ -283,7 +283,7 @@ public final class LocalKafka implements KafkaHost {
         faults.requireOpen();
         if (ProcessFaults.alive(process).isEmpty()) {
             process = null;
-            faults.started();
+            faults.reset();
             launch();
             LOG.info("Private Kafka broker on 127.0.0.1:{} started again", port);
         }

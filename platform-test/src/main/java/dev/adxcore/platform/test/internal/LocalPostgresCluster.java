@@ -271,7 +271,7 @@ final class LocalPostgresCluster implements PgServers {
         }
         if (postmaster(n).isEmpty()) {
             n.running = false;
-            n.faults.started();
+            n.faults.reset();
             LOG.info(
                     "Private PostgreSQL {} on {} was not running (killed from outside)",
                     describe(node),
@@ -315,7 +315,7 @@ final class LocalPostgresCluster implements PgServers {
                 workDir.resolve("tools.log"),
                 TOOL_TIMEOUT);
         n.running = true;
-        n.faults.started();
+        n.faults.reset();
         LOG.info(
                 "Private PostgreSQL {} on {} started again",
                 describe(node),

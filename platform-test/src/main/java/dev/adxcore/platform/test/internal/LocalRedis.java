@@ -175,7 +175,7 @@ final class LocalRedis implements RedisHost {
         faults.requireOpen();
         if (ProcessFaults.alive(process).isEmpty()) {
             process = launch(binary, workDir, endpoint.port(), durable);
-            faults.started();
+            faults.reset();
             LOG.info(
                     "Private Redis on {} started again{}",
                     endpoint.address(),

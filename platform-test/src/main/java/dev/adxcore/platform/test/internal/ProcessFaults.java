@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * until they are gone), {@link #freeze()} and {@link #thaw()} (SIGSTOP and SIGCONT of the whole tree, as a paused
  * VM or a stuck disk would make it), and a graceful {@link #stop(Duration)} that thaws first and kills when the
  * grace runs out. It keeps whether the server is frozen and whether it was closed for good; the server keeps
- * whether it runs, and tells it {@link #started()} after each start. Java has no API for SIGSTOP/SIGCONT, so they go through {@code kill}.
+ * whether it runs, and calls {@link #reset()} after each start. Java has no API for SIGSTOP/SIGCONT, so they go through {@code kill}.
  *
  * <p>Not thread-safe: each server calls it under its own lock. Cheap: signals cost a {@code kill} process each.
  */
@@ -121,8 +121,8 @@ public final class ProcessFaults {
         return true;
     }
 
-    /** Tells it the server was (re)started: a new process is not frozen. */
-    public void started() {
+    /** Tells it the server has a new process, or none (it was started again, or killed from outside): nothing is frozen. */
+    public void reset() {
         frozen = false;
     }
 
