@@ -39,6 +39,8 @@ import org.jspecify.annotations.Nullable;
  *       port</td><td>7233</td></tr>
  *   <tr><td>PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT</td><td>graceful worker shutdown, a duration with a unit
  *       ({@code 30s}, {@code PT30S}; a bare number is refused)</td><td>30 s</td></tr>
+ *   <tr><td>PLATFORM_TEMPORAL_RPC_TIMEOUT</td><td>the longest a client call (start, signal, query, describe,
+ *       cancel, terminate) waits, retries included, a duration with a unit</td><td>5 s</td></tr>
  * </table>
  * Any other {@code PLATFORM_TEMPORAL_*} name is refused, so a misspelt setting does not pass silently. Only the
  * key's path is ever printed; the key itself is read once, when the connection is opened.
@@ -58,8 +60,19 @@ public final class TemporalConfig {
     private static final String TLS_KEY_PATH = ENV_PREFIX + "TLS_KEY_PATH";
     private static final String EMBEDDED_PORT = ENV_PREFIX + "EMBEDDED_PORT";
     private static final String SHUTDOWN_TIMEOUT = ENV_PREFIX + "SHUTDOWN_TIMEOUT";
+    private static final String RPC_TIMEOUT = ENV_PREFIX + "RPC_TIMEOUT";
     private static final List<String> SETTINGS = List.of(
-            TARGET, NAMESPACE, TASK_QUEUE, IDENTITY, TLS_CERT_PATH, TLS_KEY_PATH, EMBEDDED_PORT, SHUTDOWN_TIMEOUT);
+            TARGET,
+            NAMESPACE,
+            TASK_QUEUE,
+            IDENTITY,
+            TLS_CERT_PATH,
+            TLS_KEY_PATH,
+            EMBEDDED_PORT,
+            SHUTDOWN_TIMEOUT,
+            RPC_TIMEOUT);
+
+    private static final Duration MIN_RPC_TIMEOUT = Duration.ofMillis(100);
 
     private final @Nullable String target;
     private final String namespace;
@@ -69,6 +82,7 @@ public final class TemporalConfig {
     private final @Nullable Path tlsKeyPath;
     private final int embeddedPort;
     private final Duration shutdownTimeout;
+    private final Duration rpcTimeout;
 
     private TemporalConfig(Builder b) {
         this.target = b.target;
@@ -79,11 +93,12 @@ public final class TemporalConfig {
         this.tlsKeyPath = b.tlsKeyPath;
         this.embeddedPort = b.embeddedPort;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.rpcTimeout = b.rpcTimeout;
     }
 
     /**
      * A builder with the defaults: no target (embedded dev server), namespace {@code default}, task queue
-     * {@code platform}, embedded port 7233, shutdown timeout 30 s.
+     * {@code platform}, embedded port 7233, shutdown timeout 30 s, RPC timeout 5 s.
      *
      * @return a new builder
      * @since 0.1.0
@@ -138,6 +153,7 @@ public final class TemporalConfig {
             b.embeddedPort(port);
         });
         settings.duration(SHUTDOWN_TIMEOUT).ifPresent(b::shutdownTimeout);
+        settings.duration(RPC_TIMEOUT).ifPresent(b::rpcTimeout);
         return b;
     }
 
@@ -241,6 +257,20 @@ public final class TemporalConfig {
     }
 
     /**
+     * The longest a client call waits for the frontend, retries included: start, signal, signal-with-start, query,
+     * describe, cancel and terminate. It is the gRPC deadline of each attempt and the time after which the SDK
+     * stops retrying, so a call to a server that hangs (or behind a silent network) fails after about this long
+     * instead of the SDK's default of 10 s per attempt retried for a minute. Worker long polls and
+     * {@code WorkflowStub.getResult} are not bounded by it.
+     *
+     * @return a positive duration
+     * @since 0.3.0
+     */
+    public Duration rpcTimeout() {
+        return rpcTimeout;
+    }
+
+    /**
      * A builder holding this config's values.
      *
      * @return a new builder
@@ -256,6 +286,7 @@ public final class TemporalConfig {
         b.tlsKeyPath = tlsKeyPath;
         b.embeddedPort = embeddedPort;
         b.shutdownTimeout = shutdownTimeout;
+        b.rpcTimeout = rpcTimeout;
         return b;
     }
 
@@ -266,7 +297,8 @@ public final class TemporalConfig {
                 + ", namespace=" + namespace + ", taskQueue=" + taskQueue
                 + (identity == null ? "" : ", identity=" + identity)
                 + (tlsCertPath == null ? ", tls=off" : ", tlsCertPath=" + tlsCertPath + ", tlsKeyPath=" + tlsKeyPath)
-                + ", shutdownTimeout=" + Settings.formatDuration(shutdownTimeout) + '}';
+                + ", shutdownTimeout=" + Settings.formatDuration(shutdownTimeout)
+                + ", rpcTimeout=" + Settings.formatDuration(rpcTimeout) + '}';
     }
 
     /**
@@ -283,6 +315,7 @@ public final class TemporalConfig {
         private @Nullable Path tlsKeyPath;
         private int embeddedPort = 7233;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration rpcTimeout = Duration.ofSeconds(5);
 
         private Builder() {}
 
@@ -383,6 +416,18 @@ public final class TemporalConfig {
         }
 
         /**
+         * Sets the longest a client call waits, retries included (see {@link TemporalConfig#rpcTimeout()}).
+         *
+         * @param rpcTimeout a positive duration, at least 100 ms
+         * @return this builder
+         * @since 0.3.0
+         */
+        public Builder rpcTimeout(Duration rpcTimeout) {
+            this.rpcTimeout = rpcTimeout;
+            return this;
+        }
+
+        /**
          * Validates and builds the config.
          *
          * @return the config
@@ -424,6 +469,10 @@ public final class TemporalConfig {
             if (shutdownTimeout == null || shutdownTimeout.isNegative() || shutdownTimeout.isZero()) {
                 throw new IllegalArgumentException("shutdownTimeout (" + SHUTDOWN_TIMEOUT + ") must be > 0 (was "
                         + (shutdownTimeout == null ? "null" : Settings.formatDuration(shutdownTimeout)) + ")");
+            }
+            if (rpcTimeout == null || rpcTimeout.compareTo(MIN_RPC_TIMEOUT) < 0) {
+                throw new IllegalArgumentException("rpcTimeout (" + RPC_TIMEOUT + ") must be >= 100ms (was "
+                        + (rpcTimeout == null ? "null" : Settings.formatDuration(rpcTimeout)) + ")");
             }
             return new TemporalConfig(this);
         }

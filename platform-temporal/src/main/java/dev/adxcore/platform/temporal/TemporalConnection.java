@@ -14,6 +14,7 @@ import io.temporal.common.reporter.MicrometerClientStatsReporter;
 import io.temporal.serviceclient.SimpleSslContextBuilder;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.serviceclient.rpcretry.DefaultStubServiceOperationRpcRetryOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,8 +110,18 @@ public final class TemporalConnection implements AutoCloseable {
                             + "dev server in this JVM on {}. For examples and local runs only: its state is lost on exit.",
                     target);
         }
-        WorkflowServiceStubsOptions.Builder options =
-                WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+        // One bound for every client call, retries included: each attempt's gRPC deadline and the retry
+        // expiration (the SDK's defaults: 10 s per attempt, retried for a minute, so a hung server could hold a
+        // start for about 70 s).
+        WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(target)
+                .setRpcTimeout(config.rpcTimeout())
+                .setRpcQueryTimeout(config.rpcTimeout())
+                // the first call of a connection asks the server's capabilities first, under this deadline
+                .setSystemInfoTimeout(config.rpcTimeout())
+                .setRpcRetryOptions(DefaultStubServiceOperationRpcRetryOptions.getBuilder()
+                        .setExpiration(config.rpcTimeout())
+                        .validateBuildWithDefaults());
         if (config.isTls()) {
             options.setSslContext(sslContext(config));
         }

@@ -31,6 +31,7 @@ class TemporalConfigTest {
         assertThat(config.taskQueue()).isEqualTo("platform");
         assertThat(config.embeddedPort()).isEqualTo(7233);
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.rpcTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -43,7 +44,8 @@ class TemporalConfigTest {
                         "PLATFORM_TEMPORAL_TLS_CERT_PATH", "/etc/tls/client.pem",
                         "PLATFORM_TEMPORAL_TLS_KEY_PATH", "/etc/tls/client.key",
                         "PLATFORM_TEMPORAL_EMBEDDED_PORT", "0",
-                        "PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT", "45s"))
+                        "PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT", "45s",
+                        "PLATFORM_TEMPORAL_RPC_TIMEOUT", "2500ms"))
                 .build();
 
         assertThat(config.target()).contains("temporal.internal:7233");
@@ -54,6 +56,16 @@ class TemporalConfigTest {
         assertThat(config.tlsKeyPath()).contains(Path.of("/etc/tls/client.key"));
         assertThat(config.embeddedPort()).isZero();
         assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(config.rpcTimeout()).isEqualTo(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void anRpcTimeoutBelow100MillisecondsIsRefusedNamingTheSetting() {
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> TemporalConfig.builder()
+                        .rpcTimeout(Duration.ofMillis(50))
+                        .build())
+                .withMessage("rpcTimeout (PLATFORM_TEMPORAL_RPC_TIMEOUT) must be >= 100ms (was 50ms)");
     }
 
     @Test
@@ -92,7 +104,8 @@ class TemporalConfigTest {
                 .withMessage("unknown setting PLATFORM_TEMPORAL_TASKQUEUE (known: PLATFORM_TEMPORAL_TARGET, "
                         + "PLATFORM_TEMPORAL_NAMESPACE, PLATFORM_TEMPORAL_TASK_QUEUE, PLATFORM_TEMPORAL_IDENTITY, "
                         + "PLATFORM_TEMPORAL_TLS_CERT_PATH, PLATFORM_TEMPORAL_TLS_KEY_PATH, "
-                        + "PLATFORM_TEMPORAL_EMBEDDED_PORT, PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT)");
+                        + "PLATFORM_TEMPORAL_EMBEDDED_PORT, PLATFORM_TEMPORAL_SHUTDOWN_TIMEOUT, "
+                        + "PLATFORM_TEMPORAL_RPC_TIMEOUT)");
     }
 
     @Test

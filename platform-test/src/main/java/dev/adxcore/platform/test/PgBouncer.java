@@ -1,5 +1,6 @@
 package dev.adxcore.platform.test;
 
+import dev.adxcore.platform.test.internal.ProcessFaults;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +50,7 @@ public final class PgBouncer implements AutoCloseable {
     private final int port;
     private final Path workDir;
     private Process process;
-    private boolean frozen;
+    private final ProcessFaults faults;
     private @Nullable FaultProxy proxy;
 
     private PgBouncer(List<String> command, Process process, int port, Path workDir) {
@@ -58,6 +58,8 @@ public final class PgBouncer implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.workDir = workDir;
+        this.faults = new ProcessFaults(
+                "pgbouncer on 127.0.0.1:" + port, "restart()", () -> ProcessFaults.alive(this.process));
     }
 
     /**
@@ -164,10 +166,7 @@ public final class PgBouncer implements AutoCloseable {
      * @since 0.3.0
      */
     public synchronized void crash() {
-        if (process.isAlive()) {
-            dev.adxcore.platform.test.internal.ProcessTrees.kill(process.toHandle());
-        }
-        frozen = false;
+        faults.crash();
     }
 
     /**
@@ -186,7 +185,7 @@ public final class PgBouncer implements AutoCloseable {
         } catch (IOException e) {
             throw new TestServersUnavailableException("cannot start pgbouncer again: " + e.getMessage(), e);
         }
-        frozen = false;
+        faults.reset();
         awaitListening(Duration.ofSeconds(10));
     }
 
@@ -198,13 +197,7 @@ public final class PgBouncer implements AutoCloseable {
      * @since 0.3.0
      */
     public synchronized void freeze() {
-        if (!process.isAlive()) {
-            throw new IllegalStateException("pgbouncer on 127.0.0.1:" + port + " is not running: restart() it first");
-        }
-        if (!frozen) {
-            dev.adxcore.platform.test.internal.ProcessTrees.freeze(process.toHandle());
-            frozen = true;
-        }
+        faults.freeze();
     }
 
     /**
@@ -213,10 +206,7 @@ public final class PgBouncer implements AutoCloseable {
      * @since 0.3.0
      */
     public synchronized void thaw() {
-        if (frozen && process.isAlive()) {
-            dev.adxcore.platform.test.internal.ProcessTrees.thaw(process.toHandle());
-        }
-        frozen = false;
+        faults.thaw();
     }
 
     /**
@@ -304,16 +294,7 @@ public final class PgBouncer implements AutoCloseable {
             proxy.close();
             proxy = null;
         }
-        thaw();
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        faults.stop(Duration.ofSeconds(5));
         try (var files = Files.list(workDir)) {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);

@@ -14,7 +14,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +45,7 @@ public final class LocalKafka implements KafkaHost {
     private final ServerSocket proxyListener;
     private final String clusterId;
     private @Nullable Process process;
-    private boolean frozen;
-    private boolean closed;
+    private final ProcessFaults faults;
 
     private LocalKafka(Path dir, int port, int proxiedPort, ServerSocket proxyListener, String clusterId) {
         this.dir = dir;
@@ -55,6 +53,8 @@ public final class LocalKafka implements KafkaHost {
         this.proxiedPort = proxiedPort;
         this.proxyListener = proxyListener;
         this.clusterId = clusterId;
+        this.faults = new ProcessFaults(
+                "Private Kafka broker on 127.0.0.1:" + port, "start()", () -> ProcessFaults.alive(this.process));
     }
 
     /** @return whether the broker's jars (platform-test-kafka) are on this JVM's class path */
@@ -104,7 +104,7 @@ public final class LocalKafka implements KafkaHost {
                 return kafka;
             } catch (TestServersUnavailableException e) {
                 last = e; // most likely a port was taken between the probe and the bind: try other ports
-                kafka.terminate(true);
+                kafka.kill();
                 closeQuietly(proxyListener);
                 Workspace.delete(dir.resolve("data"));
             }
@@ -264,8 +264,8 @@ public final class LocalKafka implements KafkaHost {
     @Override
     public synchronized void stop() {
         if (process != null) {
-            thawIfFrozen();
-            terminate(false);
+            faults.stop(STOP_TIMEOUT);
+            process = null;
             LOG.info("Private Kafka broker on 127.0.0.1:{} stopped", port);
         }
     }
@@ -273,21 +273,17 @@ public final class LocalKafka implements KafkaHost {
     @Override
     public synchronized void kill() {
         if (process != null) {
-            frozen = false;
-            terminate(true);
-            LOG.info("Private Kafka broker on 127.0.0.1:{} killed", port);
+            faults.crash();
+            process = null;
         }
     }
 
     @Override
     public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException("the private Kafka broker was already closed");
-        }
-        Process running = process;
-        if (running == null || !running.isAlive()) {
+        faults.requireOpen();
+        if (ProcessFaults.alive(process).isEmpty()) {
             process = null;
-            frozen = false;
+            faults.reset();
             launch();
             LOG.info("Private Kafka broker on 127.0.0.1:{} started again", port);
         }
@@ -295,74 +291,22 @@ public final class LocalKafka implements KafkaHost {
 
     @Override
     public synchronized void freeze() {
-        if (closed) {
-            throw new IllegalStateException("the private Kafka broker was already closed");
-        }
-        Process running = process;
-        if (running == null || !running.isAlive()) {
-            throw new IllegalStateException(
-                    "the Kafka broker on 127.0.0.1:" + port + " is not running: start it before" + " freezing it");
-        }
-        if (!frozen) {
-            ProcessTrees.freeze(running.toHandle());
-            frozen = true;
-            LOG.info("Private Kafka broker on 127.0.0.1:{} frozen (SIGSTOP of {})", port, running.pid());
-        }
+        faults.freeze();
     }
 
     @Override
     public synchronized void thaw() {
-        if (thawIfFrozen()) {
-            LOG.info("Private Kafka broker on 127.0.0.1:{} thawed", port);
-        }
-    }
-
-    private boolean thawIfFrozen() {
-        if (!frozen) {
-            return false;
-        }
-        Process running = process;
-        if (running != null && running.isAlive()) {
-            ProcessTrees.thaw(running.toHandle());
-        }
-        frozen = false;
-        return true;
-    }
-
-    private void terminate(boolean forcibly) {
-        Process running = process;
-        if (running == null) {
-            return;
-        }
-        try {
-            if (forcibly) {
-                running.destroyForcibly();
-                running.waitFor(10, TimeUnit.SECONDS);
-            } else {
-                running.destroy();
-                if (!running.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.warn(
-                            "Private Kafka broker on 127.0.0.1:{} did not stop within {} s: killing it",
-                            port,
-                            STOP_TIMEOUT.toSeconds());
-                    running.destroyForcibly();
-                    running.waitFor(10, TimeUnit.SECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            running.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        process = null;
+        faults.thaw();
     }
 
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (faults.isClosed()) {
             return;
         }
-        closed = true;
-        terminate(true); // throwaway data: no need to wait for a clean shutdown
+        faults.crash(); // throwaway data: no need to wait for a clean shutdown
+        faults.markClosed();
+        process = null;
         closeQuietly(proxyListener);
         Workspace.delete(dir);
     }

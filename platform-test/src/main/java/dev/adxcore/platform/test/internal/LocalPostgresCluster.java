@@ -38,13 +38,17 @@ final class LocalPostgresCluster implements PgServers {
         final Path dataDir;
         final Path log;
         final PgEndpoint endpoint;
+        final ProcessFaults faults;
         volatile boolean running = true;
-        volatile boolean frozen;
 
-        Node(Path dataDir, Path log, PgEndpoint endpoint) {
+        Node(Path dataDir, Path log, PgEndpoint endpoint, String name) {
             this.dataDir = dataDir;
             this.log = log;
             this.endpoint = endpoint;
+            this.faults = new ProcessFaults(
+                    "Private PostgreSQL " + name + " on " + endpoint.address(),
+                    "primary".equals(name) ? "startPrimary()" : "startReplica(int)",
+                    () -> postmaster(this));
         }
 
         PgEndpoint endpoint() {
@@ -146,7 +150,7 @@ final class LocalPostgresCluster implements PgServers {
                         osUser,
                         workDir.resolve("tools.log"),
                         TOOL_TIMEOUT);
-                return new Node(dataDir, log, PgEndpoint.local(port));
+                return new Node(dataDir, log, PgEndpoint.local(port), name);
             } catch (TestServersUnavailableException e) {
                 // most likely another process took the port between our probe and the server's bind: retry
                 last = e;
@@ -267,14 +271,14 @@ final class LocalPostgresCluster implements PgServers {
         }
         if (postmaster(n).isEmpty()) {
             n.running = false;
-            n.frozen = false;
+            n.faults.reset();
             LOG.info(
                     "Private PostgreSQL {} on {} was not running (killed from outside)",
                     describe(node),
                     n.endpoint().address());
             return;
         }
-        thawIfFrozen(n);
+        n.faults.thaw();
         Exec.run(
                 List.of(tool(bin, "pg_ctl"), "-D", n.dataDir().toString(), "-m", "fast", "-w", "-t", "60", "stop"),
                 osUser,
@@ -311,7 +315,7 @@ final class LocalPostgresCluster implements PgServers {
                 workDir.resolve("tools.log"),
                 TOOL_TIMEOUT);
         n.running = true;
-        n.frozen = false;
+        n.faults.reset();
         LOG.info(
                 "Private PostgreSQL {} on {} started again",
                 describe(node),
@@ -324,17 +328,8 @@ final class LocalPostgresCluster implements PgServers {
             throw new IllegalStateException("the private PostgreSQL servers were already closed");
         }
         Node n = node(node);
-        Optional<ProcessHandle> postmaster = postmaster(n);
-        if (postmaster.isPresent()) {
-            ProcessTrees.kill(postmaster.get());
-            LOG.info(
-                    "Private PostgreSQL {} on {} crashed (SIGKILL of postmaster {} and its processes)",
-                    describe(node),
-                    n.endpoint().address(),
-                    postmaster.get().pid());
-        }
+        n.faults.crash();
         n.running = false;
-        n.frozen = false;
     }
 
     @Override
@@ -342,40 +337,12 @@ final class LocalPostgresCluster implements PgServers {
         if (closed) {
             throw new IllegalStateException("the private PostgreSQL servers were already closed");
         }
-        Node n = node(node);
-        if (n.frozen) {
-            return;
-        }
-        ProcessHandle postmaster = postmaster(n)
-                .orElseThrow(() -> new IllegalStateException("PostgreSQL " + describe(node) + " on "
-                        + n.endpoint().address() + " is not running: start it before freezing it"));
-        ProcessTrees.freeze(postmaster);
-        n.frozen = true;
-        LOG.info(
-                "Private PostgreSQL {} on {} frozen (SIGSTOP of postmaster {} and its processes)",
-                describe(node),
-                n.endpoint().address(),
-                postmaster.pid());
+        node(node).faults.freeze();
     }
 
     @Override
     public synchronized void thaw(int node) {
-        Node n = node(node);
-        if (thawIfFrozen(n)) {
-            LOG.info(
-                    "Private PostgreSQL {} on {} thawed",
-                    describe(node),
-                    n.endpoint().address());
-        }
-    }
-
-    private static boolean thawIfFrozen(Node n) {
-        if (!n.frozen) {
-            return false;
-        }
-        postmaster(n).ifPresent(ProcessTrees::thaw);
-        n.frozen = false;
-        return true;
+        node(node).faults.thaw();
     }
 
     private static String describe(int node) {
@@ -409,7 +376,7 @@ final class LocalPostgresCluster implements PgServers {
         if (!node.running) {
             return;
         }
-        thawIfFrozen(node);
+        node.faults.thaw();
         try {
             Exec.run(
                     List.of(

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +26,7 @@ final class LocalRedis implements RedisHost {
     private final Source source;
     private final boolean durable;
     private @Nullable Process process;
-    private boolean frozen;
-    private boolean closed;
+    private final ProcessFaults faults;
 
     private LocalRedis(
             Path binary, Path workDir, RedisEndpoint endpoint, Source source, boolean durable, Process process) {
@@ -38,6 +36,8 @@ final class LocalRedis implements RedisHost {
         this.source = source;
         this.durable = durable;
         this.process = process;
+        this.faults = new ProcessFaults(
+                "Private Redis on " + endpoint.address(), "start()", () -> ProcessFaults.alive(this.process));
     }
 
     static LocalRedis start(Path binary, Path workDir) {
@@ -162,25 +162,20 @@ final class LocalRedis implements RedisHost {
 
     @Override
     public synchronized void stop() {
-        Process running = process;
-        if (running == null) {
+        if (process == null) {
             return;
         }
-        thawIfFrozen(running);
-        terminate(running);
+        faults.stop(Duration.ofSeconds(5));
         process = null;
         LOG.info("Private Redis on {} stopped", endpoint.address());
     }
 
     @Override
     public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException("the private Redis was already closed");
-        }
-        Process running = process;
-        if (running == null || !running.isAlive()) {
+        faults.requireOpen();
+        if (ProcessFaults.alive(process).isEmpty()) {
             process = launch(binary, workDir, endpoint.port(), durable);
-            frozen = false;
+            faults.reset();
             LOG.info(
                     "Private Redis on {} started again{}",
                     endpoint.address(),
@@ -190,72 +185,26 @@ final class LocalRedis implements RedisHost {
 
     @Override
     public synchronized void crash() {
-        if (closed) {
-            throw new IllegalStateException("the private Redis was already closed");
-        }
-        Process running = process;
-        if (running != null && running.isAlive()) {
-            ProcessTrees.kill(running.toHandle());
-            LOG.info("Private Redis on {} crashed (SIGKILL of {})", endpoint.address(), running.pid());
-        }
+        faults.crash();
         process = null;
-        frozen = false;
     }
 
     @Override
     public synchronized void freeze() {
-        if (closed) {
-            throw new IllegalStateException("the private Redis was already closed");
-        }
-        Process running = process;
-        if (running == null || !running.isAlive()) {
-            throw new IllegalStateException(
-                    "Redis on " + endpoint.address() + " is not running: start it before freezing it");
-        }
-        if (!frozen) {
-            ProcessTrees.freeze(running.toHandle());
-            frozen = true;
-            LOG.info("Private Redis on {} frozen (SIGSTOP of {})", endpoint.address(), running.pid());
-        }
+        faults.freeze();
     }
 
     @Override
     public synchronized void thaw() {
-        Process running = process;
-        if (running != null && frozen) {
-            thawIfFrozen(running);
-            LOG.info("Private Redis on {} thawed", endpoint.address());
-        }
-    }
-
-    private void thawIfFrozen(Process running) {
-        if (frozen) {
-            if (running.isAlive()) {
-                ProcessTrees.thaw(running.toHandle());
-            }
-            frozen = false;
-        }
-    }
-
-    private static void terminate(Process running) {
-        running.destroy();
-        try {
-            if (!running.waitFor(5, TimeUnit.SECONDS)) {
-                running.destroyForcibly();
-                running.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            running.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        faults.thaw();
     }
 
     @Override
     public synchronized void close() {
-        if (closed) {
+        if (faults.isClosed()) {
             return;
         }
-        closed = true;
         stop();
+        faults.markClosed();
     }
 }
