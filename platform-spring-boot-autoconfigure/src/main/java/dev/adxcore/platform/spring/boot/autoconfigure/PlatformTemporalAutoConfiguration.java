@@ -91,6 +91,7 @@ public final class PlatformTemporalAutoConfiguration {
                 b.tlsKeyPath(Path.of(p.getTlsKeyPath()));
             }
             Props.duration(PREFIX + ".shutdown-timeout", p.getShutdownTimeout(), b::shutdownTimeout);
+            Props.duration(PREFIX + ".rpc-timeout", p.getRpcTimeout(), b::rpcTimeout);
             return b.build();
         });
     }

@@ -36,6 +36,8 @@ public class PlatformTemporalProperties {
     private @Nullable String tlsKeyPath;
     /** Graceful worker shutdown, such as 30s. */
     private @Nullable String shutdownTimeout;
+    /** Deadline of each client call when the frontend hangs, such as 5s (platform-temporal's rpcTimeout). Default: 5s. */
+    private @Nullable String rpcTimeout;
     /** The worker. */
     private final Worker worker = new Worker();
 
@@ -130,6 +132,16 @@ public class PlatformTemporalProperties {
     /** @param shutdownTimeout the shutdown timeout */
     public void setShutdownTimeout(@Nullable String shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** @return the client call deadline, or null for the default */
+    public @Nullable String getRpcTimeout() {
+        return rpcTimeout;
+    }
+
+    /** @param rpcTimeout the client call deadline, such as 5s */
+    public void setRpcTimeout(@Nullable String rpcTimeout) {
+        this.rpcTimeout = rpcTimeout;
     }
 
     /** @return the worker properties */

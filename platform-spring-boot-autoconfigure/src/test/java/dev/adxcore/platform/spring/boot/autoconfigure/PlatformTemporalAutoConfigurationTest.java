@@ -36,6 +36,30 @@ class PlatformTemporalAutoConfigurationTest {
     }
 
     @Test
+    void rpcTimeoutBoundsClientCallsAndDefaultsToFiveSeconds() {
+        runner.withPropertyValues("platform.temporal.embedded=true", "platform.temporal.embedded-port=0")
+                .run(ctx -> assertThat(ctx.getBean(dev.adxcore.platform.temporal.TemporalConfig.class)
+                                .rpcTimeout())
+                        .isEqualTo(Duration.ofSeconds(5)));
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
+                        "platform.temporal.rpc-timeout=750ms")
+                .run(ctx -> assertThat(ctx.getBean(dev.adxcore.platform.temporal.TemporalConfig.class)
+                                .rpcTimeout())
+                        .isEqualTo(Duration.ofMillis(750)));
+        runner.withPropertyValues(
+                        "platform.temporal.embedded=true",
+                        "platform.temporal.embedded-port=0",
+                        "platform.temporal.rpc-timeout=soon")
+                .run(ctx -> assertThat(ctx)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("platform.temporal.rpc-timeout"));
+    }
+
+    @Test
     void nothingWithoutPlatformTemporalJar() {
         runner.withPropertyValues("platform.temporal.embedded=true")
                 .withClassLoader(new FilteredClassLoader(TemporalConnection.class))
