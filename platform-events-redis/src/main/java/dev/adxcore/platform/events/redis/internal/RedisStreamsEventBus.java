@@ -30,6 +30,8 @@ import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
@@ -72,6 +74,9 @@ public final class RedisStreamsEventBus implements EventBus {
     static final RedisCodec<String, byte[]> CODEC = StreamCodec.INSTANCE;
     static final String FIELD_EVENT = "event";
     static final String FIELD_REPLAY_FOR = "replayFor";
+    private static final byte[] MAXLEN = "MAXLEN".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] APPROXIMATELY = "~".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NEW_ID = "*".getBytes(StandardCharsets.US_ASCII);
     private static final AtomicInteger BUS_SEQUENCE = new AtomicInteger();
     /** The longest wait between two reconnect attempts of a connection whose server went away. */
     static final Duration RECONNECT_DELAY_CAP = Duration.ofMillis(100);
@@ -89,6 +94,7 @@ public final class RedisStreamsEventBus implements EventBus {
     private final StatefulRedisConnection<String, byte[]> batchConnection;
     private final ReentrantLock batchLock = new ReentrantLock();
     private final XAddArgs xaddArgs;
+    private final byte[] maxStreamLength;
     private final String consumerBaseName;
     private final ScheduledExecutorService scheduler;
     private final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
@@ -114,6 +120,7 @@ public final class RedisStreamsEventBus implements EventBus {
         this.engine = DeliveryEngine.create("redis", options);
         this.publishMeters = engine.publishMeters();
         this.xaddArgs = new XAddArgs().maxlen(config.maxStreamLength()).approximateTrimming();
+        this.maxStreamLength = Long.toString(config.maxStreamLength()).getBytes(StandardCharsets.US_ASCII);
         int seq = BUS_SEQUENCE.incrementAndGet();
         this.consumerBaseName = config.consumerName().orElseGet(() -> defaultConsumerName(options, seq));
         this.scheduler = Executors.newScheduledThreadPool(1, Threads.daemon("redis-events-maintenance"));
@@ -218,7 +225,7 @@ public final class RedisStreamsEventBus implements EventBus {
         ensureOpen();
         return EventTracing.publish("redis", event, e -> {
             byte[] json = encode(e);
-            RedisFuture<String> future = connection.async().xadd(streamKey, xaddArgs, FIELD_EVENT, json);
+            RedisFuture<Void> future = xadd(connection.async(), json);
             return confirm(future.toCompletableFuture(), e.id(), List.of(e));
         });
     }
@@ -303,6 +310,33 @@ public final class RedisStreamsEventBus implements EventBus {
                             + reason,
                     cause);
         });
+    }
+
+    /**
+     * {@code XADD <stream> MAXLEN ~ <maxStreamLength> * event <json>}, what {@code xadd(streamKey, xaddArgs, ...)}
+     * sends, with the fixed words encoded once per bus instead of once per event; the reply, the new entry's id, is
+     * not decoded (nobody reads it), an error reply still fails the future.
+     */
+    private RedisFuture<Void> xadd(RedisAsyncCommands<String, byte[]> commands, byte[] json) {
+        CommandArgs<String, byte[]> args = new CommandArgs<>(CODEC)
+                .addKey(streamKey)
+                .add(MAXLEN)
+                .add(APPROXIMATELY)
+                .add(maxStreamLength)
+                .add(NEW_ID)
+                .addKey(FIELD_EVENT)
+                .addValue(json);
+        return commands.dispatch(CommandType.XADD, new IgnoredReply(), args);
+    }
+
+    /** The output of a command whose reply is not used: errors are kept (and fail the command), values dropped. */
+    private static final class IgnoredReply extends CommandOutput<String, byte[], Void> {
+        IgnoredReply() {
+            super(CODEC, null);
+        }
+
+        @Override
+        public void set(java.nio.ByteBuffer bytes) {}
     }
 
     /** One meter increment per run of events of the same type (a batch is often of one type). */
