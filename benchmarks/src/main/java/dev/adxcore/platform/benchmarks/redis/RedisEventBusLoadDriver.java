@@ -388,6 +388,8 @@ public final class RedisEventBusLoadDriver {
         long[] latencies = new long[total];
         AtomicInteger received = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> firstError =
+                new java.util.concurrent.atomic.AtomicReference<>();
         String group = "bench-latency-" + Long.toHexString(System.nanoTime());
         try (var sub = bus.subscribe(EventSubscription.builder(group, e -> {
                     int n = Integer.parseInt(e.subject().orElseThrow());
@@ -414,6 +416,7 @@ public final class RedisEventBusLoadDriver {
                     bus.publish(e).whenComplete((ok, err) -> {
                         if (err != null) {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, err);
                         }
                     });
                 }
@@ -423,7 +426,9 @@ public final class RedisEventBusLoadDriver {
                 Thread.sleep(5);
             }
             if (received.get() < total || errors.get() > 0) {
-                System.out.printf("  (received %d of %d, %d publish errors)%n", received.get(), total, errors.get());
+                System.out.printf(
+                        "  (received %d of %d, %d publish errors; first: %s)%n",
+                        received.get(), total, errors.get(), firstError.get());
             }
         }
         long[] measured = Arrays.copyOfRange(latencies, warmup, total);
