@@ -278,8 +278,7 @@ public final class RedisStreamsEventBus implements EventBus {
         batchLock.lock();
         try {
             for (int i = 0; i < n; i++) {
-                futures[i] =
-                        async.xadd(streamKey, xaddArgs, FIELD_EVENT, encoded[i]).toCompletableFuture();
+                futures[i] = xadd(async, encoded[i]).toCompletableFuture();
             }
             batchConnection.flushCommands();
         } finally {

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 /**
  * The bus's codec: UTF-8 string keys (stream keys, field names, group and consumer names) and byte-array values
  * (the events' CloudEvents JSON). Writes both straight into Lettuce's output buffer with their exact size known
- * in advance, so that encoding an {@code XADD} allocates nothing: a {@code RedisCodec.of(StringCodec, ByteArrayCodec)}
+ * in advance, so that encoding them allocates nothing: a {@code RedisCodec.of(StringCodec, ByteArrayCodec)}
  * composition is no {@link ToByteBufEncoder}, and Lettuce then encodes every key and value through a fresh
  * {@link ByteBuffer} (for strings also a {@code CharBuffer} and a byte array). Decoding is Lettuce's own. Stateless
  * and thread-safe.
