@@ -69,6 +69,10 @@ public final class RedisEventBusLoadDriver {
         System.out.printf("event size as CloudEvents JSON: %d bytes%n", sampleEvent.length());
         System.out.println("load average at start: " + loadAverage());
 
+        if ("commands".equals(System.getProperty("bench.only"))) {
+            commandsPerEvent(uri, prefix);
+            return;
+        }
         boolean latencyOnly = "latency".equals(System.getProperty("bench.only"));
         if (latencyOnly) {
             latencyOnly(uri, prefix);
@@ -167,6 +171,78 @@ public final class RedisEventBusLoadDriver {
                     .start()
                     .waitFor();
         }
+    }
+
+    /**
+     * {@code -Dbench.only=commands [-Dbench.seconds=10] [-Dbench.concurrency=4]}: load-insensitive costs of the
+     * paced 5,000 events/s run: Redis commands per event by type ({@code INFO commandstats} before and after, so
+     * use a Redis server nobody else is using) and this JVM's CPU time per event (publisher, reader, lanes, Lettuce,
+     * GC and JIT together). Not a latency measurement.
+     */
+    private static void commandsPerEvent(URI uri, String prefix) throws Exception {
+        EventBusOptions options = EventBusOptions.builder()
+                .meterRegistry(new SimpleMeterRegistry())
+                .serviceName("bench")
+                .build();
+        RedisEventBusConfig config = RedisEventBusConfig.builder(uri)
+                .streamKeyPrefix(prefix)
+                .maxStreamLength(500_000)
+                .build();
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        int concurrency = Integer.getInteger("bench.concurrency", 4);
+        String host = uri.getHost();
+        int port = uri.getPort() < 0 ? 6379 : uri.getPort();
+        try (EventBus bus = RedisEventBuses.open(config, options)) {
+            pacedLatency(bus, 5_000, 2, 3, concurrency); // JIT warm-up
+            java.util.Map<String, Long> before = commandStats(host, port);
+            long cpuBefore = processCpuNanos();
+            pacedLatency(bus, 5_000, 0, seconds, concurrency);
+            long cpu = processCpuNanos() - cpuBefore;
+            java.util.Map<String, Long> after = commandStats(host, port);
+            long events = 5_000L * seconds;
+            System.out.printf(
+                    "paced 5,000/s for %d s, concurrency %d: %,d events, CPU %.1f us/event (load average %s)%n",
+                    seconds, concurrency, events, cpu / 1e3 / events, loadAverage());
+            long total = 0;
+            for (var e : after.entrySet()) {
+                long n = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+                if (n > 0 && !e.getKey().equals("info")) {
+                    total += n;
+                    System.out.printf("  %-12s %8.3f per event (%,d)%n", e.getKey(), n / (double) events, n);
+                }
+            }
+            System.out.printf("  %-12s %8.3f per event%n", "all", total / (double) events);
+        } finally {
+            new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "DEL", prefix + "stream")
+                    .start()
+                    .waitFor();
+        }
+    }
+
+    private static java.util.Map<String, Long> commandStats(String host, int port) throws Exception {
+        Process p = new ProcessBuilder("redis-cli", "-h", host, "-p", Integer.toString(port), "INFO", "commandstats")
+                .redirectErrorStream(true)
+                .start();
+        java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+        Pattern line = Pattern.compile("cmdstat_([a-z|]+):calls=(\\d+)");
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            r.lines().forEach(l -> {
+                Matcher m = line.matcher(l);
+                if (m.find()) {
+                    calls.put(m.group(1), Long.parseLong(m.group(2)));
+                }
+            });
+        }
+        p.waitFor();
+        return calls;
+    }
+
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     private static String loadAverage() {
@@ -312,6 +388,8 @@ public final class RedisEventBusLoadDriver {
         long[] latencies = new long[total];
         AtomicInteger received = new AtomicInteger();
         AtomicLong errors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<Throwable> firstError =
+                new java.util.concurrent.atomic.AtomicReference<>();
         String group = "bench-latency-" + Long.toHexString(System.nanoTime());
         try (var sub = bus.subscribe(EventSubscription.builder(group, e -> {
                     int n = Integer.parseInt(e.subject().orElseThrow());
@@ -338,6 +416,7 @@ public final class RedisEventBusLoadDriver {
                     bus.publish(e).whenComplete((ok, err) -> {
                         if (err != null) {
                             errors.incrementAndGet();
+                            firstError.compareAndSet(null, err);
                         }
                     });
                 }
@@ -347,7 +426,9 @@ public final class RedisEventBusLoadDriver {
                 Thread.sleep(5);
             }
             if (received.get() < total || errors.get() > 0) {
-                System.out.printf("  (received %d of %d, %d publish errors)%n", received.get(), total, errors.get());
+                System.out.printf(
+                        "  (received %d of %d, %d publish errors; first: %s)%n",
+                        received.get(), total, errors.get(), firstError.get());
             }
         }
         long[] measured = Arrays.copyOfRange(latencies, warmup, total);

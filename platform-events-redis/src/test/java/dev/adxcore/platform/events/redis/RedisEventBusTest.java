@@ -302,12 +302,7 @@ class RedisEventBusTest {
                 .get(5, TimeUnit.SECONDS);
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> handled.size() == 2
-                        && registry.get("platform.events.dead.lettered")
-                                        .tag("subscription", "counter")
-                                        .counter()
-                                        .count()
-                                == 1);
+                .until(() -> handled.size() == 2 && count("platform.events.dead.lettered", "counter") == 1.0);
         assertThat(registry.find("platform.events.published").tag("transport", "redis").counters().stream()
                         .mapToDouble(io.micrometer.core.instrument.Counter::count)
                         .sum())
