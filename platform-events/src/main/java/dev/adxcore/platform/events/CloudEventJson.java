@@ -37,6 +37,13 @@ public final class CloudEventJson {
     /** The media type of a structured-mode CloudEvent in JSON. */
     public static final String MEDIA_TYPE = "application/cloudevents+json";
 
+    // Jackson's byte writer escapes a character outside the BMP as a \\u surrogate pair unless asked not to: with
+    // this, writeBytes(e) is exactly write(e) in UTF-8
+    private static final com.fasterxml.jackson.core.JsonFactory BYTES = Json.FACTORY
+            .rebuild()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
+
     private CloudEventJson() {}
 
     /**
@@ -49,43 +56,45 @@ public final class CloudEventJson {
         Objects.requireNonNull(event, "event");
         StringWriter out = new StringWriter(256 + event.data().length());
         try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("specversion", "1.0");
-            g.writeStringField("id", event.id());
-            g.writeStringField("source", event.source().toString());
-            g.writeStringField("type", event.type());
-            g.writeStringField("datacontenttype", "application/json");
-            g.writeStringField("time", event.time().toString());
-            writeOptional(g, "subject", event.subject().orElse(null));
-            writeOptional(
-                    g,
-                    "tenantid",
-                    event.tenantId().map(java.util.UUID::toString).orElse(null));
-            g.writeStringField("correlationid", event.correlationId());
-            writeOptional(g, "causationid", event.causationId().orElse(null));
-            writeOptional(g, "userid", event.userId().orElse(null));
-            writeOptional(g, "aggregateid", event.aggregateId().orElse(null));
-            writeOptional(g, "aggregatetype", event.aggregateType().orElse(null));
-            writeOptional(g, "sourceservice", event.sourceService().orElse(null));
-            g.writeNumberField("eventversion", event.version());
-            for (var e : event.extensions().entrySet()) {
-                Object v = e.getValue();
-                g.writeFieldName(e.getKey());
-                if (v instanceof Boolean b) {
-                    g.writeBoolean(b);
-                } else if (v instanceof Number n) {
-                    g.writeNumber(n.toString());
-                } else {
-                    g.writeString(v.toString());
-                }
-            }
-            g.writeFieldName("data");
-            g.writeRawValue(event.data());
-            g.writeEndObject();
+            write(event, g);
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to a string failed", e);
         }
         return out.toString();
+    }
+
+    private static void write(Event event, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("specversion", "1.0");
+        g.writeStringField("id", event.id());
+        g.writeStringField("source", event.source().toString());
+        g.writeStringField("type", event.type());
+        g.writeStringField("datacontenttype", "application/json");
+        g.writeStringField("time", event.time().toString());
+        writeOptional(g, "subject", event.subject().orElse(null));
+        writeOptional(
+                g, "tenantid", event.tenantId().map(java.util.UUID::toString).orElse(null));
+        g.writeStringField("correlationid", event.correlationId());
+        writeOptional(g, "causationid", event.causationId().orElse(null));
+        writeOptional(g, "userid", event.userId().orElse(null));
+        writeOptional(g, "aggregateid", event.aggregateId().orElse(null));
+        writeOptional(g, "aggregatetype", event.aggregateType().orElse(null));
+        writeOptional(g, "sourceservice", event.sourceService().orElse(null));
+        g.writeNumberField("eventversion", event.version());
+        for (var e : event.extensions().entrySet()) {
+            Object v = e.getValue();
+            g.writeFieldName(e.getKey());
+            if (v instanceof Boolean b) {
+                g.writeBoolean(b);
+            } else if (v instanceof Number n) {
+                g.writeNumber(n.toString());
+            } else {
+                g.writeString(v.toString());
+            }
+        }
+        g.writeFieldName("data");
+        g.writeRawValue(event.data());
+        g.writeEndObject();
     }
 
     /**
@@ -95,7 +104,16 @@ public final class CloudEventJson {
      * @return the JSON bytes
      */
     public static byte[] writeBytes(Event event) {
-        return write(event).getBytes(StandardCharsets.UTF_8);
+        Objects.requireNonNull(event, "event");
+        // straight to UTF-8 bytes: no String of the whole event and no second copy to encode it
+        java.io.ByteArrayOutputStream out =
+                new java.io.ByteArrayOutputStream(256 + event.data().length());
+        try (JsonGenerator g = BYTES.createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
+            write(event, g);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to a byte array failed", e);
+        }
+        return out.toByteArray();
     }
 
     /**

@@ -309,4 +309,19 @@ class CloudEventJsonTest {
         return "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t.x\",\"time\":\"" + time
                 + "\",\"data\":{}}";
     }
+
+    @Test
+    void writesTheSameUtf8BytesAsTheTextEncodedWhereverAMultiByteCharacterFalls() {
+        // the byte writer encodes the data's raw JSON itself: a surrogate pair may straddle its internal buffers
+        for (int pad = 3990; pad < 4010; pad++) {
+            for (int big : new int[] {0, 8000, 16000}) {
+                String data = "{\"p\":\"" + "x".repeat(pad + big) + "\ud83d\ude00\u00e9\u20ac\"}";
+                Event e =
+                        Event.builder("t.x").subject("s\ud83d\ude00").data(data).build();
+                byte[] bytes = CloudEventJson.writeBytes(e);
+                assertThat(bytes).isEqualTo(CloudEventJson.write(e).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(CloudEventJson.read(bytes).data()).isEqualTo(data);
+            }
+        }
+    }
 }
