@@ -62,8 +62,12 @@ if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && ./mvnw -q -pl examples/api-gateway,examples/tenant-service -am package \
     dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DskipTests)
 fi
-[ -f "$GW_JAR" ] && [ -f "$TS_CP_FILE" ] || { echo "jars missing: run without --skip-build" >&2; exit 1; }
-TS_CP=$ROOT/examples/tenant-service/target/classes:$(cat "$TS_CP_FILE")
+[ -f "$GW_JAR" ] || { echo "$GW_JAR is missing: run without --skip-build" >&2; exit 1; }   # mint-token needs it too
+TS_CP=""
+if [ "$TARGET" != gateway ]; then
+  [ -f "$TS_CP_FILE" ] || { echo "$TS_CP_FILE is missing: run without --skip-build" >&2; exit 1; }
+  TS_CP=$ROOT/examples/tenant-service/target/classes:$(cat "$TS_CP_FILE")
+fi
 
 # The flags of examples/api-gateway/README.md; the tenant-service's README lists the same heap, collector and
 # stack/code-cache caps (without the metaspace and direct-memory caps: gRPC and Flyway need more).
