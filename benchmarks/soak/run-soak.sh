@@ -86,10 +86,10 @@ trap cleanup EXIT
 await_http() {   # url, pid, what: waits up to 180 s for a 200
   for _ in $(seq 1 360); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = 200 ] && return 0
-    kill -0 "$2" 2>/dev/null || { echo "$3 exited (see $WORK)" >&2; exit 1; }
+    kill -0 "$2" 2>/dev/null || { echo "$3 exited (see $WORK)" >&2; return 1; }
     sleep 0.5
   done
-  echo "$3 did not answer 200 on $1 within 180 s (see $WORK)" >&2; exit 1
+  echo "$3 did not answer 200 on $1 within 180 s (see $WORK)" >&2; return 1
 }
 await_port() {
   for _ in $(seq 1 240); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.5; done
@@ -104,7 +104,7 @@ start_gateway() {
   GW_TOKEN=$(java -jar "$GW_JAR" mint-token --sub soak --tenant "$(cat /proc/sys/kernel/random/uuid)" --roles reader --ttl 4h 2>/dev/null)
   PLATFORM_GATEWAY_MANAGEMENT_PORT=$P_GW_MGMT java "${GW_FLAGS[@]}" -jar "$GW_JAR" --dev --port "$P_GATEWAY" \
     --route "users=http://127.0.0.1:$P_UPSTREAM" > "$WORK/api-gateway.log" 2>&1 & PIDS+=($!); PID[gateway]=$!
-  await_http "http://127.0.0.1:$P_GATEWAY/health/ready" "${PID[gateway]}" api-gateway
+  await_http "http://127.0.0.1:$P_GATEWAY/health/ready" "${PID[gateway]}" api-gateway || exit 1
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $GW_TOKEN" "http://127.0.0.1:$P_GATEWAY/api/v1/users/1")
   [ "$code" = 200 ] || { echo "gateway answered $code to the soak request (see $WORK)" >&2; exit 1; }
 }
@@ -135,10 +135,17 @@ start_tenant_service() {
     await_port "$P_TEMPORAL" "Temporal test server"
     env+=(PLATFORM_TEMPORAL_TARGET="127.0.0.1:$P_TEMPORAL")
   fi
-  env "${env[@]}" PLATFORM_SERVICE_PORT=$P_SERVICE PLATFORM_MANAGEMENT_PORT=$P_TS_MGMT \
-    java "${TS_FLAGS[@]}" -cp "$TS_CP" dev.adxcore.platform.examples.tenantservice.TenantServiceMain \
-    > "$WORK/tenant-service.log" 2>&1 & PIDS+=($!); PID[tenant-service]=$!
-  await_http "http://127.0.0.1:$P_TS_MGMT/health/ready" "${PID[tenant-service]}" tenant-service
+  # A freshly started test server on a loaded machine can miss the worker's first describeNamespace deadline,
+  # which ends the service's start-up: try up to three times.
+  for attempt in 1 2 3; do
+    env "${env[@]}" PLATFORM_SERVICE_PORT=$P_SERVICE PLATFORM_MANAGEMENT_PORT=$P_TS_MGMT \
+      java "${TS_FLAGS[@]}" -cp "$TS_CP" dev.adxcore.platform.examples.tenantservice.TenantServiceMain \
+      > "$WORK/tenant-service.log" 2>&1 & PIDS+=($!); PID[tenant-service]=$!
+    await_http "http://127.0.0.1:$P_TS_MGMT/health/ready" "${PID[tenant-service]}" tenant-service && return 0
+    [ "$attempt" = 3 ] && exit 1
+    cp "$WORK/tenant-service.log" "$WORK/tenant-service-attempt$attempt.log"
+    kill "${PID[tenant-service]}" 2>/dev/null || true; sleep 5
+  done
 }
 
 TARGETS=()
