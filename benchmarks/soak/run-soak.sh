@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 19, goal 3: memory per process. Each example in a JVM of its own, with -Xmx128m and the flags its README
-# documents, under a FIXED request rate for MINUTES; VmRSS (from /proc/<pid>/status) and the heap in use (jstat)
-# sampled every 30 s into a CSV; at the end the min/max/first/last RSS, whether it stays <= 200 MB and whether it
+# documents, under a FIXED request rate for MINUTES; VmRSS (from /proc/<pid>/status) and the heap in use (the
+# management port's jvm_memory_used_bytes) sampled every 30 s into a CSV; at the end the min/max/first/last RSS, whether it stays <= 200 MB and whether it
 # is flat (max of the last 10 minutes - max of the first 10 minutes after the warm-up <= FLAT_MB).
 #
 #   benchmarks/soak/run-soak.sh gateway|tenant-service|both MINUTES RATE [--skip-build]
@@ -28,7 +28,7 @@
 # Needs nginx and redis-server (benchmarks/gateway/setup.sh), psql for the default database, a JDK 17+.
 set -euo pipefail
 
-usage() { sed -n '2,27p' "$0"; exit 2; }
+usage() { sed -n '2,28p' "$0"; exit 2; }
 [ $# -ge 3 ] || usage
 TARGET=$1 MINUTES=$2 RATE=$3; shift 3
 BUILD=1
@@ -51,7 +51,7 @@ P_GATEWAY=$PORT_BASE P_GW_MGMT=$((PORT_BASE + 1)) P_UPSTREAM=$((PORT_BASE + 2))
 P_SERVICE=$((PORT_BASE + 10)) P_TS_MGMT=$((PORT_BASE + 11)) P_REDIS=$((PORT_BASE + 12)) P_TEMPORAL=$((PORT_BASE + 13))
 mkdir -p "$OUT"
 
-for tool in java jstat jcmd curl python3; do
+for tool in java jcmd curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool is missing" >&2; exit 1; }
 done
 if [ "$TARGET" != tenant-service ]; then command -v nginx >/dev/null || { echo "nginx is missing: benchmarks/gateway/setup.sh" >&2; exit 1; }; fi
@@ -159,14 +159,16 @@ for t in "${TARGETS[@]}"; do
 done
 
 rss_mb() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-heap_mb() {   # S0U + S1U + EU + OU of jstat -gc, in MB
-  jstat -gc "$1" 2>/dev/null | awk 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
-    NR == 2 { printf "%.1f", ($col["S0U"] + $col["S1U"] + $col["EU"] + $col["OU"]) / 1024 }'
+heap_mb() {   # the JVM's own heap gauges from the management port's /metrics (a curl: cheaper than a jstat JVM)
+  curl -s -m 5 "http://127.0.0.1:$2/metrics" \
+    | awk '/^jvm_memory_used_bytes\{area="heap"/ { sum += $NF; n++ } END { if (n) printf "%.1f", sum / 1048576; else printf "" }'
 }
 nmt() {   # target, label
   [ "$NMT" = 1 ] || return 0
-  { echo "== $2 (elapsed ${3}s, VmRSS $(rss_mb "${PID[$1]}") MB)"; jcmd "${PID[$1]}" VM.native_memory summary; } \
-    >> "$OUT/soak-$1-nmt.txt" 2>&1 || true
+  { echo "== $2 (elapsed ${3}s, VmRSS $(rss_mb "${PID[$1]}") MB)"; jcmd "${PID[$1]}" VM.native_memory summary
+    if [ "$4" = baseline ]; then jcmd "${PID[$1]}" VM.native_memory baseline >/dev/null
+    else echo "== growth since the baseline after the warm-up"; jcmd "${PID[$1]}" VM.native_memory summary.diff; fi
+  } >> "$OUT/soak-$1-nmt.txt" 2>&1 || true
 }
 
 for t in "${TARGETS[@]}"; do
@@ -190,22 +192,26 @@ WARMUP_S=$(( SECONDS_TOTAL / 6 < 300 ? SECONDS_TOTAL / 6 : 300 ))
 echo "soak: ${TARGETS[*]} for $MINUTES min (gateway ${GW_RATE}/s, tenant-service ${TS_RATE}/s), samples every 30 s -> $OUT/soak-*.csv"
 T0=$(date +%s)
 NMT_WARM=0
-for ((elapsed = 0; elapsed <= SECONDS_TOTAL; elapsed += 30)); do
-  while [ $(( $(date +%s) - T0 )) -lt "$elapsed" ]; do sleep 1; done
+declare -A MGMT=([gateway]=$P_GW_MGMT [tenant-service]=$P_TS_MGMT)
+# one sample every 30 s on the wall clock; the CSV holds the actual elapsed seconds of each sample
+for ((n = 0; n * 30 <= SECONDS_TOTAL; n++)); do
+  while [ $(( $(date +%s) - T0 )) -lt $((n * 30)) ]; do sleep 1; done
+  elapsed=$(( $(date +%s) - T0 ))
+  [ "$elapsed" -le $((SECONDS_TOTAL + 15)) ] || break
   line="t=${elapsed}s"
   for t in "${TARGETS[@]}"; do
     kill -0 "${PID[$t]}" 2>/dev/null || { echo "$t exited during the soak (see $WORK)" >&2; exit 1; }
-    r=$(rss_mb "${PID[$t]}"); h=$(heap_mb "${PID[$t]}")
+    r=$(rss_mb "${PID[$t]}"); h=$(heap_mb "${PID[$t]}" "${MGMT[$t]}")
     echo "$elapsed,$r,$h" >> "$OUT/soak-$t.csv"
     line="$line  $t rss ${r} MB heap ${h} MB"
   done
-  echo "$line"
+  echo "$line (load $(cut -d' ' -f1 /proc/loadavg))"
   if [ "$NMT_WARM" = 0 ] && [ "$elapsed" -ge "$WARMUP_S" ]; then
-    for t in "${TARGETS[@]}"; do nmt "$t" "after the warm-up" "$elapsed"; done
+    for t in "${TARGETS[@]}"; do nmt "$t" "after the warm-up" "$elapsed" baseline; done
     NMT_WARM=1
   fi
 done
-for t in "${TARGETS[@]}"; do nmt "$t" "at the end" "$SECONDS_TOTAL"; done
+for t in "${TARGETS[@]}"; do nmt "$t" "at the end" "$(( $(date +%s) - T0 ))" end; done
 for t in "${TARGETS[@]}"; do wait "${LOADPID[$t]}" || true; done
 
 echo
@@ -222,11 +228,11 @@ first = [r[1] for r in rows if warm <= r[0] <= warm + span]
 last = [r[1] for r in rows if r[0] >= end - span]
 rss = [r[1] for r in rows]
 drift = max(last) - max(first)
-print("| elapsed | RSS MB | heap used MB |")
+print("| elapsed (min:s) | RSS MB | heap used MB |")
 print("|---|---|---|")
-for r in rows:
-    if r[0] % 300 == 0 or r[0] == end:
-        print(f"| {r[0] // 60} min | {r[1]:.1f} | {r[2]} |")
+for i, r in enumerate(rows):   # every 10th sample (5 minutes) and the last
+    if i % 10 == 0 or i == len(rows) - 1:
+        print(f"| {r[0] // 60}:{r[0] % 60:02d} | {r[1]:.1f} | {r[2]} |")
 print(f"RSS min {min(rss):.1f}, max {max(rss):.1f}, first {rss[0]:.1f}, last {rss[-1]:.1f} MB")
 print(f"<= 200 MB throughout: {'yes' if max(rss) <= 200 else 'NO'}")
 print(f"flat: max of the last {span // 60} min {max(last):.1f} - max of the first {span // 60} min after a {warm // 60}-min warm-up "
