@@ -23,12 +23,13 @@
 #
 # Environment: OUT (default benchmarks/results: soak-<target>.csv and soak-<target>-load.txt), FLAT_MB (10),
 # NMT=1 adds -XX:NativeMemoryTracking=summary and writes `jcmd VM.native_memory summary` after the warm-up and at
-# the end (soak-<target>-nmt.txt), PORT_BASE (19280).
+# the end, with the growth in between and what `System.trim_native_heap` gives back (soak-<target>-nmt.txt),
+# PORT_BASE (19280).
 # The load client is benchmarks/soak/SoakLoad.java (JDK source launcher; open loop at the fixed rate).
 # Needs nginx and redis-server (benchmarks/gateway/setup.sh), psql for the default database, a JDK 17+.
 set -euo pipefail
 
-usage() { sed -n '2,28p' "$0"; exit 2; }
+usage() { sed -n '2,29p' "$0"; exit 2; }
 [ $# -ge 3 ] || usage
 TARGET=$1 MINUTES=$2 RATE=$3; shift 3
 BUILD=1
@@ -167,7 +168,10 @@ nmt() {   # target, label
   [ "$NMT" = 1 ] || return 0
   { echo "== $2 (elapsed ${3}s, VmRSS $(rss_mb "${PID[$1]}") MB)"; jcmd "${PID[$1]}" VM.native_memory summary
     if [ "$4" = baseline ]; then jcmd "${PID[$1]}" VM.native_memory baseline >/dev/null
-    else echo "== growth since the baseline after the warm-up"; jcmd "${PID[$1]}" VM.native_memory summary.diff; fi
+    else echo "== growth since the baseline after the warm-up"; jcmd "${PID[$1]}" VM.native_memory summary.diff
+      # how much of the RSS is freed malloc memory that glibc keeps (after the last sample: it changes the RSS)
+      echo "== System.trim_native_heap: VmRSS before $(rss_mb "${PID[$1]}") MB"; jcmd "${PID[$1]}" System.trim_native_heap
+      echo "== VmRSS after the trim $(rss_mb "${PID[$1]}") MB"; fi
   } >> "$OUT/soak-$1-nmt.txt" 2>&1 || true
 }
 
