@@ -53,6 +53,11 @@ public final class EventTracing {
             String system, Event event, Function<Event, CompletionStage<Void>> send) {
         PlatformTracing tracing = PlatformTracing.global();
         Context parent = PlatformTracing.currentContext();
+        if (!tracing.isEnabled() && !Span.fromContext(parent).getSpanContext().isValid()) {
+            // no SDK and no trace to carry on: the event goes as it is (its own traceparent, if any, is already the
+            // trace it belongs to), with nothing to make current or to end
+            return send.apply(event);
+        }
         if (!Span.fromContext(parent).getSpanContext().isValid()
                 && event.trace().isPresent()) {
             // Nothing is current (an outbox relay's thread, a dead-letter replay, a tool): the event's own trace,
