@@ -3,18 +3,12 @@ package dev.adxcore.platform.benchmarks.database;
 import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.SELECT;
 import static dev.adxcore.platform.benchmarks.database.JdbcBaselines.idOfA;
 
+import dev.adxcore.platform.benchmarks.observability.BenchTracing;
 import dev.adxcore.platform.core.PlatformContext;
-import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.database.DatabaseManager;
 import dev.adxcore.platform.database.ReadConsistency;
-import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,12 +38,6 @@ import org.openjdk.jmh.annotations.Threads;
         jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class TracedReadBenchmark {
 
-    // a sampled parent (flags 01): TraceParent.newRoot() is unsampled, and the SDK's parent-based sampler would
-    // then record nothing, which measures non-recording spans instead of tracing
-    private static final TraceParent SAMPLED = TraceParent.parse(
-                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-            .orElseThrow();
-
     /** {@code off}: no SDK; {@code on}: SDK with an in-memory exporter. */
     @Param({"off", "on"})
     public String tracing = "off";
@@ -57,8 +45,7 @@ public class TracedReadBenchmark {
     private BenchDatabase database;
     private DatabaseManager db;
     private PlatformContext context;
-    private @Nullable InMemorySpanExporter exporter;
-    private @Nullable OpenTelemetrySdk sdk;
+    private BenchTracing spans;
 
     /**
      * Installs the SDK (or not) before the manager exists, and opens the database.
@@ -67,33 +54,20 @@ public class TracedReadBenchmark {
      */
     @Setup(Level.Trial)
     public void setUp() throws SQLException {
-        GlobalOpenTelemetry.resetForTest();
-        if (tracing.equals("on")) {
-            exporter = InMemorySpanExporter.create();
-            sdk = OpenTelemetrySdk.builder()
-                    .setTracerProvider(SdkTracerProvider.builder()
-                            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-                            .build())
-                    .build();
-            GlobalOpenTelemetry.set(sdk);
-        }
+        spans = BenchTracing.install(tracing);
         database = new BenchDatabase(0);
         db = DatabaseManager.create(database.config().build());
         context = PlatformContext.builder()
                 .tenantId(BenchDatabase.TENANT_A)
                 .userId("u-1")
-                .trace(SAMPLED)
+                .trace(BenchTracing.SAMPLED)
                 .build();
     }
 
     /** Keeps the exporter from growing without bound. */
     @TearDown(Level.Iteration)
     public void drain() {
-        if (exporter != null) {
-            System.out.println(" spans exported in the iteration: "
-                    + exporter.getFinishedSpanItems().size());
-            exporter.reset();
-        }
+        spans.drain();
     }
 
     /** Closes the manager, the database and the SDK. */
@@ -101,10 +75,7 @@ public class TracedReadBenchmark {
     public void tearDown() {
         db.close();
         database.close();
-        if (sdk != null) {
-            sdk.close();
-        }
-        GlobalOpenTelemetry.resetForTest();
+        spans.close();
     }
 
     /**

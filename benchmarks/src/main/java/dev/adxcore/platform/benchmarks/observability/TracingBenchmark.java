@@ -1,23 +1,16 @@
 package dev.adxcore.platform.benchmarks.observability;
 
 import dev.adxcore.platform.core.PlatformContext;
-import dev.adxcore.platform.core.TraceParent;
 import dev.adxcore.platform.events.Event;
 import dev.adxcore.platform.events.EventBus;
 import dev.adxcore.platform.events.EventBusOptions;
 import dev.adxcore.platform.events.EventBuses;
 import dev.adxcore.platform.events.EventSubscription;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -50,19 +43,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class TracingBenchmark {
 
-    // a sampled parent (flags 01): TraceParent.newRoot() is unsampled, and the SDK's parent-based sampler would
-    // then record nothing, which measures non-recording spans instead of tracing
-    private static final TraceParent SAMPLED = TraceParent.parse(
-                    "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
-            .orElseThrow();
-
     /** {@code off}: no SDK; {@code on}: SDK with an in-memory exporter. */
     @Param({"off", "on"})
     public String tracing = "off";
 
     private EventBus bus;
-    private @Nullable InMemorySpanExporter exporter;
-    private @Nullable OpenTelemetrySdk sdk;
+    private BenchTracing spans;
     private final AtomicLong seen = new AtomicLong();
     private PlatformContext context;
     private long expected;
@@ -70,16 +56,7 @@ public class TracingBenchmark {
     /** Installs the SDK (or not) and opens the bus. */
     @Setup(Level.Trial)
     public void setUp() {
-        GlobalOpenTelemetry.resetForTest();
-        if (tracing.equals("on")) {
-            exporter = InMemorySpanExporter.create();
-            sdk = OpenTelemetrySdk.builder()
-                    .setTracerProvider(SdkTracerProvider.builder()
-                            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-                            .build())
-                    .build();
-            GlobalOpenTelemetry.set(sdk);
-        }
+        spans = BenchTracing.install(tracing);
         bus = EventBuses.open(
                 "memory:",
                 EventBusOptions.builder()
@@ -91,7 +68,7 @@ public class TracingBenchmark {
         context = PlatformContext.builder()
                 .tenantId(UUID.randomUUID())
                 .userId("u-1")
-                .trace(SAMPLED)
+                .trace(BenchTracing.SAMPLED)
                 .build();
     }
 
@@ -99,20 +76,13 @@ public class TracingBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         bus.close(Duration.ofSeconds(5));
-        if (sdk != null) {
-            sdk.close();
-        }
-        GlobalOpenTelemetry.resetForTest();
+        spans.close();
     }
 
     /** Keeps the exporter from growing without bound. */
     @TearDown(Level.Iteration)
     public void drain() {
-        if (exporter != null) {
-            System.out.println(" spans exported in the iteration: "
-                    + exporter.getFinishedSpanItems().size());
-            exporter.reset();
-        }
+        spans.drain();
     }
 
     /**
